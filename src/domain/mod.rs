@@ -1,0 +1,1 @@
+//! The domain core: records, rules and calculations. No I/O here.

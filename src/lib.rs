@@ -1,0 +1,8 @@
+//! `claims`: insurance claims handling where every record is YAML in git and every change
+//! is one signed commit.
+//!
+//! `domain` is the pure core (no I/O); `store` reads and writes the office repository;
+//! `cli` is the command-line layer.
+
+pub mod domain;
+pub mod store;

@@ -1,0 +1,1 @@
+//! The store: the office repository on disk and in git.
