@@ -1,1 +1,7 @@
 //! The store: the office repository on disk and in git.
+
+pub mod git;
+pub mod signing;
+
+#[cfg(test)]
+pub(crate) mod testutil;

@@ -1,0 +1,1118 @@
+//! The commit engine: the single path by which every change reaches the repository.
+//!
+//! [`commit_change`] reads the branch tip, lets the caller prepare its change from that tip,
+//! builds the new tree from the parent tree (rewriting only the folders on the changed paths),
+//! signs the commit buffer, writes the signed commit and moves the branch with a
+//! compare-and-swap. If another writer moved the branch first, it backs off and starts again
+//! from the new tip (the caller re-reads and re-checks). Only after the branch has moved are
+//! the changed files written into the working tree and their index entries updated, under an
+//! exclusive lock, so `git status` stays clean.
+//!
+//! Nothing is changed when preparation or signing fails: at most some unreferenced objects
+//! are left in the object database (git's garbage collection removes them).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use git2::{ErrorCode, ObjectType, Oid, Repository};
+use rand::Rng;
+
+use super::signing::{SignError, Signer};
+
+/// How many times [`commit_change`] starts again after losing a race for the branch.
+pub const MAX_ATTEMPTS: u32 = 50;
+
+const MODE_FILE: i32 = 0o100644;
+const MODE_EXEC: i32 = 0o100755;
+const MODE_TREE: i32 = 0o040000;
+
+/// One file to write (`content: Some`) or delete (`content: None`), by repository-relative,
+/// `/`-separated path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: String,
+    pub content: Option<Vec<u8>>,
+}
+
+/// Author and committer of a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub name: String,
+    pub email: String,
+    pub when: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// What a caller's `prepare` step returns: the file changes and the full commit message
+/// (trailers included; the engine adds the final newline).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub changes: Vec<FileChange>,
+    pub message: String,
+}
+
+/// Errors from the commit engine.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    /// The caller's own refusal from `prepare` (a rule said no). Passed through, never retried.
+    #[error("{0}")]
+    Refused(String),
+
+    #[error(transparent)]
+    Sign(#[from] SignError),
+
+    #[error("git error: {0}")]
+    Git(#[from] git2::Error),
+
+    #[error("i/o error on {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error(
+        "HEAD is detached (not on a branch); check out the office branch first \
+         (e.g. `git switch main`)"
+    )]
+    DetachedHead,
+
+    #[error("HEAD points to {0}, which is not a local branch; check out a branch first")]
+    NotOnBranch(String),
+
+    #[error("invalid path `{path}`: {reason}")]
+    InvalidPath { path: String, reason: String },
+
+    #[error("the commit message is empty")]
+    EmptyMessage,
+
+    #[error(
+        "gave up after {attempts} attempts: other writers kept moving the branch; \
+         nothing was changed, try again"
+    )]
+    Contention { attempts: u32 },
+
+    /// The commit was made and the branch moved, but updating the working tree or index
+    /// failed. The commit is safe; `git status` may show the paths as changed until
+    /// `git checkout -- PATH` / `git reset` is run.
+    #[error(
+        "commit {commit} was made, but updating the working tree failed: {detail}; \
+         run `git reset --hard` only if you have no other edits, or `git checkout HEAD -- <path>`"
+    )]
+    WorkingTree { commit: Oid, detail: String },
+}
+
+impl CommitError {
+    /// `true` for the caller's own [`CommitError::Refused`].
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, CommitError::Refused(_))
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> CommitError + '_ {
+    move |e| CommitError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    }
+}
+
+/// The branch tip a change is prepared from.
+pub struct Tip<'r> {
+    repo: &'r Repository,
+    branch: String,
+    commit: Option<git2::Commit<'r>>,
+    tree: Option<git2::Tree<'r>>,
+}
+
+impl<'r> Tip<'r> {
+    /// The tip commit, or `None` on an unborn branch (empty repository).
+    pub fn commit(&self) -> Option<&git2::Commit<'r>> {
+        self.commit.as_ref()
+    }
+
+    /// The tip commit id, or `None` on an unborn branch.
+    pub fn id(&self) -> Option<Oid> {
+        self.commit.as_ref().map(|c| c.id())
+    }
+
+    /// The full branch name, e.g. `refs/heads/main`.
+    pub fn branch(&self) -> &str {
+        &self.branch
+    }
+
+    /// The tip's tree, or `None` on an unborn branch.
+    pub fn tree(&self) -> Option<&git2::Tree<'r>> {
+        self.tree.as_ref()
+    }
+
+    /// Read a file from the tip's tree: `None` when it does not exist.
+    pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>, CommitError> {
+        let Some(tree) = &self.tree else {
+            return Ok(None);
+        };
+        match blob_entry(tree, path)? {
+            Some((oid, _)) => Ok(Some(self.repo.find_blob(oid)?.content().to_vec())),
+            None => Ok(None),
+        }
+    }
+}
+
+/// The blob id and mode at `path` in `tree`; `None` if absent. A folder at `path` is an error.
+fn blob_entry(tree: &git2::Tree<'_>, path: &str) -> Result<Option<(Oid, i32)>, CommitError> {
+    match tree.get_path(Path::new(path)) {
+        Ok(e) if e.kind() == Some(ObjectType::Blob) => Ok(Some((e.id(), e.filemode()))),
+        Ok(_) => Err(CommitError::InvalidPath {
+            path: path.to_string(),
+            reason: "it is a folder (or submodule), not a file".into(),
+        }),
+        Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `refs/heads/...` that HEAD points to (the branch may be unborn).
+fn head_branch(repo: &Repository) -> Result<String, CommitError> {
+    let head = repo.find_reference("HEAD")?;
+    match head.symbolic_target()? {
+        Some(t) if t.starts_with("refs/heads/") => Ok(t.to_string()),
+        Some(t) => Err(CommitError::NotOnBranch(t.to_string())),
+        None => Err(CommitError::DetachedHead),
+    }
+}
+
+fn read_tip<'r>(repo: &'r Repository, branch: String) -> Result<Tip<'r>, CommitError> {
+    let (commit, tree) = match repo.refname_to_id(&branch) {
+        Ok(id) => {
+            let c = repo.find_commit(id)?;
+            let t = c.tree()?;
+            (Some(c), Some(t))
+        }
+        Err(e) if e.code() == ErrorCode::NotFound => (None, None),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Tip {
+        repo,
+        branch,
+        commit,
+        tree,
+    })
+}
+
+fn validate_path(path: &str) -> Result<(), CommitError> {
+    let bad = |reason: &str| {
+        Err(CommitError::InvalidPath {
+            path: path.to_string(),
+            reason: reason.to_string(),
+        })
+    };
+    if path.is_empty() {
+        return bad("empty path");
+    }
+    if path.contains('\0') || path.contains('\\') {
+        return bad("contains NUL or backslash");
+    }
+    for comp in path.split('/') {
+        if comp.is_empty() {
+            return bad("must be relative, '/'-separated, without empty parts");
+        }
+        if comp == "." || comp == ".." {
+            return bad("must not contain '.' or '..'");
+        }
+        if comp.eq_ignore_ascii_case(".git") {
+            return bad("must not touch .git");
+        }
+    }
+    Ok(())
+}
+
+/// The change set as a tree of folders.
+enum Node<'a> {
+    /// New blob id, or `None` to delete.
+    File(Option<Oid>),
+    Dir(BTreeMap<&'a str, Node<'a>>),
+}
+
+fn insert_change<'a>(
+    root: &mut BTreeMap<&'a str, Node<'a>>,
+    path: &'a str,
+    blob: Option<Oid>,
+) -> Result<(), CommitError> {
+    let conflict = || CommitError::InvalidPath {
+        path: path.to_string(),
+        reason: "changed twice, or both as a file and as a folder, in one commit".into(),
+    };
+    let comps: Vec<&str> = path.split('/').collect();
+    let (last, dirs) = comps.split_last().expect("validated non-empty");
+    let mut cur = root;
+    for d in dirs {
+        let node = cur.entry(d).or_insert_with(|| Node::Dir(BTreeMap::new()));
+        cur = match node {
+            Node::Dir(m) => m,
+            Node::File(_) => return Err(conflict()),
+        };
+    }
+    if cur.contains_key(last) {
+        return Err(conflict());
+    }
+    cur.insert(last, Node::File(blob));
+    Ok(())
+}
+
+/// Write the folder `base` with `changes` applied; `None` when the result is empty.
+fn write_dir(
+    repo: &Repository,
+    base: Option<&git2::Tree<'_>>,
+    changes: &BTreeMap<&str, Node<'_>>,
+    prefix: &str,
+) -> Result<Option<Oid>, CommitError> {
+    let mut tb = repo.treebuilder(base)?;
+    for (name, node) in changes {
+        let full = if prefix.is_empty() {
+            (*name).to_string()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let existing = tb.get(name)?.map(|e| (e.kind(), e.id(), e.filemode()));
+        match node {
+            Node::File(Some(blob)) => {
+                let mode = match existing {
+                    Some((Some(ObjectType::Blob), _, m)) if m == MODE_EXEC => MODE_EXEC,
+                    Some((Some(ObjectType::Blob), _, _)) | None => MODE_FILE,
+                    Some(_) => {
+                        return Err(CommitError::InvalidPath {
+                            path: full,
+                            reason: "a folder (or submodule) already exists there".into(),
+                        })
+                    }
+                };
+                tb.insert(name, *blob, mode)?;
+            }
+            Node::File(None) => match existing {
+                Some((Some(ObjectType::Blob), _, _)) => {
+                    tb.remove(name)?;
+                }
+                None => {} // deleting what is not there: nothing to do
+                Some(_) => {
+                    return Err(CommitError::InvalidPath {
+                        path: full,
+                        reason: "it is a folder, not a file; delete its files instead".into(),
+                    })
+                }
+            },
+            Node::Dir(sub) => {
+                let subtree = match existing {
+                    Some((Some(ObjectType::Tree), id, _)) => Some(repo.find_tree(id)?),
+                    None => None,
+                    Some(_) => {
+                        return Err(CommitError::InvalidPath {
+                            path: full,
+                            reason: "a file already exists where a folder is needed".into(),
+                        })
+                    }
+                };
+                match write_dir(repo, subtree.as_ref(), sub, &full)? {
+                    Some(id) => tb.insert(name, id, MODE_TREE).map(|_| ())?,
+                    None if existing.is_some() => tb.remove(name)?,
+                    None => {}
+                }
+            }
+        }
+    }
+    if tb.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(tb.write()?))
+}
+
+fn build_tree<'r>(
+    repo: &'r Repository,
+    base: Option<&git2::Tree<'r>>,
+    changes: &[FileChange],
+) -> Result<git2::Tree<'r>, CommitError> {
+    let mut root = BTreeMap::new();
+    for ch in changes {
+        validate_path(&ch.path)?;
+        let blob = match &ch.content {
+            Some(bytes) => Some(repo.blob(bytes)?),
+            None => None,
+        };
+        insert_change(&mut root, &ch.path, blob)?;
+    }
+    let id = match write_dir(repo, base, &root, "")? {
+        Some(id) => id,
+        None => repo.treebuilder(None)?.write()?,
+    };
+    Ok(repo.find_tree(id)?)
+}
+
+fn normalize_message(message: &str) -> Result<String, CommitError> {
+    let trimmed = message.trim_end();
+    if trimmed.trim().is_empty() {
+        return Err(CommitError::EmptyMessage);
+    }
+    let mut m = trimmed.to_string();
+    m.push('\n');
+    Ok(m)
+}
+
+fn git_signature(identity: &Identity) -> Result<git2::Signature<'static>, CommitError> {
+    let offset_minutes = identity.when.offset().local_minus_utc() / 60;
+    let time = git2::Time::new(identity.when.timestamp(), offset_minutes);
+    Ok(git2::Signature::new(
+        &identity.name,
+        &identity.email,
+        &time,
+    )?)
+}
+
+fn is_ref_conflict(e: &git2::Error) -> bool {
+    matches!(
+        e.code(),
+        ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists
+    )
+}
+
+fn backoff(attempt: u32) {
+    // Exponential cap with full jitter: 0.5 ms, 1 ms, 2 ms ... up to 100 ms.
+    let cap_us: u64 = (500u64 << attempt.min(8)).min(100_000);
+    let us = rand::thread_rng().gen_range(cap_us / 4..=cap_us);
+    std::thread::sleep(Duration::from_micros(us));
+}
+
+/// Make one signed commit on the branch HEAD points to.
+///
+/// `prepare` is given the current tip and returns the change; it may be called again (with a
+/// newer tip) when another writer moved the branch first, so it must re-read what it needs
+/// from the tip and re-check its rules. Return [`CommitError::Refused`] from it to abort.
+///
+/// Returns the new commit id. On any error before the branch moves, nothing is changed.
+pub fn commit_change<F>(
+    repo: &Repository,
+    identity: &Identity,
+    signer: &dyn Signer,
+    mut prepare: F,
+) -> Result<Oid, CommitError>
+where
+    F: FnMut(&Tip) -> Result<Prepared, CommitError>,
+{
+    let who = git_signature(identity)?;
+    for attempt in 0..MAX_ATTEMPTS {
+        let branch = head_branch(repo)?;
+        let tip = read_tip(repo, branch)?;
+        let prepared = prepare(&tip)?;
+        let message = normalize_message(&prepared.message)?;
+        let tree = build_tree(repo, tip.tree(), &prepared.changes)?;
+        let parents: Vec<&git2::Commit<'_>> = tip.commit().into_iter().collect();
+        let buffer = repo.commit_create_buffer(&who, &who, &message, &tree, &parents)?;
+        let content = buffer.as_str()?;
+        let signature = signer.sign(content.as_bytes())?;
+        let new_id = repo.commit_signed(content, &signature, None)?;
+
+        let subject = message.lines().next().unwrap_or("");
+        let moved = match tip.id() {
+            Some(old) => repo.reference_matching(
+                tip.branch(),
+                new_id,
+                true,
+                old,
+                &format!("commit: {subject}"),
+            ),
+            None => repo.reference(
+                tip.branch(),
+                new_id,
+                false,
+                &format!("commit (initial): {subject}"),
+            ),
+        };
+        match moved {
+            Ok(_) => {
+                let paths: Vec<&str> = prepared.changes.iter().map(|c| c.path.as_str()).collect();
+                sync_worktree(repo, tip.branch(), &paths).map_err(|e| {
+                    CommitError::WorkingTree {
+                        commit: new_id,
+                        detail: e.to_string(),
+                    }
+                })?;
+                return Ok(new_id);
+            }
+            Err(e) if is_ref_conflict(&e) => {
+                if attempt + 1 < MAX_ATTEMPTS {
+                    backoff(attempt);
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(CommitError::Contention {
+        attempts: MAX_ATTEMPTS,
+    })
+}
+
+/// An exclusive lock on `<gitdir>/claims.lock`, held while the working tree and index are
+/// updated. Released on drop.
+struct RepoLock {
+    _file: fs::File,
+}
+
+impl RepoLock {
+    fn acquire(repo: &Repository) -> Result<RepoLock, CommitError> {
+        let path = repo.path().join("claims.lock");
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        file.lock().map_err(io_err(&path))?;
+        Ok(RepoLock { _file: file })
+    }
+}
+
+/// Bring `paths` in the working tree and index in line with the tip of `branch`.
+///
+/// Taking the content from the branch tip *under the lock* (rather than from the commit just
+/// made) means that when two writers race, whoever syncs last writes the newest state.
+fn sync_worktree(repo: &Repository, branch: &str, paths: &[&str]) -> Result<(), CommitError> {
+    let Some(workdir) = repo.workdir() else {
+        return Ok(()); // bare repository
+    };
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let _lock = RepoLock::acquire(repo)?;
+    // HEAD may have been switched to another branch meanwhile: then leave the files alone.
+    if head_branch(repo).ok().as_deref() != Some(branch) {
+        return Ok(());
+    }
+    let tree = repo.find_reference(branch)?.peel_to_tree()?;
+    let mut index = repo.index()?;
+    // Reloads only when the file changed on disk since this handle last read or wrote it
+    // (libgit2 compares mtime, size and inode; every write is a rename, so a new inode).
+    index.read(false)?;
+    let result = update_paths(repo, workdir, &tree, &mut index, paths);
+    if result.is_err() {
+        // Drop half-applied in-memory entries so a later call starts from the file on disk.
+        let _ = index.read(true);
+    }
+    result
+}
+
+fn update_paths(
+    repo: &Repository,
+    workdir: &Path,
+    tree: &git2::Tree<'_>,
+    index: &mut git2::Index,
+    paths: &[&str],
+) -> Result<(), CommitError> {
+    for path in paths {
+        let full = workdir.join(path);
+        let entry = match tree.get_path(Path::new(path)) {
+            Ok(e) if e.kind() == Some(ObjectType::Blob) => Some((e.id(), e.filemode())),
+            Ok(_) => continue, // not a plain file at the tip: not ours to touch
+            Err(e) if e.code() == ErrorCode::NotFound => None,
+            Err(e) => return Err(e.into()),
+        };
+        match entry {
+            Some((oid, mode)) => {
+                let blob = repo.find_blob(oid)?;
+                write_file_atomic(&full, blob.content(), mode == MODE_EXEC)?;
+                let md = fs::symlink_metadata(&full).map_err(io_err(&full))?;
+                index.add(&index_entry(path, oid, mode as u32, &md))?;
+            }
+            None => {
+                remove_file_and_empty_parents(workdir, &full)?;
+                match index.remove_path(Path::new(path)) {
+                    Ok(()) => {}
+                    Err(e) if e.code() == ErrorCode::NotFound => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+    }
+    // `git` itself may hold index.lock for a moment: wait a little for it.
+    let mut tries = 0;
+    loop {
+        match index.write() {
+            Ok(()) => return Ok(()),
+            Err(e) if e.code() == ErrorCode::Locked && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn index_entry(path: &str, id: Oid, mode: u32, md: &fs::Metadata) -> git2::IndexEntry {
+    use std::os::unix::fs::MetadataExt;
+    git2::IndexEntry {
+        ctime: git2::IndexTime::new(md.ctime() as i32, md.ctime_nsec() as u32),
+        mtime: git2::IndexTime::new(md.mtime() as i32, md.mtime_nsec() as u32),
+        dev: md.dev() as u32,
+        ino: md.ino() as u32,
+        mode,
+        uid: md.uid(),
+        gid: md.gid(),
+        file_size: md.len() as u32,
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    }
+}
+
+#[cfg(not(unix))]
+fn index_entry(path: &str, id: Oid, mode: u32, md: &fs::Metadata) -> git2::IndexEntry {
+    let mtime = md
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .unwrap_or_default();
+    let t = git2::IndexTime::new(mtime.as_secs() as i32, mtime.subsec_nanos());
+    git2::IndexEntry {
+        ctime: t,
+        mtime: t,
+        dev: 0,
+        ino: 0,
+        mode,
+        uid: 0,
+        gid: 0,
+        file_size: md.len() as u32,
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    }
+}
+
+/// Write `content` to a temporary file in the same folder, then rename it over `path`.
+fn write_file_atomic(path: &Path, content: &[u8], executable: bool) -> Result<(), CommitError> {
+    let dir = path.parent().expect("a path inside the working tree");
+    fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".claims-tmp-")
+        .tempfile_in(dir)
+        .map_err(io_err(dir))?;
+    tmp.write_all(content).map_err(io_err(tmp.path()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if executable { 0o755 } else { 0o644 };
+        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode))
+            .map_err(io_err(tmp.path()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = executable;
+    tmp.persist(path).map_err(|e| CommitError::Io {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(())
+}
+
+fn remove_file_and_empty_parents(workdir: &Path, full: &Path) -> Result<(), CommitError> {
+    match fs::remove_file(full) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_err(full)(e)),
+    }
+    let mut dir = full.parent();
+    while let Some(d) = dir {
+        if d == workdir || !d.starts_with(workdir) {
+            break;
+        }
+        if fs::remove_dir(d).is_err() {
+            break; // not empty (or already gone)
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}
+
+/// Which of `paths` have edits not committed on HEAD: the working-tree file or the index entry
+/// differs from the HEAD tree (including added, deleted and conflicted files). Only these
+/// paths are looked at; file contents are hashed and compared with the blob ids.
+pub fn uncommitted_edits(repo: &Repository, paths: &[&str]) -> Result<Vec<String>, CommitError> {
+    let Some(workdir) = repo.workdir() else {
+        return Ok(Vec::new());
+    };
+    let head_tree = match repo.head() {
+        Ok(h) => Some(h.peel_to_tree()?),
+        Err(e) if e.code() == ErrorCode::UnbornBranch || e.code() == ErrorCode::NotFound => None,
+        Err(e) => return Err(e.into()),
+    };
+    let mut index = repo.index()?;
+    index.read(false)?;
+    let mut edited = Vec::new();
+    for path in paths {
+        let p = Path::new(path);
+        let head = match &head_tree {
+            Some(t) => match t.get_path(p) {
+                Ok(e) if e.kind() == Some(ObjectType::Blob) => Some(e.id()),
+                Ok(_) => Some(Oid::ZERO_SHA1), // a folder: never equal to a file
+                Err(e) if e.code() == ErrorCode::NotFound => None,
+                Err(e) => return Err(e.into()),
+            },
+            None => None,
+        };
+        let conflicted = (1..=3).any(|stage| index.get_path(p, stage).is_some());
+        let staged = index.get_path(p, 0).map(|e| e.id);
+        let full = workdir.join(path);
+        let work = match fs::symlink_metadata(&full) {
+            Ok(md) if md.is_file() => Some(Oid::hash_file(ObjectType::Blob, &full)?),
+            Ok(md) if md.file_type().is_symlink() => {
+                let target = fs::read_link(&full).map_err(io_err(&full))?;
+                Some(Oid::hash_object(
+                    ObjectType::Blob,
+                    target.as_os_str().as_encoded_bytes(),
+                )?)
+            }
+            Ok(_) => Some(Oid::ZERO_SHA1), // a folder where a file should be
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io_err(&full)(e)),
+        };
+        if conflicted || staged != head || work != head {
+            edited.push((*path).to_string());
+        }
+    }
+    Ok(edited)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::signing::{ssh_signature_public_key, verify_ssh_signature, SshKeygenSigner};
+    use crate::store::testutil::TestRepo;
+
+    fn put(path: &str, content: &str) -> FileChange {
+        FileChange {
+            path: path.into(),
+            content: Some(content.as_bytes().to_vec()),
+        }
+    }
+
+    fn del(path: &str) -> FileChange {
+        FileChange {
+            path: path.into(),
+            content: None,
+        }
+    }
+
+    fn commit(t: &TestRepo, repo: &Repository, changes: Vec<FileChange>, msg: &str) -> Oid {
+        let signer = t.signer();
+        commit_change(repo, &TestRepo::identity(), signer.as_ref(), |_tip| {
+            Ok(Prepared {
+                changes: changes.clone(),
+                message: msg.into(),
+            })
+        })
+        .unwrap()
+    }
+
+    fn assert_verified_and_clean(t: &TestRepo) {
+        let out = t.git(&["verify-commit", "HEAD"]);
+        assert!(
+            out.status.success(),
+            "verify-commit failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let fsck = t.git(&["fsck", "--strict", "--no-dangling"]);
+        assert!(
+            fsck.status.success() && fsck.stdout.is_empty(),
+            "fsck: {}{}",
+            String::from_utf8_lossy(&fsck.stdout),
+            String::from_utf8_lossy(&fsck.stderr)
+        );
+        assert_eq!(
+            t.git_ok(&["status", "--porcelain", "--untracked-files=all"]),
+            ""
+        );
+    }
+
+    fn tree_listing(t: &TestRepo) -> Vec<String> {
+        t.git_ok(&["ls-tree", "-r", "--name-only", "HEAD"])
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    #[test]
+    fn unborn_branch_gets_first_commit() {
+        let t = TestRepo::new();
+        let repo = t.open();
+        let id = commit(
+            &t,
+            &repo,
+            vec![put("office.yaml", "name: Acme\n")],
+            "Init office",
+        );
+        assert_eq!(repo.head().unwrap().target(), Some(id));
+        assert_eq!(repo.find_commit(id).unwrap().parent_count(), 0);
+        assert_verified_and_clean(&t);
+        assert_eq!(tree_listing(&t), vec!["office.yaml"]);
+        let log = t.git_ok(&["log", "-1", "--format=%s%n%an <%ae>%n%ad", "--date=iso"]);
+        assert_eq!(
+            log,
+            "Init office\nJane Adjuster <jane@example.com>\n2026-11-03 09:30:00 -0500\n"
+        );
+        // The reflog names the commit the way git would.
+        let reflog = t.git_ok(&["reflog", "-1", "--format=%gs", "main"]);
+        assert_eq!(reflog.trim(), "commit (initial): Init office");
+        let head_reflog = t.git_ok(&["reflog", "-1", "--format=%gs", "HEAD"]);
+        assert_eq!(head_reflog.trim(), "commit (initial): Init office");
+    }
+
+    #[test]
+    fn nested_folders_edits_and_deletes_verify_and_stay_clean() {
+        let t = TestRepo::new();
+        let repo = t.open();
+        commit(&t, &repo, vec![put("office.yaml", "name: Acme\n")], "Init");
+        assert_verified_and_clean(&t);
+
+        commit(
+            &t,
+            &repo,
+            vec![
+                put("claims/2026/11/C-1.yaml", "id: C-1\n"),
+                put("claims/2026/11/C-1/letters/a.txt", "Dear Jane\n"),
+                put("claims/2026/11/C-1/letters/b.txt", "Dear John\n"),
+                put("claims/2026/12/C-2.yaml", "id: C-2\n"),
+            ],
+            "Open C-1 and C-2\n\nClaim: C-1\nCommand: open",
+        );
+        assert_verified_and_clean(&t);
+        assert_eq!(
+            tree_listing(&t),
+            vec![
+                "claims/2026/11/C-1.yaml",
+                "claims/2026/11/C-1/letters/a.txt",
+                "claims/2026/11/C-1/letters/b.txt",
+                "claims/2026/12/C-2.yaml",
+                "office.yaml",
+            ]
+        );
+        let trailers = t.git_ok(&["log", "-1", "--format=%(trailers:key=Claim,valueonly)"]);
+        assert_eq!(trailers.trim(), "C-1");
+
+        // Edit one file, delete a letter, delete the whole of December.
+        commit(
+            &t,
+            &repo,
+            vec![
+                put("claims/2026/11/C-1.yaml", "id: C-1\nstatus: open\n"),
+                del("claims/2026/11/C-1/letters/a.txt"),
+                del("claims/2026/12/C-2.yaml"),
+            ],
+            "Edit",
+        );
+        assert_verified_and_clean(&t);
+        assert_eq!(
+            tree_listing(&t),
+            vec![
+                "claims/2026/11/C-1.yaml",
+                "claims/2026/11/C-1/letters/b.txt",
+                "office.yaml",
+            ]
+        );
+        assert!(
+            !t.root.join("claims/2026/12").exists(),
+            "empty folder removed"
+        );
+        assert_eq!(
+            std::fs::read_to_string(t.root.join("claims/2026/11/C-1.yaml")).unwrap(),
+            "id: C-1\nstatus: open\n"
+        );
+
+        // Deleting the last letter removes the letters and C-1 folders from the tree.
+        commit(
+            &t,
+            &repo,
+            vec![del("claims/2026/11/C-1/letters/b.txt")],
+            "Drop",
+        );
+        assert_verified_and_clean(&t);
+        assert_eq!(
+            tree_listing(&t),
+            vec!["claims/2026/11/C-1.yaml", "office.yaml"]
+        );
+        assert!(!t.root.join("claims/2026/11/C-1").exists());
+        let out = t.git_ok(&["cat-file", "-p", "HEAD:claims/2026/11"]);
+        assert_eq!(out.lines().count(), 1, "only C-1.yaml left: {out}");
+
+        // Tip::read sees the committed contents.
+        let signer = t.signer();
+        commit_change(&repo, &TestRepo::identity(), signer.as_ref(), |tip| {
+            assert_eq!(
+                tip.read("claims/2026/11/C-1.yaml")?.as_deref(),
+                Some(&b"id: C-1\nstatus: open\n"[..])
+            );
+            assert_eq!(tip.read("claims/2026/11/missing.yaml")?, None);
+            assert!(tip.read("claims").is_err(), "a folder is not a file");
+            Err(CommitError::Refused("just looking".into()))
+        })
+        .unwrap_err();
+    }
+
+    #[test]
+    fn in_process_verification_accepts_and_rejects_tampering() {
+        let t = TestRepo::new();
+        let repo = t.open();
+        let id = commit(&t, &repo, vec![put("a.txt", "a\n")], "One");
+        let (sig, data) = repo.extract_signature(&id, None).unwrap();
+        let sig = sig.as_str().unwrap();
+        verify_ssh_signature(sig, &data, &t.public).unwrap();
+        let mut tampered = data.to_vec();
+        let n = tampered.len();
+        tampered[n - 2] ^= 1;
+        assert!(matches!(
+            verify_ssh_signature(sig, &tampered, &t.public),
+            Err(SignError::BadSignature)
+        ));
+        let signer_key = ssh_signature_public_key(sig).unwrap();
+        assert!(
+            t.public.starts_with(&signer_key),
+            "{signer_key} vs {}",
+            t.public
+        );
+        assert!(!signer_key.ends_with(' '));
+    }
+
+    /// HEAD, the index file's bytes, and every working-tree path with its content.
+    type Snapshot = (String, Vec<u8>, Vec<(String, Vec<u8>)>);
+
+    fn snapshot(t: &TestRepo) -> Snapshot {
+        let head = t.git_ok(&["rev-parse", "HEAD"]);
+        let index = std::fs::read(t.root.join(".git/index")).unwrap();
+        let mut files = Vec::new();
+        for e in walkdir::WalkDir::new(&t.root).sort_by_file_name() {
+            let e = e.unwrap();
+            let rel = e
+                .path()
+                .strip_prefix(&t.root)
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            if rel.starts_with(".git") {
+                continue;
+            }
+            let content = if e.file_type().is_file() {
+                std::fs::read(e.path()).unwrap()
+            } else {
+                Vec::new()
+            };
+            files.push((rel, content));
+        }
+        (head, index, files)
+    }
+
+    #[test]
+    fn signing_failure_changes_nothing() {
+        let t = TestRepo::new();
+        let repo = t.open();
+        commit(&t, &repo, vec![put("claims/C-1.yaml", "id: C-1\n")], "Init");
+        let before = snapshot(&t);
+        std::fs::remove_file(&t.key).unwrap();
+        let signer = SshKeygenSigner::with_key_file(&t.key, None);
+        let err = commit_change(&repo, &TestRepo::identity(), &signer, |_| {
+            Ok(Prepared {
+                changes: vec![put("claims/C-1.yaml", "changed\n"), put("new/x.txt", "x")],
+                message: "Should not land".into(),
+            })
+        })
+        .unwrap_err();
+        assert!(matches!(err, CommitError::Sign(_)), "{err}");
+        assert_eq!(snapshot(&t), before);
+        assert_eq!(t.git_ok(&["status", "--porcelain"]), "");
+
+        // A refusal from prepare passes through untouched, without retry.
+        let signer = SshKeygenSigner::with_key_file(&t.key, None);
+        let mut calls = 0;
+        let err = commit_change(&repo, &TestRepo::identity(), &signer, |_| {
+            calls += 1;
+            Err(CommitError::Refused("over authority".into()))
+        })
+        .unwrap_err();
+        assert!(err.is_refusal());
+        assert_eq!(err.to_string(), "over authority");
+        assert_eq!(calls, 1);
+        assert_eq!(snapshot(&t), before);
+    }
+
+    #[test]
+    fn bad_paths_are_refused_before_anything_happens() {
+        let t = TestRepo::new();
+        let repo = t.open();
+        commit(&t, &repo, vec![put("claims/C-1.yaml", "id: C-1\n")], "Init");
+        let before = snapshot(&t);
+        let signer = t.signer();
+        for bad in [
+            vec![put("../x", "x")],
+            vec![put("/abs", "x")],
+            vec![put(".git/config", "x")],
+            vec![put("a//b", "x")],
+            vec![put("claims/C-1.yaml/x", "x")],
+            vec![put("claims", "x")],
+            vec![put("a", "1"), put("a", "2")],
+            vec![put("a", "1"), put("a/b", "2")],
+        ] {
+            let err = commit_change(&repo, &TestRepo::identity(), signer.as_ref(), |_| {
+                Ok(Prepared {
+                    changes: bad.clone(),
+                    message: "bad".into(),
+                })
+            })
+            .unwrap_err();
+            assert!(
+                matches!(err, CommitError::InvalidPath { .. }),
+                "{bad:?}: {err}"
+            );
+        }
+        assert_eq!(snapshot(&t), before);
+    }
+
+    #[test]
+    fn detached_head_is_refused() {
+        let t = TestRepo::new();
+        let repo = t.open();
+        commit(&t, &repo, vec![put("a.txt", "a\n")], "Init");
+        t.git_ok(&["checkout", "-q", "--detach"]);
+        let signer = t.signer();
+        let err = commit_change(&repo, &TestRepo::identity(), signer.as_ref(), |_| {
+            Ok(Prepared {
+                changes: vec![put("a.txt", "b\n")],
+                message: "x".into(),
+            })
+        })
+        .unwrap_err();
+        assert!(matches!(err, CommitError::DetachedHead), "{err}");
+        assert!(err.to_string().contains("detached"));
+    }
+
+    #[test]
+    fn concurrent_writers_lose_nothing() {
+        let t = TestRepo::new();
+        let repo = t.open();
+        commit(&t, &repo, vec![put("office.yaml", "name: Acme\n")], "Init");
+        let root = t.root.clone();
+        let signer: std::sync::Arc<dyn Signer> = std::sync::Arc::from(t.signer());
+        let prepares = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let handles: Vec<_> = (0..2)
+            .map(|w| {
+                let root = root.clone();
+                let signer = signer.clone();
+                let prepares = prepares.clone();
+                std::thread::spawn(move || {
+                    let repo = Repository::open(&root).unwrap();
+                    for i in 0..50 {
+                        let path = format!("claims/w{w}/C-{i}.yaml");
+                        // Each change also bumps a per-writer counter read from the tip, so
+                        // a lost update would show up as a wrong count.
+                        let counter = format!("counters/w{w}");
+                        commit_change(&repo, &TestRepo::identity(), signer.as_ref(), |tip| {
+                            prepares.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let n: u32 = match tip.read(&counter)? {
+                                Some(b) => String::from_utf8(b).unwrap().trim().parse().unwrap(),
+                                None => 0,
+                            };
+                            Ok(Prepared {
+                                changes: vec![
+                                    put(&path, &format!("id: C-{i}\n")),
+                                    put(&counter, &format!("{}\n", n + 1)),
+                                ],
+                                message: format!("Writer {w} claim {i}"),
+                            })
+                        })
+                        .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        // More than 100 means some writers lost a race and retried from the new tip.
+        eprintln!(
+            "prepare calls: {}",
+            prepares.load(std::sync::atomic::Ordering::Relaxed)
+        );
+        let count = t.git_ok(&["rev-list", "--count", "HEAD"]);
+        assert_eq!(count.trim(), "101");
+        let merges = t.git_ok(&["rev-list", "--min-parents=2", "HEAD"]);
+        assert_eq!(merges, "", "linear history");
+        let roots = t.git_ok(&["rev-list", "--max-parents=0", "HEAD"]);
+        assert_eq!(roots.lines().count(), 1);
+        let files = tree_listing(&t);
+        assert_eq!(files.len(), 1 + 100 + 2);
+        for w in 0..2 {
+            assert_eq!(
+                t.git_ok(&["show", &format!("HEAD:counters/w{w}")]).trim(),
+                "50"
+            );
+        }
+        assert_verified_and_clean(&t);
+        // Every commit, not just the tip, is signed and verifies.
+        for c in t.git_ok(&["rev-list", "HEAD"]).lines() {
+            assert!(t.git(&["verify-commit", c]).status.success(), "{c}");
+        }
+    }
+
+    #[test]
+    fn uncommitted_edits_finds_hand_edits() {
+        let t = TestRepo::new();
+        let repo = t.open();
+        assert_eq!(
+            uncommitted_edits(&repo, &["a.yaml"]).unwrap(),
+            Vec::<String>::new(),
+            "nothing anywhere in an empty repository"
+        );
+        commit(
+            &t,
+            &repo,
+            vec![
+                put("claims/a.yaml", "a\n"),
+                put("claims/b.yaml", "b\n"),
+                put("claims/c.yaml", "c\n"),
+            ],
+            "Init",
+        );
+        let paths = [
+            "claims/a.yaml",
+            "claims/b.yaml",
+            "claims/c.yaml",
+            "claims/new.yaml",
+        ];
+        assert!(uncommitted_edits(&repo, &paths).unwrap().is_empty());
+
+        std::fs::write(t.root.join("claims/a.yaml"), "hand edit\n").unwrap();
+        std::fs::write(t.root.join("claims/new.yaml"), "untracked\n").unwrap();
+        std::fs::write(t.root.join("claims/c.yaml"), "staged\n").unwrap();
+        t.git_ok(&["add", "claims/c.yaml"]);
+        std::fs::write(t.root.join("claims/c.yaml"), "c\n").unwrap(); // worktree back, index not
+        assert_eq!(
+            uncommitted_edits(&repo, &paths).unwrap(),
+            vec!["claims/a.yaml", "claims/c.yaml", "claims/new.yaml"]
+        );
+        std::fs::remove_file(t.root.join("claims/b.yaml")).unwrap();
+        assert!(uncommitted_edits(&repo, &["claims/b.yaml"]).unwrap() == vec!["claims/b.yaml"]);
+    }
+
+    #[test]
+    fn bare_repository_commits_without_worktree() {
+        let t = TestRepo::new();
+        let bare = t.root.parent().unwrap().join("bare.git");
+        git2::Repository::init_bare(&bare).unwrap();
+        let repo = Repository::open(&bare).unwrap();
+        let signer = t.signer();
+        let id = commit_change(&repo, &TestRepo::identity(), signer.as_ref(), |_| {
+            Ok(Prepared {
+                changes: vec![put("x/y.txt", "y\n")],
+                message: "bare".into(),
+            })
+        })
+        .unwrap();
+        let tree = repo.find_commit(id).unwrap().tree().unwrap();
+        assert!(tree.get_path(Path::new("x/y.txt")).is_ok());
+    }
+}
