@@ -2,6 +2,7 @@
 
 pub mod git;
 pub mod signing;
+pub mod yaml;
 
 #[cfg(test)]
 pub(crate) mod testutil;
