@@ -4,5 +4,8 @@
 //! `domain` is the pure core (no I/O); `store` reads and writes the office repository;
 //! `cli` is the command-line layer.
 
+pub mod check;
+pub mod cli;
 pub mod domain;
+pub mod error;
 pub mod store;

@@ -1,5 +1,12 @@
 //! The domain core: records, rules and calculations. No I/O here.
 
 pub mod calendar;
+pub mod claim;
 pub mod claim_id;
+pub mod fnol;
+pub mod lifecycle;
+pub mod money;
+pub mod office;
+pub mod policy;
+pub mod sla_rules;
 pub mod vin;

@@ -126,6 +126,17 @@ pub struct Tip<'r> {
 }
 
 impl<'r> Tip<'r> {
+    /// A tip at a given commit, for reading without committing (dry runs).
+    pub fn for_commit(repo: &'r Repository, commit: git2::Commit<'r>, branch: &str) -> Tip<'r> {
+        let tree = commit.tree().ok();
+        Tip {
+            repo,
+            branch: branch.to_string(),
+            commit: Some(commit),
+            tree,
+        }
+    }
+
     /// The tip commit, or `None` on an unborn branch (empty repository).
     pub fn commit(&self) -> Option<&git2::Commit<'r>> {
         self.commit.as_ref()

@@ -1,6 +1,10 @@
 //! The store: the office repository on disk and in git.
 
+pub mod files;
 pub mod git;
+pub mod inspect;
+pub mod office_init;
+pub mod session;
 pub mod signing;
 pub mod yaml;
 

@@ -25,7 +25,7 @@ use serde::ser::{self, Serialize};
 /// `Money` serializes as `serializer.serialize_newtype_struct(PLAIN_SCALAR, "1250.00")`;
 /// other serializers (e.g. `serde_json`) just see the inner string. The string must match
 /// `-?[0-9]+(\.[0-9]+)?`.
-pub const PLAIN_SCALAR: &str = "$claims::PlainScalar";
+pub use crate::domain::money::PLAIN_SCALAR;
 
 /// Simple keys in YAML may not exceed 1024 characters; stay well below.
 const MAX_KEY_CHARS: usize = 1000;

@@ -1,0 +1,119 @@
+//! `claims list`: many claims, filtered.
+
+use serde::Serialize;
+
+use super::output::{cell, Format, Out, Rows};
+use super::show::serde_plain;
+use super::Globals;
+use crate::domain::claim::{Claim, LineOfBusiness};
+use crate::domain::lifecycle::Status;
+use crate::domain::money::Money;
+use crate::error::{Error, Result};
+use crate::store::files::{find_office_root, load_claims};
+
+/// List claims, newest first, filtered by status, line of business or adjuster.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Only claims in this status (reported, triaged, assigned, ..., or `open`).
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only this line of business (personal_auto, property, workers_comp, ...).
+    #[arg(long)]
+    pub lob: Option<String>,
+    /// Only claims assigned to this person (email).
+    #[arg(long)]
+    pub adjuster: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    status: Status,
+    lob: LineOfBusiness,
+    jurisdiction: String,
+    received: String,
+    policy: Option<String>,
+    insured: Option<String>,
+    priority: Option<String>,
+    adjuster: Option<String>,
+    reserve: Money,
+    paid: Money,
+}
+
+pub fn run(g: &Globals, args: Args) -> Result<i32> {
+    let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
+    let root = find_office_root(g.repo.as_deref())?;
+    let status = match args.status.as_deref() {
+        None | Some("open") => None,
+        Some(s) => Some(Status::parse(s).ok_or_else(|| {
+            Error::usage(format!(
+                "unknown status `{s}` (one of: open, {})",
+                Status::ALL.map(|s| s.as_str()).join(", ")
+            ))
+        })?),
+    };
+    let only_open = args.status.as_deref() == Some("open");
+    let lob = match args.lob.as_deref() {
+        None => None,
+        Some(l) => Some(LineOfBusiness::parse(l).ok_or_else(|| {
+            Error::usage(format!(
+                "unknown line of business `{l}` (one of: {})",
+                LineOfBusiness::ALL.map(|l| l.as_str()).join(", ")
+            ))
+        })?),
+    };
+    let mut claims: Vec<Claim> = load_claims(&root)
+        .into_iter()
+        .filter(|c| status.is_none_or(|s| c.status == s))
+        .filter(|c| !only_open || c.status.is_open())
+        .filter(|c| lob.is_none_or(|l| c.lob == l))
+        .filter(|c| {
+            args.adjuster
+                .as_deref()
+                .is_none_or(|a| c.adjuster().is_some_and(|x| x.eq_ignore_ascii_case(a)))
+        })
+        .collect();
+    claims.sort_by(|a, b| b.received_at.cmp(&a.received_at).then(a.id.cmp(&b.id)));
+    let rows: Vec<Row> = claims
+        .iter()
+        .map(|c| Row {
+            id: c.id.clone(),
+            status: c.status,
+            lob: c.lob,
+            jurisdiction: c.jurisdiction.clone(),
+            received: c.received_at.date_naive().to_string(),
+            policy: c.policy_number.clone(),
+            insured: c.insured.as_ref().and_then(|p| p.name.clone()),
+            priority: c.priority().map(|p| p.as_str().to_string()),
+            adjuster: c.adjuster().map(str::to_string),
+            reserve: c.effective_reserve(),
+            paid: c.paid(),
+        })
+        .collect();
+    let mut out = Out::new();
+    Rows {
+        headers: &[
+            "id", "status", "lob", "state", "received", "policy", "insured", "priority",
+            "adjuster", "reserve", "paid",
+        ],
+        rows: &rows,
+        cells: &|r: &Row| {
+            vec![
+                r.id.clone(),
+                r.status.to_string(),
+                serde_plain(&r.lob),
+                r.jurisdiction.clone(),
+                r.received.clone(),
+                cell(r.policy.as_ref()),
+                cell(r.insured.as_ref()),
+                cell(r.priority.as_ref()),
+                cell(r.adjuster.as_ref()),
+                r.reserve.to_string(),
+                r.paid.to_string(),
+            ]
+        },
+    }
+    .print(format, &mut out);
+    g.say(format!("{} claims", rows.len()));
+    Ok(0)
+}

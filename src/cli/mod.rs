@@ -1,0 +1,171 @@
+//! The command-line layer: argument parsing, dispatch, and error reporting. Each command is
+//! one file with an args struct (its doc comments are the help) and one `run` function.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::domain::claim_id::ClaimId;
+use crate::error::{Error, Result};
+use crate::store::files::parse_claim_id;
+
+pub mod check;
+pub mod explain;
+pub mod init;
+pub mod list;
+pub mod note;
+pub mod output;
+pub mod show;
+pub mod update;
+
+use output::Format;
+
+/// Insurance claims handling where every record is YAML in git and every change is one
+/// signed commit.
+#[derive(Parser, Debug)]
+#[command(name = "claims", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The office repository (default: the nearest folder above holding authority.yaml).
+    #[arg(long, global = true, env = "CLAIMS_REPO", value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// Act as this person of authority.yaml, with the key `git config claims.EMAIL.signingkey`.
+    #[arg(long = "as", global = true, env = "CLAIMS_AS", value_name = "EMAIL")]
+    pub as_email: Option<String>,
+    /// Output format for commands that print records.
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<Format>,
+    /// Print nothing but errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Show the change and the commit message it would make; write nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    Init(init::Args),
+    Check(check::Args),
+    Show(show::Args),
+    List(list::Args),
+    Update(update::Args),
+    Note(note::Args),
+    Explain(explain::Args),
+}
+
+/// Options every command sees, resolved once.
+pub struct Globals {
+    pub repo: Option<PathBuf>,
+    pub as_email: Option<String>,
+    pub format: Option<Format>,
+    pub quiet: bool,
+    pub dry_run: bool,
+}
+
+impl Globals {
+    /// The chosen format, or `default` when none was given.
+    pub fn format_or(&self, default: Format) -> Format {
+        self.format.unwrap_or(default)
+    }
+
+    /// Refuses a format this command cannot print.
+    pub fn format_among(&self, default: Format, allowed: &[Format]) -> Result<Format> {
+        let f = self.format_or(default);
+        if allowed.contains(&f) {
+            Ok(f)
+        } else {
+            Err(Error::usage(format!(
+                "--format {} is not available here (choose from: {})",
+                format_name(f),
+                allowed
+                    .iter()
+                    .map(|f| format_name(*f))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
+        }
+    }
+
+    /// Prints a progress or result message on stderr unless --quiet.
+    pub fn say(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+}
+
+pub fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Table => "table",
+        Format::Csv => "csv",
+        Format::Json => "json",
+        Format::Yaml => "yaml",
+        Format::Text => "text",
+        Format::Github => "github",
+    }
+}
+
+/// Claim ids from arguments; `-` reads them one per line from stdin.
+pub fn claim_ids(args: &[String]) -> Result<Vec<ClaimId>> {
+    let mut out = Vec::new();
+    for a in args {
+        if a == "-" {
+            if std::io::stdin().is_terminal() {
+                return Err(Error::usage(
+                    "`-` reads claim ids from stdin, but stdin is a terminal",
+                ));
+            }
+            for line in std::io::stdin().lines() {
+                let line = line.map_err(|e| Error::io("stdin", e))?;
+                let line = line.trim();
+                if !line.is_empty() && !line.starts_with('#') {
+                    out.push(parse_claim_id(line)?);
+                }
+            }
+        } else {
+            out.push(parse_claim_id(a)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let g = Globals {
+        repo: cli.repo,
+        as_email: cli.as_email,
+        format: cli.format,
+        quiet: cli.quiet,
+        dry_run: cli.dry_run,
+    };
+    let result = match cli.command {
+        Command::Init(a) => init::run(&g, a),
+        Command::Check(a) => check::run(&g, a),
+        Command::Show(a) => show::run(&g, a),
+        Command::List(a) => list::run(&g, a),
+        Command::Update(a) => update::run(&g, a),
+        Command::Note(a) => note::run(&g, a),
+        Command::Explain(a) => explain::run(&g, a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            for h in &e.hints {
+                eprintln!("  hint: {h}");
+            }
+            e.exit_code()
+        }
+    }
+}

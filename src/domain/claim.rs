@@ -1,0 +1,570 @@
+//! The claim record: one YAML file per claim, written by the tool in one canonical form.
+//!
+//! Field order here is the key order in the file. Optional facts are `Option` so that an
+//! incomplete intake or a hand edit still loads; `claims check` reports what is missing.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::fnol::{AutoFacts, LiabilityFacts, LossFacts, PropertyFacts, WorkersCompFacts};
+use super::lifecycle::Status;
+use super::money::Money;
+
+pub type Timestamp = DateTime<FixedOffset>;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    pub id: String,
+    pub lob: LineOfBusiness,
+    /// US state (two-letter postal code) whose claim-handling rules apply.
+    pub jurisdiction: String,
+    pub channel: Channel,
+    pub received_at: Timestamp,
+    pub status: Status,
+    pub policy_number: Option<String>,
+    pub insured: Option<Party>,
+    pub agent: Option<Party>,
+    pub reporter: Option<Party>,
+    pub loss: LossFacts,
+    pub auto: Option<AutoFacts>,
+    pub property: Option<PropertyFacts>,
+    pub liability: Option<LiabilityFacts>,
+    pub workers_comp: Option<WorkersCompFacts>,
+    /// FNOL facts still missing (field paths), for an incomplete intake.
+    #[serde(default)]
+    pub missing: Vec<String>,
+    /// Set on a duplicate that was folded into another claim.
+    pub merged_into: Option<String>,
+    /// Claims folded into this one.
+    #[serde(default)]
+    pub merged: Vec<String>,
+    pub triage: Option<Triage>,
+    pub assignment: Option<Assignment>,
+    #[serde(default)]
+    pub tasks: Vec<Task>,
+    #[serde(default)]
+    pub documents: Vec<Document>,
+    #[serde(default)]
+    pub reserves: Vec<ReserveChange>,
+    pub settlement: Option<Settlement>,
+    #[serde(default)]
+    pub payments: Vec<Payment>,
+    pub subrogation: Option<Subrogation>,
+    pub denial: Option<Denial>,
+    #[serde(default)]
+    pub sla: SlaEvents,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    #[serde(default)]
+    pub letters: Vec<Letter>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    /// Every status change, oldest first; `status` must equal the last one's.
+    #[serde(default)]
+    pub history: Vec<Event>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineOfBusiness {
+    PersonalAuto,
+    CommercialAuto,
+    Property,
+    GeneralLiability,
+    ProfessionalLiability,
+    WorkersComp,
+}
+
+impl LineOfBusiness {
+    pub const ALL: [LineOfBusiness; 6] = [
+        LineOfBusiness::PersonalAuto,
+        LineOfBusiness::CommercialAuto,
+        LineOfBusiness::Property,
+        LineOfBusiness::GeneralLiability,
+        LineOfBusiness::ProfessionalLiability,
+        LineOfBusiness::WorkersComp,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineOfBusiness::PersonalAuto => "personal_auto",
+            LineOfBusiness::CommercialAuto => "commercial_auto",
+            LineOfBusiness::Property => "property",
+            LineOfBusiness::GeneralLiability => "general_liability",
+            LineOfBusiness::ProfessionalLiability => "professional_liability",
+            LineOfBusiness::WorkersComp => "workers_comp",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LineOfBusiness> {
+        let s = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        LineOfBusiness::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    pub fn is_auto(self) -> bool {
+        matches!(
+            self,
+            LineOfBusiness::PersonalAuto | LineOfBusiness::CommercialAuto
+        )
+    }
+
+    pub fn is_liability(self) -> bool {
+        matches!(
+            self,
+            LineOfBusiness::GeneralLiability | LineOfBusiness::ProfessionalLiability
+        )
+    }
+
+    pub fn is_commercial(self) -> bool {
+        !matches!(
+            self,
+            LineOfBusiness::PersonalAuto | LineOfBusiness::Property
+        )
+    }
+}
+
+impl std::fmt::Display for LineOfBusiness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Phone,
+    Web,
+    Email,
+    Mobile,
+    Batch,
+}
+
+/// A person or organisation on the claim: insured, agent, reporter, claimant.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub name: Option<String>,
+    /// Agency, employer or firm.
+    pub organization: Option<String>,
+    /// How the reporter relates to the loss (insured, spouse, attorney, agent, ...).
+    pub relationship: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Triage {
+    pub at: Timestamp,
+    pub by: String,
+    pub coverage: CoverageOutcome,
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    #[serde(default)]
+    pub conditions: Vec<ConditionFlag>,
+    pub deductible: Option<Money>,
+    pub sublimit: Option<Sublimit>,
+    pub priority: Priority,
+    #[serde(default)]
+    pub priority_reasons: Vec<String>,
+    /// When the claim must be with an adjuster, from the priority.
+    pub assign_by: Option<Timestamp>,
+    pub catastrophe: Option<String>,
+    /// Escalated at once (represented claimant, fatality, litigation).
+    #[serde(default)]
+    pub escalated: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageOutcome {
+    Confirmed,
+    InQuestion,
+    PotentiallyNone,
+    Duplicate,
+    PolicyNotFound,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Critical,
+    High,
+    Standard,
+    Low,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Critical => "critical",
+            Priority::High => "high",
+            Priority::Standard => "standard",
+            Priority::Low => "low",
+        }
+    }
+}
+
+/// A policy condition that puts coverage in question, with the provision it rests on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionFlag {
+    pub code: String,
+    pub description: String,
+    pub provision: Option<ProvisionRef>,
+}
+
+/// A policy provision quoted on a claim: where it is and what it says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionRef {
+    pub id: Option<String>,
+    pub section: String,
+    pub page: u32,
+    pub title: Option<String>,
+    pub language: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sublimit {
+    pub name: String,
+    pub amount: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    /// Where the claim was routed: in_house, senior, bi_team, tpa, vendor, wc, cat, counsel.
+    pub destination: String,
+    /// The handling adjuster (an email in authority.yaml), if a person holds it.
+    pub adjuster: Option<String>,
+    /// An outside handler (TPA, vendor network, counsel firm) when no staff member holds it.
+    pub handler: Option<String>,
+    pub at: Timestamp,
+    pub by: String,
+    pub contact_by: Option<Timestamp>,
+    pub rule: Option<String>,
+    pub override_reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    pub name: String,
+    pub status: ItemStatus,
+    pub due: Option<NaiveDate>,
+    pub done_at: Option<Timestamp>,
+    pub by: Option<String>,
+    pub waived_reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub name: String,
+    /// What the document is needed for (coverage, damages, injury, payment, ...).
+    pub required_for: Option<String>,
+    pub status: ItemStatus,
+    pub due: Option<NaiveDate>,
+    pub received_on: Option<NaiveDate>,
+    /// The attached file, relative to the claim's folder.
+    pub file: Option<String>,
+    pub waived_reason: Option<String>,
+}
+
+/// Status of a task or a document on the checklist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Open,
+    Requested,
+    Received,
+    Done,
+    Waived,
+}
+
+impl ItemStatus {
+    pub fn is_outstanding(self) -> bool {
+        matches!(self, ItemStatus::Open | ItemStatus::Requested)
+    }
+}
+
+/// Whether a money change took effect or waits for someone with more authority.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalState {
+    Effective,
+    Pending,
+    Rejected,
+}
+
+/// Who approved a change that needed more authority than its requester held.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    pub by: String,
+    pub role: String,
+    pub at: Timestamp,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReserveChange {
+    pub at: Timestamp,
+    pub by: String,
+    pub role: String,
+    /// The reserve after this change (not the difference).
+    pub amount: Money,
+    pub previous: Money,
+    pub reason: String,
+    pub note: Option<String>,
+    pub state: ApprovalState,
+    /// The authority this change needed (role and limit), recorded for the auditor.
+    pub authority: Option<AuthorityUsed>,
+    pub approval: Option<Approval>,
+}
+
+/// The authority a money change needed and which role's limit covered it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorityUsed {
+    pub claim_type: String,
+    pub required_role: String,
+    /// The limit of the role that covered it; none = unlimited.
+    pub limit: Option<Money>,
+    /// A second person's review the matrix requires on top (e.g. manager on injury claims).
+    pub review_by_role: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settlement {
+    pub basis: SettlementBasis,
+    /// The calculation, line by line, as shown to the user.
+    #[serde(default)]
+    pub calculation: Vec<CalculationLine>,
+    pub amount: Money,
+    #[serde(default)]
+    pub negotiation: Vec<NegotiationStep>,
+    pub proposed_by: String,
+    pub proposed_at: Timestamp,
+    pub state: ApprovalState,
+    pub authority: Option<AuthorityUsed>,
+    pub approval: Option<Approval>,
+    pub release: Option<Release>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettlementBasis {
+    ActualCashValue,
+    ReplacementCost,
+    Injury,
+    Agreed,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalculationLine {
+    pub label: String,
+    pub amount: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NegotiationStep {
+    pub on: NaiveDate,
+    /// demand, offer or counter
+    pub kind: String,
+    pub party: String,
+    pub amount: Money,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    /// general (bodily injury) or property
+    pub kind: String,
+    pub letter: String,
+    pub signed_by: Option<String>,
+    pub signed_on: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Payment {
+    pub at: Timestamp,
+    pub by: String,
+    pub role: String,
+    pub payee: String,
+    pub co_payee: Option<String>,
+    pub method: PaymentMethod,
+    pub reference: String,
+    pub amount: Money,
+    pub state: ApprovalState,
+    pub authority: Option<AuthorityUsed>,
+    pub approval: Option<Approval>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    Check,
+    Ach,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subrogation {
+    pub target: String,
+    pub carrier: Option<String>,
+    pub amount_paid: Money,
+    pub flagged_at: Timestamp,
+    pub by: String,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Denial {
+    /// lapsed, cancelled, excluded_peril, condition_notice, condition_cooperation,
+    /// condition_fraud, limit_exhausted, location_not_covered
+    pub trigger: String,
+    #[serde(default)]
+    pub provisions: Vec<ProvisionRef>,
+    pub explanation: String,
+    pub recommended_by: String,
+    pub recommended_at: Timestamp,
+    pub compliance_review: Option<Approval>,
+    pub approval: Option<Approval>,
+    pub letter: Option<String>,
+    #[serde(default)]
+    pub delivery: Vec<Delivery>,
+    pub retention_until: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    /// insured or agent
+    pub to: String,
+    /// certified_mail or electronic
+    pub method: String,
+    pub tracking_number: Option<String>,
+    pub message_id: Option<String>,
+    pub on: NaiveDate,
+}
+
+/// The events SLA clocks start and stop on.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaEvents {
+    pub acknowledged_at: Option<Timestamp>,
+    pub proof_of_loss_at: Option<Timestamp>,
+    pub all_items_received_at: Option<Timestamp>,
+    pub coverage_decided_at: Option<Timestamp>,
+    pub settlement_agreed_at: Option<Timestamp>,
+    pub paid_at: Option<Timestamp>,
+    #[serde(default)]
+    pub status_letters: Vec<Timestamp>,
+    #[serde(default)]
+    pub inquiries: Vec<Inquiry>,
+}
+
+impl SlaEvents {
+    pub fn is_empty(&self) -> bool {
+        *self == SlaEvents::default()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inquiry {
+    pub received_at: Timestamp,
+    pub from: String,
+    pub subject: String,
+    pub answered_at: Option<Timestamp>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// Path relative to the claim's folder, e.g. attachments/photo-1.jpg
+    pub file: String,
+    pub kind: Option<String>,
+    pub received_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Letter {
+    /// The template it was generated from.
+    pub template: String,
+    /// Path relative to the claim's folder, e.g. letters/acknowledgment.txt
+    pub file: String,
+    pub to: String,
+    pub at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub at: Timestamp,
+    pub by: String,
+    pub text: String,
+}
+
+/// One step of the claim's life: what happened and the status it left.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub at: Timestamp,
+    pub by: String,
+    pub event: String,
+    pub status: Status,
+}
+
+impl Claim {
+    /// The reserve in effect: the amount of the last effective change.
+    pub fn effective_reserve(&self) -> Money {
+        self.reserves
+            .iter()
+            .rev()
+            .find(|r| r.state == ApprovalState::Effective)
+            .map(|r| r.amount)
+            .unwrap_or(Money::ZERO)
+    }
+
+    /// Total of payments that took effect.
+    pub fn paid(&self) -> Money {
+        self.payments
+            .iter()
+            .filter(|p| p.state == ApprovalState::Effective)
+            .map(|p| p.amount)
+            .sum()
+    }
+
+    pub fn adjuster(&self) -> Option<&str> {
+        self.assignment.as_ref().and_then(|a| a.adjuster.as_deref())
+    }
+
+    pub fn priority(&self) -> Option<Priority> {
+        self.triage.as_ref().map(|t| t.priority)
+    }
+
+    /// Records a status change with its event; the caller has checked it is legal.
+    pub fn record_event(&mut self, at: Timestamp, by: &str, event: &str, status: Status) {
+        self.status = status;
+        self.history.push(Event {
+            at,
+            by: by.to_string(),
+            event: event.to_string(),
+            status,
+        });
+    }
+}

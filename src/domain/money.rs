@@ -1,0 +1,224 @@
+//! Money: `rust_decimal` with exactly two places, never floating point.
+//!
+//! Claim files write money as a plain decimal (`1250.00`); JSON output carries it as a string
+//! (`"1250.00"`) so no consumer reads it through a float.
+
+use std::fmt;
+use std::ops::{Add, Sub};
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+/// The newtype-struct name the canonical YAML writer recognises to write a scalar unquoted.
+/// Other serializers see only the inner string.
+pub const PLAIN_SCALAR: &str = "$claims::PlainScalar";
+
+/// An amount of money in the office currency, always held to two decimal places.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(Decimal);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("`{0}` is not an amount of money (expected digits with up to two decimal places, e.g. 1250.00)")]
+    NotANumber(String),
+    #[error("`{0}` has more than two decimal places (amounts are in cents)")]
+    TooPrecise(String),
+}
+
+impl Money {
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Wraps a decimal that is already known to be in cents. Rounds half away from zero
+    /// (the usual rule for currency) if it is not.
+    pub fn from_decimal(d: Decimal) -> Money {
+        Money(round_cents(d))
+    }
+
+    pub fn from_cents(cents: i64) -> Money {
+        Money(Decimal::new(cents, 2))
+    }
+
+    pub fn as_decimal(&self) -> Decimal {
+        self.0
+    }
+
+    pub fn is_negative(&self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+
+    pub fn max(self, other: Money) -> Money {
+        if self >= other {
+            self
+        } else {
+            other
+        }
+    }
+
+    pub fn min(self, other: Money) -> Money {
+        if self <= other {
+            self
+        } else {
+            other
+        }
+    }
+}
+
+/// Rounds to cents, half away from zero. Every calculation that can produce fractions of a
+/// cent (depreciation, coinsurance ratios) goes through here exactly once, at the line it
+/// produces.
+pub fn round_cents(d: Decimal) -> Decimal {
+    let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(2);
+    r
+}
+
+impl FromStr for Money {
+    type Err = MoneyError;
+
+    /// Accepts `1250`, `1250.5`, `1,250.00`, `$1,250.00`; refuses fractions of a cent.
+    fn from_str(s: &str) -> Result<Money, MoneyError> {
+        let cleaned: String = s
+            .trim()
+            .trim_start_matches('$')
+            .chars()
+            .filter(|c| *c != ',' && *c != '_')
+            .collect();
+        let negative_dollar = s.trim().starts_with("-$");
+        let cleaned = if negative_dollar {
+            format!("-{}", cleaned.trim_start_matches("-$"))
+        } else {
+            cleaned
+        };
+        if cleaned.is_empty()
+            || !cleaned
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+        {
+            return Err(MoneyError::NotANumber(s.to_string()));
+        }
+        let d = Decimal::from_str(&cleaned).map_err(|_| MoneyError::NotANumber(s.to_string()))?;
+        if d.normalize().scale() > 2 {
+            return Err(MoneyError::TooPrecise(s.to_string()));
+        }
+        Ok(Money(round_cents(d)))
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = self.0;
+        d.rescale(2);
+        write!(f, "{d}")
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, rhs: Money) -> Money {
+        Money(self.0 + rhs.0)
+    }
+}
+
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, rhs: Money) -> Money {
+        Money(self.0 - rhs.0)
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, |a, b| a + b)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_newtype_struct(PLAIN_SCALAR, &self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
+        struct MoneyVisitor;
+        impl de::Visitor<'_> for MoneyVisitor {
+            type Value = Money;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an amount of money such as 1250.00")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Money, E> {
+                Money::from_str(v).map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Money, E> {
+                Ok(Money(round_cents(Decimal::from(v))))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Money, E> {
+                Ok(Money(round_cents(Decimal::from(v))))
+            }
+            // YAML and JSON readers hand plain numbers over as f64. The shortest decimal
+            // form of an f64 round-trips, so re-reading that text recovers the exact amount
+            // the file held (for any amount below 10^13 with at most two decimal places).
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Money, E> {
+                if !v.is_finite() {
+                    return Err(E::custom(format!("`{v}` is not an amount of money")));
+                }
+                Money::from_str(&format!("{v}")).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(MoneyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_two_places() {
+        assert_eq!(Money::from_str("1250").unwrap().to_string(), "1250.00");
+        assert_eq!(Money::from_str("$1,250.5").unwrap().to_string(), "1250.50");
+        assert_eq!(Money::from_str("-$20").unwrap().to_string(), "-20.00");
+        assert_eq!(Money::from_str("0").unwrap().to_string(), "0.00");
+    }
+
+    #[test]
+    fn refuses_fractions_of_a_cent_and_garbage() {
+        assert_eq!(
+            Money::from_str("12.345"),
+            Err(MoneyError::TooPrecise("12.345".into()))
+        );
+        assert!(Money::from_str("12.340").is_ok());
+        assert!(Money::from_str("abc").is_err());
+        assert!(Money::from_str("").is_err());
+        assert!(Money::from_str("1e5").is_err());
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(round_cents(Decimal::new(12345, 3)).to_string(), "12.35");
+        assert_eq!(round_cents(Decimal::new(-12345, 3)).to_string(), "-12.35");
+        assert_eq!(round_cents(Decimal::new(12344, 3)).to_string(), "12.34");
+    }
+
+    #[test]
+    fn reads_yaml_numbers_and_strings_exactly() {
+        #[derive(Deserialize)]
+        struct R {
+            a: Money,
+            b: Money,
+            c: Money,
+        }
+        let r: R = serde_yaml::from_str("a: 1250.10\nb: '99.99'\nc: 12345678901.23\n").unwrap();
+        assert_eq!(r.a.to_string(), "1250.10");
+        assert_eq!(r.b.to_string(), "99.99");
+        assert_eq!(r.c.to_string(), "12345678901.23");
+        let j: R = serde_json::from_str(r#"{"a": 0.1, "b": "7", "c": 3}"#).unwrap();
+        assert_eq!(j.a.to_string(), "0.10");
+        assert_eq!(serde_json::to_string(&j.b).unwrap(), "\"7.00\"");
+    }
+}

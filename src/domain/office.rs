@@ -1,0 +1,332 @@
+//! Office settings: `authority.yaml` at the repository root, hand-edited.
+//!
+//! People, roles and what each may do, the authority matrix, routing rules, priority
+//! thresholds, SLA rules, the holiday calendar, catastrophe events and denial settings.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::claim::{CoverageOutcome, LineOfBusiness};
+use super::money::Money;
+use super::sla_rules::SlaRules;
+
+pub use super::calendar::CalendarConfig;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Office {
+    pub office: OfficeInfo,
+    pub roles: Vec<Role>,
+    pub people: Vec<Person>,
+    pub authority_matrix: AuthorityMatrix,
+    #[serde(default)]
+    pub routing: Vec<RoutingRule>,
+    pub priority: PriorityThresholds,
+    #[serde(default)]
+    pub sla: SlaRules,
+    #[serde(default)]
+    pub calendar: CalendarConfig,
+    #[serde(default)]
+    pub catastrophes: Vec<Catastrophe>,
+    pub denial: Option<DenialSettings>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeInfo {
+    pub name: String,
+    /// IANA time zone of the office (America/Chicago); dates and business days use it.
+    pub timezone: String,
+    /// Claim id prefix (CLM).
+    #[serde(default = "default_prefix")]
+    pub claim_id_prefix: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    #[serde(default = "default_currency")]
+    pub currency: String,
+}
+
+fn default_prefix() -> String {
+    "CLM".into()
+}
+
+fn default_currency() -> String {
+    "USD".into()
+}
+
+/// What a role may do. Money limits live in the authority matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    Intake,
+    Note,
+    Update,
+    Triage,
+    Assign,
+    AssignOverride,
+    Investigate,
+    Reserve,
+    Settle,
+    Pay,
+    RecommendDenial,
+    ApproveDenial,
+    ComplianceReview,
+    Approve,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub id: String,
+    pub title: String,
+    /// Seniority: a higher rank may approve what a lower one requested.
+    pub rank: u8,
+    #[serde(default)]
+    pub can: Vec<Permission>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub phone: Option<String>,
+    /// Claim specialties for routing (auto_pd, bodily_injury, property, liability, wc, cat, glass).
+    #[serde(default)]
+    pub specialties: Vec<String>,
+    pub max_open_claims: Option<u32>,
+    #[serde(default)]
+    pub out_of_office: Vec<DateRange>,
+    /// SSH public key (`ssh-ed25519 AAAA...`) or `openpgp:FINGERPRINT`.
+    pub signing_key: Option<String>,
+    /// People who left keep their entry (their old commits stay valid) but act no more.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateRange {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl DateRange {
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.from <= d && d <= self.to
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorityMatrix {
+    /// How a claim maps to a claim type, first match wins.
+    pub claim_types: Vec<ClaimType>,
+    pub reserve: Vec<AuthorityRule>,
+    pub settlement: Vec<AuthorityRule>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimType {
+    pub id: String,
+    pub description: String,
+    #[serde(default)]
+    pub lob: Vec<LineOfBusiness>,
+    /// Matches only claims with (true) or without (false) bodily injury.
+    pub bodily_injury: Option<bool>,
+    /// Matches only litigated or represented claims.
+    pub litigated: Option<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorityRule {
+    pub claim_type: String,
+    /// Role → limit, in ascending order of authority; no limit (`~`) = unlimited.
+    pub limits: Vec<RoleLimit>,
+    /// A second person of this role (or higher) must review even within the limit.
+    pub review_by: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleLimit {
+    pub role: String,
+    /// Up to and including this amount; absent = unlimited.
+    pub up_to: Option<Money>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingRule {
+    pub name: String,
+    pub when: RouteWhen,
+    /// The destination kind: in_house, senior, bi_team, tpa, vendor, wc, cat, counsel.
+    pub destination: String,
+    /// The specialty people must hold to take it; none = goes to `handler`.
+    pub specialty: Option<String>,
+    /// An outside handler (vendor network, TPA, counsel firm).
+    pub handler: Option<String>,
+    /// Who else is told (defense_counsel, supervisor).
+    #[serde(default)]
+    pub notify: Vec<String>,
+}
+
+/// Conditions of a routing rule; every one given must hold.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteWhen {
+    #[serde(default)]
+    pub lob: Vec<LineOfBusiness>,
+    #[serde(default)]
+    pub states: Vec<String>,
+    pub glass_only: Option<bool>,
+    pub bodily_injury: Option<bool>,
+    pub represented: Option<bool>,
+    pub catastrophe: Option<bool>,
+    #[serde(default)]
+    pub coverage: Vec<CoverageOutcome>,
+    pub estimated_loss_under: Option<Money>,
+    pub estimated_loss_over: Option<Money>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityThresholds {
+    /// Property loss above this is critical.
+    pub critical_property_loss: Money,
+    /// Commercial loss above this is high.
+    pub commercial_high_loss: Money,
+    /// Personal lines under this are standard.
+    pub personal_lines_threshold: Money,
+    /// Property loss under this is minor (low).
+    pub minor_property_loss: Money,
+    /// How soon each priority must be with an adjuster.
+    pub assign_within: AssignWithin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignWithin {
+    pub critical_hours: u32,
+    /// 0 = the same business day.
+    pub high_business_days: u32,
+    pub standard_business_days: u32,
+    pub low_business_days: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catastrophe {
+    pub code: String,
+    pub name: String,
+    pub perils: Vec<String>,
+    pub states: Vec<String>,
+    /// ZIP code prefixes of the area; empty = the whole states.
+    #[serde(default)]
+    pub zip_prefixes: Vec<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DenialSettings {
+    /// A compliance or counsel review is required before approval when any of these hold.
+    pub review_required: ReviewTriggers,
+    /// Years a denied claim file is kept after closing, unless the state says otherwise.
+    pub retention_years: u32,
+    #[serde(default)]
+    pub state_retention_years: Vec<StateYears>,
+    /// State insurance departments, for the right-to-complain paragraph of denial letters.
+    #[serde(default)]
+    pub departments: Vec<StateDepartment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewTriggers {
+    #[serde(default)]
+    pub represented: bool,
+    #[serde(default)]
+    pub bodily_injury: bool,
+    pub reserve_over: Option<Money>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateYears {
+    pub state: String,
+    pub years: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateDepartment {
+    pub state: String,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub website: String,
+}
+
+impl Office {
+    pub fn person(&self, email: &str) -> Option<&Person> {
+        self.people
+            .iter()
+            .find(|p| p.email.eq_ignore_ascii_case(email))
+    }
+
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+
+    pub fn may(&self, email: &str, what: Permission) -> bool {
+        self.person(email)
+            .filter(|p| p.active)
+            .and_then(|p| self.role(&p.role))
+            .is_some_and(|r| r.can.contains(&what))
+    }
+}
+
+/// A person's registered signing key, as authority.yaml spells it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SigningKey {
+    /// `ssh-ed25519 AAAA...` (the comment dropped).
+    Ssh(String),
+    /// An OpenPGP fingerprint, upper-case hex.
+    OpenPgp(String),
+}
+
+/// Parses `signing_key`: an SSH public key line or `openpgp:FINGERPRINT`.
+pub fn parse_signing_key(s: &str) -> Result<SigningKey, String> {
+    let s = s.trim();
+    if let Some(fpr) = s.strip_prefix("openpgp:") {
+        let fpr: String = fpr.chars().filter(|c| !c.is_whitespace()).collect();
+        if fpr.len() >= 16 && fpr.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Ok(SigningKey::OpenPgp(fpr.to_ascii_uppercase()));
+        }
+        return Err(format!(
+            "`{s}` is not an OpenPGP fingerprint (openpgp: then 40 hex digits)"
+        ));
+    }
+    match ssh_key::PublicKey::from_openssh(s) {
+        Ok(k) => {
+            let mut k = k;
+            k.set_comment("");
+            k.to_openssh()
+                .map(|t| SigningKey::Ssh(t.trim().to_string()))
+                .map_err(|e| e.to_string())
+        }
+        Err(e) => Err(format!(
+            "not an SSH public key line (`ssh-ed25519 AAAA...`) or openpgp:FINGERPRINT: {e}"
+        )),
+    }
+}

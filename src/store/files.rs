@@ -1,0 +1,197 @@
+//! The office repository on disk: finding it, reading authority.yaml, policies and claims.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::check::finding::Issue;
+use crate::domain::claim::Claim;
+use crate::domain::claim_id::ClaimId;
+use crate::domain::office::Office;
+use crate::domain::policy::Policy;
+use crate::error::{Error, Result};
+
+pub const AUTHORITY_FILE: &str = "authority.yaml";
+
+/// Finds the office: `--repo`, else `CLAIMS_REPO` (clap fills both into `explicit`), else the
+/// nearest folder at or above the current one holding authority.yaml.
+pub fn find_office_root(explicit: Option<&Path>) -> Result<PathBuf> {
+    if let Some(dir) = explicit {
+        if dir.join(AUTHORITY_FILE).is_file() {
+            return Ok(dir.to_path_buf());
+        }
+        return Err(Error::refused(format!(
+            "{} is not a claims office (no {AUTHORITY_FILE})",
+            dir.display()
+        ))
+        .hint("create one with `claims init DIR` (or `claims init DIR --example`)"));
+    }
+    let cwd = std::env::current_dir().map_err(|e| Error::io("current directory", e))?;
+    for dir in cwd.ancestors() {
+        if dir.join(AUTHORITY_FILE).is_file() {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    Err(Error::refused(format!(
+        "no claims office here: no {AUTHORITY_FILE} in {} or any folder above it",
+        cwd.display()
+    ))
+    .hint("pass --repo DIR, set CLAIMS_REPO, or create one with `claims init DIR --example`"))
+}
+
+/// Why a file did not load: the issue (with its code) and where in the file.
+#[derive(Debug, Clone)]
+pub struct LoadFailure {
+    pub issue: Issue,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Parses a YAML document into `T`, classifying a failure as syntax (Y001), unknown field
+/// (Y002) or a bad value (Y003), with its position.
+pub fn parse_yaml<T: DeserializeOwned>(text: &str) -> std::result::Result<T, LoadFailure> {
+    serde_yaml::from_str(text).map_err(|e| {
+        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let message = e.to_string();
+        let code = if message.contains("unknown field") {
+            "Y002"
+        } else if serde_yaml::from_str::<serde_yaml::Value>(text).is_err() {
+            "Y001"
+        } else {
+            "Y003"
+        };
+        // yaml_serde appends " at line L column C"; the position is printed separately.
+        let message = match message.find(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        LoadFailure {
+            issue: Issue::file(code, message),
+            line,
+            column,
+        }
+    })
+}
+
+pub fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))
+}
+
+/// Loads authority.yaml; a broken file is a refusal naming the file, line and problem.
+pub fn load_office(root: &Path) -> Result<Office> {
+    let path = root.join(AUTHORITY_FILE);
+    let text = read_text(&path)?;
+    parse_office(&text)
+}
+
+pub fn parse_office(text: &str) -> Result<Office> {
+    parse_yaml::<Office>(text).map_err(|f| {
+        Error::refused(format!(
+            "{AUTHORITY_FILE}:{}:{}: error[{}]: {}",
+            f.line, f.column, f.issue.code, f.issue.message
+        ))
+        .hint("`claims check` lists every problem in the office's files")
+    })
+}
+
+/// Every `.yaml` file under `claims/YYYY/MM/`, as repository-relative paths, sorted.
+pub fn claim_files(root: &Path) -> Vec<String> {
+    yaml_files_under(root, "claims", 3)
+}
+
+/// Every `.yaml` file directly in `policies/`.
+pub fn policy_files(root: &Path) -> Vec<String> {
+    yaml_files_under(root, "policies", 1)
+}
+
+fn yaml_files_under(root: &Path, folder: &str, depth: usize) -> Vec<String> {
+    let base = root.join(folder);
+    let mut out: Vec<String> = walkdir::WalkDir::new(&base)
+        .min_depth(depth)
+        .max_depth(depth)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "yaml"))
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A parsed file, or why it would not parse, with its text (for placing findings at lines).
+pub struct Loaded<T> {
+    pub path: String,
+    pub text: String,
+    pub value: std::result::Result<T, LoadFailure>,
+}
+
+/// Reads and parses files in parallel.
+pub fn load_all<T: DeserializeOwned + Send>(root: &Path, paths: &[String]) -> Vec<Loaded<T>> {
+    paths
+        .par_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(root.join(p)).unwrap_or_else(|_| String::new());
+            let value = parse_yaml::<T>(&text);
+            Loaded {
+                path: p.clone(),
+                text,
+                value,
+            }
+        })
+        .collect()
+}
+
+/// Every policy that parses, by number.
+pub fn load_policies(root: &Path) -> HashMap<String, Policy> {
+    load_all::<Policy>(root, &policy_files(root))
+        .into_iter()
+        .filter_map(|l| l.value.ok())
+        .map(|p| (p.number.clone(), p))
+        .collect()
+}
+
+/// Every claim that parses. Files that do not parse are skipped (`claims check` reports them).
+pub fn load_claims(root: &Path) -> Vec<Claim> {
+    load_all::<Claim>(root, &claim_files(root))
+        .into_iter()
+        .filter_map(|l| l.value.ok())
+        .collect()
+}
+
+/// Parses a claim id given by a user, with a usage-friendly refusal.
+pub fn parse_claim_id(s: &str) -> Result<ClaimId> {
+    s.trim()
+        .parse::<ClaimId>()
+        .map_err(|e| Error::refused(format!("`{s}` is not a claim id: {e}")))
+}
+
+/// Reads one claim by id from the working tree: only its own file, never the others.
+pub fn read_claim(root: &Path, id: &ClaimId) -> Result<(String, Claim)> {
+    let rel = id.file_path();
+    let path = root.join(&rel);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::refused(format!("no claim {id} (no file {rel})")))
+        }
+        Err(e) => return Err(Error::io(&rel, e)),
+    };
+    let claim = parse_claim_text(&rel, &text)?;
+    Ok((rel, claim))
+}
+
+pub fn parse_claim_text(rel: &str, text: &str) -> Result<Claim> {
+    parse_yaml::<Claim>(text).map_err(|f| {
+        Error::refused(format!(
+            "{rel}:{}:{}: error[{}]: {}",
+            f.line, f.column, f.issue.code, f.issue.message
+        ))
+    })
+}

@@ -1,0 +1,297 @@
+//! `claims init`: a new office repository with a working signing setup, and (with
+//! `--example`) the sample office with a key for every sample person.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+
+use crate::domain::office::{Office, Person};
+use crate::error::{Error, Result};
+use crate::store::files::{parse_office, AUTHORITY_FILE};
+use crate::store::git::{commit_change, FileChange, Identity, Prepared};
+use crate::store::session::{allowed_signers_for, allowed_signers_path, office_now};
+use crate::store::signing::{generate_ed25519_key, SshKeyFileSigner};
+use crate::store::yaml::to_canonical_yaml;
+
+static SAMPLE_CLAIMS: Dir = include_dir!("$CARGO_MANIFEST_DIR/claims");
+static SAMPLE_POLICIES: Dir = include_dir!("$CARGO_MANIFEST_DIR/policies");
+static TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
+const SAMPLE_AUTHORITY: &str = include_str!("../../authority.yaml");
+
+pub struct InitRequest {
+    pub dir: PathBuf,
+    pub example: bool,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub office_name: Option<String>,
+}
+
+pub struct InitReport {
+    pub root: PathBuf,
+    pub actor: String,
+    pub commit: git2::Oid,
+    /// (email, private key path, generated now)
+    pub keys: Vec<(String, PathBuf, bool)>,
+}
+
+/// Where generated keys live: `CLAIMS_KEY_DIR`, else `$XDG_CONFIG_HOME/claims/keys`, else
+/// `~/.config/claims/keys` — outside any repository.
+pub fn key_dir() -> Result<PathBuf> {
+    if let Some(d) = std::env::var_os("CLAIMS_KEY_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d));
+    }
+    if let Some(d) = std::env::var_os("XDG_CONFIG_HOME").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d).join("claims").join("keys"));
+    }
+    let home = std::env::var_os("HOME")
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| {
+            Error::environment("HOME is not set; set CLAIMS_KEY_DIR to say where signing keys go")
+        })?;
+    Ok(PathBuf::from(home)
+        .join(".config")
+        .join("claims")
+        .join("keys"))
+}
+
+/// The person's key under the key folder, generated if it is not there yet.
+fn ensure_key(email: &str) -> Result<(PathBuf, String, bool)> {
+    let path = key_dir()?.join(email).join("id_ed25519");
+    if path.is_file() {
+        let public = std::fs::read_to_string(path.with_extension("pub"))
+            .map_err(|e| Error::io(path.with_extension("pub").display(), e))?;
+        return Ok((path, strip_comment(&public), false));
+    }
+    let public = generate_ed25519_key(&path, email)?;
+    Ok((path, strip_comment(&public), true))
+}
+
+fn strip_comment(line: &str) -> String {
+    line.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Adds `signing_key:` under each person's `- email:` line, keeping the file's comments.
+fn with_signing_keys(text: &str, keys: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(text.len() + keys.len() * 100);
+    for line in text.lines() {
+        out.push_str(line);
+        out.push('\n');
+        let trimmed = line.trim_start();
+        if let Some(email) = trimmed.strip_prefix("- email:") {
+            let email = email.trim().trim_matches(['"', '\'']);
+            if let Some((_, key)) = keys.iter().find(|(e, _)| e.eq_ignore_ascii_case(email)) {
+                let indent = line.len() - trimmed.len() + 2;
+                out.push_str(&format!("{}signing_key: {key}\n", " ".repeat(indent)));
+            }
+        }
+    }
+    out
+}
+
+fn dir_files(dir: &Dir, prefix: &str, out: &mut Vec<FileChange>) {
+    for f in dir.files() {
+        out.push(FileChange {
+            path: format!("{prefix}/{}", f.path().to_string_lossy().replace('\\', "/")),
+            content: Some(f.contents().to_vec()),
+        });
+    }
+    for d in dir.dirs() {
+        dir_files(d, prefix, out);
+    }
+}
+
+pub fn init_office(req: &InitRequest) -> Result<InitReport> {
+    let root = &req.dir;
+    if root.join(AUTHORITY_FILE).exists() {
+        return Err(Error::refused(format!(
+            "{} is already a claims office",
+            root.display()
+        )));
+    }
+    std::fs::create_dir_all(root).map_err(|e| Error::io(root.display(), e))?;
+    let global = git2::Config::open_default().ok();
+    let global_str = |k: &str| global.as_ref().and_then(|c| c.get_string(k).ok());
+
+    let sample = parse_office(SAMPLE_AUTHORITY)?;
+    let (office_text, actor, keys): (String, Person, Vec<(String, PathBuf, bool)>) = if req.example
+    {
+        let mut registered = Vec::new();
+        let mut keys = Vec::new();
+        for p in sample.people.iter().filter(|p| p.active) {
+            let (path, public, fresh) = ensure_key(&p.email)?;
+            registered.push((p.email.clone(), public));
+            keys.push((p.email.clone(), path, fresh));
+        }
+        let actor = match req.email.as_deref() {
+            Some(e) => sample.person(e).cloned().ok_or_else(|| {
+                Error::refused(format!("{e} is not one of the sample office's people"))
+            })?,
+            None => sample
+                .people
+                .iter()
+                .find(|p| p.role == "manager" && p.active)
+                .cloned()
+                .ok_or_else(|| Error::environment("the sample office has no manager"))?,
+        };
+        (
+            with_signing_keys(SAMPLE_AUTHORITY, &registered),
+            actor,
+            keys,
+        )
+    } else {
+        let email = req
+            .email
+            .clone()
+            .or_else(|| global_str("user.email"))
+            .ok_or_else(|| {
+                Error::usage(
+                    "who runs this office? give --email (or set `git config --global user.email`)",
+                )
+            })?;
+        let name = req
+            .name
+            .clone()
+            .or_else(|| global_str("user.name"))
+            .unwrap_or_else(|| email.clone());
+        let (path, public, fresh) = match global_str("user.signingkey") {
+            // The user already signs with git: register that key, generate nothing.
+            Some(k) if global_str("gpg.format").as_deref() == Some("ssh") => {
+                let pub_path = if k.ends_with(".pub") {
+                    PathBuf::from(&k)
+                } else {
+                    PathBuf::from(format!("{k}.pub"))
+                };
+                let public = if k.starts_with("ssh-") || k.starts_with("key::") {
+                    k.trim_start_matches("key::").to_string()
+                } else {
+                    std::fs::read_to_string(expand_home(&pub_path))
+                        .map_err(|e| Error::io(pub_path.display(), e))?
+                };
+                (PathBuf::from(k), strip_comment(&public), false)
+            }
+            _ => ensure_key(&email)?,
+        };
+        let mut office: Office = sample.clone();
+        office.office.name = req.office_name.clone().unwrap_or_else(|| {
+            root.file_name()
+                .map_or("Claims office".into(), |n| n.to_string_lossy().to_string())
+        });
+        let person = Person {
+            email: email.clone(),
+            name,
+            role: "manager".into(),
+            phone: None,
+            specialties: Vec::new(),
+            max_open_claims: None,
+            out_of_office: Vec::new(),
+            signing_key: Some(public),
+            active: true,
+        };
+        office.people = vec![person.clone()];
+        let text = format!(
+            "# Office settings: people, roles, authority matrix, routing, priority, SLA rules,\n# holiday calendar. Hand-edited; every change is a signed commit `claims audit` reviews.\n{}",
+            to_canonical_yaml(&office).map_err(|e| Error::environment(e.to_string()))?
+        );
+        (text, person, vec![(email, path, fresh)])
+    };
+    let office = parse_office(&office_text)?;
+    let tz: chrono_tz::Tz = office
+        .office
+        .timezone
+        .parse()
+        .map_err(|_| Error::refused("bad office time zone"))?;
+
+    let repo = match git2::Repository::open(root) {
+        Ok(r) => r,
+        Err(_) => {
+            let mut opts = git2::RepositoryInitOptions::new();
+            opts.initial_head("main");
+            git2::Repository::init_opts(root, &opts)?
+        }
+    };
+    let actor_key = keys
+        .iter()
+        .find(|(e, _, _)| e.eq_ignore_ascii_case(&actor.email))
+        .map(|(_, p, _)| p.clone())
+        .ok_or_else(|| Error::environment(format!("no key for {}", actor.email)))?;
+    {
+        let mut cfg = repo.config()?;
+        let local = cfg.open_level(git2::ConfigLevel::Local)?;
+        cfg = local;
+        cfg.set_str("user.name", &actor.name)?;
+        cfg.set_str("user.email", &actor.email)?;
+        cfg.set_str("gpg.format", "ssh")?;
+        cfg.set_str("user.signingkey", &actor_key.to_string_lossy())?;
+        cfg.set_bool("commit.gpgsign", true)?;
+        let allowed = allowed_signers_path(&repo);
+        cfg.set_str("gpg.ssh.allowedSignersFile", &allowed.to_string_lossy())?;
+        if req.example {
+            for (email, path, _) in &keys {
+                cfg.set_str(
+                    &format!("claims.{email}.signingkey"),
+                    &path.to_string_lossy(),
+                )?;
+            }
+        }
+        if let Some(dir) = allowed.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
+        }
+        std::fs::write(&allowed, allowed_signers_for(&office))
+            .map_err(|e| Error::io(allowed.display(), e))?;
+    }
+
+    let mut files = vec![FileChange {
+        path: AUTHORITY_FILE.into(),
+        content: Some(office_text.into_bytes()),
+    }];
+    dir_files(&TEMPLATES, "templates", &mut files);
+    if req.example {
+        dir_files(&SAMPLE_POLICIES, "policies", &mut files);
+        dir_files(&SAMPLE_CLAIMS, "claims", &mut files);
+    } else {
+        files.push(FileChange {
+            path: "policies/.gitkeep".into(),
+            content: Some(Vec::new()),
+        });
+        files.push(FileChange {
+            path: "claims/.gitkeep".into(),
+            content: Some(Vec::new()),
+        });
+    }
+    let signer = SshKeyFileSigner::from_file(&expand_home(&actor_key))?;
+    let now = office_now(tz)?;
+    let identity = Identity {
+        name: actor.name.clone(),
+        email: actor.email.clone(),
+        when: now,
+    };
+    let message = format!(
+        "init: open the office {}{}\n\nCommand: init\nActor: {}\nRole: {}\n",
+        office.office.name,
+        if req.example { " (example data)" } else { "" },
+        actor.email,
+        actor.role
+    );
+    let commit = commit_change(&repo, &identity, &signer, |_| {
+        Ok(Prepared {
+            changes: files.clone(),
+            message: message.clone(),
+        })
+    })?;
+    Ok(InitReport {
+        root: root.clone(),
+        actor: actor.email.clone(),
+        commit,
+        keys,
+    })
+}
+
+fn expand_home(p: &Path) -> PathBuf {
+    match (p.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => p.to_path_buf(),
+    }
+}
