@@ -1,0 +1,181 @@
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use claims::domain::claim::Claim;
+use claims::store::yaml::to_canonical_yaml;
+
+/// The fixed clock every test runs at (office time, America/Chicago).
+pub const NOW: &str = "2026-11-20T10:00:00-06:00";
+
+pub struct Office {
+    _tmp: tempfile::TempDir,
+    pub root: PathBuf,
+    pub home: PathBuf,
+}
+
+fn hermetic(cmd: &mut Command, home: &Path) {
+    cmd.env("HOME", home)
+        .env("CLAIMS_KEY_DIR", home.join("keys"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("CLAIMS_NOW", NOW)
+        .env_remove("CLAIMS_REPO")
+        .env_remove("CLAIMS_AS")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE");
+}
+
+impl Office {
+    /// A fresh `claims init office --example` in a temporary folder.
+    pub fn example() -> Office {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().join("home");
+        std::fs::create_dir_all(&home).unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_claims"));
+        hermetic(&mut cmd, &home);
+        let out = cmd
+            .current_dir(tmp.path())
+            .args(["init", "office", "--example"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "init failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let root = tmp.path().join("office");
+        Office {
+            _tmp: tmp,
+            root,
+            home,
+        }
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_claims"));
+        hermetic(&mut cmd, &self.home);
+        cmd.current_dir(&self.root).args(args);
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    /// Runs and asserts the exit code; returns (stdout, stderr).
+    pub fn expect(&self, code: i32, args: &[&str]) -> (String, String) {
+        let out = self.run(args);
+        let (so, se) = (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "claims {args:?}\nstdout:\n{so}\nstderr:\n{se}"
+        );
+        (so, se)
+    }
+
+    pub fn git(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new("git");
+        hermetic(&mut cmd, &self.home);
+        cmd.current_dir(&self.root).args(args).output().unwrap()
+    }
+
+    pub fn git_ok(&self, args: &[&str]) -> String {
+        let out = self.git(args);
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    /// Claim files as (repository-relative path, parsed claim).
+    pub fn claims(&self) -> Vec<(String, Claim)> {
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(self.root.join("claims"))
+            .min_depth(3)
+            .max_depth(3)
+        {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "yaml") {
+                let rel = entry
+                    .path()
+                    .strip_prefix(&self.root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                let claim: Claim =
+                    serde_yaml::from_str(&std::fs::read_to_string(entry.path()).unwrap()).unwrap();
+                out.push((rel, claim));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// The first claim matching `pred`.
+    pub fn claim_where(&self, pred: impl Fn(&Claim) -> bool) -> (String, Claim) {
+        self.claims()
+            .into_iter()
+            .find(|(_, c)| pred(c))
+            .expect("a sample claim matching the test's needs")
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).unwrap()
+    }
+
+    /// The email of the first active person with this role in the sample office.
+    pub fn person(&self, role: &str) -> String {
+        let office: claims::domain::office::Office =
+            serde_yaml::from_str(&self.read("authority.yaml")).unwrap();
+        office
+            .people
+            .iter()
+            .find(|p| p.role == role && p.active)
+            .map(|p| p.email.clone())
+            .unwrap()
+    }
+
+    pub fn head(&self) -> String {
+        self.git_ok(&["rev-parse", "HEAD"]).trim().to_string()
+    }
+
+    /// Every commit verifies with plain git, the repository is consistent and the working
+    /// tree is clean, and every claim file is in canonical form (the round-trip guard).
+    pub fn assert_sound(&self) {
+        for commit in self.git_ok(&["rev-list", "HEAD"]).lines() {
+            let v = self.git(&["verify-commit", commit]);
+            assert!(
+                v.status.success(),
+                "commit {commit} does not verify: {}",
+                String::from_utf8_lossy(&v.stderr)
+            );
+        }
+        self.git_ok(&["fsck", "--strict", "--no-progress"]);
+        assert_eq!(
+            self.git_ok(&["status", "--porcelain"]),
+            "",
+            "working tree not clean"
+        );
+        for (rel, claim) in self.claims() {
+            assert_eq!(
+                to_canonical_yaml(&claim).unwrap(),
+                self.read(&rel),
+                "{rel} is not in canonical form"
+            );
+        }
+    }
+}
+
+/// 1-based line of the first line containing `needle`.
+pub fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("`{needle}` not in text"))
+}
