@@ -149,6 +149,17 @@ impl Session {
         }
         let key_override =
             as_email.and_then(|e| config.get_string(&format!("claims.{e}.signingkey")).ok());
+        let own_email = config.get_string("user.email").ok();
+        let acting_as_other =
+            as_email.is_some() && !own_email.is_some_and(|o| o.eq_ignore_ascii_case(&email));
+        if key_override.is_none() && acting_as_other {
+            // Never sign one person's change with another person's key.
+            return Err(
+                Error::environment(format!("no signing key configured for {email}")).hint(format!(
+                    "run `git config claims.{email}.signingkey PATH-TO-THEIR-PRIVATE-KEY`"
+                )),
+            );
+        }
         let signer = signer_from_git_config(&config, key_override.as_deref())?;
         let actor = Actor {
             email: person.email.clone(),

@@ -242,3 +242,18 @@ fn two_processes_racing_on_different_claims_both_land() {
     }
     o.assert_sound();
 }
+
+#[test]
+fn acting_as_someone_without_a_configured_key_is_refused() {
+    let o = Office::example();
+    let (_, claim) = o.claim_where(|c| c.status == Status::Investigating);
+    let csr = o.person("csr");
+    o.git_ok(&["config", "--unset", &format!("claims.{csr}.signingkey")]);
+    let head = o.head();
+    let (_, err) = o.expect(3, &["--as", &csr, "note", &claim.id, "signed by whom?"]);
+    assert!(
+        err.contains(&format!("no signing key configured for {csr}")),
+        "{err}"
+    );
+    assert_eq!(o.head(), head);
+}
