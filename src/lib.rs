@@ -8,4 +8,5 @@ pub mod check;
 pub mod cli;
 pub mod domain;
 pub mod error;
+pub mod intake;
 pub mod store;
