@@ -289,15 +289,9 @@ impl Session {
                     domain_error = Some(e);
                     return Err(CommitError::Refused(msg));
                 }
-                let after = to_canonical_yaml(&claim)
-                    .map_err(|e| CommitError::Refused(format!("cannot write {path}: {e}")))?;
                 let message = self.message(id.as_str(), command, &change);
-                let mut changes = vec![FileChange {
-                    path: path.clone(),
-                    content: Some(after.clone().into_bytes()),
-                }];
-                changes.extend(change.files);
-                let files = changes.iter().map(|c| c.path.clone()).collect();
+                let (after, changes, files) =
+                    claim_files(&path, &claim, change.files).map_err(CommitError::Refused)?;
                 result = Some((claim, after, Some(before), files));
                 Ok(Prepared { changes, message })
             };
@@ -355,15 +349,9 @@ impl Session {
             .parse()
             .map_err(|e| Error::refused(format!("claim id `{}`: {e}", claim.id)))?;
         let path = id.file_path();
-        let after = to_canonical_yaml(&claim)
-            .map_err(|e| Error::refused(format!("cannot write {path}: {e}")))?;
         let message = self.message(id.as_str(), command, &change);
-        let mut changes = vec![FileChange {
-            path: path.clone(),
-            content: Some(after.clone().into_bytes()),
-        }];
-        changes.extend(change.files);
-        let files: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
+        let (after, changes, files) =
+            claim_files(&path, &claim, change.files).map_err(Error::refused)?;
         if dry_run {
             return Ok(Committed {
                 commit: None,
@@ -429,6 +417,23 @@ impl Session {
         }
         Err(e)
     }
+}
+
+/// The claim's canonical file followed by the change's other files; also returns the file
+/// text and the list of paths, for reports and dry runs.
+fn claim_files(
+    path: &str,
+    claim: &Claim,
+    extra: Vec<FileChange>,
+) -> std::result::Result<(String, Vec<FileChange>, Vec<String>), String> {
+    let after = to_canonical_yaml(claim).map_err(|e| format!("cannot write {path}: {e}"))?;
+    let mut changes = vec![FileChange {
+        path: path.to_string(),
+        content: Some(after.clone().into_bytes()),
+    }];
+    changes.extend(extra);
+    let files = changes.iter().map(|c| c.path.clone()).collect();
+    Ok((after, changes, files))
 }
 
 /// Policy number → line of business.
