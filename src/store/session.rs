@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use git2::Repository;
 
 use crate::check::rules::{check_claim, OfficeIndex};
@@ -57,7 +57,8 @@ pub fn office_now(tz: chrono_tz::Tz) -> Result<Timestamp> {
             .with_timezone(&Utc),
         _ => Utc::now(),
     };
-    let local = utc.with_timezone(&tz);
+    // Records and commits carry whole seconds; sub-second digits are noise to a reader.
+    let local = utc.trunc_subsecs(0).with_timezone(&tz);
     Ok(local.with_timezone(&local.offset().fix()))
 }
 
