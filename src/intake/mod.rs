@@ -2,4 +2,6 @@
 //! a draft into a claim (id, policy lookup, status reported or incomplete, duplicate warnings).
 
 pub mod admit;
+pub mod csv_batch;
 pub mod draft;
+pub mod payload;
