@@ -9,6 +9,7 @@ use crate::domain::lifecycle::Status;
 use crate::domain::office::Permission;
 use crate::domain::vin::Vin;
 use crate::error::{Error, Result};
+use crate::intake::admit::parse_hhmm;
 use crate::store::files::parse_claim_id;
 use crate::store::session::{ClaimChange, Session, Workspace};
 
@@ -61,6 +62,13 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                 "{field}: {old} -> {}",
                 if value.is_empty() { "(removed)" } else { value }
             ));
+        }
+        if let Some(t) = claim.loss.time.clone().filter(|t| !t.trim().is_empty()) {
+            claim.loss.time = Some(parse_hhmm(&t).ok_or_else(|| {
+                Error::refused(format!(
+                    "loss.time: `{t}` is not a time of day as HH:MM (24-hour, e.g. 14:30)"
+                ))
+            })?);
         }
         if let Some(auto) = claim.auto.as_mut() {
             for (i, v) in auto.vehicles.iter_mut().enumerate() {

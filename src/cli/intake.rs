@@ -335,7 +335,7 @@ pub fn admit_and_commit(
             "{} problem(s) found; nothing was written",
             problems.len()
         ))
-        .hint("fix them and run again, or pass --skip-invalid (CSV) to commit the valid rows"));
+        .hint("fix them and run again (a CSV batch may pass --skip-invalid to commit only the valid rows)"));
     }
     let verb = if g.dry_run { "would create" } else { "created" };
     g.say(format!("{verb} {} claim(s)", created.len()));

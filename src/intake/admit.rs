@@ -348,7 +348,7 @@ fn blank(s: &str) -> bool {
 }
 
 /// `H:MM` or `HH:MM` (24-hour) → `HH:MM`.
-fn parse_hhmm(t: &str) -> Option<String> {
+pub fn parse_hhmm(t: &str) -> Option<String> {
     NaiveTime::parse_from_str(t.trim(), "%H:%M")
         .ok()
         .map(|t| t.format("%H:%M").to_string())

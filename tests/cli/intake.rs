@@ -233,6 +233,10 @@ fn queue_shows_incomplete_intakes_and_complete_moves_them_to_reported() {
     let (_, reported) = o.claim_where(|c| c.status == Status::Reported);
     let (_, err) = o.expect(1, &["complete", &reported.id, "--set", "loss.time=10:00"]);
     assert!(err.contains("not incomplete"), "{err}");
+    if claim.missing.iter().any(|m| m == "loss.time") {
+        let (_, err) = o.expect(1, &["complete", &claim.id, "--set", "loss.time=noonish"]);
+        assert!(err.contains("HH:MM"), "{err}");
+    }
 
     // Fill the facts one at a time: still incomplete, then reported.
     let values = |m: &str| -> String {
