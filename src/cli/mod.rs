@@ -11,11 +11,15 @@ use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
 
 pub mod check;
+pub mod complete;
 pub mod explain;
+pub mod fields;
 pub mod init;
+pub mod intake;
 pub mod list;
 pub mod note;
 pub mod output;
+pub mod queue;
 pub mod show;
 pub mod update;
 
@@ -53,6 +57,9 @@ pub enum Command {
     List(list::Args),
     Update(update::Args),
     Note(note::Args),
+    Intake(intake::Args),
+    Queue(queue::Args),
+    Complete(complete::Args),
     Explain(explain::Args),
 }
 
@@ -156,6 +163,9 @@ pub fn main() -> i32 {
         Command::List(a) => list::run(&g, a),
         Command::Update(a) => update::run(&g, a),
         Command::Note(a) => note::run(&g, a),
+        Command::Intake(a) => intake::run(&g, a),
+        Command::Queue(a) => queue::run(&g, a),
+        Command::Complete(a) => complete::run(&g, a),
         Command::Explain(a) => explain::run(&g, a),
     };
     match result {

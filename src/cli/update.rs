@@ -4,10 +4,9 @@
 //! facts). Status, money, approvals, triage and assignment each have their own command, whose
 //! authority rules a correction must not bypass.
 
-use serde_json::Value;
-
+use super::fields::{apply_set, parse_sets};
 use super::Globals;
-use crate::domain::claim::{Claim, Note};
+use crate::domain::claim::Note;
 use crate::domain::fnol::missing_facts;
 use crate::domain::lifecycle::Status;
 use crate::domain::office::Permission;
@@ -30,42 +29,11 @@ pub struct Args {
     pub reason: String,
 }
 
-/// Top-level fields a correction may touch.
-const CORRECTABLE: &[&str] = &[
-    "lob",
-    "jurisdiction",
-    "channel",
-    "policy_number",
-    "insured",
-    "agent",
-    "reporter",
-    "loss",
-    "auto",
-    "property",
-    "liability",
-    "workers_comp",
-];
-
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
     if args.reason.trim().is_empty() {
         return Err(Error::refused("--reason must say why the record was wrong"));
     }
-    let mut sets = Vec::new();
-    for s in &args.set {
-        let (field, value) = s
-            .split_once('=')
-            .ok_or_else(|| Error::usage(format!("--set `{s}` is not FIELD=VALUE")))?;
-        let field = field.trim();
-        let root = field.split(['.', '[']).next().unwrap_or("");
-        if !CORRECTABLE.contains(&root) {
-            return Err(Error::refused(format!(
-                "`{field}` cannot be corrected with update (correctable: {})",
-                CORRECTABLE.join(", ")
-            ))
-            .hint("status, money, approvals, triage and assignment change only through their own commands"));
-        }
-        sets.push((field.to_string(), value.to_string()));
-    }
+    let sets = parse_sets(&args.set, "corrected with update")?;
     let id = parse_claim_id(&args.id)?;
     let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
     session.require(Permission::Update, "correct claim records")?;
@@ -105,103 +73,6 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     })?;
     report(g, &done);
     Ok(0)
-}
-
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-fn segments(path: &str) -> Result<Vec<Seg>> {
-    let mut out = Vec::new();
-    for part in path.split('.') {
-        let (key, rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
-        if key.is_empty() {
-            return Err(Error::usage(format!("`{path}` is not a field path")));
-        }
-        out.push(Seg::Key(key.to_string()));
-        if !rest.is_empty() {
-            for idx in format!("[{rest}").split('[').filter(|s| !s.is_empty()) {
-                let n = idx
-                    .strip_suffix(']')
-                    .and_then(|n| n.parse().ok())
-                    .ok_or_else(|| Error::usage(format!("`{path}`: bad index `[{idx}`")))?;
-                out.push(Seg::Index(n));
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Sets one field, returning the old value as text. The value is taken as text first and,
-/// if the field is not text, as a YAML scalar (number, true/false, date).
-fn apply_set(claim: &mut Claim, field: &str, value: &str) -> Result<String> {
-    let segs = segments(field)?;
-    let mut doc = serde_json::to_value(&*claim).map_err(|e| Error::refused(e.to_string()))?;
-    let slot = walk(&mut doc, &segs, field)?;
-    let old = match &*slot {
-        Value::Null => "(none)".to_string(),
-        Value::String(s) => s.clone(),
-        v => v.to_string(),
-    };
-    let candidates: Vec<Value> = if value.is_empty() {
-        vec![Value::Null]
-    } else {
-        let mut c = vec![Value::String(value.to_string())];
-        if let Ok(v) = serde_yaml::from_str::<Value>(value) {
-            c.push(v);
-        }
-        c
-    };
-    let mut last_err = String::new();
-    for candidate in candidates {
-        let mut trial = doc.clone();
-        *walk(&mut trial, &segs, field)? = candidate;
-        match serde_json::from_value::<Claim>(trial) {
-            Ok(updated) => {
-                *claim = updated;
-                return Ok(old);
-            }
-            Err(e) => last_err = e.to_string(),
-        }
-    }
-    Err(Error::refused(format!(
-        "`{field}` cannot be `{value}`: {last_err}"
-    )))
-}
-
-fn walk<'a>(mut v: &'a mut Value, segs: &[Seg], field: &str) -> Result<&'a mut Value> {
-    for seg in segs {
-        match seg {
-            Seg::Key(k) => {
-                if v.is_null() {
-                    *v = Value::Object(Default::default());
-                }
-                let obj = v.as_object_mut().ok_or_else(|| {
-                    Error::refused(format!("`{field}`: `{k}` is not inside a section"))
-                })?;
-                v = obj.entry(k.clone()).or_insert(Value::Null);
-            }
-            Seg::Index(n) => {
-                if v.is_null() {
-                    *v = Value::Array(Vec::new());
-                }
-                let arr = v
-                    .as_array_mut()
-                    .ok_or_else(|| Error::refused(format!("`{field}`: [{n}] applies to a list")))?;
-                if *n == arr.len() {
-                    arr.push(Value::Null);
-                }
-                let len = arr.len();
-                v = arr.get_mut(*n).ok_or_else(|| {
-                    Error::refused(format!(
-                        "`{field}`: the list has {len} entries; index {n} is beyond the next one"
-                    ))
-                })?;
-            }
-        }
-    }
-    Ok(v)
 }
 
 /// Prints what a change did (or would do, on a dry run).

@@ -5,4 +5,5 @@ mod common;
 
 mod check;
 mod init;
+mod intake;
 mod update_note;

@@ -1,0 +1,364 @@
+//! `claims intake`: First Notice of Loss from a web/mobile payload (`--file`) or a CSV batch
+//! (`--csv`) becomes new claims, one signed commit each.
+//!
+//! Every draft is admitted first (policy lookup, validation, id); if any is invalid nothing is
+//! committed unless `--skip-invalid`. Other channels build [`Intake`] items and call
+//! [`admit_and_commit`].
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::output::{Format, Out};
+use super::Globals;
+use crate::domain::claim::{Channel, Claim};
+use crate::domain::office::Permission;
+use crate::error::{Error, Result};
+use crate::intake::admit::{admit, AdmitContext, Admitted, DuplicateKey, FieldError};
+use crate::intake::csv_batch::{column_for, parse_csv, CellError};
+use crate::intake::draft::{Draft, DraftAttachment};
+use crate::intake::payload::Payload;
+use crate::store::files::{load_claims, load_policies, read_text};
+use crate::store::git::FileChange;
+use crate::store::session::{ClaimChange, Session, Workspace};
+
+/// Create claims from a First Notice of Loss (one signed commit per claim).
+///
+/// `--file F.json|F.yaml` takes a web form or mobile app payload (see the README's Intake
+/// section); `--attach` adds its photos and documents under the claim's attachments/.
+/// `--csv F.csv` takes one claim per row. A web payload or CSV row must be complete: every
+/// missing or invalid fact is listed (with row and column for CSV) and nothing is written.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A web form or mobile app payload (.json, .yaml or .yml).
+    #[arg(long, value_name = "F.json|F.yaml")]
+    pub file: Option<PathBuf>,
+    /// Photos and documents that came with the payload; repeatable.
+    #[arg(long = "attach", value_name = "FILE", requires = "file")]
+    pub attach: Vec<PathBuf>,
+    /// A batch of claims, one per row, with a header row naming the columns.
+    #[arg(long, value_name = "F.csv", conflicts_with = "file")]
+    pub csv: Option<PathBuf>,
+    /// Commit the valid rows even when some rows are invalid (those are reported and skipped).
+    #[arg(long, requires = "csv")]
+    pub skip_invalid: bool,
+    /// Accept VINs whose check digit fails (recorded on the vehicle as overridden).
+    #[arg(long)]
+    pub accept_vin: bool,
+}
+
+/// One notice to admit: where it came from, its CSV row if any, and its draft or the problems
+/// found while reading it.
+pub struct Intake {
+    pub source: String,
+    pub row: Option<usize>,
+    pub draft: std::result::Result<Draft, Vec<Problem>>,
+}
+
+/// Why a notice cannot become a claim.
+#[derive(Clone, Debug, Serialize)]
+pub struct Problem {
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.source)?;
+        match (self.row, &self.column, &self.field) {
+            (Some(r), Some(c), _) => write!(f, ": row {r}, column {c}")?,
+            (Some(r), None, _) => write!(f, ": row {r}")?,
+            (None, _, Some(field)) => write!(f, ": {field}")?,
+            _ => {}
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl Problem {
+    fn from_cell(source: &str, e: CellError) -> Problem {
+        Problem {
+            source: source.to_string(),
+            row: Some(e.row),
+            column: e.column,
+            field: None,
+            message: e.message,
+        }
+    }
+
+    fn from_field(source: &str, row: Option<usize>, e: FieldError) -> Problem {
+        Problem {
+            source: source.to_string(),
+            row,
+            column: row.map(|_| column_for(&e.field)),
+            field: Some(e.field),
+            message: e.message,
+        }
+    }
+}
+
+/// How [`admit_and_commit`] treats the notices.
+pub struct Options {
+    /// Refuse notices that lack required facts (web, CSV) rather than hold them incomplete.
+    pub require_complete: bool,
+    /// Commit the valid notices even if some are invalid.
+    pub skip_invalid: bool,
+}
+
+pub fn run(g: &Globals, args: Args) -> Result<i32> {
+    let items = if let Some(file) = &args.file {
+        let name = file.display().to_string();
+        let payload = Payload::read(file)?;
+        let mut draft = payload.into_draft(&name);
+        for a in &args.attach {
+            let bytes = std::fs::read(a).map_err(|e| Error::io(a.display(), e))?;
+            let file_name = a
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| "attachment".into());
+            draft.attachments.push(DraftAttachment {
+                file_name,
+                kind: None,
+                bytes,
+            });
+        }
+        draft.vin_override = args.accept_vin;
+        vec![Intake {
+            source: name,
+            row: None,
+            draft: Ok(draft),
+        }]
+    } else if let Some(csv) = &args.csv {
+        let name = csv.display().to_string();
+        let text = read_text(csv)?;
+        let rows = parse_csv(&text).map_err(|errs| {
+            let mut e = Error::refused(format!(
+                "{name}: the header is invalid; nothing was written"
+            ));
+            for c in errs {
+                e = e.hint(Problem::from_cell(&name, c).to_string());
+            }
+            e
+        })?;
+        rows.into_iter()
+            .map(|r| Intake {
+                source: name.clone(),
+                row: Some(r.row),
+                draft: r
+                    .draft
+                    .map(|mut d| {
+                        d.vin_override = args.accept_vin;
+                        d
+                    })
+                    .map_err(|errs| {
+                        errs.into_iter()
+                            .map(|c| Problem::from_cell(&name, c))
+                            .collect()
+                    }),
+            })
+            .collect()
+    } else {
+        return Err(Error::usage(
+            "say where the notice is: --file F.json|F.yaml or --csv F.csv",
+        ));
+    };
+    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
+    admit_and_commit(
+        g,
+        &session,
+        items,
+        &Options {
+            require_complete: true,
+            skip_invalid: args.skip_invalid,
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct Warning {
+    claim: String,
+    source: String,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    dry_run: bool,
+    created: Vec<String>,
+    warnings: &'a [Warning],
+    errors: &'a [Problem],
+}
+
+/// Admits every notice, then (if all are valid, or `skip_invalid`) commits one signed commit
+/// per claim, and prints the result: a table (id, lob, status, policy, missing, warnings) or
+/// JSON `{"created": [...], "warnings": [...], "errors": [...]}`.
+pub fn admit_and_commit(
+    g: &Globals,
+    session: &Session,
+    items: Vec<Intake>,
+    opts: &Options,
+) -> Result<i32> {
+    let format = g.format_among(Format::Table, &[Format::Table, Format::Json])?;
+    session.require(Permission::Intake, "take in new claims")?;
+    let ws = &session.ws;
+    let policies = load_policies(&ws.root);
+    let mut existing: Vec<DuplicateKey> =
+        load_claims(&ws.root).iter().map(DuplicateKey::of).collect();
+    let now = session.now()?;
+    let actor = session.actor.email.clone();
+    let mut rng = rand::rngs::OsRng;
+
+    let mut admitted: Vec<(String, Admitted)> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
+    for item in items {
+        let draft = match item.draft {
+            Ok(d) => d,
+            Err(p) => {
+                problems.extend(p);
+                continue;
+            }
+        };
+        let ctx = AdmitContext {
+            office: &ws.office,
+            tz: ws.tz,
+            now,
+            actor: &actor,
+            policies: &policies,
+            existing: &existing,
+            require_complete: opts.require_complete,
+        };
+        match admit(draft, &ctx, &mut rng) {
+            Ok(a) => {
+                existing.push(DuplicateKey::of(&a.claim));
+                admitted.push((item.source, a));
+            }
+            Err(errs) => problems.extend(
+                errs.into_iter()
+                    .map(|e| Problem::from_field(&item.source, item.row, e)),
+            ),
+        }
+    }
+
+    let refuse = !problems.is_empty() && !opts.skip_invalid;
+    let mut created: Vec<Claim> = Vec::new();
+    let mut warnings: Vec<Warning> = Vec::new();
+    if !refuse {
+        for (source, a) in admitted {
+            let claim = a.claim;
+            let mut change = ClaimChange::new(format!(
+                "intake {}: {} {} via {}",
+                claim.id,
+                claim.lob,
+                claim.status,
+                channel_name(claim.channel)
+            ))
+            .trailer("Channel", channel_name(claim.channel))
+            .trailer("Status", claim.status.as_str());
+            if let Some(p) = &claim.policy_number {
+                change = change.trailer("Policy", p.clone());
+            }
+            change.files = a
+                .files
+                .into_iter()
+                .map(|f| FileChange {
+                    path: f.path,
+                    content: Some(f.bytes),
+                })
+                .collect();
+            let done = session.create_claim(claim, "intake", change, g.dry_run)?;
+            if !(g.dry_run && (format == Format::Json || g.quiet)) {
+                super::update::report(g, &done);
+            }
+            for w in a.warnings {
+                warnings.push(Warning {
+                    claim: done.claim.id.clone(),
+                    source: source.clone(),
+                    message: w,
+                });
+            }
+            created.push(done.claim);
+        }
+    }
+
+    let mut out = Out::new();
+    match format {
+        Format::Json => {
+            let report = Report {
+                dry_run: g.dry_run,
+                created: created.iter().map(|c| c.id.clone()).collect(),
+                warnings: &warnings,
+                errors: &problems,
+            };
+            out.line(&serde_json::to_string_pretty(&report).expect("report serializes"));
+        }
+        _ => {
+            for p in &problems {
+                eprintln!("error: {p}");
+            }
+            for w in &warnings {
+                eprintln!("warning: {}: {}", w.claim, w.message);
+            }
+            if !created.is_empty() {
+                let rows: Vec<Vec<String>> = created
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.id.clone(),
+                            c.lob.to_string(),
+                            c.status.to_string(),
+                            c.policy_number.clone().unwrap_or_default(),
+                            c.missing.len().to_string(),
+                            warnings
+                                .iter()
+                                .filter(|w| w.claim == c.id)
+                                .count()
+                                .to_string(),
+                        ]
+                    })
+                    .collect();
+                out.write_str(&super::output::table(
+                    &["id", "lob", "status", "policy", "missing", "warnings"],
+                    &rows,
+                ));
+            }
+        }
+    }
+    out.flush();
+    if refuse {
+        return Err(Error::refused(format!(
+            "{} problem(s) found; nothing was written",
+            problems.len()
+        ))
+        .hint("fix them and run again (a CSV batch may pass --skip-invalid to commit only the valid rows)"));
+    }
+    let verb = if g.dry_run { "would create" } else { "created" };
+    g.say(format!("{verb} {} claim(s)", created.len()));
+    if !problems.is_empty() {
+        g.say(format!("skipped {} invalid notice(s)", skipped(&problems)));
+    }
+    Ok(0)
+}
+
+fn skipped(problems: &[Problem]) -> usize {
+    let mut keys: Vec<(String, Option<usize>)> =
+        problems.iter().map(|p| (p.source.clone(), p.row)).collect();
+    keys.sort();
+    keys.dedup();
+    keys.len()
+}
+
+pub fn channel_name(c: Channel) -> &'static str {
+    match c {
+        Channel::Phone => "phone",
+        Channel::Web => "web",
+        Channel::Email => "email",
+        Channel::Mobile => "mobile",
+        Channel::Batch => "batch",
+    }
+}

@@ -1,0 +1,104 @@
+//! `claims queue [NAME]`: claims waiting for a person. Today one queue, `incomplete` (intakes
+//! missing facts, with what is missing); later stages add theirs to [`QUEUES`].
+
+use serde::Serialize;
+
+use super::intake::channel_name;
+use super::output::{Format, Out, Rows};
+use super::Globals;
+use crate::domain::claim::{Claim, LineOfBusiness};
+use crate::domain::lifecycle::Status;
+use crate::error::{Error, Result};
+use crate::store::files::{find_office_root, load_claims};
+
+/// Show a work queue: claims waiting for a person, oldest first.
+///
+/// `incomplete` (the default): intakes missing facts; complete them with `claims complete ID
+/// --set FIELD=VALUE...`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The queue: incomplete.
+    #[arg(default_value = "incomplete")]
+    pub name: String,
+}
+
+/// A queue: its name, what it holds, and which claims are in it.
+pub struct Queue {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub holds: fn(&Claim) -> bool,
+    /// What the person has to do about a claim in it.
+    pub waiting_for: fn(&Claim) -> String,
+}
+
+pub const QUEUES: &[Queue] = &[Queue {
+    name: "incomplete",
+    about: "intakes missing facts (complete them with `claims complete`)",
+    holds: |c| c.status == Status::Incomplete,
+    waiting_for: |c| {
+        if c.missing.is_empty() {
+            "review".to_string()
+        } else {
+            c.missing.join(", ")
+        }
+    },
+}];
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    received: String,
+    channel: String,
+    lob: LineOfBusiness,
+    missing: Vec<String>,
+    waiting_for: String,
+}
+
+pub fn run(g: &Globals, args: Args) -> Result<i32> {
+    let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
+    let queue = QUEUES.iter().find(|q| q.name == args.name).ok_or_else(|| {
+        Error::usage(format!(
+            "no queue `{}` (queues: {})",
+            args.name,
+            QUEUES
+                .iter()
+                .map(|q| format!("{} — {}", q.name, q.about))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    })?;
+    let root = find_office_root(g.repo.as_deref())?;
+    let mut claims: Vec<Claim> = load_claims(&root)
+        .into_iter()
+        .filter(|c| (queue.holds)(c))
+        .collect();
+    claims.sort_by(|a, b| a.received_at.cmp(&b.received_at).then(a.id.cmp(&b.id)));
+    let rows: Vec<Row> = claims
+        .iter()
+        .map(|c| Row {
+            id: c.id.clone(),
+            received: c.received_at.format("%Y-%m-%d %H:%M").to_string(),
+            channel: channel_name(c.channel).to_string(),
+            lob: c.lob,
+            missing: c.missing.clone(),
+            waiting_for: (queue.waiting_for)(c),
+        })
+        .collect();
+    let mut out = Out::new();
+    Rows {
+        headers: &["id", "received", "channel", "lob", "waiting_for"],
+        rows: &rows,
+        cells: &|r: &Row| {
+            vec![
+                r.id.clone(),
+                r.received.clone(),
+                r.channel.clone(),
+                r.lob.to_string(),
+                r.waiting_for.clone(),
+            ]
+        },
+    }
+    .print(format, &mut out);
+    g.say(format!("{} claims in the {} queue", rows.len(), queue.name));
+    Ok(0)
+}

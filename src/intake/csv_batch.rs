@@ -1,0 +1,664 @@
+//! Batch intake: `claims intake --csv F.csv`, one claim per row, columns named in a header.
+//!
+//! Columns (any order, all optional except what the line of business requires; see the
+//! README's "Intake" section):
+//! - every line: lob, jurisdiction, channel, policy_number, insured_name, insured_phone,
+//!   insured_email, reporter_name, reporter_phone, loss_date, loss_time, loss_location,
+//!   loss_description, loss_cause;
+//! - auto: police_report and the numbered groups vehicleN_year/make/model/vin/damage,
+//!   other_partyN_name/contact/carrier/policy_number/vehicle, injuredN_name/contact/description,
+//!   witnessN_name/contact (N = 1, 2, ...);
+//! - property: discovered_on, loss_type, property_address, damage_description,
+//!   emergency_repairs_needed, public_adjuster, mortgagee, estimated_loss;
+//! - liability: claim_received_on, claimant_name, claimant_phone, claimant_email, allegation,
+//!   represented, attorney_name, prior_notice, litigation, bodily_injury;
+//! - workers' comp: employee_name, employee_id, job_title, how_it_happened, body_parts
+//!   (semicolon-separated), medical_treatment, treatment_facility, treating_physician,
+//!   return_to_work_expected, and the witnessN_name/contact groups.
+//!
+//! Booleans are Y/N, yes/no or true/false; dates YYYY-MM-DD; times HH:MM. Rows are numbered
+//! as in the file (the header is row 1).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::draft::Draft;
+use crate::domain::claim::{Channel, LineOfBusiness, Party};
+use crate::domain::fnol::{
+    AutoFacts, Employee, InjuredPerson, LiabilityFacts, OtherParty, PropertyFacts,
+    PropertyLossType, Vehicle, Witness, WorkersCompFacts,
+};
+use crate::domain::money::Money;
+
+/// A problem in the file: the row (header = 1), the column, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CellError {
+    pub row: usize,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for CellError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "row {}, column {c}: {}", self.row, self.message),
+            None => write!(f, "row {}: {}", self.row, self.message),
+        }
+    }
+}
+
+/// One data row: its number in the file and its draft, or every problem found in it.
+pub struct CsvRow {
+    pub row: usize,
+    pub draft: Result<Draft, Vec<CellError>>,
+}
+
+const SIMPLE: &[&str] = &[
+    "lob",
+    "jurisdiction",
+    "channel",
+    "policy_number",
+    "insured_name",
+    "insured_phone",
+    "insured_email",
+    "reporter_name",
+    "reporter_phone",
+    "loss_date",
+    "loss_time",
+    "loss_location",
+    "loss_description",
+    "loss_cause",
+    "police_report",
+    "discovered_on",
+    "loss_type",
+    "property_address",
+    "damage_description",
+    "emergency_repairs_needed",
+    "public_adjuster",
+    "mortgagee",
+    "estimated_loss",
+    "claim_received_on",
+    "claimant_name",
+    "claimant_phone",
+    "claimant_email",
+    "allegation",
+    "represented",
+    "attorney_name",
+    "prior_notice",
+    "litigation",
+    "bodily_injury",
+    "employee_name",
+    "employee_id",
+    "job_title",
+    "how_it_happened",
+    "body_parts",
+    "medical_treatment",
+    "treatment_facility",
+    "treating_physician",
+    "return_to_work_expected",
+];
+
+/// Repeating groups: prefix and the fields after `<prefix>N_`.
+const GROUPS: &[(&str, &[&str])] = &[
+    ("vehicle", &["year", "make", "model", "vin", "damage"]),
+    (
+        "other_party",
+        &["name", "contact", "carrier", "policy_number", "vehicle"],
+    ),
+    ("injured", &["name", "contact", "description"]),
+    ("witness", &["name", "contact"]),
+];
+
+#[derive(Clone, Debug, PartialEq)]
+enum Column {
+    Simple(&'static str),
+    Group(&'static str, usize, &'static str),
+}
+
+fn parse_header(h: &str) -> Option<Column> {
+    let h = h.trim();
+    if let Some(s) = SIMPLE.iter().find(|s| **s == h) {
+        return Some(Column::Simple(s));
+    }
+    for (prefix, fields) in GROUPS {
+        let Some(rest) = h.strip_prefix(prefix) else {
+            continue;
+        };
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let Some(field) = rest[digits.len()..].strip_prefix('_') else {
+            continue;
+        };
+        let Ok(n) = digits.parse::<usize>() else {
+            continue;
+        };
+        if n == 0 {
+            continue;
+        }
+        if let Some(f) = fields.iter().find(|f| **f == field) {
+            return Some(Column::Group(prefix, n, f));
+        }
+    }
+    None
+}
+
+/// Reads every row. A header problem (unknown column) fails the whole file; a bad cell fails
+/// only its row, and every row is read.
+pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| {
+        vec![CellError {
+            row: 1,
+            column: None,
+            message: format!("cannot read the header: {e}"),
+        }]
+    })?;
+    let mut columns = Vec::new();
+    let mut errors = Vec::new();
+    for h in headers.iter() {
+        match parse_header(h) {
+            Some(c) => columns.push(c),
+            None => errors.push(CellError {
+                row: 1,
+                column: Some(h.to_string()),
+                message: format!(
+                    "unknown column `{h}` (see the README's Intake section for the columns)"
+                ),
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let fallback_row = i + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let row = e
+                    .position()
+                    .map(|p| p.line() as usize)
+                    .unwrap_or(fallback_row);
+                rows.push(CsvRow {
+                    row,
+                    draft: Err(vec![CellError {
+                        row,
+                        column: None,
+                        message: e.to_string(),
+                    }]),
+                });
+                continue;
+            }
+        };
+        let row = record
+            .position()
+            .map(|p| p.line() as usize)
+            .unwrap_or(fallback_row);
+        if record.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        rows.push(CsvRow {
+            row,
+            draft: row_draft(row, &columns, &record),
+        });
+    }
+    Ok(rows)
+}
+
+#[derive(Default)]
+struct Groups {
+    vehicles: BTreeMap<usize, Vehicle>,
+    others: BTreeMap<usize, OtherParty>,
+    injured: BTreeMap<usize, InjuredPerson>,
+    witnesses: BTreeMap<usize, Witness>,
+}
+
+fn row_draft(
+    row: usize,
+    columns: &[Column],
+    record: &csv::StringRecord,
+) -> Result<Draft, Vec<CellError>> {
+    let mut errors = Vec::new();
+    let mut d = Draft {
+        channel: Some(Channel::Batch),
+        source: format!("row {row}"),
+        ..Default::default()
+    };
+    let mut insured = Party::default();
+    let mut reporter = Party::default();
+    let mut property = PropertyFacts::default();
+    let mut liability = LiabilityFacts::default();
+    let mut claimant = Party::default();
+    let mut attorney = Party::default();
+    let mut wc = WorkersCompFacts::default();
+    let mut employee = Employee::default();
+    let mut auto = AutoFacts::default();
+    let mut g = Groups::default();
+    let (mut any_property, mut any_liability, mut any_wc) = (false, false, false);
+
+    for (col, value) in columns.iter().zip(record.iter()) {
+        if value.is_empty() {
+            continue;
+        }
+        let name = match col {
+            Column::Simple(s) => s.to_string(),
+            Column::Group(p, n, f) => format!("{p}{n}_{f}"),
+        };
+        let mut err = |m: String| {
+            errors.push(CellError {
+                row,
+                column: Some(name.clone()),
+                message: m,
+            })
+        };
+        let text = || Some(value.to_string());
+        match col {
+            Column::Simple(s) => match *s {
+                "lob" => match LineOfBusiness::parse(value) {
+                    Some(l) => d.lob = Some(l),
+                    None => err(format!(
+                        "`{value}` is not a line of business (one of: {})",
+                        LineOfBusiness::ALL.map(|l| l.as_str()).join(", ")
+                    )),
+                },
+                "jurisdiction" => d.jurisdiction = text(),
+                "channel" => match serde_yaml::from_str::<Channel>(&value.to_ascii_lowercase()) {
+                    Ok(c) => d.channel = Some(c),
+                    Err(_) => err(format!(
+                        "`{value}` is not a channel (phone, web, email, mobile, batch)"
+                    )),
+                },
+                "policy_number" => d.policy_number = text(),
+                "insured_name" => insured.name = text(),
+                "insured_phone" => insured.phone = text(),
+                "insured_email" => insured.email = text(),
+                "reporter_name" => reporter.name = text(),
+                "reporter_phone" => reporter.phone = text(),
+                "loss_date" => d.loss.date = date(value, &mut err),
+                "loss_time" => d.loss.time = text(),
+                "loss_location" => d.loss.location = text(),
+                "loss_description" => d.loss.description = text(),
+                "loss_cause" => d.loss.cause = text(),
+                "police_report" => auto.police_report = text(),
+                "discovered_on" => {
+                    any_property = true;
+                    property.discovered_on = date(value, &mut err)
+                }
+                "loss_type" => {
+                    any_property = true;
+                    match serde_yaml::from_str::<PropertyLossType>(&value.to_ascii_lowercase()) {
+                        Ok(t) => property.loss_type = Some(t),
+                        Err(_) => err(format!(
+                            "`{value}` is not a loss type (fire, water, wind, theft, vandalism, other)"
+                        )),
+                    }
+                }
+                "property_address" => {
+                    any_property = true;
+                    property.property_address = text()
+                }
+                "damage_description" => {
+                    any_property = true;
+                    property.damage_description = text()
+                }
+                "emergency_repairs_needed" => {
+                    any_property = true;
+                    property.emergency_repairs_needed = yes_no(value, &mut err)
+                }
+                "public_adjuster" => {
+                    any_property = true;
+                    property.public_adjuster = yes_no(value, &mut err)
+                }
+                "mortgagee" => {
+                    any_property = true;
+                    property.mortgagee = text()
+                }
+                "estimated_loss" => {
+                    any_property = true;
+                    match value
+                        .trim_start_matches('$')
+                        .replace(',', "")
+                        .parse::<Money>()
+                    {
+                        Ok(m) => property.estimated_loss = Some(m),
+                        Err(e) => err(format!("`{value}` is not an amount: {e}")),
+                    }
+                }
+                "claim_received_on" => {
+                    any_liability = true;
+                    liability.claim_received_on = date(value, &mut err)
+                }
+                "claimant_name" => {
+                    any_liability = true;
+                    claimant.name = text()
+                }
+                "claimant_phone" => {
+                    any_liability = true;
+                    claimant.phone = text()
+                }
+                "claimant_email" => {
+                    any_liability = true;
+                    claimant.email = text()
+                }
+                "allegation" => {
+                    any_liability = true;
+                    liability.allegation = text()
+                }
+                "represented" => {
+                    any_liability = true;
+                    liability.represented = yes_no(value, &mut err)
+                }
+                "attorney_name" => {
+                    any_liability = true;
+                    attorney.name = text()
+                }
+                "prior_notice" => {
+                    any_liability = true;
+                    liability.prior_notice = yes_no(value, &mut err)
+                }
+                "litigation" => {
+                    any_liability = true;
+                    liability.litigation = yes_no(value, &mut err).unwrap_or(false)
+                }
+                "bodily_injury" => {
+                    any_liability = true;
+                    liability.bodily_injury = yes_no(value, &mut err).unwrap_or(false)
+                }
+                "employee_name" => {
+                    any_wc = true;
+                    employee.name = text()
+                }
+                "employee_id" => {
+                    any_wc = true;
+                    employee.id = text()
+                }
+                "job_title" => {
+                    any_wc = true;
+                    employee.job_title = text()
+                }
+                "how_it_happened" => {
+                    any_wc = true;
+                    wc.how_it_happened = text()
+                }
+                "body_parts" => {
+                    any_wc = true;
+                    wc.body_parts = value
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                }
+                "medical_treatment" => {
+                    any_wc = true;
+                    wc.medical_treatment = yes_no(value, &mut err)
+                }
+                "treatment_facility" => {
+                    any_wc = true;
+                    wc.treatment_facility = text()
+                }
+                "treating_physician" => {
+                    any_wc = true;
+                    wc.treating_physician = text()
+                }
+                "return_to_work_expected" => {
+                    any_wc = true;
+                    wc.return_to_work_expected = yes_no(value, &mut err)
+                }
+                _ => {}
+            },
+            Column::Group(prefix, n, f) => match *prefix {
+                "vehicle" => {
+                    let v = g.vehicles.entry(*n).or_default();
+                    match *f {
+                        "year" => match value.parse::<i32>() {
+                            Ok(y) if (1900..=2100).contains(&y) => v.year = Some(y),
+                            _ => err(format!("`{value}` is not a model year")),
+                        },
+                        "make" => v.make = text(),
+                        "model" => v.model = text(),
+                        "vin" => v.vin = text(),
+                        _ => v.damage = text(),
+                    }
+                }
+                "other_party" => {
+                    let p = g.others.entry(*n).or_default();
+                    match *f {
+                        "name" => p.name = text(),
+                        "contact" => p.contact = text(),
+                        "carrier" => p.carrier = text(),
+                        "policy_number" => p.policy_number = text(),
+                        _ => p.vehicle = text(),
+                    }
+                }
+                "injured" => {
+                    let p = g.injured.entry(*n).or_default();
+                    match *f {
+                        "name" => p.name = text(),
+                        "contact" => p.contact = text(),
+                        _ => p.description = text(),
+                    }
+                }
+                _ => {
+                    let w = g.witnesses.entry(*n).or_default();
+                    match *f {
+                        "name" => w.name = text(),
+                        _ => w.contact = text(),
+                    }
+                }
+            },
+        }
+    }
+    if d.lob.is_none() {
+        errors.push(CellError {
+            row,
+            column: Some("lob".into()),
+            message: "every row needs its line of business".into(),
+        });
+    }
+    let lob = d.lob.unwrap_or(LineOfBusiness::GeneralLiability);
+    let witnesses: Vec<Witness> = g.witnesses.into_values().collect();
+    if insured != Party::default() {
+        d.insured = Some(insured);
+    }
+    if reporter != Party::default() {
+        d.reporter = Some(reporter);
+    }
+    if lob.is_auto() {
+        auto.vehicles = g.vehicles.into_values().collect();
+        auto.other_parties = g.others.into_values().collect();
+        auto.injured = g.injured.into_values().collect();
+        auto.witnesses = witnesses;
+        d.auto = Some(auto);
+    } else {
+        if !(g.vehicles.is_empty() && g.others.is_empty() && g.injured.is_empty()) {
+            errors.push(CellError {
+                row,
+                column: None,
+                message: format!(
+                    "vehicle, other party and injured columns are for auto claims, not {lob}"
+                ),
+            });
+        }
+        if lob == LineOfBusiness::WorkersComp {
+            wc.witnesses = witnesses;
+        }
+    }
+    if lob == LineOfBusiness::Property || any_property {
+        d.property = Some(property);
+    }
+    if lob.is_liability() || any_liability {
+        if claimant != Party::default() {
+            liability.claimant = Some(claimant);
+        }
+        if attorney != Party::default() {
+            liability.attorney = Some(attorney);
+        }
+        d.liability = Some(liability);
+    }
+    if lob == LineOfBusiness::WorkersComp || any_wc {
+        if employee != Employee::default() {
+            wc.employee = Some(employee);
+        }
+        d.workers_comp = Some(wc);
+    }
+    if errors.is_empty() {
+        Ok(d)
+    } else {
+        Err(errors)
+    }
+}
+
+fn date(value: &str, err: &mut impl FnMut(String)) -> Option<NaiveDate> {
+    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            err(format!("`{value}` is not a date as YYYY-MM-DD"));
+            None
+        }
+    }
+}
+
+/// Y/N, yes/no, true/false (any case).
+pub fn yes_no(value: &str, err: &mut impl FnMut(String)) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" | "true" => Some(true),
+        "n" | "no" | "false" => Some(false),
+        _ => {
+            err(format!("`{value}` is not Y/N (yes/no, true/false)"));
+            None
+        }
+    }
+}
+
+/// The CSV column that holds a claim field path (`auto.vehicles[0].vin` → `vehicle1_vin`),
+/// for admission errors on a row.
+pub fn column_for(field: &str) -> String {
+    let indexed = |rest: &str, prefix: &str| -> String {
+        // rest looks like `[0].vin` or `` (the whole list).
+        let Some(inner) = rest.strip_prefix('[') else {
+            return format!(
+                "{prefix}1_{}",
+                GROUPS
+                    .iter()
+                    .find(|g| g.0 == prefix)
+                    .map_or("name", |g| g.1[0])
+            );
+        };
+        let (n, after) = inner.split_once(']').unwrap_or((inner, ""));
+        let n = n.parse::<usize>().map_or(1, |n| n + 1);
+        format!("{prefix}{n}_{}", after.trim_start_matches('.'))
+    };
+    if let Some(rest) = field.strip_prefix("auto.vehicles") {
+        return indexed(rest, "vehicle");
+    }
+    if let Some(rest) = field.strip_prefix("auto.other_parties") {
+        return indexed(rest, "other_party");
+    }
+    if let Some(rest) = field.strip_prefix("auto.injured") {
+        return indexed(rest, "injured");
+    }
+    if let Some(rest) = field
+        .strip_prefix("auto.witnesses")
+        .or_else(|| field.strip_prefix("workers_comp.witnesses"))
+    {
+        return indexed(rest, "witness");
+    }
+    match field {
+        "liability.claimant.name" => return "claimant_name".into(),
+        "liability.claimant.phone" => return "claimant_phone".into(),
+        "workers_comp.employee.name" => return "employee_name".into(),
+        "workers_comp.employee.id" => return "employee_id".into(),
+        "workers_comp.employee.job_title" => return "job_title".into(),
+        "insured.name" => return "insured_name".into(),
+        "property" => return "property_address".into(),
+        "liability" => return "allegation".into(),
+        "workers_comp" => return "employee_name".into(),
+        _ => {}
+    }
+    if let Some(rest) = field.strip_prefix("loss.") {
+        return format!("loss_{rest}");
+    }
+    for section in ["property.", "liability.", "workers_comp.", "auto."] {
+        if let Some(rest) = field.strip_prefix(section) {
+            return rest.to_string();
+        }
+    }
+    field.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mixed_rows_parse_and_bad_cells_name_row_and_column() {
+        let text = "lob,policy_number,loss_date,vehicle1_vin,vehicle2_make,injured1_name,body_parts,public_adjuster\n\
+personal_auto,P1,2026-11-01,1ABC,Ford,Ann,,\n\
+workers_comp,W1,2026-11-02,,,,back; left knee,\n\
+property,H1,11/02/2026,,,,,maybe\n";
+        let rows = parse_csv(text).unwrap();
+        assert_eq!(rows.len(), 3);
+        let auto = rows[0].draft.as_ref().unwrap();
+        let a = auto.auto.as_ref().unwrap();
+        assert_eq!(a.vehicles.len(), 2);
+        assert_eq!(a.injured[0].name.as_deref(), Some("Ann"));
+        let wc = rows[1].draft.as_ref().unwrap();
+        assert_eq!(
+            wc.workers_comp.as_ref().unwrap().body_parts,
+            ["back", "left knee"]
+        );
+        let errs = rows[2].draft.as_ref().unwrap_err();
+        assert_eq!(rows[2].row, 4);
+        let cols: Vec<_> = errs.iter().map(|e| e.column.clone().unwrap()).collect();
+        assert_eq!(cols, ["loss_date", "public_adjuster"]);
+        assert_eq!(
+            errs[0].to_string().split(':').next(),
+            Some("row 4, column loss_date")
+        );
+    }
+
+    #[test]
+    fn unknown_columns_fail_the_header() {
+        let errs = parse_csv("lob,colour,vehicle0_vin,vehicle1_paint\nproperty,red,,\n")
+            .err()
+            .unwrap();
+        let cols: Vec<_> = errs.iter().map(|e| e.column.clone().unwrap()).collect();
+        assert_eq!(cols, ["colour", "vehicle0_vin", "vehicle1_paint"]);
+        assert!(errs.iter().all(|e| e.row == 1));
+    }
+
+    #[test]
+    fn booleans_accept_common_spellings() {
+        let mut n = 0;
+        let mut err = |_: String| n += 1;
+        for v in ["Y", "yes", "TRUE"] {
+            assert_eq!(yes_no(v, &mut err), Some(true));
+        }
+        for v in ["n", "No", "false"] {
+            assert_eq!(yes_no(v, &mut err), Some(false));
+        }
+        assert_eq!(yes_no("x", &mut err), None);
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn field_paths_map_to_columns() {
+        assert_eq!(column_for("auto.vehicles[1].vin"), "vehicle2_vin");
+        assert_eq!(column_for("auto.vehicles"), "vehicle1_year");
+        assert_eq!(column_for("auto.injured[0].contact"), "injured1_contact");
+        assert_eq!(column_for("loss.time"), "loss_time");
+        assert_eq!(column_for("property.mortgagee"), "mortgagee");
+        assert_eq!(column_for("liability.claimant.phone"), "claimant_phone");
+        assert_eq!(column_for("workers_comp.employee.id"), "employee_id");
+        assert_eq!(
+            column_for("workers_comp.witnesses[0].name"),
+            "witness1_name"
+        );
+        assert_eq!(column_for("jurisdiction"), "jurisdiction");
+    }
+}

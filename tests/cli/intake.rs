@@ -1,0 +1,341 @@
+//! `claims intake` (web/mobile payload, CSV batch), `claims queue` and `claims complete`.
+
+use crate::common::Office;
+use claims::domain::claim::Channel;
+use claims::domain::lifecycle::Status;
+
+fn data(name: &str) -> String {
+    format!("{}/tests/data/intake/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn commits_since(o: &Office, base: &str) -> usize {
+    o.git_ok(&["rev-list", &format!("{base}..HEAD")])
+        .lines()
+        .count()
+}
+
+#[test]
+fn web_payload_with_two_photos_is_one_signed_commit_with_attachments() {
+    let o = Office::example();
+    let base = o.head();
+    let (out, _) = o.expect(
+        0,
+        &[
+            "intake",
+            "--file",
+            &data("web-auto.json"),
+            "--attach",
+            &data("photo-front.jpg"),
+            "--attach",
+            &data("photo-side.jpg"),
+        ],
+    );
+    assert_eq!(commits_since(&o, &base), 1);
+    let (rel, claim) = o.claim_where(|c| {
+        c.policy_number.as_deref() == Some("PAU-TX-2026-10482")
+            && c.loss.date.map(|d| d.to_string()) == Some("2026-11-10".into())
+    });
+    assert!(out.contains(&claim.id), "{out}");
+    assert_eq!(claim.status, Status::Reported);
+    assert_eq!(claim.channel, Channel::Web);
+    assert_eq!(claim.jurisdiction, "TX", "jurisdiction from the policy");
+    assert!(
+        claim.insured.as_ref().unwrap().name.is_some(),
+        "insured from the policy"
+    );
+    assert!(claim.agent.is_some(), "agent from the policy");
+    assert_eq!(claim.history[0].event, "intake");
+    let files: Vec<_> = claim.attachments.iter().map(|a| a.file.as_str()).collect();
+    assert_eq!(
+        files,
+        ["attachments/photo-front.jpg", "attachments/photo-side.jpg"]
+    );
+    let folder = rel.trim_end_matches(".yaml");
+    let in_commit = o.git_ok(&["show", "--name-only", "--format=", "HEAD"]);
+    for f in &files {
+        let path = format!("{folder}/{f}");
+        assert!(
+            in_commit.contains(&path),
+            "{path} not in the commit:\n{in_commit}"
+        );
+        assert!(o.root.join(&path).is_file());
+    }
+    assert_eq!(
+        o.read(&format!("{folder}/attachments/photo-side.jpg")),
+        std::fs::read_to_string(data("photo-side.jpg")).unwrap()
+    );
+    let trailers = o.git_ok(&["log", "-1", "--format=%(trailers)"]);
+    for t in [
+        format!("Claim: {}", claim.id),
+        "Command: intake".into(),
+        "Channel: web".into(),
+        "Role: ".into(),
+        "Actor: ".into(),
+    ] {
+        assert!(trailers.contains(&t), "{t} missing in\n{trailers}");
+    }
+    o.expect(0, &["check"]);
+    o.assert_sound();
+}
+
+#[test]
+fn mobile_payload_finds_the_policy_by_property_address() {
+    let o = Office::example();
+    o.expect(0, &["intake", "--file", &data("mobile-property.yaml")]);
+    let (_, claim) = o.claim_where(|c| {
+        c.loss.description.as_deref() == Some("Supply line under the upstairs sink burst")
+    });
+    assert_eq!(claim.channel, Channel::Mobile);
+    assert_eq!(claim.policy_number.as_deref(), Some("HO-TX-2026-60254"));
+    assert_eq!(claim.status, Status::Reported);
+    o.assert_sound();
+}
+
+#[test]
+fn payload_missing_fields_is_refused_with_the_full_list_and_nothing_written() {
+    let o = Office::example();
+    let base = o.head();
+    let (_, err) = o.expect(1, &["intake", "--file", &data("web-missing.yaml")]);
+    for f in [
+        "loss.description",
+        "loss.time",
+        "loss.location",
+        "auto.vehicles[0].year",
+        "auto.vehicles[0].model",
+        "auto.vehicles[0].vin",
+        "auto.vehicles[0].damage",
+    ] {
+        assert!(
+            err.contains(&format!("{f}: required")),
+            "{f} not listed:\n{err}"
+        );
+    }
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(o.head(), base);
+    o.assert_sound();
+}
+
+#[test]
+fn csv_with_bad_rows_commits_nothing_and_names_row_and_column() {
+    let o = Office::example();
+    let base = o.head();
+    let before = o.claims().len();
+    let (_, err) = o.expect(1, &["intake", "--csv", &data("batch.csv")]);
+    assert!(err.contains("row 3, column loss_date"), "{err}");
+    assert!(err.contains("row 3, column public_adjuster"), "{err}");
+    assert!(err.contains("row 5, column vehicle1_vin"), "{err}");
+    assert!(err.contains("--accept-vin"), "{err}");
+    assert_eq!(o.head(), base);
+    assert_eq!(o.claims().len(), before);
+
+    let (_, err) = o.expect(1, &["intake", "--csv", &data("batch-unknown-column.csv")]);
+    assert!(err.contains("row 1, column colour"), "{err}");
+    assert_eq!(o.head(), base);
+    o.assert_sound();
+}
+
+#[test]
+fn csv_skip_invalid_lands_the_good_rows_one_commit_each() {
+    let o = Office::example();
+    let base = o.head();
+    let before = o.claims().len();
+    let (out, err) = o.expect(
+        0,
+        &["intake", "--csv", &data("batch.csv"), "--skip-invalid"],
+    );
+    assert!(err.contains("skipped 2"), "{err}");
+    assert_eq!(commits_since(&o, &base), 4);
+    let claims = o.claims();
+    assert_eq!(claims.len(), before + 4);
+    let new: Vec<_> = claims
+        .iter()
+        .map(|(_, c)| c)
+        .filter(|c| c.channel == Channel::Batch)
+        .collect();
+    assert_eq!(new.len(), 4);
+    for c in &new {
+        assert!(out.contains(&c.id), "{out}");
+        assert_eq!(c.status, Status::Reported, "{}", c.id);
+    }
+    let auto = new.iter().find(|c| c.lob.is_auto()).unwrap();
+    let a = auto.auto.as_ref().unwrap();
+    assert_eq!(a.vehicles.len(), 1);
+    assert_eq!(a.injured[0].description.as_deref(), Some("neck pain"));
+    assert_eq!(a.witnesses.len(), 1);
+    let wc = new
+        .iter()
+        .find(|c| c.workers_comp.is_some())
+        .unwrap()
+        .workers_comp
+        .as_ref()
+        .unwrap();
+    assert_eq!(wc.body_parts, ["left wrist", "lower back"]);
+    let trailers = o.git_ok(&["log", "-1", "--format=%(trailers)"]);
+    assert!(trailers.contains("Channel: batch"), "{trailers}");
+    o.expect(0, &["check"]);
+    o.assert_sound();
+}
+
+#[test]
+fn wrong_vin_check_digit_is_refused_unless_accepted_explicitly() {
+    let o = Office::example();
+    let base = o.head();
+    let (_, err) = o.expect(1, &["intake", "--file", &data("bad-vin.json")]);
+    assert!(err.contains("auto.vehicles[0].vin"), "{err}");
+    assert!(err.contains("--accept-vin"), "{err}");
+    assert_eq!(o.head(), base);
+    o.expect(
+        0,
+        &["intake", "--file", &data("bad-vin.json"), "--accept-vin"],
+    );
+    let (_, claim) = o.claim_where(|c| {
+        c.auto
+            .as_ref()
+            .is_some_and(|a| a.vehicles.iter().any(|v| v.vin_check_overridden))
+    });
+    assert_eq!(
+        claim.auto.unwrap().vehicles[0].vin.as_deref(),
+        Some("5NPEB4AC1DH571382")
+    );
+    o.expect(0, &["check"]);
+    o.assert_sound();
+}
+
+#[test]
+fn a_possible_duplicate_is_warned_about_but_not_refused() {
+    let o = Office::example();
+    let base = o.head();
+    let (_, err) = o.expect(0, &["intake", "--file", &data("duplicate.yaml")]);
+    assert!(err.contains("possible duplicate of CLM-"), "{err}");
+    assert_eq!(commits_since(&o, &base), 1);
+    o.assert_sound();
+}
+
+#[test]
+fn queue_shows_incomplete_intakes_and_complete_moves_them_to_reported() {
+    let o = Office::example();
+    let (rel, claim) = o.claim_where(|c| c.status == Status::Incomplete && !c.missing.is_empty());
+    let (out, _) = o.expect(0, &["queue"]);
+    assert!(out.contains(&claim.id), "{out}");
+    for m in &claim.missing {
+        assert!(out.contains(m.as_str()), "{m} not shown:\n{out}");
+    }
+    let (json, _) = o.expect(0, &["queue", "incomplete", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == claim.id.as_str()));
+    o.expect(2, &["queue", "nonsense"]);
+
+    // A reported claim cannot be "completed".
+    let (_, reported) = o.claim_where(|c| c.status == Status::Reported);
+    let (_, err) = o.expect(1, &["complete", &reported.id, "--set", "loss.time=10:00"]);
+    assert!(err.contains("not incomplete"), "{err}");
+    if claim.missing.iter().any(|m| m == "loss.time") {
+        let (_, err) = o.expect(1, &["complete", &claim.id, "--set", "loss.time=noonish"]);
+        assert!(err.contains("HH:MM"), "{err}");
+    }
+
+    // Fill the facts one at a time: still incomplete, then reported.
+    let values = |m: &str| -> String {
+        match m {
+            "loss.time" => "07:45".into(),
+            m if m.ends_with(".vin") => "4T1BB3EK5AU118081".into(),
+            m if m.ends_with(".year") => "2010".into(),
+            _ => "given on the call".into(),
+        }
+    };
+    let mut missing = claim.missing.clone();
+    let base = o.head();
+    while let Some(m) = missing.pop() {
+        let set = format!("{m}={}", values(&m));
+        o.expect(0, &["complete", &claim.id, "--set", &set]);
+        let now: claims::domain::claim::Claim = serde_yaml::from_str(&o.read(&rel)).unwrap();
+        if missing.is_empty() {
+            assert_eq!(now.status, Status::Reported);
+            assert!(now.missing.is_empty());
+            assert_eq!(now.history.last().unwrap().event, "completed");
+        } else {
+            assert_eq!(now.status, Status::Incomplete);
+            assert_eq!(now.missing, missing);
+        }
+    }
+    assert_eq!(commits_since(&o, &base), claim.missing.len());
+    let (out, _) = o.expect(0, &["queue"]);
+    assert!(!out.contains(&claim.id), "{out}");
+    o.expect(0, &["check"]);
+    o.assert_sound();
+}
+
+#[test]
+fn dry_run_writes_nothing_on_every_form() {
+    let o = Office::example();
+    let base = o.head();
+    let (out, _) = o.expect(
+        0,
+        &[
+            "--dry-run",
+            "intake",
+            "--file",
+            &data("web-auto.json"),
+            "--attach",
+            &data("photo-front.jpg"),
+        ],
+    );
+    assert!(out.contains("dry run: nothing was written"), "{out}");
+    assert!(out.contains("Command: intake"), "{out}");
+    o.expect(
+        0,
+        &["--dry-run", "intake", "--csv", &data("batch-good.csv")],
+    );
+    assert_eq!(o.head(), base);
+    o.assert_sound();
+}
+
+#[test]
+fn json_output_lists_created_ids_warnings_and_errors() {
+    let o = Office::example();
+    let (out, _) = o.expect(
+        0,
+        &[
+            "--format",
+            "json",
+            "intake",
+            "--csv",
+            &data("batch-good.csv"),
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["created"].as_array().unwrap().len(), 4);
+    assert!(v["warnings"].is_array());
+    assert!(v["errors"].as_array().unwrap().is_empty());
+
+    let (out, _) = o.expect(
+        1,
+        &["--format", "json", "intake", "--csv", &data("batch.csv")],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["created"].as_array().unwrap().is_empty());
+    let errors = v["errors"].as_array().unwrap();
+    assert!(errors
+        .iter()
+        .any(|e| e["row"] == 5 && e["column"] == "vehicle1_vin"));
+    // The batch's auto row duplicates the one just committed (same policy, loss date).
+    let (out, _) = o.expect(
+        0,
+        &[
+            "--format",
+            "json",
+            "--dry-run",
+            "intake",
+            "--file",
+            &data("duplicate.yaml"),
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["dry_run"], true);
+    assert!(!v["warnings"].as_array().unwrap().is_empty(), "{out}");
+    o.assert_sound();
+}
