@@ -41,7 +41,12 @@ pub fn summary(c: &Claim) -> String {
                 ]
                 .into_iter()
                 .flatten()
-                .collect::<Vec<_>>()
+                .fold(Vec::<&str>::new(), |mut seen, v| {
+                    if !seen.contains(&v) {
+                        seen.push(v);
+                    }
+                    seen
+                })
                 .join(", ")
             })
             .unwrap_or_default()

@@ -1,0 +1,38 @@
+# claims — build, test and demo.
+#
+#   make build   release binary at target/release/claims
+#   make test    the whole suite: formatting, clippy (warnings are errors), cargo test
+#   make demo    build, then walk through the workflow in a throw-away office
+#   make bench   benchmarks (not yet: see issue 10)
+#   make clean   remove build output
+#
+# Needs only the Rust toolchain (with rustfmt and clippy), git, ssh-keygen and gpg.
+
+CARGO ?= cargo
+CLAIMS_BIN ?= target/release/claims
+
+.DEFAULT_GOAL := build
+.PHONY: build test fmt-check clippy unit demo bench clean
+
+build:
+	$(CARGO) build --release
+
+test: fmt-check clippy unit
+
+fmt-check:
+	$(CARGO) fmt --check
+
+clippy:
+	$(CARGO) clippy --all-targets -- -D warnings
+
+unit:
+	$(CARGO) test
+
+demo: build
+	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" bash scripts/demo.sh
+
+bench:
+	@echo "make bench: not yet — see issue 10"
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# A guided tour of `claims` in a throw-away office.
+#
+# Builds nothing: `make demo` builds first. Uses target/release/claims, or $CLAIMS_BIN.
+# Everything happens in a temporary folder that is removed on exit, with HOME, the signing
+# keys and git's configuration kept inside it, so your own git setup is never touched.
+#
+# Each section is one stage of the workflow; later stages (intake, triage, assign, reserve,
+# settle, deny, approve, sla-report, audit, log) get their own sections as they land.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="${CLAIMS_BIN:-$ROOT/target/release/claims}"
+if [[ ! -x "$BIN" ]]; then
+    echo "demo: no claims binary at $BIN (run \`make demo\`, or set CLAIMS_BIN)" >&2
+    exit 3
+fi
+BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+
+# --- a hermetic environment -------------------------------------------------------------
+DEMO="$(mktemp -d "${TMPDIR:-/tmp}/claims-demo.XXXXXX")"
+trap 'rm -rf "$DEMO"' EXIT
+mkdir -p "$DEMO/home" "$DEMO/bin"
+ln -s "$BIN" "$DEMO/bin/claims"
+export PATH="$DEMO/bin:$PATH"
+export HOME="$DEMO/home"
+export CLAIMS_KEY_DIR="$DEMO/keys"
+export GIT_CONFIG_GLOBAL=/dev/null
+export GIT_CONFIG_NOSYSTEM=1
+# A fixed clock, so notes and commits carry the same times on every run.
+export CLAIMS_NOW="${CLAIMS_NOW:-2026-11-20T10:00:00-06:00}"
+unset CLAIMS_REPO CLAIMS_AS XDG_CONFIG_HOME GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+export GIT_PAGER=cat PAGER=cat
+cd "$DEMO"
+
+# --- helpers ------------------------------------------------------------------------------
+section() {
+    printf '\n== %s ==\n\n' "$*"
+}
+
+# Shows a command line as a user would type it, then runs it (stdout and stderr both shown).
+run() {
+    printf '$ %s\n' "$1"
+    eval "$1"
+    echo
+}
+
+# The email of the first active person with this role in authority.yaml.
+person_with_role() {
+    awk -v want="$1" '
+        function flush() { if (email != "" && role == want && active != "false") { print email; found = 1; exit } }
+        /^[[:space:]]*- email:/ { flush(); email = $3; role = ""; active = "" }
+        /^[[:space:]]+role:/    { role = $2 }
+        /^[[:space:]]+active:/  { active = $2 }
+        END { if (!found) flush() }
+    ' authority.yaml | tr -d "\"'"
+}
+
+# The first claim id (first csv column) of `claims list --status S --format csv`.
+first_claim() {
+    claims list --quiet --status "$1" --format csv | awk -F, 'NR > 1 && $1 != "" { print $1; exit }'
+}
+
+# --- the tour -----------------------------------------------------------------------------
+section "1. A new office"
+run 'claims init office --example'
+run 'cd office'
+run 'ls'
+
+section "2. Validate the records"
+run 'claims check'
+
+section "3. Read claims"
+run 'claims list'
+run 'claims list --status open --format csv | head -5'
+
+ID="$(first_claim investigating)"
+[[ -n "$ID" ]] || ID="$(first_claim open)"
+if [[ -z "$ID" ]]; then
+    echo "demo: the sample office has no open claim to work on" >&2
+    exit 1
+fi
+run "claims show $ID"
+
+section "4. Change a claim: one signed commit per change"
+run 'git config user.email'
+run "claims note $ID \"Called the insured; photos promised by Friday\""
+
+CSR="$(person_with_role csr)"
+if [[ -z "$CSR" ]]; then
+    echo "demo: authority.yaml lists no active csr" >&2
+    exit 1
+fi
+run "claims --as $CSR update $ID --set insured.phone=\"+1 312 555 0199\" --reason \"Insured gave a new number on the call\""
+run "claims --as $CSR update $ID --set insured.email=\"insured@example.com\" --reason \"Insured asked for letters by email\" --dry-run"
+
+section "5. The history is the audit trail"
+run "git log --format='%h %an %s%n%(trailers)' -3"
+run 'git verify-commit HEAD 2>&1'
+
+section "6. Finding codes"
+run 'claims explain N001'
+
+echo "demo: done (the office in $DEMO is removed now)"
