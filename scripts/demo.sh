@@ -67,10 +67,22 @@ run 'claims init office --example'
 run 'cd office'
 run 'ls'
 
-section "2. Validate the records"
+section "2. First notice of loss: every channel becomes a claim"
+# Sample notices, as a web form, a mobile app and a batch upload would send them.
+mkdir -p ../fnol && cp "$ROOT"/tests/data/intake/{web-auto.json,photo-front.jpg,photo-side.jpg,batch-good.csv} ../fnol/
+CSR="$(person_with_role csr)"
+if [[ -z "$CSR" ]]; then
+    echo "demo: authority.yaml lists no active csr" >&2
+    exit 1
+fi
+run "claims --as $CSR intake --file ../fnol/web-auto.json --attach ../fnol/photo-front.jpg --attach ../fnol/photo-side.jpg"
+run "claims --as $CSR intake --csv ../fnol/batch-good.csv"
+run "claims queue"
+
+section "3. Validate the records"
 run 'claims check'
 
-section "3. Read claims"
+section "4. Read claims"
 run 'claims list'
 run 'claims list --status open --format csv | head -5'
 
@@ -82,23 +94,18 @@ if [[ -z "$ID" ]]; then
 fi
 run "claims show $ID"
 
-section "4. Change a claim: one signed commit per change"
+section "5. Change a claim: one signed commit per change"
 run 'git config user.email'
 run "claims note $ID \"Called the insured; photos promised by Friday\""
 
-CSR="$(person_with_role csr)"
-if [[ -z "$CSR" ]]; then
-    echo "demo: authority.yaml lists no active csr" >&2
-    exit 1
-fi
 run "claims --as $CSR update $ID --set insured.phone=\"+1 312 555 0199\" --reason \"Insured gave a new number on the call\""
 run "claims --as $CSR update $ID --set insured.email=\"insured@example.com\" --reason \"Insured asked for letters by email\" --dry-run"
 
-section "5. The history is the audit trail"
+section "6. The history is the audit trail"
 run "git log --format='%h %an %s%n%(trailers)' -3"
 run 'git verify-commit HEAD 2>&1'
 
-section "6. Finding codes"
+section "7. Finding codes"
 run 'claims explain N001'
 
 echo "demo: done (the office in $DEMO is removed now)"
