@@ -11,13 +11,14 @@ use serde::Serialize;
 
 use super::output::{Format, Out};
 use super::Globals;
-use crate::domain::claim::{Channel, Claim};
+use crate::domain::claim::{Channel, Claim, LineOfBusiness};
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
 use crate::intake::admit::{admit, AdmitContext, Admitted, DuplicateKey, FieldError};
 use crate::intake::csv_batch::{column_for, parse_csv, CellError};
 use crate::intake::draft::{Draft, DraftAttachment};
 use crate::intake::payload::Payload;
+use crate::intake::phone::{phone_script, LinePrompter, PhoneError};
 use crate::store::files::{load_claims, load_policies, read_text};
 use crate::store::git::FileChange;
 use crate::store::session::{ClaimChange, Session, Workspace};
@@ -42,6 +43,14 @@ pub struct Args {
     /// Commit the valid rows even when some rows are invalid (those are reported and skipped).
     #[arg(long, requires = "csv")]
     pub skip_invalid: bool,
+    /// The phone script: asks for every fact the line of business requires, validating each
+    /// answer, reads back a summary and saves on confirmation. Works in a terminal and with
+    /// answers piped on stdin (an invalid piped answer fails, naming the question).
+    #[arg(long, conflicts_with_all = ["file", "csv"])]
+    pub interactive: bool,
+    /// The line of business for the phone script (asked when not given).
+    #[arg(long, value_name = "LOB")]
+    pub lob: Option<String>,
     /// Accept VINs whose check digit fails (recorded on the vehicle as overridden).
     #[arg(long)]
     pub accept_vin: bool,
@@ -112,6 +121,42 @@ pub struct Options {
 }
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
+    let lob = match args.lob.as_deref() {
+        None => None,
+        Some(l) => Some(LineOfBusiness::parse(l).ok_or_else(|| {
+            Error::usage(format!(
+                "unknown line of business `{l}` (one of: {})",
+                LineOfBusiness::ALL.map(|l| l.as_str()).join(", ")
+            ))
+        })?),
+    };
+    if args.interactive {
+        // Open the office first: a CSR must not take a whole call only to be refused.
+        let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
+        session.require(Permission::Intake, "take a First Notice of Loss")?;
+        let mut prompter = LinePrompter::stdio();
+        let mut draft = match phone_script(lob, &mut prompter) {
+            Ok(d) => d,
+            Err(PhoneError::Cancelled) => {
+                return Err(Error::refused(
+                    "cancelled at the read-back: nothing was written",
+                ))
+            }
+            Err(PhoneError::Io(e)) => return Err(Error::io("the terminal", e)),
+            Err(e) => return Err(Error::refused(e.to_string())),
+        };
+        draft.vin_override |= args.accept_vin;
+        let items = vec![Intake {
+            source: "phone".into(),
+            row: None,
+            draft: Ok(draft),
+        }];
+        let options = Options {
+            require_complete: false,
+            skip_invalid: false,
+        };
+        return admit_and_commit(g, &session, items, &options);
+    }
     let items = if let Some(file) = &args.file {
         let name = file.display().to_string();
         let payload = Payload::read(file)?;
@@ -165,7 +210,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             .collect()
     } else {
         return Err(Error::usage(
-            "say where the notice is: --file F.json|F.yaml or --csv F.csv",
+            "say where the notice is: --file F.json|F.yaml, --csv F.csv or --interactive",
         ));
     };
     let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;

@@ -5,3 +5,4 @@ pub mod admit;
 pub mod csv_batch;
 pub mod draft;
 pub mod payload;
+pub mod phone;

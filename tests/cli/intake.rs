@@ -339,3 +339,122 @@ fn json_output_lists_created_ids_warnings_and_errors() {
     assert!(!v["warnings"].as_array().unwrap().is_empty(), "{out}");
     o.assert_sound();
 }
+
+/// The phone script with answers piped on stdin, as a CSR's script or a test harness feeds
+/// it: an auto claim with an injured person becomes one signed commit.
+#[test]
+fn phone_script_with_piped_answers_creates_an_auto_claim_with_an_injury() {
+    use std::io::Write;
+    let o = crate::common::Office::example();
+    let csr = o.person("csr");
+    let answers = [
+        "Ann Smith",
+        "(312) 555-0134",
+        "insured",
+        "PAU-IL-2026-20931",
+        "il",
+        "11/10/2026",
+        "5:30 pm",
+        "N Clark St & W Division St, Chicago, IL",
+        "Rear-ended at a red light",
+        "CPD-26-118877",
+        "1",
+        "2010",
+        "Toyota",
+        "Camry",
+        "4T1BB3EK5AU118081",
+        "Rear bumper and trunk crushed",
+        "n",
+        "n",
+        "y",
+        "1",
+        "Bob Jones",
+        "bob@example.com",
+        "Acme Mutual",
+        "AM-555",
+        "2015 Honda Civic",
+        "y",
+        "1",
+        "Ann Smith",
+        "312-555-0134",
+        "Whiplash, neck pain",
+        "n",
+        "n",
+        "yes",
+        "1",
+        "Carl Diaz",
+        "773 555 0199",
+        "",
+        "y",
+    ];
+    let mut child = o
+        .cmd(&[
+            "--as",
+            &csr,
+            "--format",
+            "json",
+            "intake",
+            "--interactive",
+            "--lob",
+            "personal_auto",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all((answers.join("\n") + "\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = report["created"][0].as_str().unwrap().to_string();
+    let (_, claim) = o.claim_where(|c| c.id == id);
+    assert_eq!(claim.channel, claims::domain::claim::Channel::Phone);
+    assert_eq!(claim.status, claims::domain::lifecycle::Status::Reported);
+    let auto = claim.auto.as_ref().unwrap();
+    assert_eq!(auto.injured.len(), 1);
+    assert_eq!(
+        auto.injured[0].description.as_deref(),
+        Some("Whiplash, neck pain")
+    );
+    assert_eq!(auto.vehicles[0].vin.as_deref(), Some("4T1BB3EK5AU118081"));
+    assert!(stderr.contains("Save this claim?"), "{stderr}");
+    let trailers = o.git_ok(&["log", "-1", "--format=%(trailers)"]);
+    assert!(trailers.contains("Channel: phone"), "{trailers}");
+    o.assert_sound();
+}
+
+/// An invalid piped answer fails loudly, naming the question; nothing is written.
+#[test]
+fn phone_script_refuses_an_invalid_piped_answer() {
+    use std::io::Write;
+    let o = crate::common::Office::example();
+    let head = o.head();
+    let mut child = o
+        .cmd(&["intake", "--interactive", "--lob", "personal_auto"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Ann Smith\n(312) 555-0134\ninsured\nPAU-IL-2026-20931\nIL\n2026-13-45\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("2026-13-45") && stderr.contains("Date"),
+        "{stderr}"
+    );
+    assert_eq!(o.head(), head);
+}
