@@ -2,3 +2,4 @@
 //! a draft into a claim (id, policy lookup, status reported or incomplete, duplicate warnings).
 
 pub mod draft;
+pub mod email;
