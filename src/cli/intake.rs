@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::intake::admit::{admit, AdmitContext, Admitted, DuplicateKey, FieldError};
 use crate::intake::csv_batch::{column_for, parse_csv, CellError};
 use crate::intake::draft::{Draft, DraftAttachment};
+use crate::intake::email::drafts_from_path;
 use crate::intake::payload::Payload;
 use crate::intake::phone::{phone_script, LinePrompter, PhoneError};
 use crate::store::files::{load_claims, load_policies, read_text};
@@ -40,15 +41,21 @@ pub struct Args {
     /// A batch of claims, one per row, with a header row naming the columns.
     #[arg(long, value_name = "F.csv", conflicts_with = "file")]
     pub csv: Option<PathBuf>,
-    /// Commit the valid rows even when some rows are invalid (those are reported and skipped).
-    #[arg(long, requires = "csv")]
+    /// Commit the valid rows or messages even when some are invalid (those are reported and
+    /// skipped).
+    #[arg(long)]
     pub skip_invalid: bool,
+    /// An email notice (.eml), or a folder of them. The original message and its attachments
+    /// are kept with the claim, which waits as `incomplete` in the completion queue.
+    #[arg(long, value_name = "F.eml|DIR", conflicts_with_all = ["file", "csv"])]
+    pub email: Option<PathBuf>,
     /// The phone script: asks for every fact the line of business requires, validating each
     /// answer, reads back a summary and saves on confirmation. Works in a terminal and with
     /// answers piped on stdin (an invalid piped answer fails, naming the question).
-    #[arg(long, conflicts_with_all = ["file", "csv"])]
+    #[arg(long, conflicts_with_all = ["file", "csv", "email"])]
     pub interactive: bool,
-    /// The line of business for the phone script (asked when not given).
+    /// The line of business for the phone script (asked when not given), or for emails whose
+    /// line cannot be told from their text or policy number.
     #[arg(long, value_name = "LOB")]
     pub lob: Option<String>,
     /// Accept VINs whose check digit fails (recorded on the vehicle as overridden).
@@ -157,6 +164,48 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         };
         return admit_and_commit(g, &session, items, &options);
     }
+    if let Some(path) = &args.email {
+        let drafts = drafts_from_path(path).map_err(|e| Error::io(path.display(), e))?;
+        if drafts.is_empty() {
+            return Err(Error::refused(format!(
+                "{}: no .eml messages there",
+                path.display()
+            )));
+        }
+        let items = drafts
+            .into_iter()
+            .map(|(file, draft)| {
+                let source = file.display().to_string();
+                let draft = draft
+                    .map(|mut d| {
+                        if d.lob.is_none() {
+                            d.lob = lob;
+                        }
+                        d
+                    })
+                    .map_err(|e| {
+                        vec![Problem {
+                            source: source.clone(),
+                            row: None,
+                            column: None,
+                            field: None,
+                            message: e.to_string(),
+                        }]
+                    });
+                Intake {
+                    source,
+                    row: None,
+                    draft,
+                }
+            })
+            .collect();
+        let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
+        let options = Options {
+            require_complete: false,
+            skip_invalid: args.skip_invalid,
+        };
+        return admit_and_commit(g, &session, items, &options);
+    }
     let items = if let Some(file) = &args.file {
         let name = file.display().to_string();
         let payload = Payload::read(file)?;
@@ -210,7 +259,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             .collect()
     } else {
         return Err(Error::usage(
-            "say where the notice is: --file F.json|F.yaml, --csv F.csv or --interactive",
+            "say where the notice is: --file F.json|F.yaml, --csv F.csv, --email F.eml|DIR or --interactive",
         ));
     };
     let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
@@ -380,7 +429,7 @@ pub fn admit_and_commit(
             "{} problem(s) found; nothing was written",
             problems.len()
         ))
-        .hint("fix them and run again (a CSV batch may pass --skip-invalid to commit only the valid rows)"));
+        .hint("fix them and run again, or pass --skip-invalid to commit only the valid ones"));
     }
     let verb = if g.dry_run { "would create" } else { "created" };
     g.say(format!("{verb} {} claim(s)", created.len()));

@@ -4,5 +4,6 @@
 pub mod admit;
 pub mod csv_batch;
 pub mod draft;
+pub mod email;
 pub mod payload;
 pub mod phone;

@@ -458,3 +458,81 @@ fn phone_script_refuses_an_invalid_piped_answer() {
     );
     assert_eq!(o.head(), head);
 }
+
+/// Emails of three shapes (plain text; HTML-only quoted-printable; multipart with a PDF and an
+/// RFC 2047 subject) become incomplete claims that keep the original message and attachments.
+#[test]
+fn emails_become_incomplete_claims_with_the_original_message_kept() {
+    let o = crate::common::Office::example();
+    let csr = o.person("csr");
+    let dir = o.root.parent().unwrap().join("inbox");
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/email");
+    for f in [
+        "auto-plain.eml",
+        "property-html-qp.eml",
+        "auto-mixed-pdf.eml",
+    ] {
+        std::fs::copy(src.join(f), dir.join(f)).unwrap();
+    }
+    let (out, _) = o.expect(
+        0,
+        &[
+            "--as",
+            &csr,
+            "--format",
+            "json",
+            "intake",
+            "--email",
+            dir.to_str().unwrap(),
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let created: Vec<String> = report["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(created.len(), 3, "{out}");
+    for id in &created {
+        let (rel, c) = o.claim_where(|c| &c.id == id);
+        assert_eq!(c.status, claims::domain::lifecycle::Status::Incomplete);
+        assert_eq!(c.channel, claims::domain::claim::Channel::Email);
+        let folder = rel.trim_end_matches(".yaml");
+        assert!(
+            o.root
+                .join(folder)
+                .join("attachments/original.eml")
+                .is_file(),
+            "{id} keeps the original message"
+        );
+    }
+    // The multipart message's PDF is kept byte for byte.
+    let pdf = std::fs::read(src.join("police-report.pdf")).unwrap();
+    let with_pdf = created
+        .iter()
+        .map(|id| o.claim_where(|c| &c.id == id))
+        .find(|(_, c)| {
+            c.attachments
+                .iter()
+                .any(|a| a.file.ends_with("police-report.pdf"))
+        })
+        .expect("the PDF attachment is listed");
+    assert_eq!(
+        std::fs::read(
+            o.root
+                .join(with_pdf.0.trim_end_matches(".yaml"))
+                .join("attachments/police-report.pdf")
+        )
+        .unwrap(),
+        pdf
+    );
+    // They wait in the completion queue.
+    let (queue, _) = o.expect(0, &["queue", "--format", "csv"]);
+    for id in &created {
+        assert!(queue.contains(id.as_str()), "{queue}");
+    }
+    o.expect(0, &["check"]);
+    o.assert_sound();
+}
