@@ -69,7 +69,49 @@ run 'ls'
 
 section "2. First notice of loss: every channel becomes a claim"
 # Sample notices, as a web form, a mobile app and a batch upload would send them.
-mkdir -p ../fnol && cp "$ROOT"/tests/data/intake/{web-auto.json,photo-front.jpg,photo-side.jpg,batch-good.csv} ../fnol/
+mkdir -p ../fnol/inbox && cp "$ROOT"/tests/data/intake/{web-auto.json,photo-front.jpg,photo-side.jpg,batch-good.csv} ../fnol/
+cp "$ROOT"/tests/data/email/{auto-plain.eml,property-html-qp.eml} ../fnol/inbox/
+# A phone call, as a CSR's answers to the script (typed live with `--interactive` in a terminal).
+cat > ../fnol/call.txt <<'ANSWERS'
+Ann Smith
+(312) 555-0134
+insured
+PAU-IL-2026-20931
+IL
+11/18/2026
+5:30 pm
+N Clark St & W Division St, Chicago, IL
+Rear-ended at a red light
+CPD-26-118877
+1
+2010
+Toyota
+Camry
+4T1BB3EK5AU118081
+Rear bumper and trunk crushed
+n
+n
+y
+1
+Bob Jones
+bob@example.com
+Acme Mutual
+AM-555
+2015 Honda Civic
+y
+1
+Ann Smith
+312-555-0134
+Whiplash, neck pain
+n
+n
+yes
+1
+Carl Diaz
+773 555 0199
+
+y
+ANSWERS
 CSR="$(person_with_role csr)"
 if [[ -z "$CSR" ]]; then
     echo "demo: authority.yaml lists no active csr" >&2
@@ -77,7 +119,13 @@ if [[ -z "$CSR" ]]; then
 fi
 run "claims --as $CSR intake --file ../fnol/web-auto.json --attach ../fnol/photo-front.jpg --attach ../fnol/photo-side.jpg"
 run "claims --as $CSR intake --csv ../fnol/batch-good.csv"
+run "claims --as $CSR intake --email ../fnol/inbox"
+run "claims --as $CSR intake --interactive --lob personal_auto < ../fnol/call.txt 2>&1 | tail -25"
 run "claims queue"
+WAITING="$(claims queue --quiet --format csv | awk -F, 'NR > 1 && $4 == "property" { print $1; exit }')"
+if [[ -n "$WAITING" ]]; then
+    run "claims --as $CSR complete $WAITING --set property.emergency_repairs_needed=no --set property.public_adjuster=no --set property.mortgagee=none"
+fi
 
 section "3. Validate the records"
 run 'claims check'

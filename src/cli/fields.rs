@@ -88,6 +88,12 @@ pub fn apply_set(claim: &mut Claim, field: &str, value: &str) -> Result<String> 
         if let Ok(v) = serde_yaml::from_str::<Value>(value) {
             c.push(v);
         }
+        // Y/N facts are spoken as yes and no, as the phone script and CSV columns take them.
+        match value.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => c.push(Value::Bool(true)),
+            "n" | "no" => c.push(Value::Bool(false)),
+            _ => {}
+        }
         c
     };
     let mut last_err = String::new();

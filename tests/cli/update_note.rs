@@ -257,3 +257,25 @@ fn acting_as_someone_without_a_configured_key_is_refused() {
     );
     assert_eq!(o.head(), head);
 }
+
+#[test]
+fn yes_and_no_set_y_n_facts() {
+    let o = Office::example();
+    let (rel, claim) = o.claim_where(|c| c.property.is_some() && c.status != Status::Incomplete);
+    o.expect(
+        0,
+        &[
+            "update",
+            &claim.id,
+            "--set",
+            "property.public_adjuster=yes",
+            "--set",
+            "property.emergency_repairs_needed=No",
+            "--reason",
+            "Confirmed on the call",
+        ],
+    );
+    let text = o.read(&rel);
+    assert!(text.contains("public_adjuster: true"), "{text}");
+    assert!(text.contains("emergency_repairs_needed: false"), "{text}");
+}
