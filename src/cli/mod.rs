@@ -17,6 +17,8 @@ pub mod list;
 pub mod note;
 pub mod output;
 pub mod show;
+pub mod sla_events;
+pub mod sla_report;
 pub mod update;
 
 use output::Format;
@@ -54,6 +56,11 @@ pub enum Command {
     Update(update::Args),
     Note(note::Args),
     Explain(explain::Args),
+    SlaReport(sla_report::Args),
+    Inquiry(sla_events::InquiryArgs),
+    Answer(sla_events::AnswerArgs),
+    ProofOfLoss(sla_events::ProofOfLossArgs),
+    Acknowledge(sla_events::AcknowledgeArgs),
 }
 
 /// Options every command sees, resolved once.
@@ -157,6 +164,11 @@ pub fn main() -> i32 {
         Command::Update(a) => update::run(&g, a),
         Command::Note(a) => note::run(&g, a),
         Command::Explain(a) => explain::run(&g, a),
+        Command::SlaReport(a) => sla_report::run(&g, a),
+        Command::Inquiry(a) => sla_events::run_inquiry(&g, a),
+        Command::Answer(a) => sla_events::run_answer(&g, a),
+        Command::ProofOfLoss(a) => sla_events::run_proof_of_loss(&g, a),
+        Command::Acknowledge(a) => sla_events::run_acknowledge(&g, a),
     };
     match result {
         Ok(code) => code,

@@ -159,11 +159,16 @@ pub fn rules_for<'a>(
 
 /// Every clock of the claim as of `as_of` (a date in the office time zone), not-started ones
 /// included; the caller filters.
+///
+/// `--as-of` is a look back as well as forward: events dated after `as_of` (in the office
+/// time zone) are treated as not yet happened, and a claim closed after it as still open.
 pub fn clocks(claim: &Claim, ctx: &SlaContext, as_of: NaiveDate) -> Vec<Clock> {
-    let closed_on = closed_on(claim, ctx.tz);
+    let closed_on = closed_on(claim, ctx.tz).filter(|d| *d <= as_of);
     let mut out = Vec::new();
     if let (Some(triage), Some(within)) = (&claim.triage, ctx.assign_within) {
-        out.push(assignment_clock(claim, triage.priority, within, ctx, as_of));
+        if local_date(claim.received_at, ctx.tz) <= as_of {
+            out.push(assignment_clock(claim, triage.priority, within, ctx, as_of));
+        }
     }
     for applied in rules_for(ctx.rules, &claim.jurisdiction, claim.lob) {
         let rule = applied.rule;
@@ -226,8 +231,13 @@ pub fn clocks(claim: &Claim, ctx: &SlaContext, as_of: NaiveDate) -> Vec<Clock> {
     out
 }
 
+/// Open as of `as_of`: not in a final status, or reached it after that date.
+pub fn open_as_of(claim: &Claim, tz: chrono_tz::Tz, as_of: NaiveDate) -> bool {
+    closed_on(claim, tz).is_none_or(|d| d > as_of)
+}
+
 /// The date a final (closed, denied, merged) claim reached that status.
-fn closed_on(claim: &Claim, tz: chrono_tz::Tz) -> Option<NaiveDate> {
+pub fn closed_on(claim: &Claim, tz: chrono_tz::Tz) -> Option<NaiveDate> {
     if !claim.status.is_final() {
         return None;
     }
@@ -299,7 +309,7 @@ fn figure(
     as_of: NaiveDate,
 ) -> Clock {
     let cal = ctx.calendar;
-    let Some(start) = start.map(|t| local_date(t, ctx.tz)) else {
+    let Some(start) = start.map(|t| local_date(t, ctx.tz)).filter(|d| *d <= as_of) else {
         return Clock {
             clock,
             rule_source: source.to_string(),
@@ -317,7 +327,7 @@ fn figure(
         .alert
         .map(|a| add_units(cal, start, a.min(rule.due), rule.unit))
         .unwrap_or(due);
-    let done = stop.map(|t| local_date(t, ctx.tz));
+    let done = stop.map(|t| local_date(t, ctx.tz)).filter(|d| *d <= as_of);
     let (status, left) = status_of(cal, due, alert, done, as_of);
     Clock {
         clock,
@@ -374,7 +384,11 @@ fn assignment_clock(
 ) -> Clock {
     let cal = ctx.calendar;
     let received = local_date(claim.received_at, ctx.tz);
-    let stop = claim.assignment.as_ref().map(|a| a.at);
+    let stop = claim
+        .assignment
+        .as_ref()
+        .map(|a| a.at)
+        .filter(|t| local_date(*t, ctx.tz) <= as_of);
     let done = stop.map(|t| local_date(t, ctx.tz));
     let (due, source, hours_breach) = match priority {
         Priority::Critical => {
@@ -403,7 +417,11 @@ fn assignment_clock(
             };
             (
                 due,
-                format!("priority.assign_within: {} {n} business days", p.as_str()),
+                format!(
+                    "priority.assign_within: {} {n} business day{}",
+                    p.as_str(),
+                    if n == 1 { "" } else { "s" }
+                ),
                 None,
             )
         }
@@ -747,6 +765,31 @@ mod tests {
             (a.status, a.business_days_left),
             (ClockStatus::Breached, Some(-1))
         );
+    }
+
+    #[test]
+    fn events_after_the_as_of_date_have_not_happened_yet() {
+        // Acknowledged Dec 8 (a day late). As of Dec 3 the clock was still running (at risk,
+        // alert Dec 2); as of Dec 8 it is breached and stopped.
+        let rules = sample_rules();
+        let cal = sample_calendar();
+        let cx = ctx(&rules, &cal);
+        let c = claim(
+            "IL",
+            "property",
+            "2026-11-20T10:00:00-06:00",
+            "sla:\n  acknowledged_at: 2026-12-08T08:00:00-06:00\n",
+        );
+        let a = find(&clocks(&c, &cx, d(2026, 12, 3)), "acknowledgment").clone();
+        assert_eq!((a.status, a.done), (ClockStatus::AtRisk, None));
+        let a = find(&clocks(&c, &cx, d(2026, 12, 8)), "acknowledgment").clone();
+        assert_eq!(
+            (a.status, a.done),
+            (ClockStatus::Breached, Some(d(2026, 12, 8)))
+        );
+        // Before receipt nothing has started.
+        let a = find(&clocks(&c, &cx, d(2026, 11, 19)), "acknowledgment").clone();
+        assert_eq!(a.status, ClockStatus::NotStarted);
     }
 
     #[test]

@@ -5,4 +5,5 @@ mod common;
 
 mod check;
 mod init;
+mod sla;
 mod update_note;
