@@ -12,7 +12,7 @@ use crate::domain::calendar::BusinessCalendar;
 use crate::domain::claim::Claim;
 use crate::domain::sla::{clocks, open_as_of, ClockStatus, SlaContext};
 use crate::error::{Error, Result};
-use crate::store::files::load_claims;
+use crate::store::files::{claim_files, load_all};
 use crate::store::session::{office_now, Workspace};
 
 /// Every SLA clock of every open claim: start, due, alert, done, and met / open / at risk /
@@ -117,7 +117,20 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         tz: ws.tz,
         assign_within: Some(&ws.office.priority.assign_within),
     };
-    let claims = load_claims(&ws.root);
+    // Claim files that do not parse cannot be reported on: say so, rather than let a broken
+    // file hide a breached clock.
+    let loaded = load_all::<Claim>(&ws.root, &claim_files(&ws.root));
+    let mut unreadable = Vec::new();
+    let mut claims = Vec::with_capacity(loaded.len());
+    for l in loaded {
+        match l.value {
+            Ok(c) => claims.push(c),
+            Err(_) => unreadable.push(l.path),
+        }
+    }
+    for p in &unreadable {
+        eprintln!("warning: {p} does not parse; its clocks are not in the report (run `claims check {p}`)");
+    }
     let rows = report_rows(&claims, &ctx, as_of, args.all);
     let mut out = Out::new();
     Rows {
@@ -152,6 +165,14 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         Some(FailOn::Alert) => matches!(s, ClockStatus::Breached | ClockStatus::AtRisk),
     };
     let failed = rows.iter().filter(|r| failing(r.status)).count();
+    if args.fail_on.is_some() && !unreadable.is_empty() {
+        g.say(format!(
+            "{} claim file{} could not be read, so the report cannot vouch for them",
+            unreadable.len(),
+            if unreadable.len() == 1 { "" } else { "s" }
+        ));
+        return Ok(1);
+    }
     if failed > 0 {
         g.say(format!(
             "{failed} clock{} {} as of {as_of}",

@@ -302,3 +302,23 @@ fn csv_into_a_closed_pipe_is_not_an_error() {
     );
     assert_eq!(String::from_utf8_lossy(&status.stdout).trim(), HEADER);
 }
+
+#[test]
+fn an_unreadable_claim_file_is_reported_and_fails_the_gate() {
+    let o = Office::example();
+    let (rel, _) = o.claim_where(|c| c.status.is_open());
+    std::fs::write(o.root.join(&rel), "id: [broken\n").unwrap();
+    let (out, err) = o.expect(
+        0,
+        &["sla-report", "--as-of", "2026-09-01", "--format", "csv"],
+    );
+    assert!(
+        err.contains(&rel) && err.contains("does not parse"),
+        "{err}"
+    );
+    assert!(!out.contains("warning"), "{out}");
+    o.expect(
+        1,
+        &["sla-report", "--as-of", "2026-09-01", "--fail-on", "breach"],
+    );
+}
