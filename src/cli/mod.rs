@@ -21,6 +21,8 @@ pub mod note;
 pub mod output;
 pub mod queue;
 pub mod show;
+pub mod sla_events;
+pub mod sla_report;
 pub mod update;
 
 use output::Format;
@@ -61,6 +63,11 @@ pub enum Command {
     Queue(queue::Args),
     Complete(complete::Args),
     Explain(explain::Args),
+    SlaReport(sla_report::Args),
+    Inquiry(sla_events::InquiryArgs),
+    Answer(sla_events::AnswerArgs),
+    ProofOfLoss(sla_events::ProofOfLossArgs),
+    Acknowledge(sla_events::AcknowledgeArgs),
 }
 
 /// Options every command sees, resolved once.
@@ -167,6 +174,11 @@ pub fn main() -> i32 {
         Command::Queue(a) => queue::run(&g, a),
         Command::Complete(a) => complete::run(&g, a),
         Command::Explain(a) => explain::run(&g, a),
+        Command::SlaReport(a) => sla_report::run(&g, a),
+        Command::Inquiry(a) => sla_events::run_inquiry(&g, a),
+        Command::Answer(a) => sla_events::run_answer(&g, a),
+        Command::ProofOfLoss(a) => sla_events::run_proof_of_loss(&g, a),
+        Command::Acknowledge(a) => sla_events::run_acknowledge(&g, a),
     };
     match result {
         Ok(code) => code,

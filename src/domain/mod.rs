@@ -8,5 +8,6 @@ pub mod lifecycle;
 pub mod money;
 pub mod office;
 pub mod policy;
+pub mod sla;
 pub mod sla_rules;
 pub mod vin;

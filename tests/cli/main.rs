@@ -6,4 +6,5 @@ mod common;
 mod check;
 mod init;
 mod intake;
+mod sla;
 mod update_note;
