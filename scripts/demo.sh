@@ -149,11 +149,18 @@ run "claims note $ID \"Called the insured; photos promised by Friday\""
 run "claims --as $CSR update $ID --set insured.phone=\"+1 312 555 0199\" --reason \"Insured gave a new number on the call\""
 run "claims --as $CSR update $ID --set insured.email=\"insured@example.com\" --reason \"Insured asked for letters by email\" --dry-run"
 
-section "6. The history is the audit trail"
+section "6. SLA clocks in business days"
+run "claims sla-report --as-of 2026-11-20 | tail -22"
+run "claims sla-report --as-of 2026-11-20 --format csv | head -4"
+NEW="$(first_claim reported)"
+run "claims --as $CSR acknowledge $NEW --how \"Letter emailed to the insured\""
+run "claims sla-report --as-of 2026-11-20 --fail-on breach > /dev/null || echo \"exit \$? (a nightly CI job fails here)\""
+
+section "7. The history is the audit trail"
 run "git log --format='%h %an %s%n%(trailers)' -3"
 run 'git verify-commit HEAD 2>&1'
 
-section "7. Finding codes"
+section "8. Finding codes"
 run 'claims explain N001'
 
 echo "demo: done (the office in $DEMO is removed now)"
