@@ -3,7 +3,7 @@
 
 use super::fields::{apply_set, parse_sets};
 use super::Globals;
-use crate::domain::claim::{LineOfBusiness, Note};
+use crate::domain::claim::Note;
 use crate::domain::fnol::missing_facts;
 use crate::domain::lifecycle::Status;
 use crate::domain::office::Permission;
@@ -31,15 +31,7 @@ pub struct Args {
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let sets = parse_sets(&args.set, "set with complete")?;
-    let lob = match args.lob.as_deref() {
-        None => None,
-        Some(l) => Some(LineOfBusiness::parse(l).ok_or_else(|| {
-            Error::usage(format!(
-                "unknown line of business `{l}` (one of: {})",
-                LineOfBusiness::ALL.map(|l| l.as_str()).join(", ")
-            ))
-        })?),
-    };
+    let lob = args.lob.as_deref().map(super::parse_lob).transpose()?;
     let id = parse_claim_id(&args.id)?;
     let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
     session.require(Permission::Intake, "complete intakes")?;

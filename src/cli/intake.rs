@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::output::{Format, Out};
 use super::Globals;
-use crate::domain::claim::{Channel, Claim, LineOfBusiness};
+use crate::domain::claim::{Channel, Claim};
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
 use crate::intake::admit::{admit, AdmitContext, Admitted, DuplicateKey, FieldError};
@@ -128,15 +128,7 @@ pub struct Options {
 }
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
-    let lob = match args.lob.as_deref() {
-        None => None,
-        Some(l) => Some(LineOfBusiness::parse(l).ok_or_else(|| {
-            Error::usage(format!(
-                "unknown line of business `{l}` (one of: {})",
-                LineOfBusiness::ALL.map(|l| l.as_str()).join(", ")
-            ))
-        })?),
-    };
+    let lob = args.lob.as_deref().map(super::parse_lob).transpose()?;
     if args.interactive {
         // Open the office first: a CSR must not take a whole call only to be refused.
         let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;

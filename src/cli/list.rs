@@ -53,15 +53,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         })?),
     };
     let only_open = args.status.as_deref() == Some("open");
-    let lob = match args.lob.as_deref() {
-        None => None,
-        Some(l) => Some(LineOfBusiness::parse(l).ok_or_else(|| {
-            Error::usage(format!(
-                "unknown line of business `{l}` (one of: {})",
-                LineOfBusiness::ALL.map(|l| l.as_str()).join(", ")
-            ))
-        })?),
-    };
+    let lob = args.lob.as_deref().map(super::parse_lob).transpose()?;
     let mut claims: Vec<Claim> = load_claims(&root)
         .into_iter()
         .filter(|c| status.is_none_or(|s| c.status == s))

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::domain::claim::LineOfBusiness;
 use crate::domain::claim_id::ClaimId;
 use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
@@ -120,6 +121,16 @@ pub fn format_name(f: Format) -> &'static str {
         Format::Text => "text",
         Format::Github => "github",
     }
+}
+
+/// A line of business named on the command line (`personal_auto`, `personal-auto`, ...).
+pub fn parse_lob(s: &str) -> Result<LineOfBusiness> {
+    LineOfBusiness::parse(s).ok_or_else(|| {
+        Error::usage(format!(
+            "unknown line of business `{s}` (one of: {})",
+            LineOfBusiness::ALL.map(|l| l.as_str()).join(", ")
+        ))
+    })
 }
 
 /// Claim ids from arguments; `-` reads them one per line from stdin.
