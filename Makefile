@@ -3,7 +3,7 @@
 #   make build   release binary at target/release/claims
 #   make test    the whole suite: formatting, clippy (warnings are errors), cargo test
 #   make demo    build, then walk through the workflow in a throw-away office
-#   make bench   benchmarks (not yet: see issue 10)
+#   make bench   build, then benchmarks (batch intake so far; BENCH_ROWS=N, default 2000)
 #   make clean   remove build output
 #
 # Needs only the Rust toolchain (with rustfmt and clippy), git, ssh-keygen and gpg.
@@ -31,8 +31,9 @@ unit:
 demo: build
 	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" bash scripts/demo.sh
 
-bench:
-	@echo "make bench: not yet — see issue 10"
+# BENCH_ROWS=10000 make bench for the issue's target size (default 2000 rows).
+bench: build
+	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" bash scripts/bench.sh
 
 clean:
 	$(CARGO) clean

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Benchmarks for `claims` (issue 10). For now: batch intake (issue 3).
+#
+#   scripts/bench.sh                 N = 2000 CSV rows
+#   BENCH_ROWS=10000 scripts/bench.sh  the issue's target size
+#
+# Builds nothing: `make bench` builds first. Uses target/release/claims, or $CLAIMS_BIN.
+# Everything happens in a temporary folder removed on exit, with HOME, the signing keys and
+# git's configuration kept inside it (as scripts/demo.sh does), so your git setup is untouched.
+#
+# 1. `claims init office --example`, a deterministic CSV of N valid claims for its policies
+#    (scripts/gen_intake_csv.py), then `claims --as CSR --quiet intake --csv`: one signed
+#    commit per claim. Verified: HEAD moved by N commits and `git verify-commit HEAD` passes.
+# 2. Baseline: a second fresh example office; the same claim files the tool wrote, each
+#    copied in and committed by `git add F && git commit -q -S -m "intake ID"` (SSH signing,
+#    the CSR's key, as configured by `claims init`).
+# 3. `claims check` and `claims list --format csv` on the first office after the intake.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="${CLAIMS_BIN:-$ROOT/target/release/claims}"
+if [[ ! -x "$BIN" ]]; then
+    echo "bench: no claims binary at $BIN (run \`make bench\`, or set CLAIMS_BIN)" >&2
+    exit 3
+fi
+BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+ROWS="${BENCH_ROWS:-2000}"
+if ! [[ "$ROWS" =~ ^[1-9][0-9]*$ ]]; then
+    echo "bench: BENCH_ROWS must be a positive integer, not '$ROWS'" >&2
+    exit 2
+fi
+TARGET_RATE=500
+TARGET_RATIO=20
+
+# --- a hermetic environment (as scripts/demo.sh) ------------------------------------------
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/claims-bench.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/home" "$WORK/bin"
+ln -s "$BIN" "$WORK/bin/claims"
+export PATH="$WORK/bin:$PATH"
+export HOME="$WORK/home"
+export CLAIMS_KEY_DIR="$WORK/keys"
+export GIT_CONFIG_GLOBAL=/dev/null
+export GIT_CONFIG_NOSYSTEM=1
+export CLAIMS_NOW="2026-11-20T10:00:00-06:00"
+unset CLAIMS_REPO CLAIMS_AS XDG_CONFIG_HOME GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+export GIT_PAGER=cat PAGER=cat
+cd "$WORK"
+
+die() {
+    echo "bench: FAILED: $*" >&2
+    exit 1
+}
+
+# Seconds since the epoch, with microseconds (bash 5).
+now() { echo "$EPOCHREALTIME"; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0 ? n / s : 0) }'; }
+
+# The email of the first active person with this role in authority.yaml (as demo.sh).
+person_with_role() {
+    awk -v want="$1" '
+        function flush() { if (email != "" && role == want && active != "false") { print email; found = 1; exit } }
+        /^[[:space:]]*- email:/ { flush(); email = $3; role = ""; active = "" }
+        /^[[:space:]]+role:/    { role = $2 }
+        /^[[:space:]]+active:/  { active = $2 }
+        END { if (!found) flush() }
+    ' authority.yaml | tr -d "\"'"
+}
+
+echo "bench: $ROWS CSV rows, claims at $BIN, work folder $WORK"
+
+# --- 1. claims intake --csv -----------------------------------------------------------------
+claims init office --example > init1.log 2>&1 || { cat init1.log >&2; die "claims init"; }
+python3 "$ROOT/scripts/gen_intake_csv.py" "$ROWS" > rows.csv
+cd office
+CSR="$(person_with_role csr)"
+[[ -n "$CSR" ]] || die "authority.yaml lists no active csr"
+BEFORE_COUNT="$(git rev-list --count HEAD)"
+BEFORE_HEAD="$(git rev-parse HEAD)"
+
+T0="$(now)"
+claims --as "$CSR" --quiet intake --csv ../rows.csv > ../intake.out 2> ../intake.err ||
+    { tail -20 ../intake.err >&2; die "claims intake --csv exited $?"; }
+T1="$(now)"
+INTAKE_S="$(elapsed "$T0" "$T1")"
+
+AFTER_COUNT="$(git rev-list --count HEAD)"
+(( AFTER_COUNT - BEFORE_COUNT == ROWS )) ||
+    die "HEAD moved by $((AFTER_COUNT - BEFORE_COUNT)) commits, expected $ROWS"
+git verify-commit HEAD > /dev/null 2>&1 || die "git verify-commit HEAD failed"
+WARNINGS="$(grep -c '^warning:' ../intake.err || true)"
+
+# The files the intake wrote, in commit order, with their claim ids.
+git log --reverse --format= --name-only --diff-filter=A "$BEFORE_HEAD..HEAD" -- claims/2026/11/ \
+    | grep -v '^$' > ../new-files.txt
+NEW_FILES="$(wc -l < ../new-files.txt)"
+(( NEW_FILES == ROWS )) || die "the intake added $NEW_FILES files under claims/2026/11/, expected $ROWS"
+
+T0="$(now)"
+claims check > ../check.out 2>&1 || { tail -20 ../check.out >&2; die "claims check failed after the intake"; }
+T1="$(now)"
+CHECK_S="$(elapsed "$T0" "$T1")"
+
+T0="$(now)"
+claims list --format csv > /dev/null 2> ../list.err || die "claims list failed"
+T1="$(now)"
+LIST_S="$(elapsed "$T0" "$T1")"
+CLAIM_FILES="$(find claims -name '*.yaml' | wc -l)"
+cd "$WORK"
+
+# --- 2. baseline: git add + git commit -S per file ------------------------------------------
+mkdir second
+(cd second && claims init office --example > ../init2.log 2>&1) || { cat init2.log >&2; die "second claims init"; }
+cd second/office
+# The same signer as the intake (claims init already set gpg.format=ssh and commit signing).
+CSR_KEY="$(git config --get "claims.$CSR.signingkey")"
+git config user.email "$CSR"
+git config user.signingkey "$CSR_KEY"
+LOOP_BEFORE="$(git rev-list --count HEAD)"
+
+T0="$(now)"
+while IFS= read -r f; do
+    mkdir -p "$(dirname "$f")"
+    cp "$WORK/office/$f" "$f"
+    id="$(basename "$f" .yaml)"
+    git add "$f" && git commit -q -S -m "intake $id"
+done < "$WORK/new-files.txt"
+T1="$(now)"
+LOOP_S="$(elapsed "$T0" "$T1")"
+(( $(git rev-list --count HEAD) - LOOP_BEFORE == ROWS )) || die "the baseline loop did not make $ROWS commits"
+git verify-commit HEAD > /dev/null 2>&1 || die "git verify-commit HEAD failed in the baseline office"
+cd "$WORK"
+
+# --- the table ------------------------------------------------------------------------------
+INTAKE_RATE="$(rate "$ROWS" "$INTAKE_S")"
+LOOP_RATE="$(rate "$ROWS" "$LOOP_S")"
+RATIO="$(awk -v a="$INTAKE_RATE" -v b="$LOOP_RATE" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
+if awk -v r="$INTAKE_RATE" -v t="$TARGET_RATE" 'BEGIN { exit !(r >= t) }'; then RATE_OK=MET; else RATE_OK="NOT MET"; fi
+if awk -v r="$RATIO" -v t="$TARGET_RATIO" 'BEGIN { exit !(r >= t) }'; then RATIO_OK=MET; else RATIO_OK="NOT MET"; fi
+
+echo
+echo "claims bench — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cpu(s), $ROWS rows, $CLAIM_FILES claim files after intake"
+echo
+fmt='%-40s %-16s %-16s %-8s %s\n'
+printf "$fmt" measure value baseline ratio target
+printf "$fmt" "----------------------------------------" "----------------" "----------------" "--------" "------------------------------"
+printf "$fmt" "intake --csv, signed commits/s" "$INTAKE_RATE/s" "$LOOP_RATE/s" "${RATIO}x" "≥ ${TARGET_RATE}/s: $RATE_OK"
+printf "$fmt" "  vs git add + git commit -S loop" "${RATIO}x" "1x" "${RATIO}x" "≥ ${TARGET_RATIO}x: $RATIO_OK"
+printf "$fmt" "intake --csv, wall time" "${INTAKE_S} s" "${LOOP_S} s" "" ""
+printf "$fmt" "claims check (after intake)" "${CHECK_S} s" "-" "-" "- (floor: issue 10)"
+printf "$fmt" "claims list --format csv" "${LIST_S} s" "-" "-" "-"
+echo
+echo "verified: HEAD moved by $ROWS commits; git verify-commit HEAD passes (both offices)."
+echo "intake printed $WARNINGS warning line(s) (possible duplicates: the sample office has few policies)."
