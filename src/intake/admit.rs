@@ -535,14 +535,16 @@ pub fn duplicate_warnings(claim: &Claim, existing: &[DuplicateKey]) -> Vec<Strin
         let Some(d) = e.loss_date else { continue };
         let days = (d - date).num_days().abs();
         if claim.lob == LineOfBusiness::WorkersComp && e.lob == LineOfBusiness::WorkersComp {
+            // One employer's policy covers every employee: two injuries on one day under it
+            // are two claims. Only the same employee within a week is a likely duplicate.
             if let (Some(a), Some(b)) = (&key.employee_id, &e.employee_id) {
                 if a.trim().eq_ignore_ascii_case(b.trim()) && days <= 7 {
                     out.push(format!(
                         "possible duplicate of {}: same employee {a}, injury dates {d} and {date}",
                         e.id
                     ));
-                    continue;
                 }
+                continue;
             }
         }
         if let (Some(a), Some(b)) = (&key.policy_number, &e.policy_number) {
@@ -894,9 +896,27 @@ mod tests {
             }),
             ..Default::default()
         };
-        let a = admit(wc, &fx.ctx(false), &mut rng()).unwrap();
+        let a = admit(wc.clone(), &fx.ctx(false), &mut rng()).unwrap();
         assert!(
             a.warnings.iter().any(|w| w.contains("CLM-2611-CCCC-CCCC")),
+            "{:?}",
+            a.warnings
+        );
+
+        // Another employee hurt the same day under the same employer's policy: two claims,
+        // not a duplicate.
+        fx.existing = vec![DuplicateKey {
+            id: "CLM-2611-DDDD-DDDD".into(),
+            policy_number: Some("WC-TX-2026-30118".into()),
+            loss_date: Some(d("2026-11-18")),
+            lob: LineOfBusiness::WorkersComp,
+            employee_id: Some("E-12".into()),
+        }];
+        let mut other = wc;
+        other.policy_number = Some("WC-TX-2026-30118".into());
+        let a = admit(other, &fx.ctx(false), &mut rng()).unwrap();
+        assert!(
+            a.warnings.iter().all(|w| !w.contains("DDDD")),
             "{:?}",
             a.warnings
         );
