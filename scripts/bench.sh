@@ -32,20 +32,10 @@ fi
 TARGET_RATE=500
 TARGET_RATIO=20
 
-# --- a hermetic environment (as scripts/demo.sh) ------------------------------------------
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/claims-bench.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
-mkdir -p "$WORK/home" "$WORK/bin"
-ln -s "$BIN" "$WORK/bin/claims"
-export PATH="$WORK/bin:$PATH"
-export HOME="$WORK/home"
-export CLAIMS_KEY_DIR="$WORK/keys"
-export GIT_CONFIG_GLOBAL=/dev/null
-export GIT_CONFIG_NOSYSTEM=1
-export CLAIMS_NOW="2026-11-20T10:00:00-06:00"
-unset CLAIMS_REPO CLAIMS_AS XDG_CONFIG_HOME GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
-export GIT_PAGER=cat PAGER=cat
-cd "$WORK"
+# --- a hermetic environment (shared with scripts/demo.sh) ---------------------------------
+# shellcheck source=scripts/hermetic.sh
+source "$ROOT/scripts/hermetic.sh"
+hermetic bench "$BIN"
 
 die() {
     echo "bench: FAILED: $*" >&2

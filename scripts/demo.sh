@@ -17,21 +17,11 @@ if [[ ! -x "$BIN" ]]; then
 fi
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 
-# --- a hermetic environment -------------------------------------------------------------
-DEMO="$(mktemp -d "${TMPDIR:-/tmp}/claims-demo.XXXXXX")"
-trap 'rm -rf "$DEMO"' EXIT
-mkdir -p "$DEMO/home" "$DEMO/bin"
-ln -s "$BIN" "$DEMO/bin/claims"
-export PATH="$DEMO/bin:$PATH"
-export HOME="$DEMO/home"
-export CLAIMS_KEY_DIR="$DEMO/keys"
-export GIT_CONFIG_GLOBAL=/dev/null
-export GIT_CONFIG_NOSYSTEM=1
-# A fixed clock, so notes and commits carry the same times on every run.
-export CLAIMS_NOW="${CLAIMS_NOW:-2026-11-20T10:00:00-06:00}"
-unset CLAIMS_REPO CLAIMS_AS XDG_CONFIG_HOME GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
-export GIT_PAGER=cat PAGER=cat
-cd "$DEMO"
+# --- a hermetic environment ---------------------------------------------------------------
+# shellcheck source=scripts/hermetic.sh
+source "$ROOT/scripts/hermetic.sh"
+hermetic demo "$BIN"
+DEMO="$WORK"
 
 # --- helpers ------------------------------------------------------------------------------
 section() {

@@ -1,0 +1,22 @@
+# Sourced by demo.sh and bench.sh: a throw-away folder holding HOME, the signing keys and git's
+# configuration, so the user's own git setup is never read or touched; removed on exit.
+#
+#   hermetic NAME BIN   → sets WORK, puts BIN on PATH as `claims`, cd "$WORK"
+hermetic() {
+    local name="$1" bin="$2"
+    WORK="$(mktemp -d "${TMPDIR:-/tmp}/claims-$name.XXXXXX")"
+    # shellcheck disable=SC2064  # expand WORK now: the trap must remove this very folder
+    trap "rm -rf '$WORK'" EXIT
+    mkdir -p "$WORK/home" "$WORK/bin"
+    ln -s "$bin" "$WORK/bin/claims"
+    export PATH="$WORK/bin:$PATH"
+    export HOME="$WORK/home"
+    export CLAIMS_KEY_DIR="$WORK/keys"
+    export GIT_CONFIG_GLOBAL=/dev/null
+    export GIT_CONFIG_NOSYSTEM=1
+    # A fixed clock, so records and commits carry the same times on every run.
+    export CLAIMS_NOW="${CLAIMS_NOW:-2026-11-20T10:00:00-06:00}"
+    unset CLAIMS_REPO CLAIMS_AS XDG_CONFIG_HOME GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+    export GIT_PAGER=cat PAGER=cat
+    cd "$WORK"
+}
