@@ -18,12 +18,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="${CLAIMS_BIN:-$ROOT/target/release/claims}"
-if [[ ! -x "$BIN" ]]; then
-    echo "bench: no claims binary at $BIN (run \`make bench\`, or set CLAIMS_BIN)" >&2
-    exit 3
-fi
-BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+# shellcheck source=scripts/hermetic.sh
+source "$ROOT/scripts/hermetic.sh"
+BIN="$(claims_bin bench "$ROOT")"
 ROWS="${BENCH_ROWS:-2000}"
 if ! [[ "$ROWS" =~ ^[1-9][0-9]*$ ]]; then
     echo "bench: BENCH_ROWS must be a positive integer, not '$ROWS'" >&2
@@ -33,8 +30,6 @@ TARGET_RATE=500
 TARGET_RATIO=20
 
 # --- a hermetic environment (shared with scripts/demo.sh) ---------------------------------
-# shellcheck source=scripts/hermetic.sh
-source "$ROOT/scripts/hermetic.sh"
 hermetic bench "$BIN"
 
 die() {

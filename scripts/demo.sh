@@ -5,21 +5,16 @@
 # Everything happens in a temporary folder that is removed on exit, with HOME, the signing
 # keys and git's configuration kept inside it, so your own git setup is never touched.
 #
-# Each section is one stage of the workflow; later stages (intake, triage, assign, reserve,
-# settle, deny, approve, sla-report, audit, log) get their own sections as they land.
+# Each section is one stage of the workflow; later stages (triage, assign, reserve, settle,
+# deny, approve, audit, log) get their own sections as they land.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="${CLAIMS_BIN:-$ROOT/target/release/claims}"
-if [[ ! -x "$BIN" ]]; then
-    echo "demo: no claims binary at $BIN (run \`make demo\`, or set CLAIMS_BIN)" >&2
-    exit 3
-fi
-BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
-
-# --- a hermetic environment ---------------------------------------------------------------
 # shellcheck source=scripts/hermetic.sh
 source "$ROOT/scripts/hermetic.sh"
+BIN="$(claims_bin demo "$ROOT")"
+
+# --- a hermetic environment ---------------------------------------------------------------
 hermetic demo "$BIN"
 DEMO="$WORK"
 

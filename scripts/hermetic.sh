@@ -1,7 +1,18 @@
 # Sourced by demo.sh and bench.sh: a throw-away folder holding HOME, the signing keys and git's
 # configuration, so the user's own git setup is never read or touched; removed on exit.
 #
-#   hermetic NAME BIN   → sets WORK, puts BIN on PATH as `claims`, cd "$WORK"
+#   claims_bin NAME ROOT → prints the absolute path of $CLAIMS_BIN or ROOT/target/release/claims
+#   hermetic NAME BIN    → sets WORK, puts BIN on PATH as `claims`, cd "$WORK"
+claims_bin() {
+    local name="$1" root="$2"
+    local bin="${CLAIMS_BIN:-$root/target/release/claims}"
+    if [[ ! -x "$bin" ]]; then
+        echo "$name: no claims binary at $bin (run \`make $name\`, or set CLAIMS_BIN)" >&2
+        exit 3
+    fi
+    echo "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
+}
+
 hermetic() {
     local name="$1" bin="$2"
     WORK="$(mktemp -d "${TMPDIR:-/tmp}/claims-$name.XXXXXX")"
