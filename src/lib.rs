@@ -9,4 +9,5 @@ pub mod cli;
 pub mod domain;
 pub mod error;
 pub mod intake;
+pub mod letters;
 pub mod store;

@@ -96,6 +96,27 @@ pub fn parse_office(text: &str) -> Result<Office> {
     })
 }
 
+/// The office's letter templates, `templates/*.txt.j2`, parsed; a syntax error names the file
+/// and line.
+pub fn load_templates(root: &Path) -> Result<crate::letters::LetterTemplates> {
+    let dir = root.join("templates");
+    let mut sources = Vec::new();
+    if dir.is_dir() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(dir.display(), e))? {
+            let path = entry.map_err(|e| Error::io(dir.display(), e))?.path();
+            let Some(name) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".txt.j2"))
+            else {
+                continue;
+            };
+            sources.push((name.to_string(), read_text(&path)?));
+        }
+    }
+    crate::letters::LetterTemplates::new(sources).map_err(|e| Error::refused(e.to_string()))
+}
+
 /// Every `.yaml` file under `claims/YYYY/MM/`, as repository-relative paths, sorted.
 pub fn claim_files(root: &Path) -> Vec<String> {
     yaml_files_under(root, "claims", 3)
