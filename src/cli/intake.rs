@@ -14,7 +14,7 @@ use super::Globals;
 use crate::domain::claim::{Channel, Claim};
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
-use crate::intake::admit::{admit, AdmitContext, Admitted, DuplicateKey, FieldError};
+use crate::intake::admit::{admit, AdmitContext, Admitted, DuplicateKey, FieldError, KnownClaims};
 use crate::intake::csv_batch::{column_for, parse_csv, CellError};
 use crate::intake::draft::{Draft, DraftAttachment};
 use crate::intake::email::drafts_from_path;
@@ -22,7 +22,7 @@ use crate::intake::payload::Payload;
 use crate::intake::phone::{phone_script, LinePrompter, PhoneError};
 use crate::store::files::{load_claims, load_policies, read_text};
 use crate::store::git::FileChange;
-use crate::store::session::{ClaimChange, Session, Workspace};
+use crate::store::session::{ClaimChange, Committed, Session, Workspace};
 
 /// Create claims from a First Notice of Loss (one signed commit per claim).
 ///
@@ -294,8 +294,11 @@ pub fn admit_and_commit(
     session.require(Permission::Intake, "take in new claims")?;
     let ws = &session.ws;
     let policies = load_policies(&ws.root);
-    let mut existing: Vec<DuplicateKey> =
-        load_claims(&ws.root).iter().map(DuplicateKey::of).collect();
+    let mut existing: KnownClaims = load_claims(&ws.root)
+        .iter()
+        .map(DuplicateKey::of)
+        .collect::<Vec<_>>()
+        .into();
     let now = session.now()?;
     let actor = session.actor.email.clone();
     let mut rng = rand::rngs::OsRng;
@@ -335,40 +338,58 @@ pub fn admit_and_commit(
     let mut created: Vec<Claim> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     if !refuse {
-        for (source, a) in admitted {
-            let claim = a.claim;
-            let mut change = ClaimChange::new(format!(
-                "intake {}: {} {} via {}",
-                claim.id,
-                claim.lob,
-                claim.status,
-                channel_name(claim.channel)
-            ))
-            .trailer("Channel", channel_name(claim.channel))
-            .trailer("Status", claim.status.as_str());
-            if let Some(p) = &claim.policy_number {
-                change = change.trailer("Policy", p.clone());
+        // Many claims: one batch, published together (each still its own signed commit).
+        let batched = !g.dry_run && admitted.len() > 1;
+        let commit_each = || -> Result<Vec<(Committed, String, Vec<String>)>> {
+            let mut done = Vec::with_capacity(admitted.len());
+            for (source, a) in admitted {
+                let claim = a.claim;
+                let mut change = ClaimChange::new(format!(
+                    "intake {}: {} {} via {}",
+                    claim.id,
+                    claim.lob,
+                    claim.status,
+                    channel_name(claim.channel)
+                ))
+                .trailer("Channel", channel_name(claim.channel))
+                .trailer("Status", claim.status.as_str());
+                if let Some(p) = &claim.policy_number {
+                    change = change.trailer("Policy", p.clone());
+                }
+                change.files = a
+                    .files
+                    .into_iter()
+                    .map(|f| FileChange {
+                        path: f.path,
+                        content: Some(f.bytes),
+                    })
+                    .collect();
+                let committed = session.create_claim(claim, "intake", change, g.dry_run)?;
+                done.push((committed, source, a.warnings));
             }
-            change.files = a
-                .files
-                .into_iter()
-                .map(|f| FileChange {
-                    path: f.path,
-                    content: Some(f.bytes),
-                })
-                .collect();
-            let done = session.create_claim(claim, "intake", change, g.dry_run)?;
+            Ok(done)
+        };
+        let done = if batched {
+            let (mut done, ids) = session.batch(commit_each)?;
+            for ((committed, _, _), id) in done.iter_mut().zip(ids) {
+                committed.commit = Some(id);
+            }
+            done
+        } else {
+            commit_each()?
+        };
+        for (committed, source, claim_warnings) in done {
             if !(g.dry_run && (format == Format::Json || g.quiet)) {
-                super::update::report(g, &done);
+                super::update::report(g, &committed);
             }
-            for w in a.warnings {
+            for w in claim_warnings {
                 warnings.push(Warning {
-                    claim: done.claim.id.clone(),
+                    claim: committed.claim.id.clone(),
                     source: source.clone(),
                     message: w,
                 });
             }
-            created.push(done.claim);
+            created.push(committed.claim);
         }
     }
 
@@ -384,13 +405,23 @@ pub fn admit_and_commit(
             out.line(&serde_json::to_string_pretty(&report).expect("report serializes"));
         }
         _ => {
+            // One write: a batch can carry thousands of warnings.
+            let mut messages = String::new();
             for p in &problems {
-                eprintln!("error: {p}");
+                messages.push_str(&format!("error: {p}\n"));
             }
             for w in &warnings {
-                eprintln!("warning: {}: {}", w.claim, w.message);
+                messages.push_str(&format!("warning: {}: {}\n", w.claim, w.message));
+            }
+            {
+                use std::io::Write;
+                let _ = std::io::stderr().lock().write_all(messages.as_bytes());
             }
             if !created.is_empty() {
+                let mut per_claim: std::collections::HashMap<&str, usize> = Default::default();
+                for w in &warnings {
+                    *per_claim.entry(w.claim.as_str()).or_default() += 1;
+                }
                 let rows: Vec<Vec<String>> = created
                     .iter()
                     .map(|c| {
@@ -400,10 +431,10 @@ pub fn admit_and_commit(
                             c.status.to_string(),
                             c.policy_number.clone().unwrap_or_default(),
                             c.missing.len().to_string(),
-                            warnings
-                                .iter()
-                                .filter(|w| w.claim == c.id)
-                                .count()
+                            per_claim
+                                .get(c.id.as_str())
+                                .copied()
+                                .unwrap_or(0)
                                 .to_string(),
                         ]
                     })

@@ -31,7 +31,7 @@ pub struct AdmitContext<'a> {
     /// Policies by number.
     pub policies: &'a HashMap<String, Policy>,
     /// Existing claims, for duplicate warnings.
-    pub existing: &'a [DuplicateKey],
+    pub existing: &'a KnownClaims,
     /// Refuse a draft that lacks required facts (web forms, CSV rows) instead of holding it
     /// as `incomplete` (email, phone): each missing fact becomes a [`FieldError`].
     pub require_complete: bool,
@@ -61,6 +61,63 @@ impl DuplicateKey {
                 .and_then(|w| w.employee.as_ref())
                 .and_then(|e| e.id.clone()),
         }
+    }
+}
+
+/// The claims already in the office (and admitted so far in a batch), indexed by policy number
+/// and by employee, the only two ways a claim can be a possible duplicate of another.
+#[derive(Debug, Default)]
+pub struct KnownClaims {
+    keys: Vec<DuplicateKey>,
+    by_policy: HashMap<String, Vec<usize>>,
+    by_employee: HashMap<String, Vec<usize>>,
+}
+
+impl KnownClaims {
+    pub fn push(&mut self, key: DuplicateKey) {
+        let at = self.keys.len();
+        if let Some(p) = &key.policy_number {
+            self.by_policy
+                .entry(p.to_ascii_uppercase())
+                .or_default()
+                .push(at);
+        }
+        if let Some(e) = &key.employee_id {
+            let e = e.trim().to_ascii_uppercase();
+            self.by_employee.entry(e).or_default().push(at);
+        }
+        self.keys.push(key);
+    }
+
+    /// The claims sharing `key`'s policy or employee, in the order they became known.
+    fn candidates(&self, key: &DuplicateKey) -> impl Iterator<Item = &DuplicateKey> {
+        let policy = key
+            .policy_number
+            .as_ref()
+            .and_then(|p| self.by_policy.get(&p.to_ascii_uppercase()));
+        let employee = key
+            .employee_id
+            .as_ref()
+            .and_then(|e| self.by_employee.get(&e.trim().to_ascii_uppercase()));
+        let mut at: Vec<usize> = policy
+            .into_iter()
+            .chain(employee)
+            .flatten()
+            .copied()
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter().map(|i| &self.keys[i])
+    }
+}
+
+impl From<Vec<DuplicateKey>> for KnownClaims {
+    fn from(keys: Vec<DuplicateKey>) -> KnownClaims {
+        let mut known = KnownClaims::default();
+        for k in keys {
+            known.push(k);
+        }
+        known
     }
 }
 
@@ -522,13 +579,13 @@ fn guess_kind(name: &str) -> Option<&'static str> {
 
 /// Possible duplicates among `existing`: the same policy with a loss date within a day, or
 /// for workers' compensation the same employee with an injury date within a week.
-pub fn duplicate_warnings(claim: &Claim, existing: &[DuplicateKey]) -> Vec<String> {
+pub fn duplicate_warnings(claim: &Claim, existing: &KnownClaims) -> Vec<String> {
     let mut out = Vec::new();
     let Some(date) = claim.loss.date else {
         return out;
     };
     let key = DuplicateKey::of(claim);
-    for e in existing {
+    for e in existing.candidates(&key) {
         if e.id == claim.id {
             continue;
         }
@@ -630,7 +687,7 @@ mod tests {
     struct Fx {
         office: Office,
         policies: HashMap<String, Policy>,
-        existing: Vec<DuplicateKey>,
+        existing: KnownClaims,
     }
 
     impl Fx {
@@ -638,7 +695,7 @@ mod tests {
             Fx {
                 office: office(),
                 policies: policies(),
-                existing: vec![],
+                existing: KnownClaims::default(),
             }
         }
         fn ctx(&self, require_complete: bool) -> AdmitContext<'_> {
@@ -875,7 +932,8 @@ mod tests {
                 lob: LineOfBusiness::WorkersComp,
                 employee_id: Some("E-77".into()),
             },
-        ];
+        ]
+        .into();
         let a = admit(auto_draft(), &fx.ctx(false), &mut rng()).unwrap();
         assert_eq!(a.warnings.len(), 1, "{:?}", a.warnings);
         assert!(a.warnings[0].contains("CLM-2611-AAAA-AAAA"));
@@ -911,7 +969,8 @@ mod tests {
             loss_date: Some(d("2026-11-18")),
             lob: LineOfBusiness::WorkersComp,
             employee_id: Some("E-12".into()),
-        }];
+        }]
+        .into();
         let mut other = wc;
         other.policy_number = Some("WC-TX-2026-30118".into());
         let a = admit(other, &fx.ctx(false), &mut rng()).unwrap();

@@ -162,7 +162,7 @@ impl<'r> Tip<'r> {
         let Some(tree) = &self.tree else {
             return Ok(None);
         };
-        match blob_entry(tree, path)? {
+        match blob_entry(self.repo, tree, path)? {
             Some((oid, _)) => Ok(Some(self.repo.find_blob(oid)?.content().to_vec())),
             None => Ok(None),
         }
@@ -170,20 +170,51 @@ impl<'r> Tip<'r> {
 }
 
 /// The blob id and mode at `path` in `tree`; `None` if absent. A folder at `path` is an error.
-fn blob_entry(tree: &git2::Tree<'_>, path: &str) -> Result<Option<(Oid, i32)>, CommitError> {
-    match tree.get_path(Path::new(path)) {
-        Ok(e) if e.kind() == Some(ObjectType::Blob) => Ok(Some((e.id(), e.filemode()))),
-        Ok(_) => Err(CommitError::InvalidPath {
-            path: path.to_string(),
-            reason: "it is a folder (or submodule), not a file".into(),
-        }),
-        Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-        Err(e) => Err(e.into()),
+///
+/// Looks the path up in the raw folder objects rather than through libgit2's parsed trees: a
+/// month folder holds thousands of entries, and a batch asks about a new version of it for
+/// every claim.
+fn blob_entry(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    path: &str,
+) -> Result<Option<(Oid, i32)>, CommitError> {
+    let odb = repo.odb()?;
+    let mut at = tree.id();
+    let mut parts = path.split('/').peekable();
+    while let Some(part) = parts.next() {
+        let object = odb.read(at)?;
+        let mut found = None;
+        for entry in tree_entries(object.data(), Some(at)) {
+            let entry = entry?;
+            if entry.name == part.as_bytes() {
+                found = Some(entry);
+                break;
+            }
+        }
+        let Some(entry) = found else {
+            return Ok(None);
+        };
+        let (kind, mode) = entry.kind();
+        if parts.peek().is_none() {
+            return match kind {
+                Some(ObjectType::Blob) => Ok(Some((entry.id, mode))),
+                _ => Err(CommitError::InvalidPath {
+                    path: path.to_string(),
+                    reason: "it is a folder (or submodule), not a file".into(),
+                }),
+            };
+        }
+        if kind != Some(ObjectType::Tree) {
+            return Ok(None);
+        }
+        at = entry.id;
     }
+    Ok(None)
 }
 
 /// `refs/heads/...` that HEAD points to (the branch may be unborn).
-fn head_branch(repo: &Repository) -> Result<String, CommitError> {
+pub(crate) fn head_branch(repo: &Repository) -> Result<String, CommitError> {
     let head = repo.find_reference("HEAD")?;
     match head.symbolic_target()? {
         Some(t) if t.starts_with("refs/heads/") => Ok(t.to_string()),
@@ -192,7 +223,7 @@ fn head_branch(repo: &Repository) -> Result<String, CommitError> {
     }
 }
 
-fn read_tip<'r>(repo: &'r Repository, branch: String) -> Result<Tip<'r>, CommitError> {
+pub(crate) fn read_tip<'r>(repo: &'r Repository, branch: String) -> Result<Tip<'r>, CommitError> {
     let (commit, tree) = match repo.refname_to_id(&branch) {
         Ok(id) => {
             let c = repo.find_commit(id)?;
@@ -270,26 +301,185 @@ fn insert_change<'a>(
     Ok(())
 }
 
+/// An object a commit wrote, in the order written; a folder also names the version of it that
+/// it replaced, so a pack can store it as a small delta against that version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub id: Oid,
+    pub replaces: Option<Oid>,
+}
+
+/// Where a commit's new blobs and folders go: the repository's object database, or a batch.
+pub(crate) trait ObjectSink {
+    /// Stores `data` as an object of `kind` (`replaces`: the version of this folder it replaces)
+    /// and returns its id.
+    fn put(
+        &mut self,
+        odb: &git2::Odb<'_>,
+        kind: ObjectType,
+        data: &[u8],
+        replaces: Option<Oid>,
+    ) -> Result<Oid, CommitError>;
+
+    /// Notes an object written by other means (the commit itself).
+    fn wrote(&mut self, id: Oid);
+}
+
+/// Objects written straight into the object database (loose objects).
+pub(crate) struct ToDatabase;
+
+impl ObjectSink for ToDatabase {
+    fn put(
+        &mut self,
+        odb: &git2::Odb<'_>,
+        kind: ObjectType,
+        data: &[u8],
+        _replaces: Option<Oid>,
+    ) -> Result<Oid, CommitError> {
+        Ok(odb.write(kind, data)?)
+    }
+
+    fn wrote(&mut self, _id: Oid) {}
+}
+
+/// One entry of a raw tree object: `MODE SP NAME NUL ID`, with its byte range.
+struct RawEntry<'a> {
+    mode: &'a [u8],
+    name: &'a [u8],
+    id: Oid,
+    range: std::ops::Range<usize>,
+}
+
+impl RawEntry<'_> {
+    fn is_tree(&self) -> bool {
+        self.mode == b"40000"
+    }
+
+    fn kind(&self) -> (Option<ObjectType>, i32) {
+        let mode = std::str::from_utf8(self.mode)
+            .ok()
+            .and_then(|m| i32::from_str_radix(m, 8).ok())
+            .unwrap_or(0);
+        let kind = match mode {
+            MODE_TREE => Some(ObjectType::Tree),
+            0o160000 => Some(ObjectType::Commit),
+            _ => Some(ObjectType::Blob),
+        };
+        (kind, mode)
+    }
+}
+
+fn corrupt_tree(id: Option<Oid>) -> CommitError {
+    CommitError::Git(git2::Error::from_str(&format!(
+        "tree {} is corrupt",
+        id.map(|i| i.to_string()).unwrap_or_default()
+    )))
+}
+
+/// The entries of a raw tree object, in their stored order.
+fn tree_entries(data: &[u8], id: Option<Oid>) -> TreeEntries<'_> {
+    TreeEntries { data, at: 0, id }
+}
+
+struct TreeEntries<'a> {
+    data: &'a [u8],
+    at: usize,
+    id: Option<Oid>,
+}
+
+impl<'a> Iterator for TreeEntries<'a> {
+    type Item = Result<RawEntry<'a>, CommitError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at >= self.data.len() {
+            return None;
+        }
+        let rest = &self.data[self.at..];
+        // The mode holds no space and the name no NUL; the 20-byte id may hold either.
+        let parsed = memchr::memchr(b' ', rest).and_then(|space| {
+            let nul = space + memchr::memchr(0, &rest[space..])?;
+            let end = nul + 1 + 20;
+            (end <= rest.len()).then_some((space, nul, end))
+        });
+        let Some((space, nul, end)) = parsed else {
+            self.at = self.data.len();
+            return Some(Err(corrupt_tree(self.id)));
+        };
+        let entry = Oid::from_bytes(&rest[nul + 1..end])
+            .map(|oid| RawEntry {
+                mode: &rest[..space],
+                name: &rest[space + 1..nul],
+                id: oid,
+                range: self.at..self.at + end,
+            })
+            .map_err(CommitError::from);
+        self.at += end;
+        Some(entry)
+    }
+}
+
+fn parse_tree(data: &[u8], id: Option<Oid>) -> Result<Vec<RawEntry<'_>>, CommitError> {
+    tree_entries(data, id).collect()
+}
+
+/// git's order of tree entries: by name, a folder's name compared as if it ended in `/`.
+fn tree_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> std::cmp::Ordering {
+    let n = a.len().min(b.len());
+    match a[..n].cmp(&b[..n]) {
+        std::cmp::Ordering::Equal => {}
+        other => return other,
+    }
+    let next = |name: &[u8], dir: bool| match name.get(n) {
+        Some(c) => *c,
+        None if dir => b'/',
+        None => 0,
+    };
+    next(a, a_dir).cmp(&next(b, b_dir))
+}
+
+fn push_entry(out: &mut Vec<u8>, mode: i32, name: &[u8], id: Oid) {
+    out.extend_from_slice(format!("{mode:o}").as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(name);
+    out.push(0);
+    out.extend_from_slice(id.as_bytes());
+}
+
 /// Write the folder `base` with `changes` applied; `None` when the result is empty.
+///
+/// The new folder is spliced from the old one's raw bytes: entries that do not change are
+/// copied as they are, so the cost is a copy of the folder, not a rebuild of it.
 fn write_dir(
-    repo: &Repository,
-    base: Option<&git2::Tree<'_>>,
+    odb: &git2::Odb<'_>,
+    base: Option<Oid>,
     changes: &BTreeMap<&str, Node<'_>>,
     prefix: &str,
+    sink: &mut dyn ObjectSink,
 ) -> Result<Option<Oid>, CommitError> {
-    let mut tb = repo.treebuilder(base)?;
+    let base_object = match base {
+        Some(id) => Some(odb.read(id)?),
+        None => None,
+    };
+    let base_data: &[u8] = base_object.as_ref().map(|o| o.data()).unwrap_or(&[]);
+    let entries = parse_tree(base_data, base)?;
+    let find = |name: &str| entries.iter().position(|e| e.name == name.as_bytes());
+
+    // The new entry for each changed name: Some((mode, id)), or None to leave it out.
+    let mut replaced: Vec<(usize, Option<(i32, Oid)>)> = Vec::new();
+    let mut added: Vec<(&str, i32, Oid)> = Vec::new();
     for (name, node) in changes {
         let full = if prefix.is_empty() {
             (*name).to_string()
         } else {
             format!("{prefix}/{name}")
         };
-        let existing = tb.get(name)?.map(|e| (e.kind(), e.id(), e.filemode()));
-        match node {
+        let at = find(name);
+        let existing = at.map(|i| entries[i].kind());
+        let new = match node {
             Node::File(Some(blob)) => {
                 let mode = match existing {
-                    Some((Some(ObjectType::Blob), _, m)) if m == MODE_EXEC => MODE_EXEC,
-                    Some((Some(ObjectType::Blob), _, _)) | None => MODE_FILE,
+                    Some((Some(ObjectType::Blob), m)) if m == MODE_EXEC => MODE_EXEC,
+                    Some((Some(ObjectType::Blob), _)) | None => MODE_FILE,
                     Some(_) => {
                         return Err(CommitError::InvalidPath {
                             path: full,
@@ -297,13 +487,10 @@ fn write_dir(
                         })
                     }
                 };
-                tb.insert(name, *blob, mode)?;
+                Some((mode, *blob))
             }
             Node::File(None) => match existing {
-                Some((Some(ObjectType::Blob), _, _)) => {
-                    tb.remove(name)?;
-                }
-                None => {} // deleting what is not there: nothing to do
+                Some((Some(ObjectType::Blob), _)) | None => None,
                 Some(_) => {
                     return Err(CommitError::InvalidPath {
                         path: full,
@@ -313,7 +500,7 @@ fn write_dir(
             },
             Node::Dir(sub) => {
                 let subtree = match existing {
-                    Some((Some(ObjectType::Tree), id, _)) => Some(repo.find_tree(id)?),
+                    Some((Some(ObjectType::Tree), _)) => Some(entries[at.expect("found")].id),
                     None => None,
                     Some(_) => {
                         return Err(CommitError::InvalidPath {
@@ -322,39 +509,107 @@ fn write_dir(
                         })
                     }
                 };
-                match write_dir(repo, subtree.as_ref(), sub, &full)? {
-                    Some(id) => tb.insert(name, id, MODE_TREE).map(|_| ())?,
-                    None if existing.is_some() => tb.remove(name)?,
-                    None => {}
-                }
+                write_dir(odb, subtree, sub, &full, sink)?.map(|id| (MODE_TREE, id))
+            }
+        };
+        match (at, new) {
+            (Some(i), new) => replaced.push((i, new)),
+            (None, Some((mode, id))) => added.push((name, mode, id)),
+            (None, None) => {}
+        }
+    }
+    if replaced.is_empty() && added.is_empty() {
+        if let Some(id) = base {
+            return Ok((!entries.is_empty()).then_some(id));
+        }
+    }
+    added.sort_by(|a, b| {
+        tree_order(
+            a.0.as_bytes(),
+            a.1 == MODE_TREE,
+            b.0.as_bytes(),
+            b.1 == MODE_TREE,
+        )
+    });
+    replaced.sort_by_key(|r| r.0);
+
+    let mut out = Vec::with_capacity(base_data.len() + added.len() * 64);
+    let mut adds = added.into_iter().peekable();
+    let mut repl = replaced.into_iter().peekable();
+    let mut any = false;
+    for (i, e) in entries.iter().enumerate() {
+        while let Some((name, mode, id)) = adds
+            .next_if(|a| tree_order(a.0.as_bytes(), a.1 == MODE_TREE, e.name, e.is_tree()).is_lt())
+        {
+            push_entry(&mut out, mode, name.as_bytes(), id);
+            any = true;
+        }
+        match repl.next_if(|r| r.0 == i) {
+            Some((_, Some((mode, id)))) => {
+                push_entry(&mut out, mode, e.name, id);
+                any = true;
+            }
+            Some((_, None)) => {}
+            None => {
+                out.extend_from_slice(&base_data[e.range.clone()]);
+                any = true;
             }
         }
     }
-    if tb.is_empty() {
+    for (name, mode, id) in adds {
+        push_entry(&mut out, mode, name.as_bytes(), id);
+        any = true;
+    }
+    if !any {
         return Ok(None);
     }
-    Ok(Some(tb.write()?))
+    let id = sink.put(odb, ObjectType::Tree, &out, base)?;
+    Ok(Some(id))
 }
 
 fn build_tree<'r>(
     repo: &'r Repository,
     base: Option<&git2::Tree<'r>>,
     changes: &[FileChange],
+    sink: &mut dyn ObjectSink,
 ) -> Result<git2::Tree<'r>, CommitError> {
+    let odb = repo.odb()?;
     let mut root = BTreeMap::new();
     for ch in changes {
         validate_path(&ch.path)?;
         let blob = match &ch.content {
-            Some(bytes) => Some(repo.blob(bytes)?),
+            Some(bytes) => Some(sink.put(&odb, ObjectType::Blob, bytes, None)?),
             None => None,
         };
         insert_change(&mut root, &ch.path, blob)?;
     }
-    let id = match write_dir(repo, base, &root, "")? {
+    let id = match write_dir(&odb, base.map(|b| b.id()), &root, "", sink)? {
         Some(id) => id,
-        None => repo.treebuilder(None)?.write()?,
+        None => sink.put(&odb, ObjectType::Tree, &[], None)?,
     };
     Ok(repo.find_tree(id)?)
+}
+
+/// Build the tree for `prepared` on top of `tip`, sign the commit and write it. The branch is
+/// not moved. New blobs and folders go to `sink`.
+pub(crate) fn write_signed_commit(
+    repo: &Repository,
+    identity: &Identity,
+    signer: &dyn Signer,
+    tip: &Tip<'_>,
+    prepared: &Prepared,
+    sink: &mut dyn ObjectSink,
+) -> Result<(Oid, String), CommitError> {
+    let who = git_signature(identity)?;
+    let message = normalize_message(&prepared.message)?;
+    let tree = build_tree(repo, tip.tree(), &prepared.changes, sink)?;
+    let parents: Vec<&git2::Commit<'_>> = tip.commit().into_iter().collect();
+    let buffer = repo.commit_create_buffer(&who, &who, &message, &tree, &parents)?;
+    let content = buffer.as_str()?;
+    let signature = signer.sign(content.as_bytes())?;
+    let id = repo.commit_signed(content, &signature, None)?;
+    sink.wrote(id);
+    Ok((id, message))
 }
 
 fn normalize_message(message: &str) -> Result<String, CommitError> {
@@ -377,7 +632,7 @@ fn git_signature(identity: &Identity) -> Result<git2::Signature<'static>, Commit
     )?)
 }
 
-fn is_ref_conflict(e: &git2::Error) -> bool {
+pub(crate) fn is_ref_conflict(e: &git2::Error) -> bool {
     matches!(
         e.code(),
         ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists
@@ -407,18 +662,12 @@ pub fn commit_change<F>(
 where
     F: FnMut(&Tip) -> Result<Prepared, CommitError>,
 {
-    let who = git_signature(identity)?;
     for attempt in 0..MAX_ATTEMPTS {
         let branch = head_branch(repo)?;
         let tip = read_tip(repo, branch)?;
         let prepared = prepare(&tip)?;
-        let message = normalize_message(&prepared.message)?;
-        let tree = build_tree(repo, tip.tree(), &prepared.changes)?;
-        let parents: Vec<&git2::Commit<'_>> = tip.commit().into_iter().collect();
-        let buffer = repo.commit_create_buffer(&who, &who, &message, &tree, &parents)?;
-        let content = buffer.as_str()?;
-        let signature = signer.sign(content.as_bytes())?;
-        let new_id = repo.commit_signed(content, &signature, None)?;
+        let (new_id, message) =
+            write_signed_commit(repo, identity, signer, &tip, &prepared, &mut ToDatabase)?;
 
         let subject = message.lines().next().unwrap_or("");
         let moved = match tip.id() {
@@ -484,7 +733,11 @@ impl RepoLock {
 ///
 /// Taking the content from the branch tip *under the lock* (rather than from the commit just
 /// made) means that when two writers race, whoever syncs last writes the newest state.
-fn sync_worktree(repo: &Repository, branch: &str, paths: &[&str]) -> Result<(), CommitError> {
+pub(crate) fn sync_worktree(
+    repo: &Repository,
+    branch: &str,
+    paths: &[&str],
+) -> Result<(), CommitError> {
     let Some(workdir) = repo.workdir() else {
         return Ok(()); // bare repository
     };

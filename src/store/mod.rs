@@ -1,9 +1,11 @@
 //! The store: the office repository on disk and in git.
 
+pub mod batch;
 pub mod files;
 pub mod git;
 pub mod inspect;
 pub mod office_init;
+pub mod pack;
 pub mod session;
 pub mod signing;
 pub mod yaml;

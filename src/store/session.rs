@@ -12,9 +12,10 @@ use crate::domain::claim::{Claim, Timestamp};
 use crate::domain::claim_id::ClaimId;
 use crate::domain::office::{Office, Permission, Person};
 use crate::error::{Error, Result};
+use crate::store::batch::Batch;
 use crate::store::files::{find_office_root, load_office, parse_claim_text};
 use crate::store::git::{
-    commit_change, uncommitted_edits, CommitError, FileChange, Identity, Prepared,
+    commit_change, uncommitted_edits, CommitError, FileChange, Identity, Prepared, Tip,
 };
 use crate::store::signing::{allowed_signers, signer_from_git_config, Signer};
 use crate::store::yaml::to_canonical_yaml;
@@ -117,6 +118,8 @@ pub struct Session {
     policy_lobs: std::sync::OnceLock<
         std::collections::HashMap<String, crate::domain::claim::LineOfBusiness>,
     >,
+    /// Set while [`Session::batch`] runs: changes go into it instead of straight to the branch.
+    batch: std::cell::RefCell<Option<Batch>>,
 }
 
 impl Session {
@@ -173,6 +176,7 @@ impl Session {
             actor,
             signer,
             policy_lobs: Default::default(),
+            batch: Default::default(),
         };
         session.sync_allowed_signers()?;
         Ok(session)
@@ -319,12 +323,13 @@ impl Session {
         }
         let identity = self.identity(now);
         let mut message = String::new();
-        let oid = commit_change(&self.repo, &identity, self.signer.as_ref(), |tip| {
-            let p = prepare(tip)?;
-            message = p.message.clone();
-            Ok(p)
-        })
-        .map_err(|e| domain_error.take().unwrap_or_else(|| Error::from(e)))?;
+        let oid = self
+            .commit(&identity, |tip| {
+                let p = prepare(tip)?;
+                message = p.message.clone();
+                Ok(p)
+            })
+            .map_err(|e| domain_error.take().unwrap_or_else(|| Error::from(e)))?;
         let (claim, after, before, files) = result.take().expect("committed");
         Ok(Committed {
             commit: Some(oid),
@@ -365,7 +370,7 @@ impl Session {
             });
         }
         let identity = self.identity(claim.received_at.max(self.now()?));
-        let oid = commit_change(&self.repo, &identity, self.signer.as_ref(), |tip| {
+        let oid = self.commit(&identity, |tip| {
             if tip.read(&path)?.is_some() {
                 return Err(CommitError::Refused(format!("claim {id} already exists")));
             }
@@ -383,6 +388,42 @@ impl Session {
             after,
             files,
         })
+    }
+
+    /// One signed commit: straight onto the branch, or into the running batch.
+    fn commit<F>(
+        &self,
+        identity: &Identity,
+        prepare: F,
+    ) -> std::result::Result<git2::Oid, CommitError>
+    where
+        F: FnMut(&Tip) -> std::result::Result<Prepared, CommitError>,
+    {
+        match self.batch.borrow_mut().as_mut() {
+            Some(batch) => batch.commit(identity, self.signer.as_ref(), prepare),
+            None => commit_change(&self.repo, identity, self.signer.as_ref(), prepare),
+        }
+    }
+
+    /// Runs `work` as one batch (see [`crate::store::batch`]): every change it makes is still
+    /// one signed commit, but they are published together when `work` succeeds — or not at
+    /// all when it fails. Returns `work`'s result and the commits published, in the order
+    /// made; commit ids in the [`Committed`] values `work` saw are final only if no other
+    /// writer moved the branch meanwhile, so report the ids returned here.
+    pub fn batch<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<(T, Vec<git2::Oid>)> {
+        if self.batch.borrow().is_some() {
+            return Ok((work()?, Vec::new())); // already inside one: part of it
+        }
+        *self.batch.borrow_mut() = Some(Batch::begin(self.repo.path())?);
+        let outcome = work();
+        let batch = self
+            .batch
+            .borrow_mut()
+            .take()
+            .expect("the batch begun above");
+        let value = outcome?; // dropping the batch publishes nothing
+        let ids = batch.finish(self.signer.as_ref())?;
+        Ok((value, ids))
     }
 
     /// A change may not introduce rule violations the claim did not already have.

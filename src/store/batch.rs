@@ -1,0 +1,571 @@
+//! Batch commits: thousands of signed commits, one per claim, published at once.
+//!
+//! Batch commands (CSV intake, `triage --pending`) make one signed commit per claim, as every
+//! command does. Made one by one through [`super::git::commit_change`], each commit would write
+//! a handful of loose object files, move the branch and rewrite `.git/index`; at office scale
+//! that file-system churn, not the signing, is what limits a batch. A [`Batch`] instead:
+//!
+//! - writes the objects into an in-memory object database (libgit2's mempack) on its own
+//!   repository handle, and every so often (and at the end) writes them out as one packfile in
+//!   which each new version of a folder is a small delta against the version before
+//!   ([`super::pack`]);
+//! - chains the commits in memory: each is prepared from the batch's own last commit, so it
+//!   sees the claims the batch already changed;
+//! - publishes them by moving the branch once, with the same compare-and-swap as a single
+//!   commit, then brings the working tree and index up to date for every changed path at once.
+//!
+//! A batch is all or nothing: until [`Batch::finish`] moves the branch, no commit of it is
+//! visible, and if it fails or is dropped, nothing changed (some unreferenced objects may be
+//! left in the object database for git's garbage collection). If another writer moved the
+//! branch while the batch ran, the batch's commits are made again on top of the new tip, as
+//! long as that writer touched none of the batch's files nor authority.yaml; otherwise the
+//! batch is refused and nothing is committed.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use git2::{Binding, Mempack, ObjectType, Oid, Repository};
+
+use super::git::{
+    head_branch, is_ref_conflict, read_tip, sync_worktree, write_signed_commit, CommitError,
+    Identity, ObjectSink, Prepared, Tip, Written, MAX_ATTEMPTS,
+};
+use super::pack::PackWriter;
+use super::signing::Signer;
+
+/// Object bytes held in memory before they are written out as a pack.
+const FLUSH_BYTES: usize = 128 << 20;
+
+/// Files whose change by another writer during a batch makes the batch start over from the
+/// new tip impossible: the people, roles and limits every change was checked against.
+const OFFICE_FILES: &[&str] = &["authority.yaml"];
+
+struct Made {
+    identity: Identity,
+    prepared: Prepared,
+}
+
+/// A batch of commits on the branch HEAD points to. See the module documentation.
+pub struct Batch {
+    /// A handle of its own, whose object database has the in-memory backend in front.
+    repo: Repository,
+    /// The mempack backend, owned by `repo`'s object database (freed with it).
+    memory: *mut libgit2_sys::git_odb_backend,
+    branch: String,
+    /// The branch tip the batch builds on.
+    base: Oid,
+    /// The batch's last commit (`base` while empty).
+    tip: Oid,
+    made: Vec<Made>,
+    /// The id of each commit in `made`, in order (they change if the batch starts over).
+    ids: Vec<Oid>,
+    /// Objects in memory not yet written to a pack, in the order written.
+    written: Vec<Written>,
+    pending_bytes: usize,
+    /// Write a pack once this many bytes of objects are held in memory.
+    flush_bytes: usize,
+    strict_hashing_was: bool,
+}
+
+impl Batch {
+    /// Starts a batch on the branch HEAD points to, which must have a first commit.
+    pub fn begin(git_dir: &Path) -> Result<Batch, CommitError> {
+        let repo = Repository::open(git_dir)?;
+        let branch = head_branch(&repo)?;
+        let base = repo.refname_to_id(&branch)?;
+        let memory = {
+            let odb = repo.odb()?;
+            let mempack = odb.add_new_mempack_backend(1000)?;
+            mempack.raw()
+        };
+        // Objects read back during the batch were hashed as they were written; hashing them
+        // again on every read would double the batch's main cost.
+        let strict_hashing_was = true;
+        git2::opts::strict_hash_verification(false);
+        // Month folders are far larger than libgit2's default 4 kB limit for caching a parsed
+        // folder: without this, publishing re-reads the folder once for every file in it.
+        // SAFETY: sets a libgit2 global option; no other thread uses libgit2 during a batch.
+        unsafe { git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 4 << 20) }?;
+        Ok(Batch {
+            repo,
+            memory,
+            branch,
+            base,
+            tip: base,
+            made: Vec::new(),
+            ids: Vec::new(),
+            written: Vec::new(),
+            pending_bytes: 0,
+            flush_bytes: FLUSH_BYTES,
+            strict_hashing_was,
+        })
+    }
+
+    /// How many commits the batch holds.
+    pub fn len(&self) -> usize {
+        self.made.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.made.is_empty()
+    }
+
+    /// Makes one signed commit on top of the batch's last one. `prepare` sees the batch's tip
+    /// (every claim as the batch has left it so far); return [`CommitError::Refused`] from it
+    /// to make no commit (the batch goes on).
+    pub fn commit<F>(
+        &mut self,
+        identity: &Identity,
+        signer: &dyn Signer,
+        prepare: F,
+    ) -> Result<Oid, CommitError>
+    where
+        F: FnOnce(&Tip) -> Result<Prepared, CommitError>,
+    {
+        let prepared = {
+            let tip = self.tip_view()?;
+            prepare(&tip)?
+        };
+        let id = self.write(identity, signer, &prepared)?;
+        self.ids.push(id);
+        self.made.push(Made {
+            identity: identity.clone(),
+            prepared,
+        });
+        Ok(id)
+    }
+
+    fn tip_view(&self) -> Result<Tip<'_>, CommitError> {
+        let commit = self.repo.find_commit(self.tip)?;
+        Ok(Tip::for_commit(&self.repo, commit, &self.branch))
+    }
+
+    fn write(
+        &mut self,
+        identity: &Identity,
+        signer: &dyn Signer,
+        prepared: &Prepared,
+    ) -> Result<Oid, CommitError> {
+        let commit = self.repo.find_commit(self.tip)?;
+        let tip = Tip::for_commit(&self.repo, commit, &self.branch);
+        let mut sink = MemorySink {
+            memory: self.memory,
+            written: &mut self.written,
+            bytes: &mut self.pending_bytes,
+        };
+        let (id, _) = write_signed_commit(&self.repo, identity, signer, &tip, prepared, &mut sink)?;
+        drop(tip);
+        self.tip = id;
+        if self.pending_bytes >= self.flush_bytes {
+            self.flush()?;
+        }
+        Ok(id)
+    }
+
+    /// Writes the objects held in memory into one pack and empties the memory.
+    fn flush(&mut self) -> Result<(), CommitError> {
+        if self.written.is_empty() {
+            return Ok(());
+        }
+        let odb = self.repo.odb()?;
+        let mut pack = PackWriter::new();
+        for w in &self.written {
+            let object = odb.read(w.id)?;
+            match w.replaces.filter(|base| pack.contains(*base)) {
+                Some(base) => {
+                    let base_object = odb.read(base)?;
+                    pack.add_against(w.id, object.kind(), object.data(), base, base_object.data());
+                }
+                None => pack.add(w.id, object.kind(), object.data()),
+            }
+        }
+        let pack_dir = self.repo.path().join("objects").join("pack");
+        pack.finish(&pack_dir).map_err(|e| CommitError::Io {
+            path: pack_dir.clone(),
+            source: e,
+        })?;
+        odb.refresh()?;
+        // SAFETY: `memory` is the mempack backend added to `self.repo`'s object database in
+        // `begin`; that database lives as long as `self.repo`, which `self` owns.
+        unsafe { Mempack::from_raw(self.memory) }.reset()?;
+        self.written.clear();
+        self.pending_bytes = 0;
+        Ok(())
+    }
+
+    /// Publishes the batch: writes its objects, moves the branch from the tip it started on to
+    /// its last commit, and updates the working tree and index for every path it changed.
+    /// Returns the commits published, in order (empty for an empty batch).
+    pub fn finish(mut self, signer: &dyn Signer) -> Result<Vec<Oid>, CommitError> {
+        if self.made.is_empty() {
+            return Ok(Vec::new());
+        }
+        for _ in 0..MAX_ATTEMPTS {
+            self.flush()?;
+            let message = format!("commit (batch): {} commits", self.made.len());
+            let moved = self
+                .repo
+                .reference_matching(&self.branch, self.tip, true, self.base, &message)
+                .map(|_| ());
+            match moved {
+                Ok(_) => {
+                    let paths = self.paths();
+                    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+                    sync_worktree(&self.repo, &self.branch, &paths).map_err(|e| {
+                        CommitError::WorkingTree {
+                            commit: self.tip,
+                            detail: e.to_string(),
+                        }
+                    })?;
+                    return Ok(std::mem::take(&mut self.ids));
+                }
+                Err(e) if is_ref_conflict(&e) => self.start_over_on_new_tip(signer)?,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(CommitError::Contention {
+            attempts: MAX_ATTEMPTS,
+        })
+    }
+
+    fn paths(&self) -> BTreeSet<String> {
+        self.made
+            .iter()
+            .flat_map(|m| m.prepared.changes.iter().map(|c| c.path.clone()))
+            .collect()
+    }
+
+    /// Another writer moved the branch: make the batch's commits again on its new tip, unless
+    /// that writer changed a file the batch changes, or the office's authority file.
+    fn start_over_on_new_tip(&mut self, signer: &dyn Signer) -> Result<(), CommitError> {
+        let now = read_tip(&self.repo, self.branch.clone())?
+            .id()
+            .ok_or_else(|| CommitError::Refused(format!("{} was deleted", self.branch)))?;
+        {
+            let was = self.repo.find_commit(self.base)?.tree()?;
+            let is = self.repo.find_commit(now)?.tree()?;
+            let mut watched = self.paths();
+            watched.extend(OFFICE_FILES.iter().map(|p| p.to_string()));
+            for path in &watched {
+                if entry_id(&was, path)? != entry_id(&is, path)? {
+                    return Err(CommitError::Refused(format!(
+                        "while this batch ran, another change to {path} reached {}; nothing \
+                         from the batch was committed, run it again",
+                        self.branch
+                    )));
+                }
+            }
+        }
+        self.written.clear();
+        self.pending_bytes = 0;
+        // SAFETY: as in `flush`.
+        unsafe { Mempack::from_raw(self.memory) }.reset()?;
+        self.base = now;
+        self.tip = now;
+        let made = std::mem::take(&mut self.made);
+        self.ids.clear();
+        for m in &made {
+            let id = self.write(&m.identity, signer, &m.prepared)?;
+            self.ids.push(id);
+        }
+        self.made = made;
+        Ok(())
+    }
+}
+
+/// New blobs and folders go straight into the in-memory backend, named by a SHA-1 computed
+/// here (with the CPU's SHA instructions where it has them).
+struct MemorySink<'a> {
+    memory: *mut libgit2_sys::git_odb_backend,
+    written: &'a mut Vec<Written>,
+    bytes: &'a mut usize,
+}
+
+impl ObjectSink for MemorySink<'_> {
+    fn put(
+        &mut self,
+        _odb: &git2::Odb<'_>,
+        kind: ObjectType,
+        data: &[u8],
+        replaces: Option<Oid>,
+    ) -> Result<Oid, CommitError> {
+        let id = object_id(kind, data)?;
+        // SAFETY: `memory` is the live mempack backend of the batch's object database (see
+        // `Batch::flush`); mempack copies the bytes, which are valid for the call.
+        let rc = unsafe {
+            let write = (*self.memory)
+                .write
+                .ok_or_else(|| git2::Error::from_str("the in-memory object store cannot write"))?;
+            write(
+                self.memory,
+                id.raw(),
+                data.as_ptr().cast(),
+                data.len(),
+                kind.raw(),
+            )
+        };
+        if rc < 0 {
+            return Err(git2::Error::from_str("writing an object into memory failed").into());
+        }
+        self.written.push(Written { id, replaces });
+        *self.bytes += data.len();
+        Ok(id)
+    }
+
+    fn wrote(&mut self, id: Oid) {
+        self.written.push(Written { id, replaces: None });
+    }
+}
+
+/// A git object id: the SHA-1 of `KIND SIZE NUL` and the content.
+fn object_id(kind: ObjectType, data: &[u8]) -> Result<Oid, CommitError> {
+    use sha1::Digest;
+    let mut hash = sha1::Sha1::new();
+    hash.update(format!("{} {}\0", kind.str(), data.len()).as_bytes());
+    hash.update(data);
+    Ok(Oid::from_bytes(&hash.finalize())?)
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        git2::opts::strict_hash_verification(self.strict_hashing_was);
+    }
+}
+
+fn entry_id(tree: &git2::Tree<'_>, path: &str) -> Result<Option<Oid>, CommitError> {
+    match tree.get_path(Path::new(path)) {
+        Ok(e) => Ok(Some(e.id())),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::git::{commit_change, FileChange};
+    use crate::store::testutil::TestRepo;
+
+    fn put(path: &str, content: &str) -> FileChange {
+        FileChange {
+            path: path.into(),
+            content: Some(content.as_bytes().to_vec()),
+        }
+    }
+
+    fn prepared(changes: Vec<FileChange>, message: &str) -> Prepared {
+        Prepared {
+            changes,
+            message: message.into(),
+        }
+    }
+
+    /// A repository with a first commit, as every office has.
+    fn office() -> TestRepo {
+        let t = TestRepo::new();
+        let repo = t.open();
+        let signer = t.signer();
+        commit_change(&repo, &TestRepo::identity(), signer.as_ref(), |_| {
+            Ok(prepared(
+                vec![
+                    put("authority.yaml", "people: []\n"),
+                    put("claims/2026/10/C-0.yaml", "id: C-0\n"),
+                ],
+                "Open the office",
+            ))
+        })
+        .unwrap();
+        t
+    }
+
+    fn claim(i: usize) -> Vec<FileChange> {
+        vec![
+            put(
+                &format!("claims/2026/11/C-{i}.yaml"),
+                &format!("id: C-{i}\n"),
+            ),
+            put(
+                &format!("claims/2026/11/C-{i}/letters/ack.txt"),
+                &format!("Dear claimant {i}\n"),
+            ),
+        ]
+    }
+
+    fn head(t: &TestRepo) -> String {
+        t.git_ok(&["rev-parse", "HEAD"]).trim().to_string()
+    }
+
+    /// Every commit signed and verified by git, the repository sound, the tree clean.
+    fn assert_sound(t: &TestRepo, commits: usize) {
+        let statuses = t.git_ok(&["log", "--format=%G?"]);
+        assert_eq!(statuses.lines().count(), commits);
+        assert!(statuses.lines().all(|s| s == "G"), "{statuses}");
+        let fsck = t.git(&["fsck", "--strict", "--no-dangling"]);
+        assert!(
+            fsck.status.success(),
+            "{}",
+            String::from_utf8_lossy(&fsck.stderr)
+        );
+        assert_eq!(
+            t.git_ok(&["status", "--porcelain", "--untracked-files=all"]),
+            ""
+        );
+    }
+
+    #[test]
+    fn a_batch_publishes_one_signed_commit_per_change_at_once() {
+        let t = office();
+        let before = head(&t);
+        let signer = t.signer();
+        let mut batch = Batch::begin(&t.root.join(".git")).unwrap();
+        batch.flush_bytes = 2_000; // several packs, and deltas across flushes
+        for i in 1..=40 {
+            batch
+                .commit(&TestRepo::identity(), signer.as_ref(), |tip| {
+                    // Each change sees the batch's own earlier changes.
+                    if i > 1 {
+                        let previous = format!("claims/2026/11/C-{}.yaml", i - 1);
+                        assert!(tip.read(&previous)?.is_some());
+                    }
+                    Ok(prepared(claim(i), &format!("intake C-{i}\n\nClaim: C-{i}")))
+                })
+                .unwrap();
+            // Nothing is visible until the batch is finished.
+            assert_eq!(head(&t), before);
+        }
+        let ids = batch.finish(signer.as_ref()).unwrap();
+        assert_eq!(ids.len(), 40);
+        assert_eq!(head(&t), ids[39].to_string());
+        assert_sound(&t, 41);
+        assert_eq!(
+            t.git_ok(&["log", "-3", "--format=%s", "--reverse"]),
+            "intake C-38\nintake C-39\nintake C-40\n"
+        );
+        // Each commit changed exactly its own claim's files.
+        assert_eq!(
+            t.git_ok(&["show", "--format=", "--name-only", &ids[9].to_string()]),
+            "claims/2026/11/C-10.yaml\nclaims/2026/11/C-10/letters/ack.txt\n"
+        );
+        let file = std::fs::read_to_string(t.root.join("claims/2026/11/C-40.yaml")).unwrap();
+        assert_eq!(file, "id: C-40\n");
+        assert!(t.root.join("claims/2026/11/C-1/letters/ack.txt").exists());
+        // The branch moved once.
+        let reflog = t.git_ok(&["reflog", "-1", "--format=%gs", "main"]);
+        assert_eq!(reflog.trim(), "commit (batch): 40 commits");
+        // Several packs, each valid to git, with folders stored as deltas.
+        let packs: Vec<_> = std::fs::read_dir(t.root.join(".git/objects/pack"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension() == Some("idx".as_ref()))
+            .collect();
+        assert!(packs.len() > 1, "expected several packs, found {packs:?}");
+        let mut deltas = 0;
+        for idx in &packs {
+            let listing = t.git_ok(&["verify-pack", "-v", idx.to_str().unwrap()]);
+            // "ID tree SIZE SIZE-IN-PACK OFFSET DEPTH BASE" for a delta.
+            deltas += listing
+                .lines()
+                .filter(|l| l.contains(" tree ") && l.split_whitespace().count() == 7)
+                .count();
+        }
+        assert!(deltas > 0, "no folder stored as a delta");
+    }
+
+    #[test]
+    fn an_unfinished_batch_changes_nothing() {
+        let t = office();
+        let before = head(&t);
+        let signer = t.signer();
+        {
+            let mut batch = Batch::begin(&t.root.join(".git")).unwrap();
+            for i in 1..=3 {
+                batch
+                    .commit(&TestRepo::identity(), signer.as_ref(), |_| {
+                        Ok(prepared(claim(i), &format!("intake C-{i}")))
+                    })
+                    .unwrap();
+            }
+        }
+        assert_eq!(head(&t), before);
+        assert_sound(&t, 1);
+        assert!(!t.root.join("claims/2026/11").exists());
+    }
+
+    #[test]
+    fn a_refused_change_leaves_the_rest_of_the_batch() {
+        let t = office();
+        let signer = t.signer();
+        let mut batch = Batch::begin(&t.root.join(".git")).unwrap();
+        for i in 1..=3 {
+            let r = batch.commit(&TestRepo::identity(), signer.as_ref(), |_| {
+                if i == 2 {
+                    return Err(CommitError::Refused("no".into()));
+                }
+                Ok(prepared(claim(i), &format!("intake C-{i}")))
+            });
+            assert_eq!(r.is_err(), i == 2);
+        }
+        assert_eq!(batch.finish(signer.as_ref()).unwrap().len(), 2);
+        assert_sound(&t, 3);
+        assert!(!t.root.join("claims/2026/11/C-2.yaml").exists());
+    }
+
+    #[test]
+    fn another_writer_elsewhere_meanwhile_and_the_batch_is_made_again_on_top() {
+        let t = office();
+        let signer = t.signer();
+        let mut batch = Batch::begin(&t.root.join(".git")).unwrap();
+        for i in 1..=5 {
+            batch
+                .commit(&TestRepo::identity(), signer.as_ref(), |_| {
+                    Ok(prepared(claim(i), &format!("intake C-{i}")))
+                })
+                .unwrap();
+        }
+        // Someone else changes another claim while the batch runs.
+        let other = t.open();
+        let theirs = commit_change(&other, &TestRepo::identity(), signer.as_ref(), |_| {
+            Ok(prepared(
+                vec![put("claims/2026/10/C-0.yaml", "id: C-0\nstatus: closed\n")],
+                "close C-0",
+            ))
+        })
+        .unwrap();
+        let ids = batch.finish(signer.as_ref()).unwrap();
+        assert_eq!(ids.len(), 5);
+        assert_sound(&t, 7);
+        // Linear: the batch sits on top of the other writer's commit, which is kept.
+        let first = t.git_ok(&["rev-parse", &format!("{}^", ids[0])]);
+        assert_eq!(first.trim(), theirs.to_string());
+        assert_eq!(head(&t), ids[4].to_string());
+        let c0 = std::fs::read_to_string(t.root.join("claims/2026/10/C-0.yaml")).unwrap();
+        assert!(c0.contains("closed"));
+    }
+
+    #[test]
+    fn another_writer_on_the_same_file_meanwhile_and_the_batch_is_refused_whole() {
+        let t = office();
+        let signer = t.signer();
+        let mut batch = Batch::begin(&t.root.join(".git")).unwrap();
+        for i in 1..=3 {
+            batch
+                .commit(&TestRepo::identity(), signer.as_ref(), |_| {
+                    Ok(prepared(claim(i), &format!("intake C-{i}")))
+                })
+                .unwrap();
+        }
+        let other = t.open();
+        let theirs = commit_change(&other, &TestRepo::identity(), signer.as_ref(), |_| {
+            Ok(prepared(claim(2), "someone else's C-2"))
+        })
+        .unwrap();
+        let err = batch.finish(signer.as_ref()).unwrap_err();
+        assert!(err.to_string().contains("claims/2026/11/C-2.yaml"), "{err}");
+        assert!(err
+            .to_string()
+            .contains("nothing from the batch was committed"));
+        assert_eq!(head(&t), theirs.to_string());
+        assert_sound(&t, 2);
+        assert!(!t.root.join("claims/2026/11/C-1.yaml").exists());
+    }
+}
