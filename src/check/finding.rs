@@ -133,6 +133,8 @@ pub const CODES: &[CodeDoc] = &[
         explanation: "A denied claim must record delivery to the insured (certified mail tracking number or electronic message id, with the date)." },
     CodeDoc { code: "D004", severity: Severity::Error, title: "denial letter incomplete",
         explanation: "The denial letter on file lacks a required element: each provision's language and section, the loss, the reason, the right to reinvestigation, the state department's contact, or the adjuster's contact." },
+    CodeDoc { code: "D005", severity: Severity::Error, title: "denial approved without required review",
+        explanation: "The office requires a compliance or counsel review before a denial is approved when the claimant is represented, the claim involves bodily injury, or the reserve is over the threshold in authority.yaml (denial.review_required); this approval has none on record." },
     CodeDoc { code: "O001", severity: Severity::Error, title: "office setting invalid",
         explanation: "authority.yaml has an inconsistent setting: an unknown role, a duplicate person, an invalid time zone, a matrix naming an unknown role or claim type." },
     CodeDoc { code: "O002", severity: Severity::Error, title: "signing key invalid",

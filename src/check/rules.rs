@@ -45,7 +45,7 @@ pub fn check_claim(claim: &Claim, rel_path: &str, ix: &OfficeIndex) -> Vec<Issue
     check_references(claim, ix, &mut out);
     check_lifecycle(claim, &mut out);
     check_money(claim, &mut out);
-    check_denial(claim, &mut out);
+    check_denial(claim, ix.office, &mut out);
     out
 }
 
@@ -594,8 +594,22 @@ fn approval_rule(
     }
 }
 
-fn check_denial(claim: &Claim, out: &mut Vec<Issue>) {
+fn check_denial(claim: &Claim, office: Option<&Office>, out: &mut Vec<Issue>) {
     let Some(d) = &claim.denial else { return };
+    if matches!(claim.status, Status::DenialApproved | Status::Denied) && d.approval.is_some() {
+        let reasons =
+            crate::domain::denial::review_reasons(claim, office.and_then(|o| o.denial.as_ref()));
+        if !reasons.is_empty() && d.compliance_review.is_none() {
+            out.push(Issue::at(
+                "D005",
+                "denial.compliance_review",
+                format!(
+                    "denial approved without the compliance review it required: {}",
+                    reasons.join("; ")
+                ),
+            ));
+        }
+    }
     if matches!(claim.status, Status::DenialApproved | Status::Denied) {
         match &d.approval {
             None => out.push(Issue::at(

@@ -13,6 +13,7 @@ use crate::store::files::parse_claim_id;
 
 pub mod check;
 pub mod complete;
+pub mod deny;
 pub mod explain;
 pub mod fields;
 pub mod init;
@@ -69,6 +70,7 @@ pub enum Command {
     Answer(sla_events::AnswerArgs),
     ProofOfLoss(sla_events::ProofOfLossArgs),
     Acknowledge(sla_events::AcknowledgeArgs),
+    Deny(deny::Args),
 }
 
 /// Options every command sees, resolved once.
@@ -190,6 +192,7 @@ pub fn main() -> i32 {
         Command::Answer(a) => sla_events::run_answer(&g, a),
         Command::ProofOfLoss(a) => sla_events::run_proof_of_loss(&g, a),
         Command::Acknowledge(a) => sla_events::run_acknowledge(&g, a),
+        Command::Deny(a) => deny::run(&g, a),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod claim;
 pub mod claim_id;
+pub mod denial;
 pub mod fnol;
 pub mod lifecycle;
 pub mod money;

@@ -78,6 +78,40 @@ fn read(root: &Path, rel: &str) -> Result<String, Box<Finding>> {
 }
 
 /// Checks the selected files; findings sorted by file, line and column.
+/// A denied claim's letter, read from its folder: on file (D002) and holding every element
+/// the law asks of it (D004).
+fn check_denial_letter(root: &Path, rel: &str, c: &Claim, office: Option<&Office>) -> Vec<Issue> {
+    let (Some(d), Some(office)) = (&c.denial, office) else {
+        return Vec::new();
+    };
+    let Some(letter) = d.letter.as_deref().filter(|l| !l.trim().is_empty()) else {
+        return Vec::new(); // no letter at all: D002 from the record rules
+    };
+    if c.status != crate::domain::lifecycle::Status::Denied {
+        return Vec::new();
+    }
+    let path = format!("{}/{letter}", rel.trim_end_matches(".yaml"));
+    match std::fs::read_to_string(root.join(&path)) {
+        Err(_) => vec![Issue::at(
+            "D002",
+            "denial.letter",
+            format!("the denial letter {path} is not on file"),
+        )],
+        Ok(text) => {
+            let missing = crate::domain::denial::missing_elements(&text, c, office);
+            if missing.is_empty() {
+                Vec::new()
+            } else {
+                vec![Issue::at(
+                    "D004",
+                    "denial.letter",
+                    format!("{path} lacks: {}", missing.join("; ")),
+                )]
+            }
+        }
+    }
+}
+
 pub fn check_files(root: &Path, sel: &Selection) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut office: Option<Office> = None;
@@ -180,7 +214,9 @@ pub fn check_files(root: &Path, sel: &Selection) -> Vec<Finding> {
             };
             match parse_yaml::<Claim>(&text) {
                 Ok(c) => {
-                    let found = check_claim(&c, rel, &ix)
+                    let mut issues = check_claim(&c, rel, &ix);
+                    issues.extend(check_denial_letter(root, rel, &c, office.as_ref()));
+                    let found = issues
                         .into_iter()
                         .map(|i| place(rel, &text, Some(&c.id), i))
                         .collect();

@@ -4,6 +4,7 @@
 mod common;
 
 mod check;
+mod deny;
 mod init;
 mod intake;
 mod sla;
