@@ -25,6 +25,7 @@ pub mod queue;
 pub mod show;
 pub mod sla_events;
 pub mod sla_report;
+pub mod triage;
 pub mod update;
 
 use output::Format;
@@ -71,6 +72,7 @@ pub enum Command {
     ProofOfLoss(sla_events::ProofOfLossArgs),
     Acknowledge(sla_events::AcknowledgeArgs),
     Deny(deny::Args),
+    Triage(triage::Args),
 }
 
 /// Options every command sees, resolved once.
@@ -193,6 +195,7 @@ pub fn main() -> i32 {
         Command::ProofOfLoss(a) => sla_events::run_proof_of_loss(&g, a),
         Command::Acknowledge(a) => sla_events::run_acknowledge(&g, a),
         Command::Deny(a) => deny::run(&g, a),
+        Command::Triage(a) => triage::run(&g, a),
     };
     match result {
         Ok(code) => code,

@@ -1,4 +1,4 @@
-//! `claims queue [NAME]`: claims waiting for a person. Today one queue, `incomplete` (intakes
+//! `claims queue [NAME]`: claims waiting for a person: `incomplete` (intakes
 //! missing facts, with what is missing); later stages add theirs to [`QUEUES`].
 
 use serde::Serialize;
@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::intake::channel_name;
 use super::output::{Format, Out, Rows};
 use super::Globals;
-use crate::domain::claim::{Claim, LineOfBusiness};
+use crate::domain::claim::{Claim, CoverageOutcome, LineOfBusiness};
 use crate::domain::lifecycle::Status;
 use crate::error::{Error, Result};
 use crate::store::files::{find_office_root, load_claims};
@@ -17,7 +17,7 @@ use crate::store::files::{find_office_root, load_claims};
 /// --set FIELD=VALUE...`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The queue: incomplete.
+    /// The queue: incomplete, manual-lookup, coverage-review.
     #[arg(default_value = "incomplete")]
     pub name: String,
 }
@@ -31,18 +31,45 @@ pub struct Queue {
     pub waiting_for: fn(&Claim) -> String,
 }
 
-pub const QUEUES: &[Queue] = &[Queue {
-    name: "incomplete",
-    about: "intakes missing facts (complete them with `claims complete`)",
-    holds: |c| c.status == Status::Incomplete,
-    waiting_for: |c| {
-        if c.missing.is_empty() {
-            "review".to_string()
-        } else {
-            c.missing.join(", ")
-        }
+pub const QUEUES: &[Queue] = &[
+    Queue {
+        name: "incomplete",
+        about: "intakes missing facts (complete them with `claims complete`)",
+        holds: |c| c.status == Status::Incomplete,
+        waiting_for: |c| {
+            if c.missing.is_empty() {
+                "review".to_string()
+            } else {
+                c.missing.join(", ")
+            }
+        },
     },
-}];
+    Queue {
+        name: "manual-lookup",
+        about: "no policy found at triage: find it (`claims update ID --set policy_number=...`), then `claims triage ID`",
+        holds: |c| c.status == Status::NoPolicyFound,
+        waiting_for: |c| match &c.policy_number {
+            Some(n) => format!("policy lookup (reported number {n} not found)"),
+            None => "policy lookup (no number reported)".to_string(),
+        },
+    },
+    Queue {
+        name: "coverage-review",
+        about: "triaged as potentially not covered: a senior adjuster or coverage counsel decides",
+        holds: |c| {
+            c.status == Status::Triaged
+                && c.triage
+                    .as_ref()
+                    .is_some_and(|t| t.coverage == CoverageOutcome::PotentiallyNone)
+        },
+        waiting_for: |c| {
+            c.triage
+                .as_ref()
+                .map(|t| t.reasons.join("; "))
+                .unwrap_or_default()
+        },
+    },
+];
 
 #[derive(Serialize)]
 struct Row {

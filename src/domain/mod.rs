@@ -3,12 +3,14 @@
 pub mod calendar;
 pub mod claim;
 pub mod claim_id;
+pub mod coverage;
 pub mod denial;
 pub mod fnol;
 pub mod lifecycle;
 pub mod money;
 pub mod office;
 pub mod policy;
+pub mod priority;
 pub mod sla;
 pub mod sla_rules;
 pub mod vin;

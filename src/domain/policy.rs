@@ -159,3 +159,100 @@ impl Policy {
         format!("policies/{number}.yaml")
     }
 }
+
+/// What a claim says that can identify its policy.
+#[derive(Debug, Default)]
+pub struct PolicyKeys<'a> {
+    pub number: Option<&'a str>,
+    pub insured_name: Option<&'a str>,
+    pub vins: Vec<&'a str>,
+    pub address: Option<&'a str>,
+}
+
+/// The policy a claim is filed under, and how it was found: by number, else by insured name,
+/// VIN or property address — each of those only when exactly one policy matches.
+pub fn find_policy<'p>(
+    keys: &PolicyKeys,
+    policies: &'p std::collections::HashMap<String, Policy>,
+) -> Option<(&'p Policy, &'static str)> {
+    let blank = |s: &&str| s.trim().is_empty();
+    if let Some(n) = keys.number.filter(|n| !blank(n)) {
+        let n = n.trim();
+        return policies
+            .get(n)
+            .or_else(|| policies.values().find(|p| p.number.eq_ignore_ascii_case(n)))
+            .map(|p| (p, "number"));
+    }
+    let unique = |pred: &dyn Fn(&Policy) -> bool| -> Option<&'p Policy> {
+        let mut hits = policies.values().filter(|p| pred(p));
+        let first = hits.next()?;
+        hits.next().is_none().then_some(first)
+    };
+    if let Some(name) = keys.insured_name.filter(|n| !blank(n)) {
+        let name = name.trim();
+        if let Some(p) = unique(&|p: &Policy| {
+            p.insured
+                .name
+                .as_deref()
+                .is_some_and(|n| n.trim().eq_ignore_ascii_case(name))
+        }) {
+            return Some((p, "insured name"));
+        }
+    }
+    for vin in keys.vins.iter().filter(|v| !blank(v)) {
+        let vin = vin.trim().to_ascii_uppercase();
+        if let Some(p) = unique(&|p: &Policy| {
+            p.vehicles
+                .iter()
+                .any(|pv| pv.vin.trim().eq_ignore_ascii_case(&vin))
+        }) {
+            return Some((p, "VIN"));
+        }
+    }
+    if let Some(addr) = keys.address.filter(|a| !blank(a)) {
+        let want = normalize_address(addr);
+        if let Some(p) = unique(&|p: &Policy| {
+            p.locations
+                .iter()
+                .map(|l| l.address.as_str())
+                .chain(p.insured.address.as_deref())
+                .any(|a| normalize_address(a) == want)
+        }) {
+            return Some((p, "property address"));
+        }
+    }
+    None
+}
+
+/// An address reduced for comparison: lower case, punctuation dropped, common street words
+/// abbreviated (`11842 Coldwater Creek Lane, Frisco` = `11842 coldwater creek ln frisco`).
+pub fn normalize_address(a: &str) -> String {
+    let lowered: String = a
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    lowered
+        .split_whitespace()
+        .map(|w| match w {
+            "street" => "st",
+            "avenue" => "ave",
+            "drive" => "dr",
+            "road" => "rd",
+            "lane" => "ln",
+            "boulevard" => "blvd",
+            "court" => "ct",
+            "place" => "pl",
+            "parkway" => "pkwy",
+            "highway" => "hwy",
+            "suite" => "ste",
+            "apartment" => "apt",
+            "north" => "n",
+            "south" => "s",
+            "east" => "e",
+            "west" => "w",
+            w => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

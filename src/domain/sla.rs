@@ -373,6 +373,33 @@ pub fn status_of(
     }
 }
 
+/// Business days a claim of priority `p` (not critical) may wait for an adjuster.
+fn business_days_to_assign(p: Priority, within: &AssignWithin) -> u32 {
+    match p {
+        Priority::High => within.high_business_days,
+        Priority::Standard => within.standard_business_days,
+        _ => within.low_business_days,
+    }
+}
+
+/// The day a claim received on `received` must be with an adjuster, for a priority counted in
+/// business days (high, standard, low). Received on a closed day, the next business day counts
+/// as day 0.
+pub fn assignment_due_date(
+    cal: &BusinessCalendar,
+    received: NaiveDate,
+    p: Priority,
+    within: &AssignWithin,
+) -> NaiveDate {
+    let n = business_days_to_assign(p, within);
+    let first = cal.next_business_day_on_or_after(received);
+    if first > received && n > 0 {
+        cal.add_business_days(first, n)
+    } else {
+        cal.add_business_days(received, n).max(first)
+    }
+}
+
 /// Assignment by priority: critical within `critical_hours` of receipt, high the same
 /// business day (0), standard and low within their business days; stopped by assignment.
 fn assignment_clock(
@@ -403,18 +430,8 @@ fn assignment_clock(
             )
         }
         p => {
-            let n = match p {
-                Priority::High => within.high_business_days,
-                Priority::Standard => within.standard_business_days,
-                _ => within.low_business_days,
-            };
-            let first = cal.next_business_day_on_or_after(received);
-            let due = if first > received && n > 0 {
-                // Received on a closed day: the next business day counts as day 0.
-                cal.add_business_days(first, n)
-            } else {
-                cal.add_business_days(received, n).max(first)
-            };
+            let n = business_days_to_assign(p, within);
+            let due = assignment_due_date(cal, received, p, within);
             (
                 due,
                 format!(

@@ -18,7 +18,7 @@ use crate::domain::claim_id::ClaimId;
 use crate::domain::fnol::missing_facts;
 use crate::domain::lifecycle::Status;
 use crate::domain::office::Office;
-use crate::domain::policy::Policy;
+use crate::domain::policy::{Policy, PolicyKeys};
 use crate::domain::vin::{Vin, VinError};
 
 /// What admission needs besides the draft. Built once per command (policies are read once).
@@ -427,106 +427,25 @@ fn merge_party(draft: Option<Party>, policy: &Party) -> Party {
     p
 }
 
-/// The policy the draft is filed under, and how it was found. Name, VIN and address lookups
-/// count only when exactly one policy matches.
+/// The policy the draft is filed under, and how it was found.
 fn find_policy<'p>(
     draft: &Draft,
     policies: &'p HashMap<String, Policy>,
 ) -> Option<(&'p Policy, &'static str)> {
-    if let Some(n) = draft.policy_number.as_deref().filter(|n| !blank(n)) {
-        let n = n.trim();
-        return policies
-            .get(n)
-            .or_else(|| policies.values().find(|p| p.number.eq_ignore_ascii_case(n)))
-            .map(|p| (p, "number"));
-    }
-    let unique = |pred: &dyn Fn(&Policy) -> bool| -> Option<&'p Policy> {
-        let mut hits = policies.values().filter(|p| pred(p));
-        let first = hits.next()?;
-        hits.next().is_none().then_some(first)
+    let keys = PolicyKeys {
+        number: draft.policy_number.as_deref(),
+        insured_name: draft.insured.as_ref().and_then(|p| p.name.as_deref()),
+        vins: draft
+            .auto
+            .iter()
+            .flat_map(|a| a.vehicles.iter().filter_map(|v| v.vin.as_deref()))
+            .collect(),
+        address: draft
+            .property
+            .as_ref()
+            .and_then(|p| p.property_address.as_deref()),
     };
-    if let Some(name) = draft
-        .insured
-        .as_ref()
-        .and_then(|p| p.name.as_deref())
-        .filter(|n| !blank(n))
-    {
-        let name = name.trim();
-        if let Some(p) = unique(&|p: &Policy| {
-            p.insured
-                .name
-                .as_deref()
-                .is_some_and(|n| n.trim().eq_ignore_ascii_case(name))
-        }) {
-            return Some((p, "insured name"));
-        }
-    }
-    if let Some(auto) = &draft.auto {
-        for v in &auto.vehicles {
-            let Some(vin) = v.vin.as_deref().filter(|s| !blank(s)) else {
-                continue;
-            };
-            let vin = vin.trim().to_ascii_uppercase();
-            if let Some(p) = unique(&|p: &Policy| {
-                p.vehicles
-                    .iter()
-                    .any(|pv| pv.vin.trim().eq_ignore_ascii_case(&vin))
-            }) {
-                return Some((p, "VIN"));
-            }
-        }
-    }
-    if let Some(addr) = draft
-        .property
-        .as_ref()
-        .and_then(|p| p.property_address.as_deref())
-        .filter(|a| !blank(a))
-    {
-        let want = normalize_address(addr);
-        if let Some(p) = unique(&|p: &Policy| {
-            p.locations
-                .iter()
-                .map(|l| l.address.as_str())
-                .chain(p.insured.address.as_deref())
-                .any(|a| normalize_address(a) == want)
-        }) {
-            return Some((p, "property address"));
-        }
-    }
-    None
-}
-
-/// An address reduced for comparison: lower case, punctuation dropped, common street words
-/// abbreviated (`11842 Coldwater Creek Lane, Frisco` = `11842 coldwater creek ln frisco`).
-pub fn normalize_address(a: &str) -> String {
-    let lowered: String = a
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    lowered
-        .split_whitespace()
-        .map(|w| match w {
-            "street" => "st",
-            "avenue" => "ave",
-            "drive" => "dr",
-            "road" => "rd",
-            "lane" => "ln",
-            "boulevard" => "blvd",
-            "court" => "ct",
-            "place" => "pl",
-            "parkway" => "pkwy",
-            "highway" => "hwy",
-            "suite" => "ste",
-            "apartment" => "apt",
-            "north" => "n",
-            "south" => "s",
-            "east" => "e",
-            "west" => "w",
-            w => w,
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::domain::policy::find_policy(&keys, policies)
 }
 
 /// A safe file name: letters, digits, `.`, `-`, `_`; anything else becomes `-`; no leading
@@ -580,6 +499,14 @@ fn guess_kind(name: &str) -> Option<&'static str> {
 /// Possible duplicates among `existing`: the same policy with a loss date within a day, or
 /// for workers' compensation the same employee with an injury date within a week.
 pub fn duplicate_warnings(claim: &Claim, existing: &KnownClaims) -> Vec<String> {
+    duplicates(claim, existing)
+        .into_iter()
+        .map(|(_, why)| why)
+        .collect()
+}
+
+/// The known claims `claim` may duplicate, each with why.
+pub fn duplicates<'k>(claim: &Claim, existing: &'k KnownClaims) -> Vec<(&'k DuplicateKey, String)> {
     let mut out = Vec::new();
     let Some(date) = claim.loss.date else {
         return out;
@@ -596,9 +523,12 @@ pub fn duplicate_warnings(claim: &Claim, existing: &KnownClaims) -> Vec<String> 
             // are two claims. Only the same employee within a week is a likely duplicate.
             if let (Some(a), Some(b)) = (&key.employee_id, &e.employee_id) {
                 if a.trim().eq_ignore_ascii_case(b.trim()) && days <= 7 {
-                    out.push(format!(
-                        "possible duplicate of {}: same employee {a}, injury dates {d} and {date}",
-                        e.id
+                    out.push((
+                        e,
+                        format!(
+                            "possible duplicate of {}: same employee {a}, injury dates {d} and {date}",
+                            e.id
+                        ),
                     ));
                 }
                 continue;
@@ -606,9 +536,12 @@ pub fn duplicate_warnings(claim: &Claim, existing: &KnownClaims) -> Vec<String> 
         }
         if let (Some(a), Some(b)) = (&key.policy_number, &e.policy_number) {
             if a.eq_ignore_ascii_case(b) && days <= 1 {
-                out.push(format!(
-                    "possible duplicate of {}: same policy {a}, loss dates {d} and {date}",
-                    e.id
+                out.push((
+                    e,
+                    format!(
+                        "possible duplicate of {}: same policy {a}, loss dates {d} and {date}",
+                        e.id
+                    ),
                 ));
             }
         }
@@ -984,8 +917,8 @@ mod tests {
     #[test]
     fn addresses_normalise() {
         assert_eq!(
-            normalize_address("2201 Dallas Parkway, Suite 310"),
-            normalize_address("2201 dallas pkwy ste. 310")
+            crate::domain::policy::normalize_address("2201 Dallas Parkway, Suite 310"),
+            crate::domain::policy::normalize_address("2201 dallas pkwy ste. 310")
         );
     }
 }

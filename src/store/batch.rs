@@ -34,7 +34,7 @@ use super::pack::PackWriter;
 use super::signing::Signer;
 
 /// Object bytes held in memory before they are written out as a pack.
-const FLUSH_BYTES: usize = 128 << 20;
+const FLUSH_BYTES: usize = 64 << 20;
 
 /// Files whose change by another writer during a batch makes the batch start over from the
 /// new tip impossible: the people, roles and limits every change was checked against.
@@ -82,10 +82,6 @@ impl Batch {
         // again on every read would double the batch's main cost.
         let strict_hashing_was = true;
         git2::opts::strict_hash_verification(false);
-        // Month folders are far larger than libgit2's default 4 kB limit for caching a parsed
-        // folder: without this, publishing re-reads the folder once for every file in it.
-        // SAFETY: sets a libgit2 global option; no other thread uses libgit2 during a batch.
-        unsafe { git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 4 << 20) }?;
         Ok(Batch {
             repo,
             memory,
@@ -211,11 +207,12 @@ impl Batch {
                 Ok(_) => {
                     let paths = self.paths();
                     let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
-                    sync_worktree(&self.repo, &self.branch, &paths).map_err(|e| {
-                        CommitError::WorkingTree {
-                            commit: self.tip,
-                            detail: e.to_string(),
-                        }
+                    let synced = with_large_folders_cached(|| {
+                        sync_worktree(&self.repo, &self.branch, &paths)
+                    });
+                    synced.map_err(|e| CommitError::WorkingTree {
+                        commit: self.tip,
+                        detail: e.to_string(),
                     })?;
                     return Ok(std::mem::take(&mut self.ids));
                 }
@@ -271,6 +268,20 @@ impl Batch {
         self.made = made;
         Ok(())
     }
+}
+
+/// Runs `f` with libgit2 caching folders of any size. A month folder is far larger than the
+/// default 4 kB limit for caching a folder, and updating the working tree looks up every path
+/// of the batch in it. Only for that step: during the batch every folder read is a new version,
+/// and caching them all would only hold memory.
+fn with_large_folders_cached<T>(f: impl FnOnce() -> T) -> T {
+    const DEFAULT_TREE_LIMIT: usize = 4096;
+    // SAFETY: sets a libgit2 global option; no other thread uses libgit2 during a batch.
+    let _ = unsafe { git2::opts::set_cache_object_limit(ObjectType::Tree, 16 << 20) };
+    let out = f();
+    // SAFETY: as above.
+    let _ = unsafe { git2::opts::set_cache_object_limit(ObjectType::Tree, DEFAULT_TREE_LIMIT) };
+    out
 }
 
 /// New blobs and folders go straight into the in-memory backend, named by a SHA-1 computed

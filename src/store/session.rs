@@ -423,6 +423,7 @@ impl Session {
             .expect("the batch begun above");
         let value = outcome?; // dropping the batch publishes nothing
         let ids = batch.finish(self.signer.as_ref())?;
+        housekeep(&self.ws.root);
         Ok((value, ids))
     }
 
@@ -476,6 +477,20 @@ fn claim_files(
     changes.extend(extra);
     let files = changes.iter().map(|c| c.path.clone()).collect();
     Ok((after, changes, files))
+}
+
+/// Each batch leaves a few packs; as `git commit` does, let git consolidate them once there
+/// are many (`git gc --auto` does nothing below its thresholds and works in the background).
+/// Best effort: a missing `git` changes nothing.
+fn housekeep(root: &Path) {
+    let _ = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["gc", "--auto", "--quiet"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
 }
 
 /// Policy number → line of business.

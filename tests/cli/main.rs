@@ -8,4 +8,5 @@ mod deny;
 mod init;
 mod intake;
 mod sla;
+mod triage;
 mod update_note;
