@@ -292,6 +292,9 @@ fn gain_facts(claim: &mut Claim, dup: &Claim, by: &str, now: Timestamp) {
             claim.loss.keywords.push(k.clone());
         }
     }
+    if claim.status == Status::Incomplete {
+        claim.missing = crate::domain::fnol::missing_facts(claim);
+    }
     let reporter = dup
         .reporter
         .as_ref()

@@ -322,10 +322,6 @@ impl ObjectSink for MemorySink<'_> {
         *self.bytes += data.len();
         Ok(id)
     }
-
-    fn wrote(&mut self, id: Oid) {
-        self.written.push(Written { id, replaces: None });
-    }
 }
 
 /// A git object id: the SHA-1 of `KIND SIZE NUL` and the content.

@@ -320,9 +320,6 @@ pub(crate) trait ObjectSink {
         data: &[u8],
         replaces: Option<Oid>,
     ) -> Result<Oid, CommitError>;
-
-    /// Notes an object written by other means (the commit itself).
-    fn wrote(&mut self, id: Oid);
 }
 
 /// Objects written straight into the object database (loose objects).
@@ -338,8 +335,6 @@ impl ObjectSink for ToDatabase {
     ) -> Result<Oid, CommitError> {
         Ok(odb.write(kind, data)?)
     }
-
-    fn wrote(&mut self, _id: Oid) {}
 }
 
 /// One entry of a raw tree object: `MODE SP NAME NUL ID`, with its byte range.
@@ -607,9 +602,23 @@ pub(crate) fn write_signed_commit(
     let buffer = repo.commit_create_buffer(&who, &who, &message, &tree, &parents)?;
     let content = buffer.as_str()?;
     let signature = signer.sign(content.as_bytes())?;
-    let id = repo.commit_signed(content, &signature, None)?;
-    sink.wrote(id);
+    let signed = with_signature(content, &signature);
+    let id = sink.put(&repo.odb()?, ObjectType::Commit, signed.as_bytes(), None)?;
     Ok((id, message))
+}
+
+/// The commit object with its signature in a `gpgsig` header, laid out exactly as git (and
+/// libgit2's `git_commit_create_with_signature`) does: after the last header line, each line
+/// of the signature after the first indented by one space.
+fn with_signature(content: &str, signature: &str) -> String {
+    let header_end = content.find("\n\n").map(|i| i + 1).unwrap_or(content.len());
+    let mut out = String::with_capacity(content.len() + signature.len() + 64);
+    out.push_str(&content[..header_end]);
+    out.push_str("gpgsig ");
+    out.push_str(&signature.replace('\n', "\n "));
+    out.push('\n');
+    out.push_str(&content[header_end..]);
+    out
 }
 
 fn normalize_message(message: &str) -> Result<String, CommitError> {
@@ -913,11 +922,11 @@ pub fn uncommitted_edits(repo: &Repository, paths: &[&str]) -> Result<Vec<String
     for path in paths {
         let p = Path::new(path);
         let head = match &head_tree {
-            Some(t) => match t.get_path(p) {
-                Ok(e) if e.kind() == Some(ObjectType::Blob) => Some(e.id()),
-                Ok(_) => Some(Oid::ZERO_SHA1), // a folder: never equal to a file
-                Err(e) if e.code() == ErrorCode::NotFound => None,
-                Err(e) => return Err(e.into()),
+            Some(t) => match blob_entry(repo, t, path) {
+                Ok(found) => found.map(|(id, _)| id),
+                // a folder: never equal to a file
+                Err(CommitError::InvalidPath { .. }) => Some(Oid::ZERO_SHA1),
+                Err(e) => return Err(e),
             },
             None => None,
         };
@@ -1000,6 +1009,27 @@ mod tests {
             .lines()
             .map(String::from)
             .collect()
+    }
+
+    #[test]
+    fn signed_commits_are_laid_out_as_libgit2_lays_them_out() {
+        let t = TestRepo::new();
+        let repo = t.open();
+        commit(&t, &repo, vec![put("a.txt", "a\n")], "First");
+        let head = repo.head().unwrap().peel_to_commit().unwrap();
+        let who = git_signature(&TestRepo::identity()).unwrap();
+        let buffer = repo
+            .commit_create_buffer(&who, &who, "Second\n", &head.tree().unwrap(), &[&head])
+            .unwrap();
+        let content = buffer.as_str().unwrap();
+        let signature = t.signer().sign(content.as_bytes()).unwrap();
+        let theirs = repo.commit_signed(content, &signature, None).unwrap();
+        let ours = Oid::hash_object(
+            ObjectType::Commit,
+            with_signature(content, &signature).as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(ours, theirs);
     }
 
     #[test]
