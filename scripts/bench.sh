@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks for `claims` (issue 10). For now: batch intake (issue 3).
+# Benchmarks for `claims` (issue 10). For now: batch intake (issue 3) and triage (issue 4).
 #
 #   scripts/bench.sh                 N = 2000 CSV rows
 #   BENCH_ROWS=10000 scripts/bench.sh  the issue's target size
@@ -14,7 +14,9 @@
 # 2. Baseline: a second fresh example office; the same claim files the tool wrote, each
 #    copied in and committed by `git add F && git commit -q -S -m "intake ID"` (SSH signing,
 #    the CSR's key, as configured by `claims init`).
-# 3. `claims check` and `claims list --format csv` on the first office after the intake.
+# 3. `claims check` and `claims list --format csv` on the first office after the intake, then
+#    (after the baseline) `claims triage --pending` on it: one signed commit per claim, two for
+#    a duplicate that merges.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -117,6 +119,28 @@ LOOP_S="$(elapsed "$T0" "$T1")"
 git verify-commit HEAD > /dev/null 2>&1 || die "git verify-commit HEAD failed in the baseline office"
 cd "$WORK"
 
+# --- 3. claims triage --pending on the intake office -----------------------------------------
+# Every claim the intake made is waiting for triage (with the sample office's own reported
+# claim). Duplicates (the sample office has few policies, so many) merge: two commits each.
+cd "$WORK/office"
+SUPERVISOR="$(person_with_role supervisor)"
+[[ -n "$SUPERVISOR" ]] || die "authority.yaml lists no active supervisor"
+TRIAGE_BEFORE="$(git rev-list --count HEAD)"
+T0="$(now)"
+TRIAGE_EXIT=0
+claims --as "$SUPERVISOR" --quiet --format csv triage --pending > ../triage.csv 2> ../triage.err ||
+    TRIAGE_EXIT=$?
+T1="$(now)"
+TRIAGE_S="$(elapsed "$T0" "$T1")"
+(( TRIAGE_EXIT <= 1 )) || { tail -20 ../triage.err >&2; die "claims triage --pending exited $TRIAGE_EXIT"; }
+TRIAGE_COMMITS=$(( $(git rev-list --count HEAD) - TRIAGE_BEFORE ))
+TRIAGED=$(( $(wc -l < ../triage.csv) - 1 ))
+TRIAGE_REFUSED="$(grep -c '^error:' ../triage.err || true)"
+MERGED="$(grep -c ',duplicate,' ../triage.csv || true)"
+(( TRIAGED >= ROWS - TRIAGE_REFUSED )) || die "triage reported $TRIAGED claims, expected at least $ROWS"
+git verify-commit HEAD > /dev/null 2>&1 || die "git verify-commit HEAD failed after triage"
+cd "$WORK"
+
 # --- the table ------------------------------------------------------------------------------
 INTAKE_RATE="$(rate "$ROWS" "$INTAKE_S")"
 LOOP_RATE="$(rate "$ROWS" "$LOOP_S")"
@@ -133,8 +157,18 @@ printf "$fmt" "----------------------------------------" "----------------" "---
 printf "$fmt" "intake --csv, signed commits/s" "$INTAKE_RATE/s" "$LOOP_RATE/s" "${RATIO}x" "≥ ${TARGET_RATE}/s: $RATE_OK"
 printf "$fmt" "  vs git add + git commit -S loop" "${RATIO}x" "1x" "${RATIO}x" "≥ ${TARGET_RATIO}x: $RATIO_OK"
 printf "$fmt" "intake --csv, wall time" "${INTAKE_S} s" "${LOOP_S} s" "" ""
+TRIAGE_RATE="$(rate "$TRIAGE_COMMITS" "$TRIAGE_S")"
+TRIAGE_CLAIMS_RATE="$(rate "$TRIAGED" "$TRIAGE_S")"
+TRIAGE_RATIO="$(awk -v a="$TRIAGE_RATE" -v b="$LOOP_RATE" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
+if awk -v r="$TRIAGE_RATE" -v t="$TARGET_RATE" 'BEGIN { exit !(r >= t) }'; then T_RATE_OK=MET; else T_RATE_OK="NOT MET"; fi
+if awk -v r="$TRIAGE_RATIO" -v t="$TARGET_RATIO" 'BEGIN { exit !(r >= t) }'; then T_RATIO_OK=MET; else T_RATIO_OK="NOT MET"; fi
+printf "$fmt" "triage --pending, signed commits/s" "$TRIAGE_RATE/s" "$LOOP_RATE/s" "${TRIAGE_RATIO}x" "≥ ${TARGET_RATE}/s: $T_RATE_OK"
+printf "$fmt" "  vs git add + git commit -S loop" "${TRIAGE_RATIO}x" "1x" "${TRIAGE_RATIO}x" "≥ ${TARGET_RATIO}x: $T_RATIO_OK"
+printf "$fmt" "triage --pending, claims/s" "$TRIAGE_CLAIMS_RATE/s" "" "" "($TRIAGED claims, $TRIAGE_COMMITS commits, $MERGED merged)"
+printf "$fmt" "triage --pending, wall time" "${TRIAGE_S} s" "" "" ""
 printf "$fmt" "claims check (after intake)" "${CHECK_S} s" "-" "-" "- (floor: issue 10)"
 printf "$fmt" "claims list --format csv" "${LIST_S} s" "-" "-" "-"
 echo
-echo "verified: HEAD moved by $ROWS commits; git verify-commit HEAD passes (both offices)."
+echo "verified: HEAD moved by $ROWS commits; git verify-commit HEAD passes (both offices, and after triage)."
+(( TRIAGE_REFUSED == 0 )) || echo "triage left $TRIAGE_REFUSED claim(s) untriaged (see the messages above the table)."
 echo "intake printed $WARNINGS warning line(s) (possible duplicates: the sample office has few policies)."

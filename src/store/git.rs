@@ -123,6 +123,57 @@ pub struct Tip<'r> {
     branch: String,
     commit: Option<git2::Commit<'r>>,
     tree: Option<git2::Tree<'r>>,
+    /// Folders a batch holds in memory (read before the object database).
+    folders: Option<&'r FolderCache>,
+}
+
+/// The latest version of every folder a batch wrote, by id, raw. A batch reads the folders it
+/// just wrote again for the next commit; from memory that costs nothing, while from the packs
+/// it writes every so often it would rebuild them from deltas (and libgit2 keeps a cache of
+/// those per pack).
+#[derive(Default)]
+pub struct FolderCache {
+    folders: std::collections::HashMap<Oid, std::rc::Rc<[u8]>>,
+}
+
+impl FolderCache {
+    pub fn get(&self, id: Oid) -> Option<std::rc::Rc<[u8]>> {
+        self.folders.get(&id).cloned()
+    }
+
+    /// Keeps `data` as folder `id`, dropping the version it replaces.
+    pub fn keep(&mut self, id: Oid, replaces: Option<Oid>, data: &[u8]) {
+        if let Some(old) = replaces {
+            self.folders.remove(&old);
+        }
+        self.folders.insert(id, data.into());
+    }
+}
+
+/// A folder's raw bytes, from a batch's memory or the object database.
+enum FolderBytes<'o> {
+    Kept(std::rc::Rc<[u8]>),
+    Read(git2::OdbObject<'o>),
+}
+
+impl FolderBytes<'_> {
+    fn data(&self) -> &[u8] {
+        match self {
+            FolderBytes::Kept(d) => d,
+            FolderBytes::Read(o) => o.data(),
+        }
+    }
+}
+
+fn read_folder<'o>(
+    odb: &'o git2::Odb<'_>,
+    kept: Option<&FolderCache>,
+    id: Oid,
+) -> Result<FolderBytes<'o>, CommitError> {
+    match kept.and_then(|k| k.get(id)) {
+        Some(d) => Ok(FolderBytes::Kept(d)),
+        None => Ok(FolderBytes::Read(odb.read(id)?)),
+    }
 }
 
 impl<'r> Tip<'r> {
@@ -134,7 +185,14 @@ impl<'r> Tip<'r> {
             branch: branch.to_string(),
             commit: Some(commit),
             tree,
+            folders: None,
         }
+    }
+
+    /// The same tip, reading the folders `kept` holds from memory.
+    pub(crate) fn with_folders(mut self, kept: &'r FolderCache) -> Tip<'r> {
+        self.folders = Some(kept);
+        self
     }
 
     /// The tip commit, or `None` on an unborn branch (empty repository).
@@ -162,7 +220,7 @@ impl<'r> Tip<'r> {
         let Some(tree) = &self.tree else {
             return Ok(None);
         };
-        match blob_entry(self.repo, tree, path)? {
+        match blob_entry(self.repo, self.folders, tree, path)? {
             Some((oid, _)) => Ok(Some(self.repo.find_blob(oid)?.content().to_vec())),
             None => Ok(None),
         }
@@ -176,6 +234,7 @@ impl<'r> Tip<'r> {
 /// every claim.
 fn blob_entry(
     repo: &Repository,
+    kept: Option<&FolderCache>,
     tree: &git2::Tree<'_>,
     path: &str,
 ) -> Result<Option<(Oid, i32)>, CommitError> {
@@ -183,7 +242,7 @@ fn blob_entry(
     let mut at = tree.id();
     let mut parts = path.split('/').peekable();
     while let Some(part) = parts.next() {
-        let object = odb.read(at)?;
+        let object = read_folder(&odb, kept, at)?;
         let mut found = None;
         for entry in tree_entries(object.data(), Some(at)) {
             let entry = entry?;
@@ -238,6 +297,7 @@ pub(crate) fn read_tip<'r>(repo: &'r Repository, branch: String) -> Result<Tip<'
         branch,
         commit,
         tree,
+        folders: None,
     })
 }
 
@@ -320,6 +380,11 @@ pub(crate) trait ObjectSink {
         data: &[u8],
         replaces: Option<Oid>,
     ) -> Result<Oid, CommitError>;
+
+    /// Folders held in memory, read before the object database.
+    fn folders(&self) -> Option<&FolderCache> {
+        None
+    }
 }
 
 /// Objects written straight into the object database (loose objects).
@@ -452,7 +517,7 @@ fn write_dir(
     sink: &mut dyn ObjectSink,
 ) -> Result<Option<Oid>, CommitError> {
     let base_object = match base {
-        Some(id) => Some(odb.read(id)?),
+        Some(id) => Some(read_folder(odb, sink.folders(), id)?),
         None => None,
     };
     let base_data: &[u8] = base_object.as_ref().map(|o| o.data()).unwrap_or(&[]);
@@ -922,7 +987,7 @@ pub fn uncommitted_edits(repo: &Repository, paths: &[&str]) -> Result<Vec<String
     for path in paths {
         let p = Path::new(path);
         let head = match &head_tree {
-            Some(t) => match blob_entry(repo, t, path) {
+            Some(t) => match blob_entry(repo, None, t, path) {
                 Ok(found) => found.map(|(id, _)| id),
                 // a folder: never equal to a file
                 Err(CommitError::InvalidPath { .. }) => Some(Oid::ZERO_SHA1),
