@@ -4,6 +4,7 @@
 //! `domain` is the pure core (no I/O); `store` reads and writes the office repository;
 //! `cli` is the command-line layer.
 
+pub mod audit;
 pub mod check;
 pub mod cli;
 pub mod domain;

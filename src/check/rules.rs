@@ -515,9 +515,8 @@ fn check_money(claim: &Claim, out: &mut Vec<Issue>) {
             &format!("reserves[{i}]"),
             &r.by,
             r.state,
-            r.authority
-                .as_ref()
-                .is_some_and(|a| a.review_by_role.is_some()),
+            r.amount,
+            r.authority.as_ref(),
             r.approval.as_ref(),
         );
     }
@@ -527,9 +526,8 @@ fn check_money(claim: &Claim, out: &mut Vec<Issue>) {
             &format!("payments[{i}]"),
             &p.by,
             p.state,
-            p.authority
-                .as_ref()
-                .is_some_and(|a| a.review_by_role.is_some()),
+            p.amount,
+            p.authority.as_ref(),
             p.approval.as_ref(),
         );
     }
@@ -539,9 +537,8 @@ fn check_money(claim: &Claim, out: &mut Vec<Issue>) {
             "settlement",
             &s.proposed_by,
             s.state,
-            s.authority
-                .as_ref()
-                .is_some_and(|a| a.review_by_role.is_some()),
+            s.amount,
+            s.authority.as_ref(),
             s.approval.as_ref(),
         );
         let paid = claim.paid();
@@ -568,15 +565,29 @@ fn check_money(claim: &Claim, out: &mut Vec<Issue>) {
 }
 
 /// An approval on record must come from someone other than the requester, and a change the
-/// matrix sent for review cannot be effective without one.
+/// matrix sent for review, or above the limit it records, cannot be effective without one.
 fn approval_rule(
     out: &mut Vec<Issue>,
     field: &str,
     by: &str,
     state: ApprovalState,
-    review_required: bool,
+    amount: crate::domain::money::Money,
+    authority: Option<&crate::domain::claim::AuthorityUsed>,
     approval: Option<&crate::domain::claim::Approval>,
 ) {
+    let review_required = authority.is_some_and(|a| a.review_by_role.is_some());
+    let over = authority.and_then(|a| a.limit.filter(|l| amount > *l).map(|l| (a, l)));
+    if let (None, ApprovalState::Effective, Some((a, limit))) = (approval, state, over) {
+        out.push(Issue::at(
+            "M005",
+            format!("{field}.amount"),
+            format!(
+                "effective at {amount}, over the {} limit of {limit}, without approval",
+                a.required_role
+            ),
+        ));
+        return;
+    }
     if let Some(a) = approval {
         if a.by.eq_ignore_ascii_case(by) {
             out.push(Issue::at(

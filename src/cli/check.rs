@@ -2,11 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
-use super::output::{Format, Out};
+use super::findings::print_findings;
+use super::output::Format;
 use super::Globals;
-use crate::check::finding::{Finding, Severity};
 use crate::error::{Error, Result};
 use crate::store::files::{find_office_root, AUTHORITY_FILE};
 use crate::store::inspect::{check_files, Selection};
@@ -25,15 +23,6 @@ pub struct Args {
     pub strict: bool,
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
-    version: u32,
-    files: usize,
-    errors: usize,
-    warnings: usize,
-    findings: &'a [Finding],
-}
-
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let format = g.format_among(Format::Text, &[Format::Text, Format::Json, Format::Github])?;
     let root = find_office_root(g.repo.as_deref())?;
@@ -43,60 +32,8 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         select(&root, &args.paths)?
     };
     let findings = check_files(&root, &sel);
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
+    let errors = print_findings(format, &findings, ("files", sel.file_count()));
     let warnings = findings.len() - errors;
-    let mut out = Out::new();
-    match format {
-        Format::Json => {
-            let report = Report {
-                version: 1,
-                files: sel.file_count(),
-                errors,
-                warnings,
-                findings: &findings,
-            };
-            out.line(&serde_json::to_string_pretty(&report).expect("serialize findings"));
-        }
-        Format::Github => {
-            for f in &findings {
-                let level = if f.severity == Severity::Error {
-                    "error"
-                } else {
-                    "warning"
-                };
-                out.line(&format!(
-                    "::{level} file={},line={},col={},title={}::{}",
-                    f.file,
-                    f.line,
-                    f.column,
-                    f.code,
-                    escape_annotation(&f.message)
-                ));
-            }
-        }
-        _ => {
-            for f in &findings {
-                let claim = f
-                    .claim
-                    .as_deref()
-                    .map(|c| format!(" [{c}]"))
-                    .unwrap_or_default();
-                out.line(&format!(
-                    "{}:{}:{}: {}[{}]: {}{claim}",
-                    f.file,
-                    f.line,
-                    f.column,
-                    f.severity.as_str(),
-                    f.code,
-                    f.message
-                ));
-            }
-        }
-    }
-    out.flush();
     g.say(format!(
         "checked {} files: {errors} errors, {warnings} warnings",
         sel.file_count()
@@ -106,12 +43,6 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     } else {
         0
     })
-}
-
-fn escape_annotation(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
 }
 
 /// Maps user paths (files or folders, relative to the current directory) onto office files.

@@ -11,14 +11,18 @@ use crate::domain::claim_id::ClaimId;
 use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
 
+pub mod audit;
 pub mod check;
 pub mod complete;
 pub mod deny;
 pub mod explain;
 pub mod fields;
+pub mod findings;
+pub mod hooks;
 pub mod init;
 pub mod intake;
 pub mod list;
+pub mod log;
 pub mod note;
 pub mod output;
 pub mod queue;
@@ -73,6 +77,9 @@ pub enum Command {
     Acknowledge(sla_events::AcknowledgeArgs),
     Deny(deny::Args),
     Triage(triage::Args),
+    Audit(audit::Args),
+    Log(log::Args),
+    Hooks(hooks::Args),
 }
 
 /// Options every command sees, resolved once.
@@ -196,6 +203,9 @@ pub fn main() -> i32 {
         Command::Acknowledge(a) => sla_events::run_acknowledge(&g, a),
         Command::Deny(a) => deny::run(&g, a),
         Command::Triage(a) => triage::run(&g, a),
+        Command::Audit(a) => audit::run(&g, a),
+        Command::Log(a) => log::run(&g, a),
+        Command::Hooks(a) => hooks::run(&g, a),
     };
     match result {
         Ok(code) => code,

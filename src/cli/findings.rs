@@ -1,0 +1,87 @@
+//! Printing findings — `claims check` and `claims audit` share the format: `text`
+//! (`path:line:col: error[CODE]: message [CLAIM]`), `json`, or `github` (Actions annotations).
+
+use serde::Serialize;
+
+use super::output::{Format, Out};
+use crate::check::finding::{Finding, Severity};
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    /// What was examined: ("files", n) for check, ("commits", n) for audit.
+    #[serde(flatten)]
+    examined: std::collections::BTreeMap<&'static str, usize>,
+    errors: usize,
+    warnings: usize,
+    findings: &'a [Finding],
+}
+
+/// Prints `findings` to stdout in `format`; returns how many are errors.
+pub fn print_findings(
+    format: Format,
+    findings: &[Finding],
+    examined: (&'static str, usize),
+) -> usize {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    let mut out = Out::new();
+    match format {
+        Format::Json => {
+            let report = Report {
+                version: 1,
+                examined: [examined].into_iter().collect(),
+                errors,
+                warnings,
+                findings,
+            };
+            out.line(&serde_json::to_string_pretty(&report).expect("serialize findings"));
+        }
+        Format::Github => {
+            for f in findings {
+                let level = if f.severity == Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                };
+                out.line(&format!(
+                    "::{level} file={},line={},col={},title={}::{}",
+                    f.file,
+                    f.line,
+                    f.column,
+                    f.code,
+                    escape_annotation(&f.message)
+                ));
+            }
+        }
+        _ => {
+            for f in findings {
+                let claim = f
+                    .claim
+                    .as_deref()
+                    .map(|c| format!(" [{c}]"))
+                    .unwrap_or_default();
+                out.line(&format!(
+                    "{}:{}:{}: {}[{}]: {}{claim}",
+                    f.file,
+                    f.line,
+                    f.column,
+                    f.severity.as_str(),
+                    f.code,
+                    f.message
+                ));
+            }
+        }
+    }
+    out.flush();
+    errors
+}
+
+fn escape_annotation(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}

@@ -1,0 +1,115 @@
+//! `claims log ID`: one claim's history from the commits and their trailers.
+
+use serde::Serialize;
+
+use super::output::{Format, Out, Rows};
+use super::Globals;
+use crate::audit::History;
+use crate::error::{Error, Result};
+use crate::store::files::{find_office_root, parse_claim_id};
+
+/// One claim's history: when, who and in what role, which command, amounts, and whether the
+/// signature is good — from the commits that touched its file or folder, oldest first.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    pub id: String,
+}
+
+#[derive(Serialize)]
+struct Row {
+    when: String,
+    who: String,
+    role: String,
+    command: String,
+    amount: String,
+    signature: String,
+    commit: String,
+    subject: String,
+}
+
+pub fn run(g: &Globals, args: Args) -> Result<i32> {
+    let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
+    let id = parse_claim_id(&args.id)?;
+    let root = find_office_root(g.repo.as_deref())?;
+    let repo = git2::Repository::open(&root).map_err(|e| {
+        Error::environment(format!(
+            "{} is not a git repository: {}",
+            root.display(),
+            e.message()
+        ))
+    })?;
+    let (file, folder) = (id.file_path(), format!("{}/", id.folder()));
+    let mut history = History::new(&repo);
+    let mut rows = Vec::new();
+    for commit in history.commits(None)? {
+        let entry = history.entry(commit)?;
+        if !entry
+            .changed
+            .iter()
+            .any(|p| *p == file || p.starts_with(&folder))
+        {
+            continue;
+        }
+        let when = chrono::DateTime::from_timestamp(entry.when.seconds(), 0)
+            .map(|t| {
+                t.with_timezone(
+                    &chrono::FixedOffset::east_opt(entry.when.offset_minutes() * 60)
+                        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC")),
+                )
+                .format("%Y-%m-%d %H:%M %:z")
+                .to_string()
+            })
+            .unwrap_or_default();
+        let amounts: Vec<&str> = entry
+            .trailers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("Amount"))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        rows.push(Row {
+            when,
+            who: entry.author_email.clone(),
+            role: entry.trailer("Role").unwrap_or("").to_string(),
+            command: entry
+                .trailer("Command")
+                .unwrap_or("(hand edit)")
+                .to_string(),
+            amount: amounts.join(" "),
+            signature: entry.signature.word().to_string(),
+            commit: entry.id.to_string()[..12].to_string(),
+            subject: entry.subject.clone(),
+        });
+    }
+    if rows.is_empty() {
+        return Err(Error::refused(format!("no commit touches claim {id}")));
+    }
+    let mut out = Out::new();
+    Rows {
+        headers: &[
+            "when",
+            "who",
+            "role",
+            "command",
+            "amount",
+            "signature",
+            "commit",
+            "subject",
+        ],
+        rows: &rows,
+        cells: &|r: &Row| {
+            vec![
+                r.when.clone(),
+                r.who.clone(),
+                r.role.clone(),
+                r.command.clone(),
+                r.amount.clone(),
+                r.signature.clone(),
+                r.commit.clone(),
+                r.subject.clone(),
+            ]
+        },
+    }
+    .print(format, &mut out);
+    out.flush();
+    Ok(0)
+}
