@@ -29,6 +29,7 @@ pub mod queue;
 pub mod show;
 pub mod sla_events;
 pub mod sla_report;
+pub mod spec;
 pub mod triage;
 pub mod update;
 
@@ -80,6 +81,7 @@ pub enum Command {
     Audit(audit::Args),
     Log(log::Args),
     Hooks(hooks::Args),
+    Spec(spec::Args),
 }
 
 /// Options every command sees, resolved once.
@@ -206,6 +208,7 @@ pub fn main() -> i32 {
         Command::Audit(a) => audit::run(&g, a),
         Command::Log(a) => log::run(&g, a),
         Command::Hooks(a) => hooks::run(&g, a),
+        Command::Spec(a) => spec::run(&g, a),
     };
     match result {
         Ok(code) => code,

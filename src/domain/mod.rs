@@ -13,4 +13,5 @@ pub mod policy;
 pub mod priority;
 pub mod sla;
 pub mod sla_rules;
+pub mod spec;
 pub mod vin;

@@ -9,5 +9,6 @@ mod deny;
 mod init;
 mod intake;
 mod sla;
+mod spec;
 mod triage;
 mod update_note;
