@@ -11,7 +11,9 @@ use crate::domain::claim_id::ClaimId;
 use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
 
+pub mod approve;
 pub mod audit;
+pub mod authority;
 pub mod check;
 pub mod complete;
 pub mod deny;
@@ -25,7 +27,9 @@ pub mod list;
 pub mod log;
 pub mod note;
 pub mod output;
+pub mod pay;
 pub mod queue;
+pub mod reserve;
 pub mod show;
 pub mod sla_events;
 pub mod sla_report;
@@ -82,6 +86,11 @@ pub enum Command {
     Log(log::Args),
     Hooks(hooks::Args),
     Spec(spec::Args),
+    Authority(authority::Args),
+    Reserve(reserve::Args),
+    Approve(approve::Args),
+    Pay(pay::Args),
+    Payments(pay::PaymentsArgs),
 }
 
 /// Options every command sees, resolved once.
@@ -209,6 +218,11 @@ pub fn main() -> i32 {
         Command::Log(a) => log::run(&g, a),
         Command::Hooks(a) => hooks::run(&g, a),
         Command::Spec(a) => spec::run(&g, a),
+        Command::Authority(a) => authority::run(&g, a),
+        Command::Reserve(a) => reserve::run(&g, a),
+        Command::Approve(a) => approve::run(&g, a),
+        Command::Pay(a) => pay::run(&g, a),
+        Command::Payments(a) => pay::run_payments(&g, a),
     };
     match result {
         Ok(code) => code,

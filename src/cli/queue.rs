@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::intake::channel_name;
 use super::output::{Format, Out, Rows};
 use super::Globals;
-use crate::domain::claim::{Claim, CoverageOutcome, LineOfBusiness};
+use crate::domain::claim::{ApprovalState, Claim, CoverageOutcome, LineOfBusiness};
 use crate::domain::lifecycle::Status;
 use crate::error::{Error, Result};
 use crate::store::files::{find_office_root, load_claims};
@@ -51,6 +51,24 @@ pub const QUEUES: &[Queue] = &[
         waiting_for: |c| match &c.policy_number {
             Some(n) => format!("policy lookup (reported number {n} not found)"),
             None => "policy lookup (no number reported)".to_string(),
+        },
+    },
+    Queue {
+        name: "approvals",
+        about: "reserve changes and payments above their requester's authority, and recommended denials (`claims approve ID`)",
+        holds: |c| {
+            c.status == Status::DenialRecommended
+                || c.reserves.iter().any(|r| r.state == ApprovalState::Pending)
+                || c.payments.iter().any(|p| p.state == ApprovalState::Pending)
+        },
+        waiting_for: |c| {
+            if let Some(r) = c.reserves.iter().find(|r| r.state == ApprovalState::Pending) {
+                format!("reserve {} -> {} by {}", r.previous, r.amount, r.by)
+            } else if let Some(p) = c.payments.iter().find(|p| p.state == ApprovalState::Pending) {
+                format!("payment {} to {} by {}", p.amount, p.payee, p.by)
+            } else {
+                "denial approval".to_string()
+            }
         },
     },
     Queue {

@@ -1,5 +1,6 @@
 //! The domain core: records, rules and calculations. No I/O here.
 
+pub mod authority;
 pub mod calendar;
 pub mod claim;
 pub mod claim_id;

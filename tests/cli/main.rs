@@ -8,6 +8,7 @@ mod check;
 mod deny;
 mod init;
 mod intake;
+mod reserve;
 mod sla;
 mod spec;
 mod triage;

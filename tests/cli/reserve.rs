@@ -1,0 +1,235 @@
+use crate::common::Office;
+use claims::domain::claim::ApprovalState;
+
+const AUTO: &str = "CLM-2610-VH4E-J57R"; // settlement pending, auto physical damage, reserve 9800.00
+const STAFF: &str = "jwhitfield@harborpoint.example";
+const SENIOR: &str = "amartinez@harborpoint.example";
+const MANAGER: &str = "treilly@harborpoint.example";
+
+fn claim(o: &Office) -> claims::domain::claim::Claim {
+    o.claim_where(|c| c.id == AUTO).1
+}
+
+#[test]
+fn authority_prints_the_matrix() {
+    let o = Office::example();
+    let (csv, _) = o.expect(0, &["--format", "csv", "authority"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "kind,claim_type,role,up_to,review_by");
+    assert!(
+        lines.contains(&"reserve,auto_physical_damage,staff_adjuster,10000.00,"),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&"reserve,bodily_injury,senior_adjuster,250000.00,manager"),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&"settlement,auto_physical_damage,committee,unlimited,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
+    let o = Office::example();
+    // Within the staff limit: effective at once.
+    o.expect(
+        0,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "9950.00",
+            "--reason",
+            "new_information",
+        ],
+    );
+    let r = claim(&o).reserves.last().unwrap().clone();
+    assert_eq!(
+        (r.state, r.previous.to_string(), r.amount.to_string()),
+        (ApprovalState::Effective, "9800.00".into(), "9950.00".into())
+    );
+    assert_eq!(r.authority.unwrap().required_role, "staff_adjuster");
+
+    // Above it: pending, in the approvals queue; the reserve in effect is unchanged.
+    o.expect(
+        0,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "45000.00",
+            "--reason",
+            "other",
+            "--note",
+            "Rental and storage mounting",
+        ],
+    );
+    let c = claim(&o);
+    assert_eq!(c.reserves.last().unwrap().state, ApprovalState::Pending);
+    assert_eq!(c.effective_reserve().to_string(), "9950.00");
+    let (queue, _) = o.expect(0, &["--format", "csv", "queue", "approvals"]);
+    assert!(
+        queue.contains(&format!("{AUTO},"))
+            && queue.contains("reserve 9950.00 -> 45000.00 by jwhitfield"),
+        "{queue}"
+    );
+    let trailers = o.git_ok(&["log", "-1", "--format=%(trailers)"]);
+    assert!(
+        trailers.contains("Amount: 45000.00")
+            && trailers.contains("State: pending")
+            && trailers.contains("Authority: senior_adjuster"),
+        "{trailers}"
+    );
+    // Only one pending change at a time.
+    let (_, err) = o.expect(
+        1,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "46000.00",
+            "--reason",
+            "new_information",
+        ],
+    );
+    assert!(err.contains("waiting for approval"), "{err}");
+
+    // The requester cannot approve (his role lacks it anyway); a senior adjuster can.
+    let before = o.head();
+    let (_, err) = o.expect(1, &["--as", STAFF, "approve", AUTO]);
+    assert!(err.contains("may not approve"), "{err}");
+    assert_eq!(o.head(), before);
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "approve",
+            AUTO,
+            "--note",
+            "Storage invoices seen",
+        ],
+    );
+    let c = claim(&o);
+    let r = c.reserves.last().unwrap();
+    assert_eq!(r.state, ApprovalState::Effective);
+    assert_eq!(r.approval.as_ref().unwrap().by, SENIOR);
+    assert_eq!(c.effective_reserve().to_string(), "45000.00");
+    let (_, err) = o.expect(1, &["--as", SENIOR, "approve", AUTO]);
+    assert!(err.contains("nothing is waiting for approval"), "{err}");
+
+    // A senior adjuster's own request above his limit needs someone else, with more authority.
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "reserve",
+            AUTO,
+            "--amount",
+            "60000.00",
+            "--reason",
+            "new_information",
+        ],
+    );
+    let (_, err) = o.expect(1, &["--as", SENIOR, "approve", AUTO]);
+    assert!(err.contains("a second person must approve"), "{err}");
+    o.expect(0, &["--as", MANAGER, "approve", AUTO]);
+    assert_eq!(claim(&o).effective_reserve().to_string(), "60000.00");
+
+    // Bad input names the field and writes nothing.
+    let before = o.head();
+    let (_, err) = o.expect(
+        1,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "ten",
+            "--reason",
+            "new_information",
+        ],
+    );
+    assert!(err.contains("--amount `ten`"), "{err}");
+    let (_, err) = o.expect(
+        1,
+        &[
+            "--as", STAFF, "reserve", AUTO, "--amount", "100.00", "--reason", "hunch",
+        ],
+    );
+    assert!(err.contains("--reason `hunch` is not one of"), "{err}");
+    assert_eq!(o.head(), before);
+    o.expect(0, &["check"]);
+    o.expect(0, &["audit"]);
+    o.assert_sound();
+}
+
+#[test]
+fn payments_stay_within_the_reserve_name_the_lienholder_and_export() {
+    let o = Office::example();
+    let paid_before = claim(&o).paid();
+    let reserve = claim(&o).effective_reserve();
+    // Beyond the effective reserve: refused.
+    let over = (reserve.as_decimal() - paid_before.as_decimal() + rust_decimal::Decimal::new(1, 2))
+        .to_string();
+    let (_, err) = o.expect(
+        1,
+        &[
+            "--as",
+            STAFF,
+            "pay",
+            AUTO,
+            "--amount",
+            &over,
+            "--payee",
+            "Laura Novak",
+            "--method",
+            "check",
+            "--reference",
+            "CHK-1001",
+        ],
+    );
+    assert!(err.contains("beyond the effective reserve"), "{err}");
+
+    // Within it and within the staff settlement limit: effective, lienholder as co-payee.
+    o.expect(
+        0,
+        &[
+            "--as",
+            STAFF,
+            "pay",
+            AUTO,
+            "--amount",
+            "500.00",
+            "--payee",
+            "Laura Novak",
+            "--method",
+            "ach",
+            "--reference",
+            "ACH-7781",
+        ],
+    );
+    let p = claim(&o).payments.last().unwrap().clone();
+    assert_eq!(p.state, ApprovalState::Effective);
+    assert_eq!(p.co_payee.as_deref(), Some("BMO Harris Bank N.A."));
+
+    // The payments export for the payment department.
+    let (csv, _) = o.expect(0, &["--format", "csv", "payments"]);
+    assert!(
+        csv.starts_with("claim,date,payee,co_payee,method,reference,amount,state,by\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(&format!("{AUTO},2026-11-20,Laura Novak,BMO Harris Bank N.A.,ach,ACH-7781,500.00,effective,{STAFF}")), "{csv}");
+    o.expect(0, &["check"]);
+    o.assert_sound();
+}
