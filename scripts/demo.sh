@@ -141,11 +141,31 @@ NEW="$(first_claim reported)"
 run "claims --as $CSR acknowledge $NEW --how \"Letter emailed to the insured\""
 run "claims sla-report --as-of 2026-11-20 --fail-on breach > /dev/null || echo \"exit \$? (a nightly CI job fails here)\""
 
-section "7. The history is the audit trail"
+section "7. Triage, reserves within authority, a regulated denial"
+SUPERVISOR="$(person_with_role supervisor)"
+STAFF="$(person_with_role staff_adjuster)"
+SENIOR="$(person_with_role senior_adjuster)"
+run "claims --as $SUPERVISOR triage --pending"
+run 'claims queue manual-lookup'
+AUTO="$(first_claim settlement_pending)"
+run "claims --as $STAFF reserve $AUTO --amount 45000.00 --reason new_information"
+run 'claims queue approvals'
+run "claims --as $SENIOR approve $AUTO --note \"Storage and rental invoices seen\""
+DENIAL="$(first_claim denial_recommended)"
+run "claims --as $SUPERVISOR deny approve $DENIAL"
+run "claims deny letter $DENIAL --method certified-mail"
+run "sed -n '16,24p' claims/*/*/$DENIAL/letters/denial.txt"
+run "claims deny deliver $DENIAL --to insured --tracking 9407111899562481759999"
+run "claims deny deliver $DENIAL --to agent --message-id \"<$DENIAL.denial@harborpoint.example>\""
+
+section "8. The history is the audit trail"
 run "git log --format='%h %an %s%n%(trailers)' -3"
 run 'git verify-commit HEAD 2>&1'
+run "claims log $DENIAL"
+run 'claims audit'
+run 'claims spec authority | head -20'
 
-section "8. Finding codes"
+section "9. Finding codes"
 run 'claims explain N001'
 
 echo "demo: done (the office in $DEMO is removed now)"

@@ -302,17 +302,12 @@ pub fn authority(o: &Office) -> String {
     let _ = writeln!(w, "## Claim types\n");
     for t in &o.authority_matrix.claim_types {
         let lobs: Vec<&str> = t.lob.iter().map(|l: &LineOfBusiness| l.as_str()).collect();
-        let _ = writeln!(
-            w,
-            "- {}: {} ({})",
-            t.id,
-            t.description,
-            if lobs.is_empty() {
-                "any line".to_string()
-            } else {
-                lobs.join(", ")
-            }
-        );
+        let lines = if lobs.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", lobs.join(", "))
+        };
+        let _ = writeln!(w, "- {}: {}{lines}", t.id, t.description);
     }
     let _ = writeln!(w);
     for (title, rules) in [
