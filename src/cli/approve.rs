@@ -89,6 +89,35 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                     .trailer("Requested-By", requester),
             );
         }
+        if let Some(st) = claim
+            .settlement
+            .as_mut()
+            .filter(|s| s.state == ApprovalState::Pending)
+        {
+            let used = st
+                .authority
+                .clone()
+                .ok_or_else(|| Error::refused("the pending settlement records no authority"))?;
+            authority::may_approve(
+                &office,
+                &used,
+                st.amount,
+                &st.proposed_by,
+                &by,
+                &role,
+                Kind::Settlement,
+            )
+            .map_err(Error::refused)?;
+            st.state = ApprovalState::Effective;
+            st.approval = Some(approval);
+            let (amount, requester) = (st.amount, st.proposed_by.clone());
+            return Ok(
+                ClaimChange::new(format!("approve {}: settlement {amount}", claim.id))
+                    .trailer("Approves", "settlement")
+                    .trailer("Amount", amount.to_string())
+                    .trailer("Requested-By", requester),
+            );
+        }
         Err(Error::refused(format!(
             "nothing is waiting for approval on {}",
             claim.id

@@ -30,6 +30,7 @@ pub mod output;
 pub mod pay;
 pub mod queue;
 pub mod reserve;
+pub mod settle;
 pub mod show;
 pub mod sla_events;
 pub mod sla_report;
@@ -91,6 +92,8 @@ pub enum Command {
     Approve(approve::Args),
     Pay(pay::Args),
     Payments(pay::PaymentsArgs),
+    Settle(settle::Args),
+    Negotiate(settle::NegotiateArgs),
 }
 
 /// Options every command sees, resolved once.
@@ -223,6 +226,8 @@ pub fn main() -> i32 {
         Command::Approve(a) => approve::run(&g, a),
         Command::Pay(a) => pay::run(&g, a),
         Command::Payments(a) => pay::run_payments(&g, a),
+        Command::Settle(a) => settle::run(&g, a),
+        Command::Negotiate(a) => settle::run_negotiate(&g, a),
     };
     match result {
         Ok(code) => code,

@@ -55,17 +55,26 @@ pub const QUEUES: &[Queue] = &[
     },
     Queue {
         name: "approvals",
-        about: "reserve changes and payments above their requester's authority, and recommended denials (`claims approve ID`)",
+        about: "reserve changes, settlements and payments above their requester's authority, and recommended denials (`claims approve ID`)",
         holds: |c| {
             c.status == Status::DenialRecommended
                 || c.reserves.iter().any(|r| r.state == ApprovalState::Pending)
                 || c.payments.iter().any(|p| p.state == ApprovalState::Pending)
+                || c.settlement
+                    .as_ref()
+                    .is_some_and(|s| s.state == ApprovalState::Pending)
         },
         waiting_for: |c| {
             if let Some(r) = c.reserves.iter().find(|r| r.state == ApprovalState::Pending) {
                 format!("reserve {} -> {} by {}", r.previous, r.amount, r.by)
             } else if let Some(p) = c.payments.iter().find(|p| p.state == ApprovalState::Pending) {
                 format!("payment {} to {} by {}", p.amount, p.payee, p.by)
+            } else if let Some(s) = c
+                .settlement
+                .as_ref()
+                .filter(|s| s.state == ApprovalState::Pending)
+            {
+                format!("settlement {} by {}", s.amount, s.proposed_by)
             } else {
                 "denial approval".to_string()
             }

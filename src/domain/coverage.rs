@@ -133,13 +133,7 @@ pub fn verify(claim: &Claim, policy: &Policy) -> Verdict {
             format!("{} is excluded by {cite}", x.peril.replace('_', " ")),
         );
     }
-    // A coverage answers its perils and those of its sublimits (mold under the dwelling).
-    let coverage = policy.coverages.iter().find(|c| {
-        c.perils
-            .iter()
-            .chain(c.sublimits.iter().flat_map(|s| s.perils.iter()))
-            .any(|cp| perils.iter().any(|p| p == cp))
-    });
+    let coverage = covering(policy, &perils);
     match coverage {
         None => none(
             &mut v,
@@ -206,6 +200,17 @@ fn claim_made_on(claim: &Claim) -> NaiveDate {
         .as_ref()
         .and_then(|l| l.claim_received_on)
         .unwrap_or_else(|| claim.received_at.date_naive())
+}
+
+/// The coverage that answers one of `perils`: its own perils and those of its sublimits (mold
+/// under the dwelling) count.
+pub fn covering<'p>(policy: &'p Policy, perils: &[String]) -> Option<&'p super::policy::Coverage> {
+    policy.coverages.iter().find(|c| {
+        c.perils
+            .iter()
+            .chain(c.sublimits.iter().flat_map(|s| s.perils.iter()))
+            .any(|cp| perils.iter().any(|p| p == cp))
+    })
 }
 
 fn cite(policy: &Policy, provision: &str) -> String {

@@ -12,6 +12,7 @@ pub mod money;
 pub mod office;
 pub mod policy;
 pub mod priority;
+pub mod settlement;
 pub mod sla;
 pub mod sla_rules;
 pub mod spec;

@@ -123,6 +123,9 @@ fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
     assert_eq!(r.state, ApprovalState::Effective);
     assert_eq!(r.approval.as_ref().unwrap().by, SENIOR);
     assert_eq!(c.effective_reserve().to_string(), "45000.00");
+    // The sample's settlement proposal waits too; approving again takes it, then nothing waits.
+    let (_, err) = o.expect(0, &["--as", SENIOR, "approve", AUTO]);
+    assert!(err.contains("settlement 9787.88"), "{err}");
     let (_, err) = o.expect(1, &["--as", SENIOR, "approve", AUTO]);
     assert!(err.contains("nothing is waiting for approval"), "{err}");
 
@@ -231,5 +234,111 @@ fn payments_stay_within_the_reserve_name_the_lienholder_and_export() {
     );
     assert!(csv.contains(&format!("{AUTO},2026-11-20,Laura Novak,BMO Harris Bank N.A.,ach,ACH-7781,500.00,effective,{STAFF}")), "{csv}");
     o.expect(0, &["check"]);
+    o.assert_sound();
+}
+
+#[test]
+fn settlement_is_calculated_line_by_line_and_waits_for_authority() {
+    let o = Office::example();
+    let id = "CLM-2611-33T6-3CJ0"; // commercial auto collision, assigned, deductible 1000.00
+    let (out, _) = o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "--format",
+            "csv",
+            "settle",
+            id,
+            "--basis",
+            "acv",
+            "--replacement-cost",
+            "14200.00",
+            "--depreciation",
+            "3100.00",
+        ],
+    );
+    assert_eq!(
+        out,
+        "line,amount\nReplacement cost,14200.00\nLess depreciation,-3100.00\nActual cash value,11100.00\nLess deductible,-1000.00\nPayable,10100.00\n"
+    );
+    let c = o.claim_where(|c| c.id == id).1;
+    assert_eq!(
+        c.status,
+        claims::domain::lifecycle::Status::SettlementPending
+    );
+    let s = c.settlement.unwrap();
+    assert_eq!(s.amount.to_string(), "10100.00");
+    assert_eq!(s.calculation.len(), 5);
+    let waiting = s.state == ApprovalState::Pending;
+    let (queue, _) = o.expect(0, &["--format", "csv", "queue", "approvals"]);
+    assert_eq!(
+        queue.contains(&format!("settlement 10100.00 by {SENIOR}")),
+        waiting,
+        "{queue}"
+    );
+    if waiting {
+        let (_, err) = o.expect(1, &["--as", SENIOR, "approve", id]);
+        assert!(err.contains("a second person must approve"), "{err}");
+        o.expect(0, &["--as", MANAGER, "approve", id]);
+    }
+    let s = o.claim_where(|c| c.id == id).1.settlement.unwrap();
+    assert_eq!(s.state, ApprovalState::Effective);
+
+    // Negotiation is logged on the settlement file; bad input writes nothing.
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "negotiate",
+            id,
+            "--kind",
+            "demand",
+            "--party",
+            "claimant's attorney",
+            "--amount",
+            "15000.00",
+            "--on",
+            "2026-11-18",
+        ],
+    );
+    let before = o.head();
+    let (_, err) = o.expect(
+        1,
+        &[
+            "--as",
+            SENIOR,
+            "negotiate",
+            id,
+            "--kind",
+            "bribe",
+            "--party",
+            "x",
+            "--amount",
+            "1.00",
+        ],
+    );
+    assert!(err.contains("not demand, offer or counter"), "{err}");
+    let (_, err) = o.expect(
+        1,
+        &[
+            "--as",
+            SENIOR,
+            "settle",
+            id,
+            "--basis",
+            "acv",
+            "--replacement-cost",
+            "100.00",
+        ],
+    );
+    assert!(err.contains("--depreciation is required"), "{err}");
+    assert_eq!(o.head(), before);
+    let s = o.claim_where(|c| c.id == id).1.settlement.unwrap();
+    assert_eq!(s.negotiation[0].kind, "demand");
+    assert_eq!(s.negotiation[0].amount.to_string(), "15000.00");
+    o.expect(0, &["check"]);
+    o.expect(0, &["audit"]);
     o.assert_sound();
 }
