@@ -15,6 +15,7 @@ pub mod approve;
 pub mod audit;
 pub mod authority;
 pub mod check;
+pub mod close;
 pub mod complete;
 pub mod deny;
 pub mod explain;
@@ -94,6 +95,9 @@ pub enum Command {
     Payments(pay::PaymentsArgs),
     Settle(settle::Args),
     Negotiate(settle::NegotiateArgs),
+    Release(close::ReleaseArgs),
+    Close(close::CloseArgs),
+    Subrogation(close::SubrogationArgs),
 }
 
 /// Options every command sees, resolved once.
@@ -228,6 +232,9 @@ pub fn main() -> i32 {
         Command::Payments(a) => pay::run_payments(&g, a),
         Command::Settle(a) => settle::run(&g, a),
         Command::Negotiate(a) => settle::run_negotiate(&g, a),
+        Command::Release(a) => close::run_release(&g, a),
+        Command::Close(a) => close::run_close(&g, a),
+        Command::Subrogation(a) => close::run_subrogation(&g, a),
     };
     match result {
         Ok(code) => code,

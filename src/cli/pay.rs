@@ -111,6 +111,19 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                 committed + amount
             )));
         }
+        if let Some(s) = claim
+            .settlement
+            .as_ref()
+            .filter(|s| s.state == ApprovalState::Effective)
+        {
+            if committed + amount > s.amount {
+                return Err(Error::refused(format!(
+                    "{amount} would bring payments to {}, more than the settlement of {}",
+                    committed + amount,
+                    s.amount
+                )));
+            }
+        }
         let needed = authority::needed(claim, &office, Kind::Settlement, amount, &role)
             .map_err(Error::refused)?;
         let policy = claim.policy_number.as_ref().and_then(|n| policies.get(n));

@@ -107,10 +107,16 @@ pub fn run(g: &Globals, a: Args) -> Result<i32> {
             .ok_or_else(|| Error::refused(format!("{}: its policy is not in policies/", claim.id)))?;
         let coverage = covering(policy, &claim_perils(claim));
         let triage = claim.triage.as_ref();
-        let deductible = triage
-            .and_then(|t| t.deductible)
-            .or(coverage.map(|c| c.deductible))
-            .unwrap_or_else(|| Money::from_decimal(rust_decimal::Decimal::ZERO));
+        // Injury damages are owed to a third party: the insured's deductible is not taken.
+        let zero = Money::from_decimal(rust_decimal::Decimal::ZERO);
+        let deductible = if a.basis == Basis::Injury {
+            zero
+        } else {
+            triage
+                .and_then(|t| t.deductible)
+                .or(coverage.map(|c| c.deductible))
+                .unwrap_or(zero)
+        };
         let coinsurance = match (coverage.and_then(|c| c.coinsurance_percent), property_value) {
             (Some(percent), Some(value)) => Some(Coinsurance {
                 percent,

@@ -342,3 +342,145 @@ fn settlement_is_calculated_line_by_line_and_waits_for_authority() {
     o.expect(0, &["audit"]);
     o.assert_sound();
 }
+
+/// Runs `args` as `who`; if the change waits for approval, the manager approves it.
+fn with_approval(o: &Office, who: &str, args: &[&str], id: &str) {
+    let mut full = vec!["--as", who];
+    full.extend_from_slice(args);
+    o.expect(0, &full);
+    let (queue, _) = o.expect(0, &["--format", "csv", "queue", "approvals"]);
+    if queue.lines().any(|l| l.starts_with(&format!("{id},"))) {
+        o.expect(0, &["--as", MANAGER, "approve", id]);
+    }
+}
+
+#[test]
+fn a_paid_claim_closes_after_its_release_and_checklist_and_subrogation_is_listed() {
+    let o = Office::example();
+    let id = "CLM-2611-33T6-3CJ0"; // commercial auto with an injured claimant, open tasks
+    with_approval(
+        &o,
+        SENIOR,
+        &[
+            "reserve",
+            id,
+            "--amount",
+            "12000.00",
+            "--reason",
+            "new_information",
+        ],
+        id,
+    );
+    with_approval(
+        &o,
+        SENIOR,
+        &[
+            "settle",
+            id,
+            "--basis",
+            "injury",
+            "--medical",
+            "4200.00",
+            "--general-damages",
+            "5800.00",
+        ],
+        id,
+    );
+
+    // Not paid yet: it cannot close.
+    let (_, err) = o.expect(1, &["--as", SENIOR, "close", id]);
+    assert!(err.contains("pay the rest first"), "{err}");
+    with_approval(
+        &o,
+        SENIOR,
+        &[
+            "pay",
+            id,
+            "--amount",
+            "10000.00",
+            "--payee",
+            "Ana Ruiz",
+            "--method",
+            "check",
+            "--reference",
+            "CHK-2201",
+        ],
+        id,
+    );
+
+    // Bodily injury: the general release, written from the template, then signed.
+    let (_, err) = o.expect(1, &["--as", SENIOR, "close", id]);
+    assert!(err.contains("release is not signed"), "{err}");
+    o.expect(0, &["--as", SENIOR, "release", id]);
+    let c = o.claim_where(|c| c.id == id).1;
+    let r = c.settlement.as_ref().unwrap().release.clone().unwrap();
+    assert_eq!(r.kind, "general");
+    let text = o.read(&format!("claims/2026/11/{id}/{}", r.letter));
+    assert!(
+        text.contains("RELEASE OF ALL CLAIMS") && text.contains("$10000.00"),
+        "{text}"
+    );
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "release",
+            id,
+            "--signed-by",
+            "Ana Ruiz",
+            "--on",
+            "2026-11-19",
+        ],
+    );
+
+    // Outstanding tasks block closing until each is done or waived with a reason.
+    let (_, err) = o.expect(1, &["--as", SENIOR, "close", id]);
+    assert!(
+        err.contains("outstanding: task `Contact the injured claimant within 24 hours`"),
+        "{err}"
+    );
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "close",
+            id,
+            "--waive",
+            "Contact the injured claimant within 24 hours=Settled through counsel",
+            "--waive",
+            "Recorded statement of the employee driver=Liability accepted",
+            "--waive",
+            "Order the police report=Not needed after settlement",
+        ],
+    );
+    let c = o.claim_where(|c| c.id == id).1;
+    assert_eq!(c.status, claims::domain::lifecycle::Status::Closed);
+    assert!(c.tasks.iter().all(|t| t.waived_reason.is_some()));
+
+    // Subrogation against the party who caused it.
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "subrogation",
+            id,
+            "--target",
+            "Lone Star Freight LLC",
+            "--carrier",
+            "Progressive Commercial",
+        ],
+    );
+    let (csv, _) = o.expect(0, &["--format", "csv", "subrogation", "--list"]);
+    assert!(
+        csv.contains(&format!(
+            "{id},Lone Star Freight LLC,Progressive Commercial,10000.00,2026-11-20,open"
+        )),
+        "{csv}"
+    );
+    o.expect(0, &["check"]);
+    o.expect(0, &["audit"]);
+    o.assert_sound();
+}
