@@ -484,3 +484,80 @@ fn a_paid_claim_closes_after_its_release_and_checklist_and_subrogation_is_listed
     o.expect(0, &["audit"]);
     o.assert_sound();
 }
+
+#[test]
+fn band_edges_and_the_mortgagee_on_a_property_payment() {
+    let o = Office::example();
+    // Exactly at the staff limit (10,000.00 on auto physical damage): within authority.
+    o.expect(
+        0,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "10000.00",
+            "--reason",
+            "new_information",
+        ],
+    );
+    let r = claim(&o).reserves.last().unwrap().clone();
+    assert_eq!(r.state, ApprovalState::Effective);
+    assert_eq!(r.authority.unwrap().limit.unwrap().to_string(), "10000.00");
+    // One cent over: it needs a senior adjuster.
+    o.expect(
+        0,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "10000.01",
+            "--reason",
+            "new_information",
+        ],
+    );
+    let r = claim(&o).reserves.last().unwrap().clone();
+    assert_eq!(r.state, ApprovalState::Pending);
+    assert_eq!(r.authority.unwrap().required_role, "senior_adjuster");
+
+    // A payment on the mortgaged commercial property names the mortgagee as co-payee.
+    let property = "CLM-2610-VA8H-T6J7";
+    o.expect(
+        0,
+        &[
+            "--as",
+            MANAGER,
+            "pay",
+            property,
+            "--amount",
+            "25000.00",
+            "--payee",
+            "Prairie Cold Storage, Inc.",
+            "--method",
+            "check",
+            "--reference",
+            "CHK-105400",
+        ],
+    );
+    let p = o
+        .claim_where(|c| c.id == property)
+        .1
+        .payments
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(p.co_payee.as_deref(), Some("Old National Bank"));
+    let trailers = o.git_ok(&["log", "-1", "--format=%(trailers)"]);
+    assert!(
+        trailers.contains("Co-Payee: Old National Bank"),
+        "{trailers}"
+    );
+    assert!(
+        trailers.contains("Authority: ") && trailers.contains("Amount: 25000.00"),
+        "{trailers}"
+    );
+    o.assert_sound();
+}
