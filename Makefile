@@ -3,7 +3,8 @@
 #   make build   release binary at target/release/claims
 #   make test    the whole suite: formatting, clippy (warnings are errors), cargo test
 #   make demo    build, then walk through the workflow in a throw-away office
-#   make bench   build, then benchmarks (batch intake so far; BENCH_ROWS=N, default 2000)
+#   make bench   build, then benchmarks (intake and triage of BENCH_ROWS=N rows, default 2000;
+#                sla-report over BENCH_READ_CLAIMS=N claim files, default 50000)
 #   make clean   remove build output
 #
 # Needs only the Rust toolchain (with rustfmt and clippy), git, ssh-keygen and gpg.
@@ -33,6 +34,7 @@ demo: build
 
 # BENCH_ROWS=10000 make bench for the issue's target size (default 2000 rows).
 bench: build
+	$(CARGO) build --release --example parse_floor
 	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" bash scripts/bench.sh
 
 clean:

@@ -141,6 +141,36 @@ MERGED="$(grep -c ',duplicate,' ../triage.csv || true)"
 git verify-commit HEAD > /dev/null 2>&1 || die "git verify-commit HEAD failed after triage"
 cd "$WORK"
 
+# --- 4. sla-report over many claims, beside a parse-only floor -----------------------------
+# A third example office filled with copies of its own claim files (scripts/copy_claims.py).
+# Floor: target/release/examples/parse_floor — read and parse every claim file in parallel with
+# the same YAML crate and record type, nothing else. Wall time and peak memory of each.
+READ_N="${BENCH_READ_CLAIMS:-50000}"
+FLOOR_BIN="${PARSE_FLOOR_BIN:-$ROOT/target/release/examples/parse_floor}"
+[[ -x "$FLOOR_BIN" ]] || die "no parse floor at $FLOOR_BIN (make bench builds it)"
+mkdir third
+(cd third && claims init office --example > ../init3.log 2>&1) || { cat init3.log >&2; die "third claims init"; }
+python3 "$ROOT/scripts/copy_claims.py" third/office "$READ_N"
+READ_FILES="$(find third/office/claims -name '*.yaml' | wc -l)"
+# time_and_peak CMD... : prints "SECONDS PEAK_KB" (GNU time), output of CMD discarded.
+time_and_peak() {
+    local t0 t1 kb
+    t0="$(now)"
+    if [[ -x /usr/bin/time ]]; then
+        kb="$( { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null || true; } | tail -1)"
+    else
+        "$@" > /dev/null 2>&1 || true
+        kb="-"
+    fi
+    t1="$(now)"
+    echo "$(elapsed "$t0" "$t1") $kb"
+}
+cd third/office
+read -r FLOOR_S FLOOR_KB < <(time_and_peak "$FLOOR_BIN" .)
+read -r SLA_S SLA_KB < <(time_and_peak claims sla-report --all --as-of 2026-11-20 --format csv)
+read -r CHECKR_S CHECKR_KB < <(time_and_peak claims check)
+cd "$WORK"
+
 # --- the table ------------------------------------------------------------------------------
 INTAKE_RATE="$(rate "$ROWS" "$INTAKE_S")"
 LOOP_RATE="$(rate "$ROWS" "$LOOP_S")"
@@ -166,7 +196,18 @@ printf "$fmt" "triage --pending, signed commits/s" "$TRIAGE_RATE/s" "$LOOP_RATE/
 printf "$fmt" "  vs git add + git commit -S loop" "${TRIAGE_RATIO}x" "1x" "${TRIAGE_RATIO}x" "≥ ${TARGET_RATIO}x: $T_RATIO_OK"
 printf "$fmt" "triage --pending, claims/s" "$TRIAGE_CLAIMS_RATE/s" "" "" "($TRIAGED claims, $TRIAGE_COMMITS commits, $MERGED merged)"
 printf "$fmt" "triage --pending, wall time" "${TRIAGE_S} s" "" "" ""
-printf "$fmt" "claims check (after intake)" "${CHECK_S} s" "-" "-" "- (floor: issue 10)"
+SLA_RATIO="$(awk -v a="$SLA_S" -v b="$FLOOR_S" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+if awk -v r="$SLA_RATIO" 'BEGIN { exit !(r <= 1.5) }'; then SLA_OK=MET; else SLA_OK="NOT MET"; fi
+if [[ "$SLA_KB" =~ ^[0-9]+$ ]] && (( SLA_KB < 300 * 1024 )); then SLA_MEM_OK=MET; else SLA_MEM_OK="NOT MET"; fi
+CHECKR_RATIO="$(awk -v a="$CHECKR_S" -v b="$FLOOR_S" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+if awk -v r="$CHECKR_RATIO" 'BEGIN { exit !(r <= 1.5) }'; then CHECKR_OK=MET; else CHECKR_OK="NOT MET"; fi
+if [[ "$CHECKR_KB" =~ ^[0-9]+$ ]] && (( CHECKR_KB < 300 * 1024 )); then CHECKR_MEM_OK=MET; else CHECKR_MEM_OK="NOT MET"; fi
+printf "$fmt" "sla-report --all --format csv" "${SLA_S} s" "${FLOOR_S} s" "${SLA_RATIO}x" "≤ 1.5x the parse floor: $SLA_OK"
+printf "$fmt" "  peak memory" "$((SLA_KB / 1024)) MB" "$((FLOOR_KB / 1024)) MB" "" "< 300 MB: $SLA_MEM_OK"
+printf "$fmt" "claims check" "${CHECKR_S} s" "${FLOOR_S} s" "${CHECKR_RATIO}x" "≤ 1.5x the parse floor: $CHECKR_OK"
+printf "$fmt" "  peak memory" "$((CHECKR_KB / 1024)) MB" "" "" "< 300 MB: $CHECKR_MEM_OK"
+printf "$fmt" "  (claim files read)" "$READ_FILES" "" "" ""
+printf "$fmt" "claims check (after intake)" "${CHECK_S} s" "-" "-" "-"
 printf "$fmt" "claims list --format csv" "${LIST_S} s" "-" "-" "-"
 echo
 echo "verified: HEAD moved by $ROWS commits; git verify-commit HEAD passes (both offices, and after triage)."

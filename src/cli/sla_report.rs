@@ -12,7 +12,7 @@ use crate::domain::calendar::BusinessCalendar;
 use crate::domain::claim::Claim;
 use crate::domain::sla::{clocks, open_as_of, ClockStatus, SlaContext};
 use crate::error::{Error, Result};
-use crate::store::files::{claim_files, load_all};
+use crate::store::files::{claim_files, parse_yaml};
 use crate::store::session::{office_now, Workspace};
 
 /// Every SLA clock of every open claim: start, due, alert, done, and met / open / at risk /
@@ -73,34 +73,65 @@ pub const HEADERS: &[&str] = &[
     "business_days_left",
 ];
 
-/// The report's rows for `claims` as of `as_of`, sorted by due date, claim and clock.
-pub fn report_rows(claims: &[Claim], ctx: &SlaContext, as_of: NaiveDate, all: bool) -> Vec<Row> {
-    let mut rows: Vec<Row> = claims
-        .par_iter()
-        .filter(|c| all || open_as_of(c, ctx.tz, as_of))
-        .flat_map_iter(|c| {
-            clocks(c, ctx, as_of)
-                .into_iter()
-                .filter(move |k| k.status != ClockStatus::NotStarted && (all || k.is_running()))
-                .map(move |k| Row {
-                    claim: c.id.clone(),
-                    lob: c.lob.as_str().to_string(),
-                    jurisdiction: c.jurisdiction.clone(),
-                    priority: c.priority().map(|p| p.as_str().to_string()),
-                    adjuster: c.adjuster().map(str::to_string),
-                    clock: k.clock,
-                    rule: k.rule_source,
-                    start: k.start,
-                    due: k.due,
-                    alert: k.alert,
-                    done: k.done,
-                    status: k.status,
-                    business_days_left: k.business_days_left,
-                })
+/// The report's rows for one claim as of `as_of` (none when it was closed by then, unless
+/// `all`).
+fn rows_of(c: &Claim, ctx: &SlaContext, as_of: NaiveDate, all: bool) -> Vec<Row> {
+    if !(all || open_as_of(c, ctx.tz, as_of)) {
+        return Vec::new();
+    }
+    clocks(c, ctx, as_of)
+        .into_iter()
+        .filter(|k| k.status != ClockStatus::NotStarted && (all || k.is_running()))
+        .map(|k| Row {
+            claim: c.id.clone(),
+            lob: c.lob.as_str().to_string(),
+            jurisdiction: c.jurisdiction.clone(),
+            priority: c.priority().map(|p| p.as_str().to_string()),
+            adjuster: c.adjuster().map(str::to_string),
+            clock: k.clock,
+            rule: k.rule_source,
+            start: k.start,
+            due: k.due,
+            alert: k.alert,
+            done: k.done,
+            status: k.status,
+            business_days_left: k.business_days_left,
+        })
+        .collect()
+}
+
+fn sort_rows(rows: &mut [Row]) {
+    rows.sort_by(|a, b| (a.due, &a.claim, &a.clock).cmp(&(b.due, &b.claim, &b.clock)));
+}
+
+/// The rows for every claim file under `root`, read and parsed in parallel, each claim dropped
+/// as soon as its clocks are computed (50,000 claims held at once would take gigabytes); and
+/// the files that do not parse.
+fn report_rows_from_files(
+    root: &std::path::Path,
+    ctx: &SlaContext,
+    as_of: NaiveDate,
+    all: bool,
+) -> (Vec<Row>, Vec<String>) {
+    let results: Vec<std::result::Result<Vec<Row>, String>> = claim_files(root)
+        .into_par_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(root.join(&p)).map_err(|_| p.clone())?;
+            let claim = parse_yaml::<Claim>(&text).map_err(|_| p.clone())?;
+            Ok(rows_of(&claim, ctx, as_of, all))
         })
         .collect();
-    rows.sort_by(|a, b| (a.due, &a.claim, &a.clock).cmp(&(b.due, &b.claim, &b.clock)));
-    rows
+    let mut rows = Vec::new();
+    let mut unreadable = Vec::new();
+    for r in results {
+        match r {
+            Ok(mut v) => rows.append(&mut v),
+            Err(p) => unreadable.push(p),
+        }
+    }
+    unreadable.sort();
+    sort_rows(&mut rows);
+    (rows, unreadable)
 }
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
@@ -119,19 +150,10 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     };
     // Claim files that do not parse cannot be reported on: say so, rather than let a broken
     // file hide a breached clock.
-    let loaded = load_all::<Claim>(&ws.root, &claim_files(&ws.root));
-    let mut unreadable = Vec::new();
-    let mut claims = Vec::with_capacity(loaded.len());
-    for l in loaded {
-        match l.value {
-            Ok(c) => claims.push(c),
-            Err(_) => unreadable.push(l.path),
-        }
-    }
+    let (rows, unreadable) = report_rows_from_files(&ws.root, &ctx, as_of, args.all);
     for p in &unreadable {
         eprintln!("warning: {p} does not parse; its clocks are not in the report (run `claims check {p}`)");
     }
-    let rows = report_rows(&claims, &ctx, as_of, args.all);
     let mut out = Out::new();
     Rows {
         headers: HEADERS,
