@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::output::{Format, Out, Rows};
 use super::update::report;
-use super::Globals;
+use super::{open_session as open, Globals};
 use crate::domain::claim::{
     ApprovalState, Claim, ItemStatus, LineOfBusiness, Release, Subrogation,
 };
@@ -14,13 +14,7 @@ use crate::error::{Error, Result};
 use crate::letters::letter_record;
 use crate::store::files::{find_office_root, load_claims, load_templates, parse_claim_id};
 use crate::store::git::FileChange;
-use crate::store::session::{ClaimChange, Session, Workspace};
-
-fn open(g: &Globals, what: Permission, doing: &str) -> Result<Session> {
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
-    session.require(what, doing)?;
-    Ok(session)
-}
+use crate::store::session::ClaimChange;
 
 fn injury(c: &Claim) -> bool {
     c.lob == LineOfBusiness::WorkersComp

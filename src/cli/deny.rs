@@ -8,7 +8,7 @@
 use clap::Subcommand;
 
 use super::update::report;
-use super::Globals;
+use super::{open_session as open, Globals};
 use crate::domain::claim::Timestamp;
 use crate::domain::denial::{self, Recommendation, Sent, Trigger};
 use crate::domain::money::Money;
@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::letters::{letter_record, LetterError};
 use crate::store::files::{load_policies, load_templates, parse_claim_id};
 use crate::store::git::FileChange;
-use crate::store::session::{ClaimChange, Session, Workspace};
+use crate::store::session::{ClaimChange, Session};
 
 /// Deny a claim: recommend, review, approve, write the letter, record its delivery.
 #[derive(clap::Args, Debug)]
@@ -118,12 +118,6 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         Step::Letter(a) => letter(g, a),
         Step::Deliver(a) => deliver(g, a),
     }
-}
-
-fn open(g: &Globals, what: Permission, doing: &str) -> Result<Session> {
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
-    session.require(what, doing)?;
-    Ok(session)
 }
 
 fn recommend(g: &Globals, a: RecommendArgs) -> Result<i32> {

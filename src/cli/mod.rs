@@ -247,3 +247,15 @@ pub fn main() -> i32 {
         }
     }
 }
+
+/// A session acting as `--as` (or git's user), refused unless their role grants `what`.
+pub(crate) fn open_session(
+    g: &Globals,
+    what: crate::domain::office::Permission,
+    doing: &str,
+) -> crate::error::Result<crate::store::session::Session> {
+    use crate::store::session::{Session, Workspace};
+    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
+    session.require(what, doing)?;
+    Ok(session)
+}

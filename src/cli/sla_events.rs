@@ -2,12 +2,12 @@
 //! `claims inquiry`, `claims answer`, `claims proof-of-loss`, `claims acknowledge`.
 
 use super::sla_report::parse_at;
-use super::Globals;
+use super::{open_session as open, Globals};
 use crate::domain::claim::{Claim, Inquiry, Note, Timestamp};
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
-use crate::store::session::{ClaimChange, Session, Workspace};
+use crate::store::session::{ClaimChange, Session};
 
 /// Record an inquiry from the insured (starts an inquiry clock), or answer one with --answer.
 #[derive(clap::Args, Debug)]
@@ -82,12 +82,6 @@ fn when(at: &Option<Timestamp>, claim: &Claim, now: Timestamp) -> Result<Timesta
         )));
     }
     Ok(t)
-}
-
-fn open(g: &Globals, what: Permission, doing: &str) -> Result<Session> {
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
-    session.require(what, doing)?;
-    Ok(session)
 }
 
 fn at_arg(session: &Session, at: Option<&str>) -> Result<Option<Timestamp>> {
