@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use minijinja::{Environment, ErrorKind, UndefinedBehavior, Value};
 
-use crate::domain::claim::{Letter, Timestamp};
+use crate::domain::claim::{Claim, Letter, Party, Timestamp};
 
 /// The office's templates, parsed once.
 pub struct LetterTemplates {
@@ -98,6 +98,26 @@ pub fn letter_record(existing: &[Letter], template: &str, to: &str, at: Timestam
         to: to.to_string(),
         at,
     }
+}
+
+/// Who a letter about the claim goes to: the insured, else the reporter.
+pub fn addressee(claim: &Claim) -> Option<&Party> {
+    claim
+        .insured
+        .as_ref()
+        .filter(|p| p.name.is_some())
+        .or(claim.reporter.as_ref())
+}
+
+/// The `recipient` of a letter template: the name, and the postal address where known, else
+/// the email, else the phone.
+pub fn recipient_of(p: &Party) -> serde_json::Value {
+    let reach = p
+        .address
+        .clone()
+        .or_else(|| p.email.clone())
+        .or_else(|| p.phone.clone());
+    serde_json::json!({ "name": p.name, "address": reach })
 }
 
 fn refuse_empty(

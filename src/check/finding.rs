@@ -152,7 +152,7 @@ pub const CODES: &[CodeDoc] = &[
     CodeDoc { code: "A008", severity: Severity::Warning, title: "authority changed",
         explanation: "`claims audit`: authority.yaml changed people, roles, keys or limits; listed for the auditor's review." },
     CodeDoc { code: "O001", severity: Severity::Error, title: "office setting invalid",
-        explanation: "authority.yaml has an inconsistent setting: an unknown role, a duplicate person, an invalid time zone, a matrix naming an unknown role or claim type." },
+        explanation: "authority.yaml has an inconsistent setting: an unknown role, a duplicate person, an invalid time zone, a matrix or checklist naming an unknown role or claim type, a routing rule naming an unknown contact." },
     CodeDoc { code: "O002", severity: Severity::Error, title: "signing key invalid",
         explanation: "A person's signing_key is neither an SSH public key line nor openpgp:FINGERPRINT." },
     CodeDoc { code: "P001", severity: Severity::Error, title: "policy inconsistent",

@@ -835,5 +835,49 @@ pub fn check_office(o: &Office) -> Vec<Issue> {
             }
         }
     }
+    check_routing(o, &types, &mut out);
     out
+}
+
+/// Routing rules name contacts that exist; checklists name claim types of the matrix.
+fn check_routing(o: &Office, types: &HashSet<&str>, out: &mut Vec<Issue>) {
+    let contacts: HashSet<&str> = o.contacts.iter().map(|c| c.id.as_str()).collect();
+    for (i, r) in o.routing.iter().enumerate() {
+        match (&r.specialty, &r.handler) {
+            // A specialty nobody holds is allowed (a new office): its claims are escalated.
+            (Some(_), _) => {}
+            (None, Some(h)) => {
+                if !contacts.contains(h.as_str()) {
+                    out.push(Issue::at(
+                        "O001",
+                        format!("routing[{i}].handler"),
+                        format!("`{h}` is not a contact id under contacts"),
+                    ));
+                }
+            }
+            (None, None) => out.push(Issue::at(
+                "O001",
+                format!("routing[{i}]"),
+                format!("rule `{}` names neither a specialty nor a handler", r.name),
+            )),
+        }
+        for (j, n) in r.notify.iter().enumerate() {
+            if n != "supervisor" && !contacts.contains(n.as_str()) {
+                out.push(Issue::at(
+                    "O001",
+                    format!("routing[{i}].notify[{j}]"),
+                    format!("`{n}` is neither `supervisor` nor a contact id under contacts"),
+                ));
+            }
+        }
+    }
+    for (i, list) in o.investigation.iter().enumerate() {
+        if !types.contains(list.claim_type.as_str()) {
+            out.push(Issue::at(
+                "O001",
+                format!("investigation[{i}].claim_type"),
+                format!("claim type `{}` is not in claim_types", list.claim_type),
+            ));
+        }
+    }
 }

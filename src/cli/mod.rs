@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
 
 pub mod approve;
+pub mod assign;
 pub mod audit;
 pub mod authority;
 pub mod check;
@@ -24,6 +25,7 @@ pub mod findings;
 pub mod hooks;
 pub mod init;
 pub mod intake;
+pub mod investigate;
 pub mod list;
 pub mod log;
 pub mod note;
@@ -38,6 +40,7 @@ pub mod sla_report;
 pub mod spec;
 pub mod triage;
 pub mod update;
+pub mod workload;
 
 use output::Format;
 
@@ -84,6 +87,11 @@ pub enum Command {
     Acknowledge(sla_events::AcknowledgeArgs),
     Deny(deny::Args),
     Triage(triage::Args),
+    Assign(assign::Args),
+    Workload(workload::Args),
+    Task(investigate::TaskArgs),
+    Document(investigate::DocumentArgs),
+    Overdue(investigate::OverdueArgs),
     Audit(audit::Args),
     Log(log::Args),
     Hooks(hooks::Args),
@@ -221,6 +229,11 @@ pub fn main() -> i32 {
         Command::Acknowledge(a) => sla_events::run_acknowledge(&g, a),
         Command::Deny(a) => deny::run(&g, a),
         Command::Triage(a) => triage::run(&g, a),
+        Command::Assign(a) => assign::run(&g, a),
+        Command::Workload(a) => workload::run(&g, a),
+        Command::Task(a) => investigate::run_task(&g, a),
+        Command::Document(a) => investigate::run_document(&g, a),
+        Command::Overdue(a) => investigate::run_overdue(&g, a),
         Command::Audit(a) => audit::run(&g, a),
         Command::Log(a) => log::run(&g, a),
         Command::Hooks(a) => hooks::run(&g, a),

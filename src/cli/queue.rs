@@ -17,7 +17,7 @@ use crate::store::files::{find_office_root, load_claims};
 /// --set FIELD=VALUE...`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The queue: incomplete, manual-lookup, coverage-review.
+    /// The queue: incomplete, manual-lookup, approvals, coverage-review, escalation.
     #[arg(default_value = "incomplete")]
     pub name: String,
 }
@@ -93,6 +93,20 @@ pub const QUEUES: &[Queue] = &[
             c.triage
                 .as_ref()
                 .map(|t| t.reasons.join("; "))
+                .unwrap_or_default()
+        },
+    },
+    Queue {
+        name: "escalation",
+        about: "routing found nobody available: a supervisor assigns (`claims assign ID --to PERSON --reason TEXT`)",
+        holds: |c| c.status == Status::Triaged && c.escalation.is_some(),
+        waiting_for: |c| {
+            c.escalation
+                .as_ref()
+                .map(|e| match e.assign_by {
+                    Some(t) => format!("{} (assign by {})", e.reason, t.format("%Y-%m-%d %H:%M")),
+                    None => e.reason.clone(),
+                })
                 .unwrap_or_default()
         },
     },

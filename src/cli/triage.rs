@@ -19,7 +19,7 @@ use crate::domain::policy::{find_policy, Policy, PolicyKeys};
 use crate::domain::priority::{assign_by, catastrophe, escalates, score};
 use crate::error::{Error, ErrorKind, Result};
 use crate::intake::admit::{duplicates, DuplicateKey, KnownClaims};
-use crate::letters::{letter_record, LetterTemplates};
+use crate::letters::{addressee, letter_record, recipient_of, LetterTemplates};
 use crate::store::files::{load_claims, load_policies, load_templates, parse_claim_id};
 use crate::store::git::FileChange;
 use crate::store::session::{ClaimChange, Committed, Session, Workspace};
@@ -493,23 +493,11 @@ fn letter_file(folder: &str, file: &str, text: String) -> FileChange {
     }
 }
 
-/// The addressee of a letter about the claim: the insured, else the reporter; by post where an
-/// address is known, else by email or phone.
+/// The addressee of a letter about the claim (the insured, else the reporter).
 fn recipient(claim: &Claim) -> Result<serde_json::Value> {
-    let p = claim
-        .insured
-        .as_ref()
-        .filter(|p| p.name.is_some())
-        .or(claim.reporter.as_ref())
-        .ok_or_else(|| {
-            Error::refused(format!("{} names neither insured nor reporter", claim.id))
-        })?;
-    let reach = p
-        .address
-        .clone()
-        .or_else(|| p.email.clone())
-        .or_else(|| p.phone.clone());
-    Ok(serde_json::json!({ "name": p.name, "address": reach }))
+    addressee(claim)
+        .map(recipient_of)
+        .ok_or_else(|| Error::refused(format!("{} names neither insured nor reporter", claim.id)))
 }
 
 fn render(ctx: &Context, template: &str, context: serde_json::Value) -> Result<String> {

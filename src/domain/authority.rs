@@ -28,7 +28,8 @@ impl Kind {
     }
 }
 
-fn has_bodily_injury(c: &Claim) -> bool {
+/// Injury is part of the claim: workers' comp, alleged bodily injury, or injured people in an auto loss.
+pub fn has_bodily_injury(c: &Claim) -> bool {
     c.lob == super::claim::LineOfBusiness::WorkersComp
         || c.liability.as_ref().is_some_and(|l| l.bodily_injury)
         || c.auto

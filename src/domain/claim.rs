@@ -40,6 +40,8 @@ pub struct Claim {
     #[serde(default)]
     pub merged: Vec<String>,
     pub triage: Option<Triage>,
+    /// Set when routing found nobody available: the claim waits in the escalation queue.
+    pub escalation: Option<Escalation>,
     pub assignment: Option<Assignment>,
     #[serde(default)]
     pub tasks: Vec<Task>,
@@ -248,6 +250,18 @@ pub struct Assignment {
     pub contact_by: Option<Timestamp>,
     pub rule: Option<String>,
     pub override_reason: Option<String>,
+}
+
+/// Routing found a rule for the claim but nobody able to take it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    pub at: Timestamp,
+    pub by: String,
+    pub rule: String,
+    pub reason: String,
+    /// The assignment deadline the supervisor has to meet by override.
+    pub assign_by: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

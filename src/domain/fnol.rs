@@ -46,6 +46,8 @@ pub struct AutoFacts {
     /// The vehicle was in business use at the time (a personal-auto condition).
     #[serde(default)]
     pub business_use: bool,
+    /// The reporter's (or a shop's) estimate of the vehicle damage, used for routing.
+    pub estimated_loss: Option<super::money::Money>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

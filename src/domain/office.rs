@@ -29,6 +29,12 @@ pub struct Office {
     #[serde(default)]
     pub catastrophes: Vec<Catastrophe>,
     pub denial: Option<DenialSettings>,
+    /// Outside parties the office works with: defense counsel, vendor networks, TPAs.
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    /// The task list and document checklist assignment creates, by claim type.
+    #[serde(default)]
+    pub investigation: Vec<Checklist>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -172,19 +178,30 @@ pub struct RoutingRule {
     pub destination: String,
     /// The specialty people must hold to take it; none = goes to `handler`.
     pub specialty: Option<String>,
-    /// An outside handler (vendor network, TPA, counsel firm).
+    /// An outside handler: a contact's id (vendor network, TPA, counsel firm).
     pub handler: Option<String>,
-    /// Who else is told (defense_counsel, supervisor).
+    /// Who else is told: a contact's id (defense_counsel) or `supervisor` (every active
+    /// person whose role may override assignments).
     #[serde(default)]
     pub notify: Vec<String>,
 }
 
-/// Conditions of a routing rule; every one given must hold.
+/// Conditions on a claim's facts (a routing rule, a checklist item); every one given must hold.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RouteWhen {
     #[serde(default)]
     pub lob: Vec<LineOfBusiness>,
+    /// A commercial account: a commercial line, or an insured that is an organization.
+    pub commercial: Option<bool>,
+    /// A mortgagee or lienholder is on file.
+    pub mortgagee: Option<bool>,
+    /// The insured cannot live in the home (additional living expense).
+    pub displaced: Option<bool>,
+    /// A police report number was reported.
+    pub police_report: Option<bool>,
+    /// Another party (driver, vehicle, carrier) is involved.
+    pub other_party: Option<bool>,
     #[serde(default)]
     pub states: Vec<String>,
     pub glass_only: Option<bool>,
@@ -210,6 +227,9 @@ pub struct PriorityThresholds {
     pub minor_property_loss: Money,
     /// How soon each priority must be with an adjuster.
     pub assign_within: AssignWithin,
+    /// How soon the adjuster must first contact the insured once assigned.
+    #[serde(default)]
+    pub contact_within: ContactWithin,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -220,6 +240,76 @@ pub struct AssignWithin {
     pub high_business_days: u32,
     pub standard_business_days: u32,
     pub low_business_days: u32,
+}
+
+/// How soon the adjuster must first contact the insured after assignment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactWithin {
+    /// Critical claims: hours after assignment, around the clock.
+    pub critical_hours: u32,
+    /// Others: the same time of day this many business days after assignment.
+    pub high_business_days: u32,
+    pub standard_business_days: u32,
+    pub low_business_days: u32,
+}
+
+impl Default for ContactWithin {
+    fn default() -> Self {
+        ContactWithin {
+            critical_hours: 4,
+            high_business_days: 1,
+            standard_business_days: 1,
+            low_business_days: 2,
+        }
+    }
+}
+
+/// An outside party: `id` is how routing rules (`notify`, `handler`) refer to it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub id: String,
+    pub name: String,
+    pub organization: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// What assignment puts on a claim of one claim type (see `authority_matrix.claim_types`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checklist {
+    pub claim_type: String,
+    #[serde(default)]
+    pub tasks: Vec<ChecklistTask>,
+    #[serde(default)]
+    pub documents: Vec<ChecklistDocument>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistTask {
+    pub name: String,
+    /// Due this many business days after assignment.
+    pub due: u32,
+    /// Only on claims whose facts match.
+    #[serde(default)]
+    pub when: RouteWhen,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistDocument {
+    pub name: String,
+    /// What it is needed for: coverage, liability, damages, injury, payment.
+    pub required_for: String,
+    /// Due this many business days after assignment.
+    pub due: u32,
+    /// How many are needed (e.g. two contractor estimates); each is its own line.
+    pub count: Option<u32>,
+    #[serde(default)]
+    pub when: RouteWhen,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -147,7 +147,8 @@ pub fn workflow(o: &Office) -> String {
         holders(o, Permission::Assign),
         holders(o, Permission::AssignOverride)
     );
-    let _ = writeln!(w, "- System: the first routing rule that matches decides the destination; among available people holding its specialty, the fewest open claims.\n");
+    let _ = writeln!(w, "- System: the first routing rule that matches decides the destination; among available people holding its specialty (active, not out of office, under their maximum open claims), the fewest open claims. Nobody available: the escalation queue, and the supervisors are told.");
+    let _ = writeln!(w, "- Output: the assignment with a contact-by deadline; notices to the adjuster, the insured (the acknowledgment) and the agent, as letters and .eml files in the outbox.\n");
     let _ = writeln!(
         w,
         "| # | rule | when | destination | specialty / handler | also told |"
@@ -178,7 +179,14 @@ pub fn workflow(o: &Office) -> String {
             r.destination,
             r.specialty
                 .clone()
-                .or_else(|| r.handler.clone())
+                .or_else(|| {
+                    r.handler.as_ref().map(|h| {
+                        o.contacts
+                            .iter()
+                            .find(|c| &c.id == h)
+                            .map_or(h.clone(), |c| c.name.clone())
+                    })
+                })
                 .unwrap_or_default(),
             r.notify.join(", ")
         );
@@ -193,8 +201,34 @@ pub fn workflow(o: &Office) -> String {
     );
     let _ = writeln!(
         w,
-        "- Tasks and documents per claim type; inquiries answered, proof of loss recorded.\n"
+        "- Tasks and documents per claim type (due in business days after assignment); inquiries answered, proof of loss recorded.\n"
     );
+    for list in &o.investigation {
+        let items = |names: Vec<String>| names.join("; ");
+        let _ = writeln!(
+            w,
+            "- {}: tasks — {}; documents — {}",
+            list.claim_type,
+            items(
+                list.tasks
+                    .iter()
+                    .map(|t| format!("{} ({} bd)", t.name, t.due))
+                    .collect()
+            ),
+            items(
+                list.documents
+                    .iter()
+                    .map(|d| match d.count {
+                        Some(n) if n > 1 => format!("{} ×{n} ({} bd)", d.name, d.due),
+                        _ => format!("{} ({} bd)", d.name, d.due),
+                    })
+                    .collect()
+            )
+        );
+    }
+    if !o.investigation.is_empty() {
+        let _ = writeln!(w);
+    }
 
     let _ = writeln!(w, "## 5. Reserves and settlement\n");
     let _ = writeln!(

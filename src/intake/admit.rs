@@ -355,6 +355,7 @@ pub fn admit(
         merged_into: None,
         merged: Vec::new(),
         triage: None,
+        escalation: None,
         assignment: None,
         tasks: Vec::new(),
         documents: Vec::new(),

@@ -5,11 +5,11 @@
 //! - every line: lob, jurisdiction, channel, policy_number, insured_name, insured_phone,
 //!   insured_email, reporter_name, reporter_phone, loss_date, loss_time, loss_location,
 //!   loss_description, loss_cause;
-//! - auto: police_report and the numbered groups vehicleN_year/make/model/vin/damage,
+//! - auto: police_report, estimated_loss (the vehicle damage), and the numbered groups vehicleN_year/make/model/vin/damage,
 //!   other_partyN_name/contact/carrier/policy_number/vehicle, injuredN_name/contact/description,
 //!   witnessN_name/contact (N = 1, 2, ...);
 //! - property: discovered_on, loss_type, property_address, damage_description,
-//!   emergency_repairs_needed, public_adjuster, mortgagee, estimated_loss;
+//!   emergency_repairs_needed, public_adjuster, mortgagee, estimated_loss (the loss);
 //! - liability: claim_received_on, claimant_name, claimant_phone, claimant_email, allegation,
 //!   represented, attorney_name, prior_notice, litigation, bodily_injury;
 //! - workers' comp: employee_name, employee_id, job_title, how_it_happened, body_parts
@@ -239,6 +239,8 @@ fn row_draft(
     let mut auto = AutoFacts::default();
     let mut g = Groups::default();
     let (mut any_property, mut any_liability, mut any_wc) = (false, false, false);
+    // The reporter's estimate of the loss: the vehicle damage on an auto claim, else the property.
+    let mut estimate: Option<Money> = None;
 
     for (col, value) in columns.iter().zip(record.iter()) {
         if value.is_empty() {
@@ -318,13 +320,12 @@ fn row_draft(
                     property.mortgagee = text()
                 }
                 "estimated_loss" => {
-                    any_property = true;
                     match value
                         .trim_start_matches('$')
                         .replace(',', "")
                         .parse::<Money>()
                     {
-                        Ok(m) => property.estimated_loss = Some(m),
+                        Ok(m) => estimate = Some(m),
                         Err(e) => err(format!("`{value}` is not an amount: {e}")),
                     }
                 }
@@ -467,6 +468,12 @@ fn row_draft(
     }
     if reporter != Party::default() {
         d.reporter = Some(reporter);
+    }
+    if lob.is_auto() {
+        auto.estimated_loss = estimate;
+    } else if estimate.is_some() {
+        property.estimated_loss = estimate;
+        any_property = true;
     }
     if lob.is_auto() {
         auto.vehicles = g.vehicles.into_values().collect();

@@ -5,6 +5,7 @@ pub mod files;
 pub mod git;
 pub mod inspect;
 pub mod office_init;
+pub mod outbox;
 pub mod pack;
 pub mod session;
 pub mod signing;

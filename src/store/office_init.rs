@@ -248,6 +248,11 @@ pub fn init_office(req: &InitRequest) -> Result<InitReport> {
         content: Some(office_text.into_bytes()),
     }];
     dir_files(&TEMPLATES, "templates", &mut files);
+    // Notices wait in outbox/ for the mail transport; they are not part of the record.
+    files.push(FileChange {
+        path: ".gitignore".into(),
+        content: Some(b"/outbox\n".to_vec()),
+    });
     if req.example {
         dir_files(&SAMPLE_POLICIES, "policies", &mut files);
         dir_files(&SAMPLE_CLAIMS, "claims", &mut files);
