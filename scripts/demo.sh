@@ -141,12 +141,27 @@ NEW="$(first_claim reported)"
 run "claims --as $CSR acknowledge $NEW --how \"Letter emailed to the insured\""
 run "claims sla-report --as-of 2026-11-20 --fail-on breach > /dev/null || echo \"exit \$? (a nightly CI job fails here)\""
 
-section "7. Triage, reserves within authority, a regulated denial"
+section "7. Triage and assignment: routing, workload, notices, the investigation"
 SUPERVISOR="$(person_with_role supervisor)"
 STAFF="$(person_with_role staff_adjuster)"
 SENIOR="$(person_with_role senior_adjuster)"
 run "claims --as $SUPERVISOR triage --pending"
 run 'claims queue manual-lookup'
+run "claims --as $SUPERVISOR assign --pending"
+run 'claims workload --by-specialty'
+run 'ls outbox | head -6'
+# A property claim routed in house: its file, its letters, its checklist.
+ASSIGNED="$(grep -l '^  rule: property_other$' claims/*/*/*.yaml | xargs grep -l '^status: assigned$' | head -1 | xargs basename | sed 's/\.yaml$//')"
+ADJUSTER="$(awk '/^  adjuster:/ { print $2; exit }' claims/*/*/"$ASSIGNED".yaml)"
+run "sed -n '1,5p' outbox/$ASSIGNED-acknowledgment.eml"
+run "sed -n '/^Dear/,/^How to send/p' claims/*/*/$ASSIGNED/letters/acknowledgment.txt"
+run "claims task $ASSIGNED"
+run "claims --as $ADJUSTER task $ASSIGNED \"insured contacted\" --done"
+run "claims --as $ADJUSTER document $ASSIGNED photos --received --file ../fnol/photo-front.jpg"
+run "claims document $ASSIGNED"
+run 'claims overdue --as-of 2026-12-15 | head -8'
+
+section "8. Reserves within authority, a regulated denial"
 AUTO="$(first_claim settlement_pending)"
 run "claims --as $STAFF reserve $AUTO --amount 45000.00 --reason new_information"
 run 'claims queue approvals'
@@ -158,14 +173,14 @@ run "sed -n '16,24p' claims/*/*/$DENIAL/letters/denial.txt"
 run "claims deny deliver $DENIAL --to insured --tracking 9407111899562481759999"
 run "claims deny deliver $DENIAL --to agent --message-id \"<$DENIAL.denial@harborpoint.example>\""
 
-section "8. The history is the audit trail"
+section "9. The history is the audit trail"
 run "git log --format='%h %an %s%n%(trailers)' -3"
 run 'git verify-commit HEAD 2>&1'
 run "claims log $DENIAL"
 run 'claims audit'
 run 'claims spec authority | head -20'
 
-section "9. Finding codes"
+section "10. Finding codes"
 run 'claims explain N001'
 
 echo "demo: done (the office in $DEMO is removed now)"

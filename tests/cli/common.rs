@@ -141,6 +141,34 @@ impl Office {
             .unwrap()
     }
 
+    /// Takes in one CSV batch with a row per situation — (name, cells by column of
+    /// tests/data/intake/batch-good.csv, plus bodily_injury) — and returns the new claim ids
+    /// by situation.
+    pub fn intake_rows(
+        &self,
+        rows: &[(&'static str, &[(&str, &str)])],
+    ) -> std::collections::HashMap<&'static str, String> {
+        let path = self.root.join("../fnol.csv");
+        std::fs::write(&path, fnol_csv(rows)).unwrap();
+        let (out, _) = self.expect(
+            0,
+            &[
+                "--format",
+                "json",
+                "intake",
+                "--csv",
+                path.to_str().unwrap(),
+            ],
+        );
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let created = report["created"].as_array().unwrap();
+        assert_eq!(created.len(), rows.len(), "{out}");
+        rows.iter()
+            .zip(created)
+            .map(|(r, id)| (r.0, id.as_str().unwrap().to_string()))
+            .collect()
+    }
+
     pub fn head(&self) -> String {
         self.git_ok(&["rev-parse", "HEAD"]).trim().to_string()
     }
@@ -178,4 +206,25 @@ pub fn line_of(text: &str, needle: &str) -> usize {
         .position(|l| l.contains(needle))
         .map(|i| i + 1)
         .unwrap_or_else(|| panic!("`{needle}` not in text"))
+}
+
+/// A CSV batch in the columns of tests/data/intake/batch-good.csv (and bodily_injury), one row
+/// per (name, cells by column).
+fn fnol_csv(rows: &[(&str, &[(&str, &str)])]) -> String {
+    let good = include_str!("../data/intake/batch-good.csv");
+    let mut header: Vec<&str> = good.lines().next().unwrap().split(',').collect();
+    header.push("bodily_injury");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&header).unwrap();
+    for (name, cells) in rows {
+        for (col, _) in cells.iter() {
+            assert!(header.contains(col), "{name}: no column {col}");
+        }
+        let record: Vec<&str> = header
+            .iter()
+            .map(|h| cells.iter().find(|(c, _)| c == h).map_or("", |(_, v)| *v))
+            .collect();
+        w.write_record(&record).unwrap();
+    }
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
 }

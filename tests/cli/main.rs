@@ -3,6 +3,7 @@
 
 mod common;
 
+mod assign;
 mod audit;
 mod check;
 mod deny;

@@ -191,48 +191,10 @@ const ROWS: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
-fn fnol_csv() -> String {
-    let good = include_str!("../data/intake/batch-good.csv");
-    let mut header: Vec<&str> = good.lines().next().unwrap().split(',').collect();
-    header.push("bodily_injury");
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&header).unwrap();
-    for (name, cells) in ROWS {
-        for (col, _) in cells.iter() {
-            assert!(header.contains(col), "{name}: no column {col}");
-        }
-        let record: Vec<&str> = header
-            .iter()
-            .map(|h| cells.iter().find(|(c, _)| c == h).map_or("", |(_, v)| *v))
-            .collect();
-        w.write_record(&record).unwrap();
-    }
-    String::from_utf8(w.into_inner().unwrap()).unwrap()
-}
-
 /// Intake of every row in one batch; the new claims by situation.
 fn office_with_new_claims() -> (Office, HashMap<&'static str, String>) {
     let o = Office::example();
-    let path = o.root.join("../fnol.csv");
-    std::fs::write(&path, fnol_csv()).unwrap();
-    let (out, _) = o.expect(
-        0,
-        &[
-            "--format",
-            "json",
-            "intake",
-            "--csv",
-            path.to_str().unwrap(),
-        ],
-    );
-    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let created = report["created"].as_array().unwrap();
-    assert_eq!(created.len(), ROWS.len(), "{out}");
-    let ids = ROWS
-        .iter()
-        .zip(created)
-        .map(|(r, id)| (r.0, id.as_str().unwrap().to_string()))
-        .collect();
+    let ids = o.intake_rows(ROWS);
     (o, ids)
 }
 
