@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks for `claims` (issue 10). For now: batch intake (issue 3) and triage (issue 4).
+# Benchmarks for `claims` (issue 10): batch intake, triage and assignment, and reads at scale.
 #
 #   scripts/bench.sh                 N = 2000 CSV rows
 #   BENCH_ROWS=10000 scripts/bench.sh  the issue's target size
@@ -139,6 +139,24 @@ TRIAGE_REFUSED="$(grep -c '^error:' ../triage.err || true)"
 MERGED="$(grep -c ',duplicate,' ../triage.csv || true)"
 (( TRIAGED >= ROWS - TRIAGE_REFUSED )) || die "triage reported $TRIAGED claims, expected at least $ROWS"
 git verify-commit HEAD > /dev/null 2>&1 || die "git verify-commit HEAD failed after triage"
+
+# --- 3b. claims assign --pending on the triaged claims ---------------------------------------
+# Routing, balancing and notices (letters in the commit, .eml files after it). The sample office
+# has about ten adjusters with max_open_claims, so past their capacity claims are escalated —
+# also one signed commit each, with the supervisor's notice.
+ASSIGN_BEFORE="$(git rev-list --count HEAD)"
+T0="$(now)"
+ASSIGN_EXIT=0
+claims --as "$SUPERVISOR" --quiet --format csv assign --pending > ../assign.csv 2> ../assign.err ||
+    ASSIGN_EXIT=$?
+T1="$(now)"
+ASSIGN_S="$(elapsed "$T0" "$T1")"
+(( ASSIGN_EXIT <= 1 )) || { tail -20 ../assign.err >&2; die "claims assign --pending exited $ASSIGN_EXIT"; }
+ASSIGN_COMMITS=$(( $(git rev-list --count HEAD) - ASSIGN_BEFORE ))
+ASSIGNED="$(grep -c ',assigned,' ../assign.csv || true)"
+ESCALATED="$(grep -c ',escalated,' ../assign.csv || true)"
+NOTICES="$(find outbox -name '*.eml' | wc -l)"
+git verify-commit HEAD > /dev/null 2>&1 || die "git verify-commit HEAD failed after assign"
 cd "$WORK"
 
 # --- 4. sla-report over many claims, beside a parse-only floor -----------------------------
@@ -196,6 +214,10 @@ printf "$fmt" "triage --pending, signed commits/s" "$TRIAGE_RATE/s" "$LOOP_RATE/
 printf "$fmt" "  vs git add + git commit -S loop" "${TRIAGE_RATIO}x" "1x" "${TRIAGE_RATIO}x" "≥ ${TARGET_RATIO}x: $T_RATIO_OK"
 printf "$fmt" "triage --pending, claims/s" "$TRIAGE_CLAIMS_RATE/s" "" "" "($TRIAGED claims, $TRIAGE_COMMITS commits, $MERGED merged)"
 printf "$fmt" "triage --pending, wall time" "${TRIAGE_S} s" "" "" ""
+ASSIGN_RATE="$(rate "$ASSIGN_COMMITS" "$ASSIGN_S")"
+ASSIGN_RATIO="$(awk -v a="$ASSIGN_RATE" -v b="$LOOP_RATE" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
+printf "$fmt" "assign --pending, signed commits/s" "$ASSIGN_RATE/s" "$LOOP_RATE/s" "${ASSIGN_RATIO}x" "($ASSIGNED assigned, $ESCALATED escalated, $NOTICES .eml)"
+printf "$fmt" "assign --pending, wall time" "${ASSIGN_S} s" "" "" ""
 SLA_RATIO="$(awk -v a="$SLA_S" -v b="$FLOOR_S" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
 if awk -v r="$SLA_RATIO" 'BEGIN { exit !(r <= 1.5) }'; then SLA_OK=MET; else SLA_OK="NOT MET"; fi
 if [[ "$SLA_KB" =~ ^[0-9]+$ ]] && (( SLA_KB < 300 * 1024 )); then SLA_MEM_OK=MET; else SLA_MEM_OK="NOT MET"; fi
@@ -210,6 +232,6 @@ printf "$fmt" "  (claim files read)" "$READ_FILES" "" "" ""
 printf "$fmt" "claims check (after intake)" "${CHECK_S} s" "-" "-" "-"
 printf "$fmt" "claims list --format csv" "${LIST_S} s" "-" "-" "-"
 echo
-echo "verified: HEAD moved by $ROWS commits; git verify-commit HEAD passes (both offices, and after triage)."
+echo "verified: HEAD moved by $ROWS commits; git verify-commit HEAD passes (both offices, after triage and after assign)."
 (( TRIAGE_REFUSED == 0 )) || echo "triage left $TRIAGE_REFUSED claim(s) untriaged (see the messages above the table)."
 echo "intake printed $WARNINGS warning line(s) (possible duplicates: the sample office has few policies)."

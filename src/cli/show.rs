@@ -80,6 +80,9 @@ pub fn summary(c: &Claim) -> String {
         rows.push(vec!["coverage".into(), serde_plain(&t.coverage)]);
         rows.push(vec!["priority".into(), t.priority.as_str().into()]);
     }
+    if let (Some(e), None) = (&c.escalation, &c.assignment) {
+        rows.push(vec!["escalated".into(), e.reason.clone()]);
+    }
     if let Some(a) = &c.assignment {
         rows.push(vec![
             "assigned to".into(),
