@@ -33,6 +33,7 @@ pub mod output;
 pub mod pay;
 pub mod queue;
 pub mod reserve;
+pub mod schema;
 pub mod settle;
 pub mod show;
 pub mod sla_events;
@@ -96,6 +97,7 @@ pub enum Command {
     Log(log::Args),
     Hooks(hooks::Args),
     Spec(spec::Args),
+    Schema(schema::Args),
     Authority(authority::Args),
     Reserve(reserve::Args),
     Approve(approve::Args),
@@ -238,6 +240,7 @@ pub fn main() -> i32 {
         Command::Log(a) => log::run(&g, a),
         Command::Hooks(a) => hooks::run(&g, a),
         Command::Spec(a) => spec::run(&g, a),
+        Command::Schema(a) => schema::run(&g, a),
         Command::Authority(a) => authority::run(&g, a),
         Command::Reserve(a) => reserve::run(&g, a),
         Command::Approve(a) => approve::run(&g, a),

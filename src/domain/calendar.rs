@@ -11,6 +11,7 @@ use std::fmt;
 use bdays::calendars::us::USSettlement;
 use bdays::HolidayCalendar;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// First year held in the precomputed cache.
@@ -24,7 +25,7 @@ pub const CACHE_LAST_YEAR: i32 = 2040;
 /// federal_holidays: true      # optional, default true
 /// closures: [2026-11-27, 2026-12-24]
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarConfig {
     /// Close on US federal holidays, shifted to the observed day (Saturday to the Friday

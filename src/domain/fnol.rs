@@ -5,12 +5,13 @@
 //! paths (`auto.vehicles[0].vin`) that intake, completion and `claims check` all use.
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::claim::{Claim, LineOfBusiness, Party};
 
 /// Facts every line of business has: when, where, what happened, and the cause (peril).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LossFacts {
     /// Date of loss, incident or injury.
@@ -26,7 +27,7 @@ pub struct LossFacts {
     pub keywords: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AutoFacts {
     pub police_report: Option<String>,
@@ -50,7 +51,7 @@ pub struct AutoFacts {
     pub estimated_loss: Option<super::money::Money>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vehicle {
     pub year: Option<i32>,
@@ -63,7 +64,7 @@ pub struct Vehicle {
     pub vin_check_overridden: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtherParty {
     pub name: Option<String>,
@@ -73,7 +74,7 @@ pub struct OtherParty {
     pub vehicle: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InjuredPerson {
     pub name: Option<String>,
@@ -84,14 +85,14 @@ pub struct InjuredPerson {
     pub catastrophic: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Witness {
     pub name: Option<String>,
     pub contact: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PropertyLossType {
     Fire,
@@ -102,7 +103,7 @@ pub enum PropertyLossType {
     Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PropertyFacts {
     pub discovered_on: Option<NaiveDate>,
@@ -121,7 +122,7 @@ pub struct PropertyFacts {
     pub displaced: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LiabilityFacts {
     /// When the claim was first made against the insured (claims-made policies).
@@ -141,7 +142,7 @@ pub struct LiabilityFacts {
     pub bodily_injury: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkersCompFacts {
     pub employee: Option<Employee>,
@@ -159,7 +160,7 @@ pub struct WorkersCompFacts {
     pub fatality: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Employee {
     pub name: Option<String>,

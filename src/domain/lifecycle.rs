@@ -4,9 +4,12 @@
 //! (denial recommended → denial approved → denied). Side states: incomplete (an email FNOL
 //! awaiting completion), merged (a duplicate folded into another claim), no policy found.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Incomplete,

@@ -137,6 +137,24 @@ impl std::iter::Sum for Money {
     }
 }
 
+/// In a file an amount is a plain decimal with at most two places (`1250.00`); YAML reads it as
+/// a number, JSON output carries it as a string.
+impl schemars::JsonSchema for Money {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Money".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An amount of money: a plain decimal with at most two places, e.g. 1250.00",
+            "anyOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$" }
+            ]
+        })
+    }
+}
+
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_newtype_struct(PLAIN_SCALAR, &self.to_string())

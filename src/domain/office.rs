@@ -4,6 +4,7 @@
 //! thresholds, SLA rules, the holiday calendar, catastrophe events and denial settings.
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::claim::{CoverageOutcome, LineOfBusiness};
@@ -12,7 +13,7 @@ use super::sla_rules::SlaRules;
 
 pub use super::calendar::CalendarConfig;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Office {
     pub office: OfficeInfo,
@@ -37,7 +38,7 @@ pub struct Office {
     pub investigation: Vec<Checklist>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfficeInfo {
     pub name: String,
@@ -62,7 +63,9 @@ fn default_currency() -> String {
 }
 
 /// What a role may do. Money limits live in the authority matrix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     Intake,
@@ -81,7 +84,7 @@ pub enum Permission {
     Approve,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
     pub id: String,
@@ -92,7 +95,7 @@ pub struct Role {
     pub can: Vec<Permission>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     pub email: String,
@@ -116,7 +119,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DateRange {
     pub from: NaiveDate,
@@ -129,7 +132,7 @@ impl DateRange {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorityMatrix {
     /// How a claim maps to a claim type, first match wins.
@@ -138,7 +141,7 @@ pub struct AuthorityMatrix {
     pub settlement: Vec<AuthorityRule>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimType {
     pub id: String,
@@ -151,7 +154,7 @@ pub struct ClaimType {
     pub litigated: Option<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorityRule {
     pub claim_type: String,
@@ -161,7 +164,7 @@ pub struct AuthorityRule {
     pub review_by: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleLimit {
     pub role: String,
@@ -169,7 +172,7 @@ pub struct RoleLimit {
     pub up_to: Option<Money>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoutingRule {
     pub name: String,
@@ -187,7 +190,7 @@ pub struct RoutingRule {
 }
 
 /// Conditions on a claim's facts (a routing rule, a checklist item); every one given must hold.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteWhen {
     #[serde(default)]
@@ -214,7 +217,7 @@ pub struct RouteWhen {
     pub estimated_loss_over: Option<Money>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriorityThresholds {
     /// Property loss above this is critical.
@@ -232,7 +235,7 @@ pub struct PriorityThresholds {
     pub contact_within: ContactWithin,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignWithin {
     pub critical_hours: u32,
@@ -243,7 +246,7 @@ pub struct AssignWithin {
 }
 
 /// How soon the adjuster must first contact the insured after assignment.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactWithin {
     /// Critical claims: hours after assignment, around the clock.
@@ -266,7 +269,7 @@ impl Default for ContactWithin {
 }
 
 /// An outside party: `id` is how routing rules (`notify`, `handler`) refer to it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub id: String,
@@ -277,7 +280,7 @@ pub struct Contact {
 }
 
 /// What assignment puts on a claim of one claim type (see `authority_matrix.claim_types`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Checklist {
     pub claim_type: String,
@@ -287,7 +290,7 @@ pub struct Checklist {
     pub documents: Vec<ChecklistDocument>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistTask {
     pub name: String,
@@ -298,7 +301,7 @@ pub struct ChecklistTask {
     pub when: RouteWhen,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistDocument {
     pub name: String,
@@ -312,7 +315,7 @@ pub struct ChecklistDocument {
     pub when: RouteWhen,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Catastrophe {
     pub code: String,
@@ -326,7 +329,7 @@ pub struct Catastrophe {
     pub to: NaiveDate,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DenialSettings {
     /// A compliance or counsel review is required before approval when any of these hold.
@@ -340,7 +343,7 @@ pub struct DenialSettings {
     pub departments: Vec<StateDepartment>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewTriggers {
     #[serde(default)]
@@ -350,14 +353,14 @@ pub struct ReviewTriggers {
     pub reserve_over: Option<Money>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StateYears {
     pub state: String,
     pub years: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StateDepartment {
     pub state: String,
