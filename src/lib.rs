@@ -12,3 +12,4 @@ pub mod error;
 pub mod intake;
 pub mod letters;
 pub mod store;
+pub mod synthetic;

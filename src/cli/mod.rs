@@ -22,6 +22,7 @@ pub mod deny;
 pub mod explain;
 pub mod fields;
 pub mod findings;
+pub mod generate;
 pub mod hooks;
 pub mod init;
 pub mod intake;
@@ -98,6 +99,8 @@ pub enum Command {
     Hooks(hooks::Args),
     Spec(spec::Args),
     Schema(schema::Args),
+    #[command(hide = true)]
+    GenerateOffice(generate::Args),
     Authority(authority::Args),
     Reserve(reserve::Args),
     Approve(approve::Args),
@@ -241,6 +244,7 @@ pub fn main() -> i32 {
         Command::Hooks(a) => hooks::run(&g, a),
         Command::Spec(a) => spec::run(&g, a),
         Command::Schema(a) => schema::run(&g, a),
+        Command::GenerateOffice(a) => generate::run(&g, a),
         Command::Authority(a) => authority::run(&g, a),
         Command::Reserve(a) => reserve::run(&g, a),
         Command::Approve(a) => approve::run(&g, a),

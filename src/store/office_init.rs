@@ -55,7 +55,7 @@ pub fn key_dir() -> Result<PathBuf> {
 }
 
 /// The person's key under the key folder, generated if it is not there yet.
-fn ensure_key(email: &str) -> Result<(PathBuf, String, bool)> {
+pub(crate) fn ensure_key(email: &str) -> Result<(PathBuf, String, bool)> {
     let path = key_dir()?.join(email).join("id_ed25519");
     if path.is_file() {
         let public = std::fs::read_to_string(path.with_extension("pub"))

@@ -7,6 +7,7 @@ mod assign;
 mod audit;
 mod check;
 mod deny;
+mod generate;
 mod init;
 mod intake;
 mod reserve;
