@@ -3,8 +3,9 @@
 #   make build   release binary at target/release/claims
 #   make test    the whole suite: formatting, clippy (warnings are errors), cargo test
 #   make demo    build, then walk through the workflow in a throw-away office
-#   make bench   build, then benchmarks (intake and triage of BENCH_ROWS=N rows, default 2000;
-#                sla-report over BENCH_READ_CLAIMS=N claim files, default 50000)
+#   make bench   build, then benchmarks (intake, triage and assign of BENCH_ROWS=N rows, default
+#                2000; reads over a generated office of BENCH_READ_CLAIMS=N claims, default 50000;
+#                installs check-jsonschema into .bench/venv the first time)
 #   make clean   remove build output
 #
 # Needs only the Rust toolchain (with rustfmt and clippy), git, ssh-keygen and gpg.
@@ -33,9 +34,16 @@ demo: build
 	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" bash scripts/demo.sh
 
 # BENCH_ROWS=10000 make bench for the issue's target size (default 2000 rows).
-bench: build
+BENCH_VENV := .bench/venv
+
+bench: build $(BENCH_VENV)/bin/check-jsonschema
 	$(CARGO) build --release --example parse_floor
-	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" bash scripts/bench.sh
+	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" CHECK_JSONSCHEMA="$(abspath $(BENCH_VENV))/bin/check-jsonschema" bash scripts/bench.sh
+
+# Python tools for the benchmark, in a virtual environment of their own.
+$(BENCH_VENV)/bin/check-jsonschema:
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet check-jsonschema
 
 clean:
 	$(CARGO) clean

@@ -16,7 +16,9 @@
 #    the CSR's key, as configured by `claims init`).
 # 3. `claims check` and `claims list --format csv` on the first office after the intake, then
 #    (after the baseline) `claims triage --pending` on it: one signed commit per claim, two for
-#    a duplicate that merges.
+#    a duplicate that merges; then `claims assign --pending`.
+# 4. Reads over a generated office of BENCH_READ_CLAIMS claims: sla-report and check beside the
+#    parse floor, check beside check-jsonschema, and `claims show` of single claims.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -159,34 +161,62 @@ NOTICES="$(find outbox -name '*.eml' | wc -l)"
 git verify-commit HEAD > /dev/null 2>&1 || die "git verify-commit HEAD failed after assign"
 cd "$WORK"
 
-# --- 4. sla-report over many claims, beside a parse-only floor -----------------------------
-# A third example office filled with copies of its own claim files (scripts/copy_claims.py).
-# Floor: target/release/examples/parse_floor — read and parse every claim file in parallel with
-# the same YAML crate and record type, nothing else. Wall time and peak memory of each.
+# --- 4. reads over a synthetic office ---------------------------------------------------
+# `claims generate-office` (seeded): BENCH_READ_CLAIMS claims (default 50,000) over two years,
+# every line and stage, 5,000 policies, 40 people with keys. Beside each read: the parse floor
+# (target/release/examples/parse_floor: read and parse every claim file in parallel with the
+# same YAML crate and record type, nothing else) and check-jsonschema (PyPI, in a virtual
+# environment make bench keeps under .bench/) validating the same claim files against the
+# schema `claims schema` exports. Wall time and peak memory of each.
 READ_N="${BENCH_READ_CLAIMS:-50000}"
+POLICIES_N="${BENCH_POLICIES:-5000}"
 FLOOR_BIN="${PARSE_FLOOR_BIN:-$ROOT/target/release/examples/parse_floor}"
 [[ -x "$FLOOR_BIN" ]] || die "no parse floor at $FLOOR_BIN (make bench builds it)"
-mkdir third
-(cd third && claims init office --example > ../init3.log 2>&1) || { cat init3.log >&2; die "third claims init"; }
-python3 "$ROOT/scripts/copy_claims.py" third/office "$READ_N"
-READ_FILES="$(find third/office/claims -name '*.yaml' | wc -l)"
-# time_and_peak CMD... : prints "SECONDS PEAK_KB" (GNU time), output of CMD discarded.
+CHECK_JSONSCHEMA="${CHECK_JSONSCHEMA:-$ROOT/.bench/venv/bin/check-jsonschema}"
+[[ -x "$CHECK_JSONSCHEMA" ]] || die "no check-jsonschema at $CHECK_JSONSCHEMA (make bench installs it)"
+T0="$(now)"
+claims generate-office third --seed 2026 --claims "$READ_N" --policies "$POLICIES_N" --people 40 \
+    > gen.log 2>&1 || { cat gen.log >&2; die "claims generate-office"; }
+GEN_S="$(elapsed "$T0" "$(now)")"
+READ_FILES="$(find third/claims -name '*.yaml' | wc -l)"
+# time_and_peak CMD... : prints "SECONDS PEAK_KB EXIT" (GNU time), output of CMD discarded.
 time_and_peak() {
-    local t0 t1 kb
+    local t0 t1 kb code=0
     t0="$(now)"
     if [[ -x /usr/bin/time ]]; then
         kb="$( { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null || true; } | tail -1)"
     else
-        "$@" > /dev/null 2>&1 || true
+        "$@" > /dev/null 2>&1 || code=$?
         kb="-"
     fi
     t1="$(now)"
-    echo "$(elapsed "$t0" "$t1") $kb"
+    echo "$(elapsed "$t0" "$t1") $kb $code"
 }
-cd third/office
-read -r FLOOR_S FLOOR_KB < <(time_and_peak "$FLOOR_BIN" .)
-read -r SLA_S SLA_KB < <(time_and_peak claims sla-report --all --as-of 2026-11-20 --format csv)
-read -r CHECKR_S CHECKR_KB < <(time_and_peak claims check)
+cd third
+read -r FLOOR_S FLOOR_KB _ < <(time_and_peak "$FLOOR_BIN" .)
+read -r SLA_S SLA_KB _ < <(time_and_peak claims sla-report --all --as-of 2026-11-20 --format csv)
+read -r CHECKR_S CHECKR_KB _ < <(time_and_peak claims check)
+claims check > ../check.out 2>&1 || { tail -5 ../check.out >&2; die "claims check found problems in the generated office"; }
+# check-jsonschema over the same claim files, in chunks (one command line cannot hold 50,000
+# paths) run on every CPU, as claims check uses every CPU.
+claims schema claim > ../claim.schema.json
+T0="$(now)"
+find claims -name '*.yaml' -print0 |
+    xargs -0 -n 2000 -P "$(nproc)" "$CHECK_JSONSCHEMA" --schemafile ../claim.schema.json > ../cjs.out 2>&1 ||
+    { tail -5 ../cjs.out >&2; die "check-jsonschema rejected generated claim files"; }
+CJS_S="$(elapsed "$T0" "$(now)")"
+# claims show on 200 claims spread over the office, one process each: the slowest and the median.
+find claims -name '*.yaml' | sort | awk 'NR % int('"$READ_FILES"' / 200 + 1) == 0' | head -200 |
+    xargs -n1 basename | sed 's/\.yaml$//' > ../show.ids
+SHOW_TIMES=()
+while read -r id; do
+    t0="$(now)"
+    claims show "$id" > /dev/null
+    SHOW_TIMES+=("$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", (b - a) * 1000 }')")
+done < ../show.ids
+SHOW_N="${#SHOW_TIMES[@]}"
+SHOW_MEDIAN="$(printf '%s\n' "${SHOW_TIMES[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+SHOW_MAX="$(printf '%s\n' "${SHOW_TIMES[@]}" | sort -n | tail -1)"
 cd "$WORK"
 
 # --- the table ------------------------------------------------------------------------------
@@ -228,7 +258,13 @@ printf "$fmt" "sla-report --all --format csv" "${SLA_S} s" "${FLOOR_S} s" "${SLA
 printf "$fmt" "  peak memory" "$((SLA_KB / 1024)) MB" "$((FLOOR_KB / 1024)) MB" "" "< 300 MB: $SLA_MEM_OK"
 printf "$fmt" "claims check" "${CHECKR_S} s" "${FLOOR_S} s" "${CHECKR_RATIO}x" "≤ 1.5x the parse floor: $CHECKR_OK"
 printf "$fmt" "  peak memory" "$((CHECKR_KB / 1024)) MB" "" "" "< 300 MB: $CHECKR_MEM_OK"
-printf "$fmt" "  (claim files read)" "$READ_FILES" "" "" ""
+CJS_RATIO="$(awk -v a="$CJS_S" -v b="$CHECKR_S" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
+if awk -v r="$CJS_RATIO" 'BEGIN { exit !(r >= 10) }'; then CJS_OK=MET; else CJS_OK="NOT MET"; fi
+printf "$fmt" "  vs check-jsonschema (same claims)" "${CHECKR_S} s" "${CJS_S} s" "${CJS_RATIO}x" "≥ 10x faster: $CJS_OK"
+if awk -v m="$SHOW_MAX" 'BEGIN { exit !(m < 20) }'; then SHOW_OK=MET; else SHOW_OK="NOT MET"; fi
+printf "$fmt" "claims show ID (slowest of $SHOW_N)" "${SHOW_MAX} ms" "" "" "< 20 ms: $SHOW_OK"
+printf "$fmt" "  median" "${SHOW_MEDIAN} ms" "" "" ""
+printf "$fmt" "  (claim files read)" "$READ_FILES" "" "" "generated in ${GEN_S} s"
 printf "$fmt" "claims check (after intake)" "${CHECK_S} s" "-" "-" "-"
 printf "$fmt" "claims list --format csv" "${LIST_S} s" "-" "-" "-"
 echo
