@@ -6,7 +6,7 @@
 //! facts, or `reported`); records the intake event, the notes and the attachments; and warns
 //! about possible duplicates without refusing them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveTime};
 
@@ -65,46 +65,72 @@ impl DuplicateKey {
 }
 
 /// The claims already in the office (and admitted so far in a batch), indexed by policy number
-/// and by employee, the only two ways a claim can be a possible duplicate of another.
+/// and by employee — the only two ways a claim can be a possible duplicate of another — and
+/// within each by loss date, since only losses days apart are duplicates.
 #[derive(Debug, Default)]
 pub struct KnownClaims {
     keys: Vec<DuplicateKey>,
-    by_policy: HashMap<String, Vec<usize>>,
-    by_employee: HashMap<String, Vec<usize>>,
+    by_policy: HashMap<String, BTreeMap<NaiveDate, Vec<usize>>>,
+    by_employee: HashMap<String, BTreeMap<NaiveDate, Vec<usize>>>,
 }
+
+/// Days apart two losses may be and still be the same: same policy, same employee.
+const POLICY_WINDOW: i64 = 1;
+const EMPLOYEE_WINDOW: i64 = 7;
 
 impl KnownClaims {
     pub fn push(&mut self, key: DuplicateKey) {
         let at = self.keys.len();
-        if let Some(p) = &key.policy_number {
-            self.by_policy
-                .entry(p.to_ascii_uppercase())
-                .or_default()
-                .push(at);
-        }
-        if let Some(e) = &key.employee_id {
-            let e = e.trim().to_ascii_uppercase();
-            self.by_employee.entry(e).or_default().push(at);
+        if let Some(date) = key.loss_date {
+            if let Some(p) = &key.policy_number {
+                self.by_policy
+                    .entry(p.to_ascii_uppercase())
+                    .or_default()
+                    .entry(date)
+                    .or_default()
+                    .push(at);
+            }
+            if let Some(e) = &key.employee_id {
+                let e = e.trim().to_ascii_uppercase();
+                self.by_employee
+                    .entry(e)
+                    .or_default()
+                    .entry(date)
+                    .or_default()
+                    .push(at);
+            }
         }
         self.keys.push(key);
     }
 
-    /// The claims sharing `key`'s policy or employee, in the order they became known.
+    /// The claims sharing `key`'s policy or employee with a loss close to its own, in the order
+    /// they became known.
     fn candidates(&self, key: &DuplicateKey) -> impl Iterator<Item = &DuplicateKey> {
-        let policy = key
-            .policy_number
-            .as_ref()
-            .and_then(|p| self.by_policy.get(&p.to_ascii_uppercase()));
-        let employee = key
-            .employee_id
-            .as_ref()
-            .and_then(|e| self.by_employee.get(&e.trim().to_ascii_uppercase()));
-        let mut at: Vec<usize> = policy
-            .into_iter()
-            .chain(employee)
-            .flatten()
-            .copied()
-            .collect();
+        let mut at: Vec<usize> = Vec::new();
+        if let Some(date) = key.loss_date {
+            let near = |index: Option<&BTreeMap<NaiveDate, Vec<usize>>>, days: i64| {
+                index
+                    .map(|m| {
+                        m.range(
+                            date - chrono::Duration::days(days)
+                                ..=date + chrono::Duration::days(days),
+                        )
+                        .flat_map(|(_, v)| v.iter().copied())
+                        .collect::<Vec<usize>>()
+                    })
+                    .unwrap_or_default()
+            };
+            let policy = key
+                .policy_number
+                .as_ref()
+                .and_then(|p| self.by_policy.get(&p.to_ascii_uppercase()));
+            let employee = key
+                .employee_id
+                .as_ref()
+                .and_then(|e| self.by_employee.get(&e.trim().to_ascii_uppercase()));
+            at.extend(near(policy, POLICY_WINDOW));
+            at.extend(near(employee, EMPLOYEE_WINDOW));
+        }
         at.sort_unstable();
         at.dedup();
         at.into_iter().map(|i| &self.keys[i])
@@ -523,7 +549,7 @@ pub fn duplicates<'k>(claim: &Claim, existing: &'k KnownClaims) -> Vec<(&'k Dupl
             // One employer's policy covers every employee: two injuries on one day under it
             // are two claims. Only the same employee within a week is a likely duplicate.
             if let (Some(a), Some(b)) = (&key.employee_id, &e.employee_id) {
-                if a.trim().eq_ignore_ascii_case(b.trim()) && days <= 7 {
+                if a.trim().eq_ignore_ascii_case(b.trim()) && days <= EMPLOYEE_WINDOW {
                     out.push((
                         e,
                         format!(
@@ -536,7 +562,7 @@ pub fn duplicates<'k>(claim: &Claim, existing: &'k KnownClaims) -> Vec<(&'k Dupl
             }
         }
         if let (Some(a), Some(b)) = (&key.policy_number, &e.policy_number) {
-            if a.eq_ignore_ascii_case(b) && days <= 1 {
+            if a.eq_ignore_ascii_case(b) && days <= POLICY_WINDOW {
                 out.push((
                     e,
                     format!(

@@ -21,7 +21,7 @@
 //! long as that writer touched none of the batch's files nor authority.yaml; otherwise the
 //! batch is refused and nothing is committed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use git2::{Binding, Mempack, ObjectType, Oid, Repository};
@@ -169,14 +169,27 @@ impl Batch {
         }
         let odb = self.repo.odb()?;
         let mut pack = PackWriter::new();
+        // Each folder version is the base of the next one: keep it until then rather than
+        // reading it out of memory twice.
+        let mut bases: HashMap<Oid, git2::OdbObject<'_>> = HashMap::new();
+        let will_be_base: HashSet<Oid> = self.written.iter().filter_map(|w| w.replaces).collect();
         for w in &self.written {
             let object = odb.read(w.id)?;
-            match w.replaces.filter(|base| pack.contains(*base)) {
-                Some(base) => {
-                    let base_object = odb.read(base)?;
-                    pack.add_against(w.id, object.kind(), object.data(), base, base_object.data());
+            let base = w.replaces.filter(|base| pack.contains(*base));
+            match base.and_then(|b| bases.remove(&b).map(|o| (b, o))) {
+                Some((b, base_object)) => {
+                    pack.add_against(w.id, object.kind(), object.data(), b, base_object.data());
                 }
-                None => pack.add(w.id, object.kind(), object.data()),
+                None => match base {
+                    Some(b) => {
+                        let base_object = odb.read(b)?;
+                        pack.add_against(w.id, object.kind(), object.data(), b, base_object.data());
+                    }
+                    None => pack.add(w.id, object.kind(), object.data()),
+                },
+            }
+            if will_be_base.contains(&w.id) {
+                bases.insert(w.id, object);
             }
         }
         let pack_dir = self.repo.path().join("objects").join("pack");
@@ -310,10 +323,10 @@ struct MemorySink<'a> {
     folders: &'a mut FolderCache,
 }
 
-impl ObjectSink for MemorySink<'_> {
-    fn put(
+impl MemorySink<'_> {
+    /// Copies `data` into the batch's in-memory object store.
+    fn store(
         &mut self,
-        _odb: &git2::Odb<'_>,
         kind: ObjectType,
         data: &[u8],
         replaces: Option<Oid>,
@@ -338,9 +351,33 @@ impl ObjectSink for MemorySink<'_> {
         }
         self.written.push(Written { id, replaces });
         *self.bytes += data.len();
+        Ok(id)
+    }
+}
+
+impl ObjectSink for MemorySink<'_> {
+    fn put(
+        &mut self,
+        _odb: &git2::Odb<'_>,
+        kind: ObjectType,
+        data: &[u8],
+        replaces: Option<Oid>,
+    ) -> Result<Oid, CommitError> {
+        let id = self.store(kind, data, replaces)?;
         if kind == ObjectType::Tree {
-            self.folders.keep(id, replaces, data);
+            self.folders.keep(id, replaces, data.to_vec());
         }
+        Ok(id)
+    }
+
+    fn put_folder(
+        &mut self,
+        _odb: &git2::Odb<'_>,
+        data: Vec<u8>,
+        replaces: Option<Oid>,
+    ) -> Result<Oid, CommitError> {
+        let id = self.store(ObjectType::Tree, &data, replaces)?;
+        self.folders.keep(id, replaces, data);
         Ok(id)
     }
 

@@ -133,26 +133,26 @@ pub struct Tip<'r> {
 /// those per pack).
 #[derive(Default)]
 pub struct FolderCache {
-    folders: std::collections::HashMap<Oid, std::rc::Rc<[u8]>>,
+    folders: std::collections::HashMap<Oid, std::rc::Rc<Vec<u8>>>,
 }
 
 impl FolderCache {
-    pub fn get(&self, id: Oid) -> Option<std::rc::Rc<[u8]>> {
+    pub fn get(&self, id: Oid) -> Option<std::rc::Rc<Vec<u8>>> {
         self.folders.get(&id).cloned()
     }
 
     /// Keeps `data` as folder `id`, dropping the version it replaces.
-    pub fn keep(&mut self, id: Oid, replaces: Option<Oid>, data: &[u8]) {
+    pub fn keep(&mut self, id: Oid, replaces: Option<Oid>, data: Vec<u8>) {
         if let Some(old) = replaces {
             self.folders.remove(&old);
         }
-        self.folders.insert(id, data.into());
+        self.folders.insert(id, std::rc::Rc::new(data));
     }
 }
 
 /// A folder's raw bytes, from a batch's memory or the object database.
 enum FolderBytes<'o> {
-    Kept(std::rc::Rc<[u8]>),
+    Kept(std::rc::Rc<Vec<u8>>),
     Read(git2::OdbObject<'o>),
 }
 
@@ -220,7 +220,7 @@ impl<'r> Tip<'r> {
         let Some(tree) = &self.tree else {
             return Ok(None);
         };
-        match blob_entry(self.repo, self.folders, tree, path)? {
+        match blob_entry(self.repo, self.folders, None, tree, path)? {
             Some((oid, _)) => Ok(Some(self.repo.find_blob(oid)?.content().to_vec())),
             None => Ok(None),
         }
@@ -235,6 +235,7 @@ impl<'r> Tip<'r> {
 fn blob_entry(
     repo: &Repository,
     kept: Option<&FolderCache>,
+    memo: Option<&std::cell::RefCell<FolderCache>>,
     tree: &git2::Tree<'_>,
     path: &str,
 ) -> Result<Option<(Oid, i32)>, CommitError> {
@@ -242,17 +243,25 @@ fn blob_entry(
     let mut at = tree.id();
     let mut parts = path.split('/').peekable();
     while let Some(part) = parts.next() {
-        let object = read_folder(&odb, kept, at)?;
-        let mut found = None;
-        for entry in tree_entries(object.data(), Some(at)) {
-            let entry = entry?;
-            if entry.name == part.as_bytes() {
-                found = Some(entry);
-                break;
+        let object = match (kept.and_then(|k| k.get(at)), memo) {
+            (Some(d), _) => FolderBytes::Kept(d),
+            (None, Some(m)) => {
+                let known = m.borrow().get(at);
+                match known {
+                    Some(d) => FolderBytes::Kept(d),
+                    None => {
+                        let data = odb.read(at)?.data().to_vec();
+                        m.borrow_mut().keep(at, None, data);
+                        FolderBytes::Kept(m.borrow().get(at).expect("just kept"))
+                    }
+                }
             }
-        }
-        let Some(entry) = found else {
-            return Ok(None);
+            (None, None) => read_folder(&odb, None, at)?,
+        };
+        let entry = match locate(object.data(), Some(at), &[(part, parts.peek().is_some())])?.pop()
+        {
+            Some(Place::Found(e)) => e,
+            _ => return Ok(None),
         };
         let (kind, mode) = entry.kind();
         if parts.peek().is_none() {
@@ -381,6 +390,17 @@ pub(crate) trait ObjectSink {
         replaces: Option<Oid>,
     ) -> Result<Oid, CommitError>;
 
+    /// Stores a new version of a folder; a sink that keeps folders in memory takes `data`
+    /// without copying it.
+    fn put_folder(
+        &mut self,
+        odb: &git2::Odb<'_>,
+        data: Vec<u8>,
+        replaces: Option<Oid>,
+    ) -> Result<Oid, CommitError> {
+        self.put(odb, ObjectType::Tree, &data, replaces)
+    }
+
     /// Folders held in memory, read before the object database.
     fn folders(&self) -> Option<&FolderCache> {
         None
@@ -405,16 +425,11 @@ impl ObjectSink for ToDatabase {
 /// One entry of a raw tree object: `MODE SP NAME NUL ID`, with its byte range.
 struct RawEntry<'a> {
     mode: &'a [u8],
-    name: &'a [u8],
     id: Oid,
     range: std::ops::Range<usize>,
 }
 
 impl RawEntry<'_> {
-    fn is_tree(&self) -> bool {
-        self.mode == b"40000"
-    }
-
     fn kind(&self) -> (Option<ObjectType>, i32) {
         let mode = std::str::from_utf8(self.mode)
             .ok()
@@ -434,52 +449,6 @@ fn corrupt_tree(id: Option<Oid>) -> CommitError {
         "tree {} is corrupt",
         id.map(|i| i.to_string()).unwrap_or_default()
     )))
-}
-
-/// The entries of a raw tree object, in their stored order.
-fn tree_entries(data: &[u8], id: Option<Oid>) -> TreeEntries<'_> {
-    TreeEntries { data, at: 0, id }
-}
-
-struct TreeEntries<'a> {
-    data: &'a [u8],
-    at: usize,
-    id: Option<Oid>,
-}
-
-impl<'a> Iterator for TreeEntries<'a> {
-    type Item = Result<RawEntry<'a>, CommitError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.at >= self.data.len() {
-            return None;
-        }
-        let rest = &self.data[self.at..];
-        // The mode holds no space and the name no NUL; the 20-byte id may hold either.
-        let parsed = memchr::memchr(b' ', rest).and_then(|space| {
-            let nul = space + memchr::memchr(0, &rest[space..])?;
-            let end = nul + 1 + 20;
-            (end <= rest.len()).then_some((space, nul, end))
-        });
-        let Some((space, nul, end)) = parsed else {
-            self.at = self.data.len();
-            return Some(Err(corrupt_tree(self.id)));
-        };
-        let entry = Oid::from_bytes(&rest[nul + 1..end])
-            .map(|oid| RawEntry {
-                mode: &rest[..space],
-                name: &rest[space + 1..nul],
-                id: oid,
-                range: self.at..self.at + end,
-            })
-            .map_err(CommitError::from);
-        self.at += end;
-        Some(entry)
-    }
-}
-
-fn parse_tree(data: &[u8], id: Option<Oid>) -> Result<Vec<RawEntry<'_>>, CommitError> {
-    tree_entries(data, id).collect()
 }
 
 /// git's order of tree entries: by name, a folder's name compared as if it ended in `/`.
@@ -521,20 +490,25 @@ fn write_dir(
         None => None,
     };
     let base_data: &[u8] = base_object.as_ref().map(|o| o.data()).unwrap_or(&[]);
-    let entries = parse_tree(base_data, base)?;
-    let find = |name: &str| entries.iter().position(|e| e.name == name.as_bytes());
+    let names: Vec<(&str, bool)> = changes
+        .iter()
+        .map(|(n, node)| (*n, matches!(node, Node::Dir(_))))
+        .collect();
+    let places = locate(base_data, base, &names)?;
 
-    // The new entry for each changed name: Some((mode, id)), or None to leave it out.
-    let mut replaced: Vec<(usize, Option<(i32, Oid)>)> = Vec::new();
-    let mut added: Vec<(&str, i32, Oid)> = Vec::new();
-    for (name, node) in changes {
+    // Each change as an edit of the raw folder: the byte range it replaces (empty for an
+    // addition) and the entry written there (none to delete).
+    let mut edits: Vec<Edit> = Vec::new();
+    for ((name, node), place) in changes.iter().zip(places) {
         let full = if prefix.is_empty() {
             (*name).to_string()
         } else {
             format!("{prefix}/{name}")
         };
-        let at = find(name);
-        let existing = at.map(|i| entries[i].kind());
+        let existing = match &place {
+            Place::Found(e) => Some(e.kind()),
+            Place::Before(_) => None,
+        };
         let new = match node {
             Node::File(Some(blob)) => {
                 let mode = match existing {
@@ -559,10 +533,10 @@ fn write_dir(
                 }
             },
             Node::Dir(sub) => {
-                let subtree = match existing {
-                    Some((Some(ObjectType::Tree), _)) => Some(entries[at.expect("found")].id),
-                    None => None,
-                    Some(_) => {
+                let subtree = match (&place, existing) {
+                    (Place::Found(e), Some((Some(ObjectType::Tree), _))) => Some(e.id),
+                    (_, None) => None,
+                    _ => {
                         return Err(CommitError::InvalidPath {
                             path: full,
                             reason: "a file already exists where a folder is needed".into(),
@@ -572,59 +546,125 @@ fn write_dir(
                 write_dir(odb, subtree, sub, &full, sink)?.map(|id| (MODE_TREE, id))
             }
         };
-        match (at, new) {
-            (Some(i), new) => replaced.push((i, new)),
-            (None, Some((mode, id))) => added.push((name, mode, id)),
-            (None, None) => {}
+        match (place, new) {
+            (Place::Found(e), new) => edits.push((e.range, new.map(|(m, id)| (m, id, *name)))),
+            (Place::Before(at), Some((mode, id))) => edits.push((at..at, Some((mode, id, *name)))),
+            (Place::Before(_), None) => {}
         }
     }
-    if replaced.is_empty() && added.is_empty() {
+    if edits.is_empty() {
         if let Some(id) = base {
-            return Ok((!entries.is_empty()).then_some(id));
+            return Ok((!base_data.is_empty()).then_some(id));
         }
     }
-    added.sort_by(|a, b| {
-        tree_order(
-            a.0.as_bytes(),
-            a.1 == MODE_TREE,
-            b.0.as_bytes(),
-            b.1 == MODE_TREE,
-        )
+    // Additions at one place go in git's order, before the entry found there.
+    edits.sort_by(|a, b| {
+        (a.0.start, !a.0.is_empty())
+            .cmp(&(b.0.start, !b.0.is_empty()))
+            .then_with(|| match (&a.1, &b.1) {
+                (Some(x), Some(y)) => tree_order(
+                    x.2.as_bytes(),
+                    x.0 == MODE_TREE,
+                    y.2.as_bytes(),
+                    y.0 == MODE_TREE,
+                ),
+                _ => std::cmp::Ordering::Equal,
+            })
     });
-    replaced.sort_by_key(|r| r.0);
-
-    let mut out = Vec::with_capacity(base_data.len() + added.len() * 64);
-    let mut adds = added.into_iter().peekable();
-    let mut repl = replaced.into_iter().peekable();
-    let mut any = false;
-    for (i, e) in entries.iter().enumerate() {
-        while let Some((name, mode, id)) = adds
-            .next_if(|a| tree_order(a.0.as_bytes(), a.1 == MODE_TREE, e.name, e.is_tree()).is_lt())
-        {
+    // Splice: the untouched runs are copied whole.
+    let mut out = Vec::with_capacity(base_data.len() + edits.len() * 64);
+    let mut copied = 0;
+    for (range, entry) in edits {
+        out.extend_from_slice(&base_data[copied..range.start]);
+        if let Some((mode, id, name)) = entry {
             push_entry(&mut out, mode, name.as_bytes(), id);
-            any = true;
         }
-        match repl.next_if(|r| r.0 == i) {
-            Some((_, Some((mode, id)))) => {
-                push_entry(&mut out, mode, e.name, id);
-                any = true;
-            }
-            Some((_, None)) => {}
-            None => {
-                out.extend_from_slice(&base_data[e.range.clone()]);
-                any = true;
-            }
-        }
+        copied = range.end;
     }
-    for (name, mode, id) in adds {
-        push_entry(&mut out, mode, name.as_bytes(), id);
-        any = true;
-    }
-    if !any {
+    out.extend_from_slice(&base_data[copied..]);
+    if out.is_empty() {
         return Ok(None);
     }
-    let id = sink.put(odb, ObjectType::Tree, &out, base)?;
+    let id = sink.put_folder(odb, out, base)?;
     Ok(Some(id))
+}
+
+/// A change to a raw folder: the byte range replaced (empty for an addition) and the entry
+/// (mode, id, name) written there, if any.
+type Edit<'n> = (std::ops::Range<usize>, Option<(i32, Oid, &'n str)>);
+
+/// Where a name is in a raw folder: its entry, or the offset it would be inserted at.
+enum Place<'a> {
+    Found(RawEntry<'a>),
+    Before(usize),
+}
+
+/// Finds each of `names` (with whether it is a folder) in the raw folder `data`, in one pass
+/// that stops once every name is placed: entries are in git's order, so a name is absent once
+/// an entry that sorts after it — as a folder, the later of its two possible places — is
+/// reached. Ids are decoded only for the entries found.
+fn locate<'a>(
+    data: &'a [u8],
+    id: Option<Oid>,
+    names: &[(&str, bool)],
+) -> Result<Vec<Place<'a>>, CommitError> {
+    let mut found: Vec<Option<RawEntry<'a>>> = names.iter().map(|_| None).collect();
+    let mut insert: Vec<Option<usize>> = names.iter().map(|_| None).collect();
+    let mut done: Vec<bool> = names.iter().map(|_| false).collect();
+    let mut open = names.len();
+    let mut at = 0;
+    while at < data.len() && open > 0 {
+        let rest = &data[at..];
+        let (space, nul) = memchr::memchr(b' ', rest)
+            .and_then(|space| Some((space, space + memchr::memchr(0, &rest[space..])?)))
+            .ok_or_else(|| corrupt_tree(id))?;
+        let end = nul + 1 + 20;
+        if end > rest.len() {
+            return Err(corrupt_tree(id));
+        }
+        let mode = &rest[..space];
+        let name = &rest[space + 1..nul];
+        let is_tree = mode == b"40000";
+        for (k, (want, want_dir)) in names.iter().enumerate() {
+            if done[k] {
+                continue;
+            }
+            let want = want.as_bytes();
+            // One comparison of the common prefix decides equality and both orders.
+            let n = want.len().min(name.len());
+            let common = want[..n].cmp(&name[..n]);
+            if common.is_eq() && want.len() == name.len() {
+                found[k] = Some(RawEntry {
+                    mode,
+                    id: Oid::from_bytes(&rest[nul + 1..end])?,
+                    range: at..at + end,
+                });
+                done[k] = true;
+                open -= 1;
+                continue;
+            }
+            let before = |dir: bool| match common {
+                std::cmp::Ordering::Equal => tree_order(want, dir, name, is_tree).is_lt(),
+                other => other.is_lt(),
+            };
+            if insert[k].is_none() && before(*want_dir) {
+                insert[k] = Some(at);
+            }
+            if before(true) {
+                done[k] = true;
+                open -= 1;
+            }
+        }
+        at += end;
+    }
+    Ok(found
+        .into_iter()
+        .zip(insert)
+        .map(|(f, i)| match f {
+            Some(e) => Place::Found(e),
+            None => Place::Before(i.unwrap_or(data.len())),
+        })
+        .collect())
 }
 
 fn build_tree<'r>(
@@ -973,6 +1013,17 @@ fn remove_file_and_empty_parents(workdir: &Path, full: &Path) -> Result<(), Comm
 /// differs from the HEAD tree (including added, deleted and conflicted files). Only these
 /// paths are looked at; file contents are hashed and compared with the blob ids.
 pub fn uncommitted_edits(repo: &Repository, paths: &[&str]) -> Result<Vec<String>, CommitError> {
+    uncommitted_edits_with(repo, paths, None)
+}
+
+/// [`uncommitted_edits`], reading HEAD's folders through `memo` (a batch asks about thousands
+/// of paths in one month folder while HEAD stays put; folders are keyed by id, so a memo is
+/// never stale).
+pub(crate) fn uncommitted_edits_with(
+    repo: &Repository,
+    paths: &[&str],
+    memo: Option<&std::cell::RefCell<FolderCache>>,
+) -> Result<Vec<String>, CommitError> {
     let Some(workdir) = repo.workdir() else {
         return Ok(Vec::new());
     };
@@ -987,7 +1038,7 @@ pub fn uncommitted_edits(repo: &Repository, paths: &[&str]) -> Result<Vec<String
     for path in paths {
         let p = Path::new(path);
         let head = match &head_tree {
-            Some(t) => match blob_entry(repo, None, t, path) {
+            Some(t) => match blob_entry(repo, None, memo, t, path) {
                 Ok(found) => found.map(|(id, _)| id),
                 // a folder: never equal to a file
                 Err(CommitError::InvalidPath { .. }) => Some(Oid::ZERO_SHA1),
@@ -1209,6 +1260,57 @@ mod tests {
             );
             assert_eq!(tip.read("claims/2026/11/missing.yaml")?, None);
             assert!(tip.read("claims").is_err(), "a folder is not a file");
+            Err(CommitError::Refused("just looking".into()))
+        })
+        .unwrap_err();
+    }
+
+    #[test]
+    fn names_that_prefix_each_other_keep_git_order() {
+        // git sorts a folder `x` as `x/`: after `x-a` and `x.txt`, before `x0`. Files and
+        // folders whose names prefix each other must be found and placed exactly.
+        let t = TestRepo::new();
+        let repo = t.open();
+        commit(
+            &t,
+            &repo,
+            vec![put("d/x-a", "1\n"), put("d/x0", "2\n"), put("d/x/f", "3\n")],
+            "Init",
+        );
+        commit(
+            &t,
+            &repo,
+            vec![
+                put("d/x.txt", "4\n"),
+                put("d/x/g", "5\n"),
+                put("d/x-", "6\n"),
+                put("d/w", "7\n"),
+                put("d/y", "8\n"),
+                put("d/x-a", "1b\n"),
+            ],
+            "Around the prefixes",
+        );
+        assert_verified_and_clean(&t);
+        let listing = t.git_ok(&["ls-tree", "--name-only", "HEAD:d"]);
+        assert_eq!(
+            listing.lines().collect::<Vec<_>>(),
+            ["w", "x-", "x-a", "x.txt", "x", "x0", "y"]
+        );
+        t.git_ok(&["fsck", "--strict", "--no-progress"]);
+        // A file where a folder is, found past the names it prefixes, is refused.
+        let err = commit_change(&repo, &TestRepo::identity(), t.signer().as_ref(), |_| {
+            Ok(Prepared {
+                changes: vec![put("d/x", "not a folder\n")],
+                message: "clash".into(),
+            })
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("folder"), "{err}");
+        let signer = t.signer();
+        commit_change(&repo, &TestRepo::identity(), signer.as_ref(), |tip| {
+            assert_eq!(tip.read("d/x/g")?.as_deref(), Some(&b"5\n"[..]));
+            assert_eq!(tip.read("d/x-a")?.as_deref(), Some(&b"1b\n"[..]));
+            assert_eq!(tip.read("d/x.tx")?, None);
             Err(CommitError::Refused("just looking".into()))
         })
         .unwrap_err();

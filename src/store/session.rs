@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::store::batch::Batch;
 use crate::store::files::{find_office_root, load_office, parse_claim_text};
 use crate::store::git::{
-    commit_change, uncommitted_edits, CommitError, FileChange, Identity, Prepared, Tip,
+    commit_change, uncommitted_edits_with, CommitError, FileChange, Identity, Prepared, Tip,
 };
 use crate::store::signing::{allowed_signers, signer_from_git_config, Signer};
 use crate::store::yaml::to_canonical_yaml;
@@ -120,6 +120,8 @@ pub struct Session {
     >,
     /// Set while [`Session::batch`] runs: changes go into it instead of straight to the branch.
     batch: std::cell::RefCell<Option<Batch>>,
+    /// HEAD's folders as read for the uncommitted-edits check, by id.
+    head_folders: std::cell::RefCell<crate::store::git::FolderCache>,
 }
 
 impl Session {
@@ -177,6 +179,7 @@ impl Session {
             signer,
             policy_lobs: Default::default(),
             batch: Default::default(),
+            head_folders: Default::default(),
         };
         session.sync_allowed_signers()?;
         Ok(session)
@@ -257,7 +260,7 @@ impl Session {
         F: FnMut(&mut Claim, Timestamp) -> Result<ClaimChange>,
     {
         let path = id.file_path();
-        let dirty = uncommitted_edits(&self.repo, &[path.as_str()])?;
+        let dirty = uncommitted_edits_with(&self.repo, &[path.as_str()], Some(&self.head_folders))?;
         if !dirty.is_empty() {
             return Err(Error::refused(format!(
                 "{path} has uncommitted edits; the tool will not overwrite them"
