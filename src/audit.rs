@@ -13,7 +13,9 @@
 //!   commit;
 //! - A007 a person changing their own key, role, or their own role's limits in
 //!   `authority.yaml`; A008 (warning) any other change of people, roles, keys or limits, for
-//!   review.
+//!   review;
+//! - A009 a tool command whose actor's role (or inactive status) did not allow it: a CSR's
+//!   triage, a staff adjuster's assignment override, an approval by a role without `approve`.
 //!
 //! SSH signatures are verified in-process (the same check `git verify-commit` makes with the
 //! allowed-signers file built from authority.yaml); OpenPGP ones by `gpg` through
@@ -27,7 +29,7 @@ use git2::{Commit, Oid, Repository};
 use crate::check::finding::{severity_of, Finding};
 use crate::check::rules::{check_claim, OfficeIndex};
 use crate::domain::claim::Claim;
-use crate::domain::office::Office;
+use crate::domain::office::{Office, Permission};
 use crate::store::signing::{ssh_signature_public_key, verify_ssh_signature};
 
 /// How a commit's signature stands against the office of its parent.
@@ -337,6 +339,35 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<(Vec<Finding>, us
                 ));
             }
         }
+        if let (Some(command), Some(actor), Some(office)) = (
+            entry.trailer("Command"),
+            entry.trailer("Actor"),
+            office.as_ref(),
+        ) {
+            if let Some(needed) = permission_for(command, &entry) {
+                if !office.may(actor, needed) {
+                    let role = office
+                        .person(actor)
+                        .map(|p| {
+                            if p.active {
+                                format!("role {}", p.role)
+                            } else {
+                                format!("no longer active (role {})", p.role)
+                            }
+                        })
+                        .unwrap_or_else(|| "not in authority.yaml".into());
+                    findings.push(finding(
+                        "A009",
+                        where_,
+                        entry.trailer("Claim"),
+                        format!(
+                            "commit {short}: `{command}` needs {}, which {actor} ({role}) did not have",
+                            permission_name(needed)
+                        ),
+                    ));
+                }
+            }
+        }
         for path in relevant.iter().filter(|p| is_claim_file(p)) {
             let before = parent.as_ref().and_then(|p| blob_text(repo, p, path));
             let after = blob_text(repo, &commit, path);
@@ -363,6 +394,37 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<(Vec<Finding>, us
         }
     }
     Ok((findings, examined))
+}
+
+/// The permission a tool command needs, as the command itself requires it (`Command` trailer;
+/// an assignment with an `Override-Reason` is an override, an approval without `Approves` is a
+/// denial's). `None` for commands that need none (init, generate-office).
+fn permission_for(command: &str, entry: &Entry) -> Option<Permission> {
+    use Permission::*;
+    Some(match command {
+        "intake" | "complete" => Intake,
+        "note" | "inquiry" | "answer" | "acknowledge" => Note,
+        "update" => Update,
+        "triage" | "triage merge" => Triage,
+        "assign" if entry.trailer("Override-Reason").is_some() => AssignOverride,
+        "assign" => Assign,
+        "task" | "document" | "proof-of-loss" => Investigate,
+        "reserve" => Reserve,
+        "settle" | "negotiate" | "release" | "close" | "subrogation" => Settle,
+        "pay" => Pay,
+        "deny recommend" | "deny letter" | "deny deliver" => RecommendDenial,
+        "deny review" => ComplianceReview,
+        "deny approve" => ApproveDenial,
+        "approve" if entry.trailer("Approves").is_some() => Approve,
+        "approve" => ApproveDenial,
+        _ => return None,
+    })
+}
+
+fn permission_name(p: Permission) -> String {
+    serde_yaml::to_string(&p)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
 }
 
 fn parse(text: Option<&str>) -> Option<Claim> {

@@ -151,6 +151,8 @@ pub const CODES: &[CodeDoc] = &[
         explanation: "`claims audit`: in authority.yaml a person changed their own signing key, role or active flag, or raised the limits of their own role; that takes another authorized signer." },
     CodeDoc { code: "A008", severity: Severity::Warning, title: "authority changed",
         explanation: "`claims audit`: authority.yaml changed people, roles, keys or limits; listed for the auditor's review." },
+    CodeDoc { code: "A009", severity: Severity::Error, title: "command beyond the actor's role",
+        explanation: "`claims audit`: a tool commit whose actor's role (as authority.yaml stood before it) does not grant what the command needs — say a CSR's triage or a staff adjuster's assignment override — or whose actor was no longer active." },
     CodeDoc { code: "O001", severity: Severity::Error, title: "office setting invalid",
         explanation: "authority.yaml has an inconsistent setting: an unknown role, a duplicate person, an invalid time zone, a matrix or checklist naming an unknown role or claim type, a routing rule naming an unknown contact." },
     CodeDoc { code: "O002", severity: Severity::Error, title: "signing key invalid",

@@ -182,6 +182,69 @@ fn hand_edits_of_money_and_approvals_and_beyond_authority_are_errors() {
 }
 
 #[test]
+fn a_command_beyond_the_actors_role_is_an_error() {
+    let o = Office::example();
+    let start = o.head();
+    // A CSR signs a commit that says it is the tool's triage: her role does not triage.
+    std::fs::create_dir_all(o.root.join("claims/2026/11/CLM-2611-FS2R-811K")).unwrap();
+    std::fs::write(
+        o.root.join("claims/2026/11/CLM-2611-FS2R-811K/note.txt"),
+        "triage notes",
+    )
+    .unwrap();
+    hand_commit(
+        &o,
+        CSR,
+        Some(&key_of(&o, CSR)),
+        &format!("triage CLM-2611-FS2R-811K\n\nClaim: CLM-2611-FS2R-811K\nCommand: triage\nActor: {CSR}\nRole: csr"),
+    );
+    // A staff adjuster's commit claiming an assignment override.
+    std::fs::write(
+        o.root.join("claims/2026/11/CLM-2611-FS2R-811K/note2.txt"),
+        "override",
+    )
+    .unwrap();
+    hand_commit(
+        &o,
+        STAFF,
+        Some(&key_of(&o, STAFF)),
+        &format!("assign CLM-2611-FS2R-811K\n\nClaim: CLM-2611-FS2R-811K\nCommand: assign\nActor: {STAFF}\nRole: staff_adjuster\nOverride-Reason: mine"),
+    );
+    let out = audit(&o, 1, Some(&format!("{start}..HEAD")));
+    assert!(
+        out.contains("error[A009]: commit ")
+            && out.contains(&format!(
+                "`triage` needs triage, which {CSR} (role csr) did not have"
+            )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "`assign` needs assign_override, which {STAFF} (role staff_adjuster) did not have"
+        )),
+        "{out}"
+    );
+    // The same commands by the tool, by people entitled to them, audit clean.
+    o.expect(0, &["--as", SUPERVISOR, "triage", "CLM-2611-FS2R-811K"]);
+    o.expect(
+        0,
+        &[
+            "--as",
+            SUPERVISOR,
+            "assign",
+            "CLM-2611-FS2R-811K",
+            "--to",
+            STAFF,
+            "--reason",
+            "covers",
+        ],
+    );
+    let tip = o.head();
+    let after = audit(&o, 0, Some(&format!("{tip}~2..{tip}")));
+    assert!(!after.contains("A009"), "{after}");
+}
+
+#[test]
 fn changing_ones_own_key_or_limit_needs_another_signer() {
     let o = Office::example();
     let start = o.head();
