@@ -35,94 +35,96 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let (by, role) = (session.actor.email.clone(), session.actor.role.clone());
     let note = args.note.clone();
     let done = session.change_claim(&id, "approve", g.dry_run, |claim, now| {
-        let approval = authority::approval(&by, &role, now, note.as_deref());
-        if let Some(r) = claim
+        // The oldest kind of item waiting: a reserve change, then a payment, then a settlement.
+        let pending = if let Some(r) = claim
             .reserves
             .iter_mut()
             .find(|r| r.state == ApprovalState::Pending)
         {
-            let used = r
-                .authority
-                .clone()
-                .ok_or_else(|| Error::refused("the pending reserve records no authority"))?;
-            authority::may_approve(&office, &used, r.amount, &r.by, &by, &role, Kind::Reserve)
-                .map_err(Error::refused)?;
-            r.state = ApprovalState::Effective;
-            r.approval = Some(approval);
-            let (amount, requester) = (r.amount, r.by.clone());
-            return Ok(
-                ClaimChange::new(format!("approve {}: reserve {amount}", claim.id))
-                    .trailer("Approves", "reserve")
-                    .trailer("Amount", amount.to_string())
-                    .trailer("Requested-By", requester),
-            );
-        }
-        if let Some(p) = claim
+            Some(Pending {
+                what: "reserve",
+                kind: Kind::Reserve,
+                amount: r.amount,
+                requester: r.by.clone(),
+                authority: r.authority.clone(),
+                state: &mut r.state,
+                approval: &mut r.approval,
+            })
+        } else if let Some(p) = claim
             .payments
             .iter_mut()
             .find(|p| p.state == ApprovalState::Pending)
         {
-            let used = p
-                .authority
-                .clone()
-                .ok_or_else(|| Error::refused("the pending payment records no authority"))?;
-            authority::may_approve(
-                &office,
-                &used,
-                p.amount,
-                &p.by,
-                &by,
-                &role,
-                Kind::Settlement,
-            )
-            .map_err(Error::refused)?;
-            p.state = ApprovalState::Effective;
-            p.approval = Some(approval);
-            let (amount, requester) = (p.amount, p.by.clone());
-            if claim.sla.paid_at.is_none() {
-                claim.sla.paid_at = Some(now);
-            }
-            return Ok(
-                ClaimChange::new(format!("approve {}: payment {amount}", claim.id))
-                    .trailer("Approves", "payment")
-                    .trailer("Amount", amount.to_string())
-                    .trailer("Requested-By", requester),
-            );
-        }
-        if let Some(st) = claim
+            Some(Pending {
+                what: "payment",
+                kind: Kind::Settlement,
+                amount: p.amount,
+                requester: p.by.clone(),
+                authority: p.authority.clone(),
+                state: &mut p.state,
+                approval: &mut p.approval,
+            })
+        } else if let Some(st) = claim
             .settlement
             .as_mut()
             .filter(|s| s.state == ApprovalState::Pending)
         {
-            let used = st
-                .authority
-                .clone()
-                .ok_or_else(|| Error::refused("the pending settlement records no authority"))?;
-            authority::may_approve(
-                &office,
-                &used,
-                st.amount,
-                &st.proposed_by,
-                &by,
-                &role,
-                Kind::Settlement,
-            )
-            .map_err(Error::refused)?;
-            st.state = ApprovalState::Effective;
-            st.approval = Some(approval);
-            let (amount, requester) = (st.amount, st.proposed_by.clone());
-            return Ok(
-                ClaimChange::new(format!("approve {}: settlement {amount}", claim.id))
-                    .trailer("Approves", "settlement")
-                    .trailer("Amount", amount.to_string())
-                    .trailer("Requested-By", requester),
-            );
+            Some(Pending {
+                what: "settlement",
+                kind: Kind::Settlement,
+                amount: st.amount,
+                requester: st.proposed_by.clone(),
+                authority: st.authority.clone(),
+                state: &mut st.state,
+                approval: &mut st.approval,
+            })
+        } else {
+            None
+        };
+        let Some(item) = pending else {
+            return Err(Error::refused(format!(
+                "nothing is waiting for approval on {}",
+                claim.id
+            )));
+        };
+        let used = item.authority.ok_or_else(|| {
+            Error::refused(format!("the pending {} records no authority", item.what))
+        })?;
+        authority::may_approve(
+            &office,
+            &used,
+            item.amount,
+            &item.requester,
+            &by,
+            &role,
+            item.kind,
+        )
+        .map_err(Error::refused)?;
+        *item.state = ApprovalState::Effective;
+        *item.approval = Some(authority::approval(&by, &role, now, note.as_deref()));
+        let (what, amount) = (item.what, item.amount);
+        if what == "payment" && claim.sla.paid_at.is_none() {
+            claim.sla.paid_at = Some(now);
         }
-        Err(Error::refused(format!(
-            "nothing is waiting for approval on {}",
-            claim.id
-        )))
+        Ok(
+            ClaimChange::new(format!("approve {}: {what} {amount}", claim.id))
+                .trailer("Approves", what)
+                .trailer("Amount", amount.to_string())
+                .trailer("Requested-By", item.requester),
+        )
     })?;
     report(g, &done);
     Ok(0)
+}
+
+/// An item waiting for approval, whichever kind it is.
+struct Pending<'c> {
+    /// reserve, payment or settlement (the `Approves` trailer)
+    what: &'static str,
+    kind: Kind,
+    amount: crate::domain::money::Money,
+    requester: String,
+    authority: Option<crate::domain::claim::AuthorityUsed>,
+    state: &'c mut ApprovalState,
+    approval: &'c mut Option<crate::domain::claim::Approval>,
 }
