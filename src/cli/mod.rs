@@ -279,3 +279,14 @@ pub(crate) fn open_session(
     session.require(what, doing)?;
     Ok(session)
 }
+
+/// The amount given to `--FLAG`: a decimal with at most two places, not negative.
+pub(crate) fn money_flag(flag: &str, s: &str) -> crate::error::Result<crate::domain::money::Money> {
+    let m: crate::domain::money::Money = s
+        .parse()
+        .map_err(|e| Error::refused(format!("--{flag} `{s}`: {e}")))?;
+    if m.is_negative() {
+        return Err(Error::refused(format!("--{flag} must not be negative")));
+    }
+    Ok(m)
+}

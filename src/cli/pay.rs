@@ -69,11 +69,8 @@ pub fn co_payee_on_file(claim: &Claim, policy: Option<&Policy>) -> Option<String
 }
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
-    let amount: Money = args
-        .amount
-        .parse()
-        .map_err(|e| Error::refused(format!("--amount `{}`: {e}", args.amount)))?;
-    if amount.is_negative() || amount.is_zero() {
+    let amount = super::money_flag("amount", &args.amount)?;
+    if amount.is_zero() {
         return Err(Error::refused("--amount must be more than zero"));
     }
     for (name, v) in [("--payee", &args.payee), ("--reference", &args.reference)] {

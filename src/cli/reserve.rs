@@ -4,7 +4,6 @@ use super::update::report;
 use super::Globals;
 use crate::domain::authority::{self, Kind};
 use crate::domain::claim::ReserveChange;
-use crate::domain::money::Money;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
@@ -36,13 +35,7 @@ const REASONS: &[&str] = &[
 ];
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
-    let amount: Money = args
-        .amount
-        .parse()
-        .map_err(|e| Error::refused(format!("--amount `{}`: {e}", args.amount)))?;
-    if amount.is_negative() {
-        return Err(Error::refused("--amount must not be negative"));
-    }
+    let amount = super::money_flag("amount", &args.amount)?;
     let reason = args.reason.trim().to_ascii_lowercase();
     if !REASONS.contains(&reason.as_str()) {
         return Err(Error::refused(format!(

@@ -55,13 +55,7 @@ fn amount(flag: &str, v: &Option<String>) -> Result<Money> {
     let s = v
         .as_deref()
         .ok_or_else(|| Error::refused(format!("--{flag} is required for this basis")))?;
-    let m: Money = s
-        .parse()
-        .map_err(|e| Error::refused(format!("--{flag} `{s}`: {e}")))?;
-    if m.is_negative() {
-        return Err(Error::refused(format!("--{flag} must not be negative")));
-    }
-    Ok(m)
+    super::money_flag(flag, s)
 }
 
 pub fn run(g: &Globals, a: Args) -> Result<i32> {

@@ -561,3 +561,57 @@ fn band_edges_and_the_mortgagee_on_a_property_payment() {
     );
     o.assert_sound();
 }
+
+#[test]
+fn bad_amounts_are_refused_naming_the_flag_and_nothing_is_written() {
+    let o = Office::example();
+    let head = o.head();
+    for (args, says) in [
+        (
+            vec![
+                "reserve",
+                AUTO,
+                "--amount=-5.00",
+                "--reason",
+                "new_information",
+            ],
+            "--amount must not be negative",
+        ),
+        (
+            vec![
+                "reserve",
+                AUTO,
+                "--amount",
+                "12,5O0",
+                "--reason",
+                "new_information",
+            ],
+            "--amount `12,5O0`",
+        ),
+        (
+            vec![
+                "pay",
+                AUTO,
+                "--amount",
+                "0.00",
+                "--payee",
+                "Kevin Novak",
+                "--method",
+                "check",
+                "--reference",
+                "CHK-1",
+            ],
+            "--amount must be more than zero",
+        ),
+        (
+            vec!["settle", AUTO, "--basis", "acv", "--replacement-cost=-1"],
+            "--replacement-cost must not be negative",
+        ),
+    ] {
+        let mut full = vec!["--as", SENIOR];
+        full.extend(args);
+        let (_, err) = o.expect(1, &full);
+        assert!(err.contains(says), "{full:?}: {err}");
+    }
+    assert_eq!(o.head(), head);
+}
