@@ -127,38 +127,38 @@ cd "$WORK"
 cd "$WORK/office"
 SUPERVISOR="$(person_with_role supervisor)"
 [[ -n "$SUPERVISOR" ]] || die "authority.yaml lists no active supervisor"
-TRIAGE_BEFORE="$(git rev-list --count HEAD)"
-T0="$(now)"
-TRIAGE_EXIT=0
-claims --as "$SUPERVISOR" --quiet --format csv triage --pending > ../triage.csv 2> ../triage.err ||
-    TRIAGE_EXIT=$?
-T1="$(now)"
-TRIAGE_S="$(elapsed "$T0" "$T1")"
-(( TRIAGE_EXIT <= 1 )) || { tail -20 ../triage.err >&2; die "claims triage --pending exited $TRIAGE_EXIT"; }
-TRIAGE_COMMITS=$(( $(git rev-list --count HEAD) - TRIAGE_BEFORE ))
+# pending_batch NAME: `claims --as SUPERVISOR --quiet --format csv NAME --pending` into
+# ../NAME.csv and ../NAME.err; sets SECONDS_TAKEN and COMMITS_MADE. Exit 1 (some claims
+# refused) is allowed; worse fails the benchmark.
+pending_batch() {
+    local name="$1" before t0 code=0
+    before="$(git rev-list --count HEAD)"
+    t0="$(now)"
+    claims --as "$SUPERVISOR" --quiet --format csv "$name" --pending > "../$name.csv" 2> "../$name.err" ||
+        code=$?
+    SECONDS_TAKEN="$(elapsed "$t0" "$(now)")"
+    (( code <= 1 )) || { tail -20 "../$name.err" >&2; die "claims $name --pending exited $code"; }
+    COMMITS_MADE=$(( $(git rev-list --count HEAD) - before ))
+    git verify-commit HEAD > /dev/null 2>&1 || die "git verify-commit HEAD failed after $name"
+}
+pending_batch triage
+TRIAGE_S="$SECONDS_TAKEN"
+TRIAGE_COMMITS="$COMMITS_MADE"
 TRIAGED=$(( $(wc -l < ../triage.csv) - 1 ))
 TRIAGE_REFUSED="$(grep -c '^error:' ../triage.err || true)"
 MERGED="$(grep -c ',duplicate,' ../triage.csv || true)"
 (( TRIAGED >= ROWS - TRIAGE_REFUSED )) || die "triage reported $TRIAGED claims, expected at least $ROWS"
-git verify-commit HEAD > /dev/null 2>&1 || die "git verify-commit HEAD failed after triage"
 
 # --- 3b. claims assign --pending on the triaged claims ---------------------------------------
 # Routing, balancing and notices (letters in the commit, .eml files after it). The sample office
 # has about ten adjusters with max_open_claims, so past their capacity claims are escalated —
 # also one signed commit each, with the supervisor's notice.
-ASSIGN_BEFORE="$(git rev-list --count HEAD)"
-T0="$(now)"
-ASSIGN_EXIT=0
-claims --as "$SUPERVISOR" --quiet --format csv assign --pending > ../assign.csv 2> ../assign.err ||
-    ASSIGN_EXIT=$?
-T1="$(now)"
-ASSIGN_S="$(elapsed "$T0" "$T1")"
-(( ASSIGN_EXIT <= 1 )) || { tail -20 ../assign.err >&2; die "claims assign --pending exited $ASSIGN_EXIT"; }
-ASSIGN_COMMITS=$(( $(git rev-list --count HEAD) - ASSIGN_BEFORE ))
+pending_batch assign
+ASSIGN_S="$SECONDS_TAKEN"
+ASSIGN_COMMITS="$COMMITS_MADE"
 ASSIGNED="$(grep -c ',assigned,' ../assign.csv || true)"
 ESCALATED="$(grep -c ',escalated,' ../assign.csv || true)"
 NOTICES="$(find outbox -name '*.eml' | wc -l)"
-git verify-commit HEAD > /dev/null 2>&1 || die "git verify-commit HEAD failed after assign"
 cd "$WORK"
 
 # --- 4. reads over a synthetic office ---------------------------------------------------

@@ -112,16 +112,12 @@ pub fn run_task(g: &Globals, args: TaskArgs) -> Result<i32> {
         refuse_closed(claim)?;
         let what;
         if args.add {
-            if claim
-                .tasks
-                .iter()
-                .any(|t| t.name.eq_ignore_ascii_case(&name))
-            {
-                return Err(Error::refused(format!(
-                    "{} already has a task \"{name}\"",
-                    claim.id
-                )));
-            }
+            refuse_twice(
+                &claim.id,
+                claim.tasks.iter().map(|t| t.name.as_str()),
+                &name,
+                "task",
+            )?;
             claim.tasks.push(Task {
                 name: name.clone(),
                 status: ItemStatus::Open,
@@ -132,17 +128,13 @@ pub fn run_task(g: &Globals, args: TaskArgs) -> Result<i32> {
             });
             what = format!("added: {name}");
         } else {
-            let i = find_item(claim.tasks.iter().map(|t| t.name.as_str()), &name, "task")
-                .map_err(|e| Error::refused(format!("{}: {e}", claim.id)))?;
+            let i = outstanding(
+                &claim.id,
+                claim.tasks.iter().map(|t| (t.name.as_str(), t.status)),
+                &name,
+                "task",
+            )?;
             let task = &mut claim.tasks[i];
-            if !task.status.is_outstanding() {
-                return Err(Error::refused(format!(
-                    "{}: task \"{}\" is already {}",
-                    claim.id,
-                    task.name,
-                    status_word(task.status)
-                )));
-            }
             task.by = Some(by.clone());
             task.done_at = Some(now);
             if let Some(reason) = &args.waive {
@@ -197,16 +189,12 @@ pub fn run_document(g: &Globals, args: DocumentArgs) -> Result<i32> {
         let mut change_files = Vec::new();
         let what;
         if args.request {
-            if claim
-                .documents
-                .iter()
-                .any(|d| d.name.eq_ignore_ascii_case(&name))
-            {
-                return Err(Error::refused(format!(
-                    "{} already has a document \"{name}\" on its checklist",
-                    claim.id
-                )));
-            }
+            refuse_twice(
+                &claim.id,
+                claim.documents.iter().map(|d| d.name.as_str()),
+                &name,
+                "document",
+            )?;
             claim.documents.push(Document {
                 name: name.clone(),
                 required_for: args.required_for.clone(),
@@ -218,21 +206,12 @@ pub fn run_document(g: &Globals, args: DocumentArgs) -> Result<i32> {
             });
             what = format!("requested: {name}");
         } else {
-            let i = find_item(
-                claim.documents.iter().map(|d| d.name.as_str()),
+            let i = outstanding(
+                &claim.id,
+                claim.documents.iter().map(|d| (d.name.as_str(), d.status)),
                 &name,
                 "document",
-            )
-            .map_err(|e| Error::refused(format!("{}: {e}", claim.id)))?;
-            if !claim.documents[i].status.is_outstanding() {
-                let d = &claim.documents[i];
-                return Err(Error::refused(format!(
-                    "{}: document \"{}\" is already {}",
-                    claim.id,
-                    d.name,
-                    status_word(d.status)
-                )));
-            }
+            )?;
             if let Some(reason) = &args.waive {
                 let d = &mut claim.documents[i];
                 d.status = ItemStatus::Waived;
@@ -280,6 +259,40 @@ pub fn run_document(g: &Globals, args: DocumentArgs) -> Result<i32> {
     })?;
     super::update::report(g, &done);
     Ok(0)
+}
+
+/// A new task or document may not take the name of one the claim has.
+fn refuse_twice<'a>(
+    claim: &str,
+    mut names: impl Iterator<Item = &'a str>,
+    name: &str,
+    what: &str,
+) -> Result<()> {
+    if names.any(|n| n.eq_ignore_ascii_case(name)) {
+        return Err(Error::refused(format!(
+            "{claim} already has a {what} \"{name}\""
+        )));
+    }
+    Ok(())
+}
+
+/// The index of the task or document `query` names, refused unless it is still outstanding.
+fn outstanding<'a>(
+    claim: &str,
+    items: impl Iterator<Item = (&'a str, ItemStatus)> + Clone,
+    query: &str,
+    what: &str,
+) -> Result<usize> {
+    let i = find_item(items.clone().map(|(n, _)| n), query, what)
+        .map_err(|e| Error::refused(format!("{claim}: {e}")))?;
+    let (name, status) = items.clone().nth(i).expect("found among them");
+    if !status.is_outstanding() {
+        return Err(Error::refused(format!(
+            "{claim}: {what} \"{name}\" is already {}",
+            status_word(status)
+        )));
+    }
+    Ok(i)
 }
 
 /// Tasks and documents change only on open claims.

@@ -290,3 +290,35 @@ pub(crate) fn money_flag(flag: &str, s: &str) -> crate::error::Result<crate::dom
     }
     Ok(m)
 }
+
+/// Runs `one` for each claim — as one batch of commits when there are several — and, when
+/// there are several, reports a claim that is refused and goes on with the others. Returns the
+/// results and how many claims were refused (left as they were).
+pub(crate) fn each_claim<R>(
+    g: &Globals,
+    session: &crate::store::session::Session,
+    targets: &[ClaimId],
+    mut one: impl FnMut(&ClaimId) -> crate::error::Result<R>,
+) -> crate::error::Result<(Vec<R>, usize)> {
+    let mut refused = 0;
+    let mut all = || -> crate::error::Result<Vec<R>> {
+        let mut out = Vec::new();
+        for id in targets {
+            match one(id) {
+                Ok(r) => out.push(r),
+                Err(e) if e.kind == crate::error::ErrorKind::Refused && targets.len() > 1 => {
+                    eprintln!("error: {id}: {}", e.message);
+                    refused += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    };
+    let rows = if !g.dry_run && targets.len() > 1 {
+        session.batch(all)?.0
+    } else {
+        all()?
+    };
+    Ok((rows, refused))
+}

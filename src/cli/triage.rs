@@ -17,7 +17,7 @@ use crate::domain::lifecycle::Status;
 use crate::domain::office::{Permission, Person};
 use crate::domain::policy::{find_policy, Policy, PolicyKeys};
 use crate::domain::priority::{assign_by, catastrophe, escalates, score};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::intake::admit::{duplicates, DuplicateKey, KnownClaims};
 use crate::letters::{addressee, letter_record, recipient_of, LetterTemplates};
 use crate::store::files::{load_claims, load_policies, load_templates, parse_claim_id};
@@ -91,26 +91,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     };
     // A claim that cannot be triaged (a policy file lacking a provision, a letter that cannot
     // be written) is reported and left waiting; the others go on.
-    let mut refused = 0;
-    let mut triage_all = || -> Result<Vec<Row>> {
-        let mut rows = Vec::new();
-        for id in &targets {
-            match triage_one(g, &ctx, id) {
-                Ok(row) => rows.push(row),
-                Err(e) if e.kind == ErrorKind::Refused && targets.len() > 1 => {
-                    eprintln!("error: {id}: {}", e.message);
-                    refused += 1;
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(rows)
-    };
-    let rows = if !g.dry_run && targets.len() > 1 {
-        session.batch(triage_all)?.0
-    } else {
-        triage_all()?
-    };
+    let (rows, refused) = super::each_claim(g, &session, &targets, |id| triage_one(g, &ctx, id))?;
     let mut out = Out::new();
     Rows {
         headers: &[

@@ -24,7 +24,7 @@ use crate::domain::lifecycle::Status;
 use crate::domain::office::{Contact, Office, Permission, Person, RoutingRule};
 use crate::domain::routing::{availability, contact_by, nobody_available, pick, route};
 use crate::domain::routing::{supervisors, Workload};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::letters::LetterTemplates;
 use crate::store::files::{load_claims, load_templates, parse_claim_id};
 use crate::store::outbox::{deliver, Email};
@@ -147,27 +147,10 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         mail: RefCell::new(Vec::new()),
         show_dry_runs: format == Format::Table && !g.quiet,
     };
-    let mut refused = 0;
-    let mut assign_all = || -> Result<Vec<Row>> {
-        let mut rows = Vec::new();
-        for id in &targets {
-            let over = overriding.as_ref().map(|(p, r)| (*p, r.as_str()));
-            match assign_one(g, &ctx, id, over) {
-                Ok(row) => rows.push(row),
-                Err(e) if e.kind == ErrorKind::Refused && targets.len() > 1 => {
-                    eprintln!("error: {id}: {}", e.message);
-                    refused += 1;
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(rows)
-    };
-    let rows = if !g.dry_run && targets.len() > 1 {
-        session.batch(assign_all)?.0
-    } else {
-        assign_all()?
-    };
+    let (rows, refused) = super::each_claim(g, &session, &targets, |id| {
+        let over = overriding.as_ref().map(|(p, r)| (*p, r.as_str()));
+        assign_one(g, &ctx, id, over)
+    })?;
     let outbox = args.outbox.clone().unwrap_or_else(|| root.join("outbox"));
     let mail = ctx.mail.take();
     let written = if g.dry_run {
