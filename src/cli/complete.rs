@@ -11,7 +11,7 @@ use crate::domain::vin::Vin;
 use crate::error::{Error, Result};
 use crate::intake::admit::parse_hhmm;
 use crate::store::files::parse_claim_id;
-use crate::store::session::{ClaimChange, Session, Workspace};
+use crate::store::session::ClaimChange;
 
 /// Complete an incomplete intake (one signed commit). Fields are paths into the claim, as
 /// `claims queue` lists them: `loss.time=07:45`, `auto.vehicles[0].vin=...`.
@@ -33,8 +33,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let sets = parse_sets(&args.set, "set with complete")?;
     let lob = args.lob.as_deref().map(super::parse_lob).transpose()?;
     let id = parse_claim_id(&args.id)?;
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
-    session.require(Permission::Intake, "complete intakes")?;
+    let session = super::open_session(g, Permission::Intake, "complete intakes")?;
     let by = session.actor.email.clone();
     let done = session.change_claim(&id, "complete", g.dry_run, |claim, now| {
         if claim.status != Status::Incomplete {

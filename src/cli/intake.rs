@@ -131,8 +131,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let lob = args.lob.as_deref().map(super::parse_lob).transpose()?;
     if args.interactive {
         // Open the office first: a CSR must not take a whole call only to be refused.
-        let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
-        session.require(Permission::Intake, "take a First Notice of Loss")?;
+        let session = super::open_session(g, Permission::Intake, "take a First Notice of Loss")?;
         let mut prompter = LinePrompter::stdio();
         let mut draft = match phone_script(lob, &mut prompter) {
             Ok(d) => d,

@@ -5,7 +5,7 @@ use crate::domain::claim::Note;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
-use crate::store::session::{ClaimChange, Session, Workspace};
+use crate::store::session::ClaimChange;
 
 /// Add a note to a claim (one signed commit).
 #[derive(clap::Args, Debug)]
@@ -26,8 +26,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         return Err(Error::refused("the note is empty"));
     }
     let id = parse_claim_id(&args.id)?;
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
-    session.require(Permission::Note, "add notes")?;
+    let session = super::open_session(g, Permission::Note, "add notes")?;
     let by = session.actor.email.clone();
     let done = session.change_claim(&id, "note", g.dry_run, |claim, now| {
         claim.notes.push(Note {

@@ -13,7 +13,7 @@ use crate::domain::office::Permission;
 use crate::domain::policy::Policy;
 use crate::error::{Error, Result};
 use crate::store::files::{find_office_root, load_claims, load_policies, parse_claim_id};
-use crate::store::session::{ClaimChange, Session, Workspace};
+use crate::store::session::ClaimChange;
 
 /// Issue a payment: check or ACH, payee, reference. The mortgagee (property) or lienholder
 /// (auto) on file is added as co-payee. Refused beyond the effective reserve; above the payer's
@@ -79,8 +79,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         }
     }
     let id = parse_claim_id(&args.id)?;
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
-    session.require(Permission::Pay, "issue payments")?;
+    let session = super::open_session(g, Permission::Pay, "issue payments")?;
     let office = session.ws.office.clone();
     let policies = load_policies(&session.ws.root);
     let (by, role) = (session.actor.email.clone(), session.actor.role.clone());

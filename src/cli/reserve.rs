@@ -7,7 +7,7 @@ use crate::domain::claim::ReserveChange;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
-use crate::store::session::{ClaimChange, Session, Workspace};
+use crate::store::session::ClaimChange;
 
 /// Set a claim's reserve (the amount after the change). Within the actor's authority it takes
 /// effect; above it — or where the matrix wants a second review — it is pending, in
@@ -52,8 +52,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         return Err(Error::refused("--reason other needs --note saying why"));
     }
     let id = parse_claim_id(&args.id)?;
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
-    session.require(Permission::Reserve, "set reserves")?;
+    let session = super::open_session(g, Permission::Reserve, "set reserves")?;
     let office = session.ws.office.clone();
     let (by, role) = (session.actor.email.clone(), session.actor.role.clone());
     let done = session.change_claim(&id, "reserve", g.dry_run, |claim, now| {

@@ -13,7 +13,7 @@ use crate::domain::office::Permission;
 use crate::domain::settlement::{calculate, Coinsurance, Loss, Terms};
 use crate::error::{Error, Result};
 use crate::store::files::{load_policies, parse_claim_id};
-use crate::store::session::{ClaimChange, Session, Workspace};
+use crate::store::session::ClaimChange;
 
 /// Propose the settlement: the loss on its basis, less any coinsurance penalty, the deductible
 /// on the claim (from triage), capped at the sublimit or coverage limit, less prior payments.
@@ -81,8 +81,7 @@ pub fn run(g: &Globals, a: Args) -> Result<i32> {
         .then(|| amount("property-value", &a.property_value))
         .transpose()?;
     let id = parse_claim_id(&a.id)?;
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
-    session.require(Permission::Settle, "propose settlements")?;
+    let session = super::open_session(g, Permission::Settle, "propose settlements")?;
     let office = session.ws.office.clone();
     let policies = load_policies(&session.ws.root);
     let (by, role) = (session.actor.email.clone(), session.actor.role.clone());
@@ -204,8 +203,7 @@ pub fn run_negotiate(g: &Globals, a: NegotiateArgs) -> Result<i32> {
     }
     let value = amount("amount", &Some(a.amount.clone()))?;
     let id = parse_claim_id(&a.id)?;
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
-    session.require(Permission::Settle, "log settlement negotiations")?;
+    let session = super::open_session(g, Permission::Settle, "log settlement negotiations")?;
     let done = session.change_claim(&id, "negotiate", g.dry_run, |claim, now| {
         let on = a.on.unwrap_or_else(|| now.date_naive());
         if on > now.date_naive() {

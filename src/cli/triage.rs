@@ -22,7 +22,7 @@ use crate::intake::admit::{duplicates, DuplicateKey, KnownClaims};
 use crate::letters::{addressee, letter_record, recipient_of, LetterTemplates};
 use crate::store::files::{load_claims, load_policies, load_templates, parse_claim_id};
 use crate::store::git::FileChange;
-use crate::store::session::{ClaimChange, Committed, Session, Workspace};
+use crate::store::session::{ClaimChange, Committed, Session};
 
 /// Verify coverage and set priority: each claim named, or every claim waiting for triage.
 #[derive(clap::Args, Debug)]
@@ -62,8 +62,7 @@ struct Context<'a> {
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
-    session.require(Permission::Triage, "triage claims")?;
+    let session = super::open_session(g, Permission::Triage, "triage claims")?;
     let root = session.ws.root.clone();
     let all = load_claims(&root);
     let known: KnownClaims = all

@@ -12,7 +12,7 @@ use crate::domain::lifecycle::Status;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
-use crate::store::session::{ClaimChange, Committed, Session, Workspace};
+use crate::store::session::{ClaimChange, Committed};
 
 /// Correct reported facts on a claim (one signed commit, with the reason on the claim).
 ///
@@ -35,8 +35,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     }
     let sets = parse_sets(&args.set, "corrected with update")?;
     let id = parse_claim_id(&args.id)?;
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
-    session.require(Permission::Update, "correct claim records")?;
+    let session = super::open_session(g, Permission::Update, "correct claim records")?;
     let by = session.actor.email.clone();
     let reason = args.reason.trim().to_string();
     let done = session.change_claim(&id, "update", g.dry_run, |claim, now| {
