@@ -4,7 +4,6 @@ use super::findings::print_findings;
 use super::output::Format;
 use super::Globals;
 use crate::error::{Error, Result};
-use crate::store::files::find_office_root;
 
 /// Prove the history: signatures and signers, hand edits, changes beyond authority, changes of
 /// authority.yaml — in the finding format of `claims check`. Exits 1 on errors (and on
@@ -22,14 +21,7 @@ pub struct Args {
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let format = g.format_among(Format::Text, &[Format::Text, Format::Json, Format::Github])?;
-    let root = find_office_root(g.repo.as_deref())?;
-    let repo = git2::Repository::open(&root).map_err(|e| {
-        Error::environment(format!(
-            "{} is not a git repository: {}",
-            root.display(),
-            e.message()
-        ))
-    })?;
+    let repo = super::office_repository(g)?;
     let (findings, commits) = crate::audit::audit(&repo, args.range.as_deref()).map_err(|e| {
         Error::usage(format!(
             "cannot read the history{}: {}",

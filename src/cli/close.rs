@@ -11,9 +11,7 @@ use crate::domain::claim::{
 use crate::domain::lifecycle::Status;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
-use crate::letters::letter_record;
 use crate::store::files::{find_office_root, load_claims, load_templates, parse_claim_id};
-use crate::store::git::FileChange;
 use crate::store::session::ClaimChange;
 
 fn injury(c: &Claim) -> bool {
@@ -40,7 +38,6 @@ pub fn run_release(g: &Globals, a: ReleaseArgs) -> Result<i32> {
     let session = open(g, Permission::Settle, "write releases")?;
     let templates = load_templates(&session.ws.root)?;
     let office = session.ws.office.clone();
-    let folder = id.folder();
     let done = session.change_claim(&id, "release", g.dry_run, |claim, now| {
         let kind = if injury(claim) { "general" } else { "property" };
         let Some(s) = claim
@@ -103,17 +100,7 @@ pub fn run_release(g: &Globals, a: ReleaseArgs) -> Result<i32> {
             .auto
             .as_ref()
             .and_then(|a| a.vehicles.first())
-            .map(|v| {
-                [
-                    v.year.map(|y| y.to_string()),
-                    v.make.clone(),
-                    v.model.clone(),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ")
-            })
+            .map(|v| v.description())
             .or_else(|| {
                 claim
                     .property
@@ -133,20 +120,15 @@ pub fn run_release(g: &Globals, a: ReleaseArgs) -> Result<i32> {
         let text = templates
             .render(&template, &ctx)
             .map_err(|e| Error::refused(format!("the release cannot be written: {e}")))?;
-        let record = letter_record(&claim.letters, &template, "claimant", now);
-        let path = format!("{folder}/{}", record.file);
+        let (file, letter) = super::file_letter(claim, &template, "claimant", now, text)?;
         claim.settlement.as_mut().expect("checked").release = Some(Release {
             kind: kind.to_string(),
-            letter: record.file.clone(),
+            letter: file,
             signed_by: None,
             signed_on: None,
         });
-        claim.letters.push(record);
         let mut change = ClaimChange::new(format!("release {}: {kind} release written", claim.id));
-        change.files.push(FileChange {
-            path,
-            content: Some(text.into_bytes()),
-        });
+        change.files.push(letter);
         Ok(change)
     })?;
     report(g, &done);

@@ -14,9 +14,8 @@ use crate::domain::denial::{self, Recommendation, Sent, Trigger};
 use crate::domain::money::Money;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
-use crate::letters::{letter_record, LetterError};
+use crate::letters::LetterError;
 use crate::store::files::{load_policies, load_templates, parse_claim_id};
-use crate::store::git::FileChange;
 use crate::store::session::{ClaimChange, Session};
 
 /// Deny a claim: recommend, review, approve, write the letter, record its delivery.
@@ -231,7 +230,6 @@ fn letter(g: &Globals, a: LetterArgs) -> Result<i32> {
     let session = open(g, Permission::RecommendDenial, "write denial letters")?;
     let templates = load_templates(&session.ws.root)?;
     let office = session.ws.office.clone();
-    let folder = id.folder();
     let done = session.change_claim(&id, "deny letter", g.dry_run, |claim, now| {
         if claim.status != crate::domain::lifecycle::Status::DenialApproved {
             return Err(Error::refused(format!(
@@ -282,15 +280,10 @@ fn letter(g: &Globals, a: LetterArgs) -> Result<i32> {
                 missing.join("; ")
             )));
         }
-        let record = letter_record(&claim.letters, "denial", "insured", now);
-        let path = format!("{folder}/{}", record.file);
-        claim.denial.as_mut().expect("checked").letter = Some(record.file.clone());
-        claim.letters.push(record);
+        let (file, letter) = super::file_letter(claim, "denial", "insured", now, text)?;
+        claim.denial.as_mut().expect("checked").letter = Some(file);
         let mut change = ClaimChange::new(format!("deny letter {}", claim.id));
-        change.files.push(FileChange {
-            path,
-            content: Some(text.into_bytes()),
-        });
+        change.files.push(letter);
         Ok(change)
     })?;
     report(g, &done);

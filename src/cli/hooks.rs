@@ -7,7 +7,6 @@ use clap::Subcommand;
 
 use super::Globals;
 use crate::error::{Error, Result};
-use crate::store::files::find_office_root;
 
 /// Git hooks for the office repository.
 #[derive(clap::Args, Debug)]
@@ -56,14 +55,7 @@ exit 0
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let Action::Install { force } = args.action;
-    let root = find_office_root(g.repo.as_deref())?;
-    let repo = git2::Repository::open(&root).map_err(|e| {
-        Error::environment(format!(
-            "{} is not a git repository: {}",
-            root.display(),
-            e.message()
-        ))
-    })?;
+    let repo = super::office_repository(g)?;
     let dir = repo.path().join("hooks");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
     for (name, body) in [("pre-commit", PRE_COMMIT), ("pre-push", PRE_PUSH)] {

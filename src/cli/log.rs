@@ -6,7 +6,7 @@ use super::output::{Format, Out, Rows};
 use super::Globals;
 use crate::audit::History;
 use crate::error::{Error, Result};
-use crate::store::files::{find_office_root, parse_claim_id};
+use crate::store::files::parse_claim_id;
 
 /// One claim's history: when, who and in what role, which command, amounts, and whether the
 /// signature is good — from the commits that touched its file or folder, oldest first.
@@ -30,14 +30,7 @@ struct Row {
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
     let id = parse_claim_id(&args.id)?;
-    let root = find_office_root(g.repo.as_deref())?;
-    let repo = git2::Repository::open(&root).map_err(|e| {
-        Error::environment(format!(
-            "{} is not a git repository: {}",
-            root.display(),
-            e.message()
-        ))
-    })?;
+    let repo = super::office_repository(g)?;
     let (file, folder) = (id.file_path(), format!("{}/", id.folder()));
     let mut history = History::new(&repo);
     let mut rows = Vec::new();

@@ -322,3 +322,28 @@ pub(crate) fn each_claim<R>(
     };
     Ok((rows, refused))
 }
+
+/// The office's git repository (read-only commands that walk history).
+pub(crate) fn office_repository(g: &Globals) -> crate::error::Result<git2::Repository> {
+    crate::store::files::open_repository(&crate::store::files::find_office_root(g.repo.as_deref())?)
+}
+
+/// Files a generated letter on the claim: records it in `letters` (`letters/TEMPLATE.txt`, or
+/// `-2`, `-3`... when the claim has one by that name already) and returns the claim-relative
+/// file and the change that writes it into the claim's folder.
+pub(crate) fn file_letter(
+    claim: &mut crate::domain::claim::Claim,
+    template: &str,
+    to: &str,
+    at: crate::domain::claim::Timestamp,
+    text: String,
+) -> crate::error::Result<(String, crate::store::git::FileChange)> {
+    let record = crate::letters::letter_record(&claim.letters, template, to, at);
+    let change = crate::store::git::FileChange {
+        path: format!("{}/{}", parse_claim_id(&claim.id)?.folder(), record.file),
+        content: Some(text.into_bytes()),
+    };
+    let file = record.file.clone();
+    claim.letters.push(record);
+    Ok((file, change))
+}

@@ -19,9 +19,8 @@ use crate::domain::policy::{find_policy, Policy, PolicyKeys};
 use crate::domain::priority::{assign_by, catastrophe, escalates, score};
 use crate::error::{Error, Result};
 use crate::intake::admit::{duplicates, DuplicateKey, KnownClaims};
-use crate::letters::{addressee, letter_record, recipient_of, LetterTemplates};
+use crate::letters::{addressee, recipient_of, LetterTemplates};
 use crate::store::files::{load_claims, load_policies, load_templates, parse_claim_id};
-use crate::store::git::FileChange;
 use crate::store::session::{ClaimChange, Committed, Session};
 
 /// Verify coverage and set priority: each claim named, or every claim waiting for triage.
@@ -323,7 +322,6 @@ fn triage_claim(ctx: &Context, claim: &mut Claim, now: Timestamp) -> Result<(Cla
     let found = find_policy(&keys, &ctx.policies).map(|(p, how)| (p.clone(), how));
     let (priority, priority_reasons) = score(claim, &office.priority);
     let mut files = Vec::new();
-    let folder = parse_claim_id(&claim.id)?.folder();
 
     let Some((policy, how)) = found else {
         claim.triage = Some(Triage {
@@ -344,9 +342,8 @@ fn triage_claim(ctx: &Context, claim: &mut Claim, now: Timestamp) -> Result<(Cla
             escalated: false,
         });
         let text = policy_request(ctx, claim, now)?;
-        let record = letter_record(&claim.letters, "policy_information_request", "insured", now);
-        files.push(letter_file(&folder, &record.file, text));
-        claim.letters.push(record);
+        files
+            .push(super::file_letter(claim, "policy_information_request", "insured", now, text)?.1);
         if claim.status != Status::NoPolicyFound {
             claim.status = Status::NoPolicyFound;
             claim.record_event(now, &by, "triage", Status::NoPolicyFound);
@@ -394,9 +391,7 @@ fn triage_claim(ctx: &Context, claim: &mut Claim, now: Timestamp) -> Result<(Cla
     );
     if verdict.outcome == CoverageOutcome::InQuestion {
         let text = reservation_of_rights(ctx, claim, &policy, &verdict, now)?;
-        let record = letter_record(&claim.letters, "reservation_of_rights", "insured", now);
-        files.push(letter_file(&folder, &record.file, text));
-        claim.letters.push(record);
+        files.push(super::file_letter(claim, "reservation_of_rights", "insured", now, text)?.1);
     }
     let next = match verdict.outcome {
         CoverageOutcome::Confirmed => "ready for assignment".to_string(),
@@ -464,13 +459,6 @@ fn fill_party(mine: &mut Option<Party>, policy: &Party) {
     fill(&mut p.phone, &policy.phone);
     fill(&mut p.email, &policy.email);
     fill(&mut p.address, &policy.address);
-}
-
-fn letter_file(folder: &str, file: &str, text: String) -> FileChange {
-    FileChange {
-        path: format!("{folder}/{file}"),
-        content: Some(text.into_bytes()),
-    }
 }
 
 /// The addressee of a letter about the claim (the insured, else the reporter).
@@ -545,15 +533,7 @@ fn policy_request(ctx: &Context, claim: &Claim, now: Timestamp) -> Result<String
         .as_ref()
         .and_then(|a| a.vehicles.first())
         .map(|v| {
-            let mut s = [
-                v.year.map(|y| y.to_string()),
-                v.make.clone(),
-                v.model.clone(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+            let mut s = v.description();
             if let Some(vin) = &v.vin {
                 s.push_str(&format!(", VIN {vin}"));
             }

@@ -64,6 +64,21 @@ pub struct Vehicle {
     pub vin_check_overridden: bool,
 }
 
+impl Vehicle {
+    /// Year, make and model as far as they are known: `2013 Jeep Wrangler Sport`.
+    pub fn description(&self) -> String {
+        [
+            self.year.map(|y| y.to_string()),
+            self.make.clone(),
+            self.model.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtherParty {

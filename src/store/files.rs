@@ -80,6 +80,17 @@ pub fn read_text(path: &Path) -> Result<String> {
 }
 
 /// Loads authority.yaml; a broken file is a refusal naming the file, line and problem.
+/// The office's git repository.
+pub fn open_repository(root: &Path) -> Result<git2::Repository> {
+    git2::Repository::open(root).map_err(|e| {
+        Error::environment(format!(
+            "{} is not a git repository: {}",
+            root.display(),
+            e.message()
+        ))
+    })
+}
+
 pub fn load_office(root: &Path) -> Result<Office> {
     let path = root.join(AUTHORITY_FILE);
     let text = read_text(&path)?;

@@ -127,13 +127,7 @@ pub struct Session {
 impl Session {
     /// Opens the office for changes as `as_email` (or git's user.email), with that person's key.
     pub fn open(ws: Workspace, as_email: Option<&str>) -> Result<Session> {
-        let repo = Repository::open(&ws.root).map_err(|e| {
-            Error::environment(format!(
-                "{} is not a git repository: {}",
-                ws.root.display(),
-                e.message()
-            ))
-        })?;
+        let repo = crate::store::files::open_repository(&ws.root)?;
         let config = repo.config()?.snapshot()?;
         let email = match as_email {
             Some(e) => e.to_string(),

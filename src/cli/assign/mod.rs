@@ -436,7 +436,7 @@ fn apply(
     claim: &mut Claim,
     now: Timestamp,
 ) -> Result<(ClaimChange, Row, Vec<Email>)> {
-    let mut notices = Notices::new(ctx, claim, now)?;
+    let mut notices = Notices::new(ctx, now);
     let by = ctx.actor.email.clone();
     let priority = claim
         .priority()

@@ -8,8 +8,7 @@ use super::{Context, Taker};
 use crate::domain::claim::{Claim, ItemStatus, Timestamp};
 use crate::domain::office::{Contact, Person};
 use crate::error::{Error, Result};
-use crate::letters::{addressee, letter_record, recipient_of};
-use crate::store::files::parse_claim_id;
+use crate::letters::{addressee, recipient_of};
 use crate::store::git::FileChange;
 use crate::store::outbox::Email;
 
@@ -17,7 +16,6 @@ use crate::store::outbox::Email;
 /// letters/, and mailed where the addressee has an email.
 pub(super) struct Notices<'c> {
     ctx: &'c Context<'c>,
-    folder: String,
     now: Timestamp,
     files: Vec<FileChange>,
     mail: Vec<Email>,
@@ -25,15 +23,14 @@ pub(super) struct Notices<'c> {
 }
 
 impl<'c> Notices<'c> {
-    pub(super) fn new(ctx: &'c Context<'c>, claim: &Claim, now: Timestamp) -> Result<Notices<'c>> {
-        Ok(Notices {
+    pub(super) fn new(ctx: &'c Context<'c>, now: Timestamp) -> Notices<'c> {
+        Notices {
             ctx,
-            folder: parse_claim_id(&claim.id)?.folder(),
             now,
             files: vec![],
             mail: vec![],
             sent: vec![],
-        })
+        }
     }
 
     fn today(&self) -> String {
@@ -67,27 +64,24 @@ impl<'c> Notices<'c> {
                 template.replace('_', " ")
             ))
         })?;
-        let record = letter_record(&claim.letters, template, to, self.now);
+        let (file, letter) =
+            super::super::file_letter(claim, template, to, self.now, text.clone())?;
         if let Some((name, addr)) = email.filter(|(_, a)| !a.trim().is_empty()) {
             self.mail.push(Email {
-                file_name: Email::file_name_for(&claim.id, &record.file),
+                file_name: Email::file_name_for(&claim.id, &file),
                 claim_id: claim.id.clone(),
                 to_name: name,
                 to_email: addr,
                 reply_to,
                 subject,
-                body: text.clone(),
+                body: text,
                 at: self.now,
             });
             self.sent.push(format!("{to} (email)"));
         } else {
             self.sent.push(format!("{to} (letter)"));
         }
-        self.files.push(FileChange {
-            path: format!("{}/{}", self.folder, record.file),
-            content: Some(text.into_bytes()),
-        });
-        claim.letters.push(record);
+        self.files.push(letter);
         Ok(())
     }
 

@@ -41,16 +41,7 @@ pub fn summary_lines(d: &Draft) -> Vec<String> {
         );
         for (i, v) in a.vehicles.iter().enumerate() {
             let n = i + 1;
-            let desc = [
-                v.year.map(|y| y.to_string()),
-                v.make.clone(),
-                v.model.clone(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-            line(&format!("Vehicle {n}"), Some(desc));
+            line(&format!("Vehicle {n}"), Some(v.description()));
             let vin = v.vin.clone().map(|vin| {
                 if v.vin_check_overridden {
                     format!("{vin} (check digit does not verify; accepted by the CSR)")
