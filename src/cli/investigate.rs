@@ -422,11 +422,7 @@ pub fn run_overdue(g: &Globals, args: OverdueArgs) -> Result<i32> {
     let cal = BusinessCalendar::new(office.calendar.clone());
     let mut rows = Vec::new();
     for claim in load_claims(root) {
-        let adjuster = claim
-            .adjuster()
-            .map(str::to_string)
-            .or_else(|| claim.assignment.as_ref().and_then(|a| a.handler.clone()))
-            .unwrap_or_default();
+        let adjuster = claim.handled_by().unwrap_or_default().to_string();
         if args
             .adjuster
             .as_deref()

@@ -86,10 +86,7 @@ pub fn summary(c: &Claim) -> String {
     if let Some(a) = &c.assignment {
         rows.push(vec![
             "assigned to".into(),
-            a.adjuster
-                .clone()
-                .or(a.handler.clone())
-                .unwrap_or_else(|| a.destination.clone()),
+            c.handled_by().unwrap_or(&a.destination).to_string(),
         ]);
     }
     rows.push(vec!["reserve".into(), c.effective_reserve().to_string()]);

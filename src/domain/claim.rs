@@ -572,6 +572,12 @@ impl Claim {
         self.assignment.as_ref().and_then(|a| a.adjuster.as_deref())
     }
 
+    /// Who handles the claim: the assigned adjuster, else the outside handler.
+    pub fn handled_by(&self) -> Option<&str> {
+        self.adjuster()
+            .or_else(|| self.assignment.as_ref().and_then(|a| a.handler.as_deref()))
+    }
+
     pub fn priority(&self) -> Option<Priority> {
         self.triage.as_ref().map(|t| t.priority)
     }

@@ -141,12 +141,14 @@ impl FolderCache {
         self.folders.get(&id).cloned()
     }
 
-    /// Keeps `data` as folder `id`, dropping the version it replaces.
-    pub fn keep(&mut self, id: Oid, replaces: Option<Oid>, data: Vec<u8>) {
+    /// Keeps `data` as folder `id`, dropping the version it replaces; returns the kept bytes.
+    pub fn keep(&mut self, id: Oid, replaces: Option<Oid>, data: Vec<u8>) -> std::rc::Rc<Vec<u8>> {
         if let Some(old) = replaces {
             self.folders.remove(&old);
         }
-        self.folders.insert(id, std::rc::Rc::new(data));
+        let kept = std::rc::Rc::new(data);
+        self.folders.insert(id, kept.clone());
+        kept
     }
 }
 
@@ -251,8 +253,7 @@ fn blob_entry(
                     Some(d) => FolderBytes::Kept(d),
                     None => {
                         let data = odb.read(at)?.data().to_vec();
-                        m.borrow_mut().keep(at, None, data);
-                        FolderBytes::Kept(m.borrow().get(at).expect("just kept"))
+                        FolderBytes::Kept(m.borrow_mut().keep(at, None, data))
                     }
                 }
             }

@@ -350,12 +350,18 @@ fn write_claims(
         .map(|r| (r.id.clone(), by_role(&r.id)))
         .collect();
     let existing = samples.len() + 1;
+    // A stage's weight is shared among the samples at that stage.
+    let shares: Vec<u32> = samples
+        .iter()
+        .map(|s| same_status(samples, s.claim.status))
+        .collect();
     let mut made = 0;
     for _ in 0..count.saturating_sub(existing) {
         let age = rng.gen_range(1..=SPAN_DAYS);
         let weights: Vec<u32> = samples
             .iter()
-            .map(|s| stage_weight(s.claim.status, age) * 12 / same_status(samples, s.claim.status))
+            .zip(&shares)
+            .map(|(s, share)| stage_weight(s.claim.status, age) * 12 / share)
             .collect();
         let total: u32 = weights.iter().sum();
         let mut pick = rng.gen_range(0..total.max(1));

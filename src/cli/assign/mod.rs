@@ -274,11 +274,7 @@ fn targets(args: &Args, claims: &HashMap<String, Claim>) -> Result<Vec<ClaimId>>
             &[Status::Triaged]
         };
         if !allowed.contains(&claim.status) {
-            let who = claim
-                .adjuster()
-                .map(str::to_string)
-                .or_else(|| claim.assignment.as_ref().and_then(|a| a.handler.clone()));
-            return Err(match (claim.status, who) {
+            return Err(match (claim.status, claim.handled_by()) {
                 (Status::Assigned | Status::Investigating, Some(who)) => Error::refused(format!(
                     "{id} is already assigned to {who}"
                 ))
