@@ -19,7 +19,7 @@ use crate::domain::investigation::{find_item, overdue};
 use crate::domain::lifecycle::Status;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
-use crate::intake::admit::sanitize_file_name;
+use crate::intake::admit::{sanitize_file_name, unique_name};
 use crate::store::files::{find_office_root, load_claims, parse_claim_id};
 use crate::store::git::FileChange;
 use crate::store::session::{ClaimChange, Workspace};
@@ -289,7 +289,7 @@ fn outstanding<'a>(
     if !status.is_outstanding() {
         return Err(Error::refused(format!(
             "{claim}: {what} \"{name}\" is already {}",
-            status_word(status)
+            super::show::serde_plain(&status)
         )));
     }
     Ok(i)
@@ -315,29 +315,12 @@ fn start_investigating(claim: &mut Claim, by: &str, now: Timestamp) {
 
 /// `attachments/NAME`, numbered if the claim already has a file by that name.
 fn unique_attachment(claim: &Claim, file_name: &str) -> String {
-    let taken = |f: &str| claim.attachments.iter().any(|a| a.file == f);
-    let first = format!("attachments/{file_name}");
-    if !taken(&first) {
-        return first;
-    }
-    let (stem, ext) = match file_name.rsplit_once('.') {
-        Some((s, e)) => (s.to_string(), format!(".{e}")),
-        None => (file_name.to_string(), String::new()),
-    };
-    (2..)
-        .map(|n| format!("attachments/{stem}-{n}{ext}"))
-        .find(|f| !taken(f))
-        .expect("an unbounded range has a free name")
-}
-
-fn status_word(s: ItemStatus) -> &'static str {
-    match s {
-        ItemStatus::Open => "open",
-        ItemStatus::Requested => "requested",
-        ItemStatus::Received => "received",
-        ItemStatus::Done => "done",
-        ItemStatus::Waived => "waived",
-    }
+    let taken: Vec<String> = claim
+        .attachments
+        .iter()
+        .filter_map(|a| a.file.strip_prefix("attachments/").map(str::to_string))
+        .collect();
+    format!("attachments/{}", unique_name(file_name, &taken))
 }
 
 /// Prints a claim's tasks or documents.
@@ -352,7 +335,7 @@ fn list(g: &Globals, id: &crate::domain::claim_id::ClaimId, kind: &'static str) 
             .map(|t| ItemRow {
                 kind,
                 name: t.name.clone(),
-                status: status_word(t.status).into(),
+                status: super::show::serde_plain(&t.status),
                 required_for: String::new(),
                 due: t.due.map(|d| d.to_string()).unwrap_or_default(),
                 done: t
@@ -369,7 +352,7 @@ fn list(g: &Globals, id: &crate::domain::claim_id::ClaimId, kind: &'static str) 
             .map(|d| ItemRow {
                 kind,
                 name: d.name.clone(),
-                status: status_word(d.status).into(),
+                status: super::show::serde_plain(&d.status),
                 required_for: d.required_for.clone().unwrap_or_default(),
                 due: d.due.map(|d| d.to_string()).unwrap_or_default(),
                 done: d.received_on.map(|d| d.to_string()).unwrap_or_default(),

@@ -196,10 +196,7 @@ pub fn run_payments(g: &Globals, args: PaymentsArgs) -> Result<i32> {
     let mut rows = Vec::new();
     for c in load_claims(&root) {
         for p in &c.payments {
-            let state = serde_yaml::to_string(&p.state)
-                .unwrap_or_default()
-                .trim()
-                .to_string();
+            let state = super::show::serde_plain(&p.state);
             if args.state.as_deref().is_some_and(|s| s != state) {
                 continue;
             }
@@ -208,10 +205,7 @@ pub fn run_payments(g: &Globals, args: PaymentsArgs) -> Result<i32> {
                 date: p.at.date_naive().to_string(),
                 payee: p.payee.clone(),
                 co_payee: p.co_payee.clone().unwrap_or_default(),
-                method: serde_yaml::to_string(&p.method)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
+                method: super::show::serde_plain(&p.method),
                 reference: p.reference.clone(),
                 amount: p.amount.to_string(),
                 state,

@@ -400,10 +400,7 @@ fn triage_claim(ctx: &Context, claim: &mut Claim, now: Timestamp) -> Result<(Cla
         }
         _ => "coverage-review queue: senior adjuster or coverage counsel".to_string(),
     };
-    let outcome = serde_yaml::to_string(&verdict.outcome)
-        .unwrap_or_default()
-        .trim()
-        .to_string();
+    let outcome = super::show::serde_plain(&verdict.outcome);
     let row = Row {
         id: claim.id.clone(),
         outcome: outcome.clone(),

@@ -498,7 +498,8 @@ pub fn sanitize_file_name(name: &str) -> String {
     s
 }
 
-fn unique_name(name: &str, taken: &[String]) -> String {
+/// `name`, or `stem-2.ext`, `stem-3.ext`... when a file by that name is taken.
+pub fn unique_name(name: &str, taken: &[String]) -> String {
     if !taken.iter().any(|t| t == name) {
         return name.to_string();
     }

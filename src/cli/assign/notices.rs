@@ -201,7 +201,7 @@ impl<'c> Notices<'c> {
         let outcome = claim
             .triage
             .as_ref()
-            .map(|t| serde_yaml::to_string(&t.coverage).unwrap_or_default())
+            .map(|t| crate::cli::show::serde_plain(&t.coverage))
             .unwrap_or_default();
         let name = handler["name"].as_str().unwrap_or_default().to_string();
         let summary = format!(
@@ -211,7 +211,7 @@ impl<'c> Notices<'c> {
                 .with_timezone(&self.ctx.session.ws.tz)
                 .date_naive(),
             self.today(),
-            outcome.trim().replace('_', " ")
+            outcome.replace('_', " ")
         );
         let mut next = vec![format!(
             "{name} will contact the insured by {}.",
