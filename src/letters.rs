@@ -260,3 +260,62 @@ mod tests {
         assert!(t.has("denial") && t.has("reservation_of_rights"));
     }
 }
+
+/// One notice to send.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Email {
+    /// `CLAIM-ID-LETTER.eml`, unique because letter files are unique per claim.
+    pub file_name: String,
+    pub claim_id: String,
+    pub to_name: String,
+    pub to_email: String,
+    /// Where replies should go (the adjuster), if not the office.
+    pub reply_to: Option<(String, String)>,
+    pub subject: String,
+    pub body: String,
+    pub at: Timestamp,
+}
+
+impl Email {
+    /// The outbox file name for the letter `letters/NAME.txt` of a claim.
+    pub fn file_name_for(claim_id: &str, letter_file: &str) -> String {
+        let stem = std::path::Path::new(letter_file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("notice");
+        format!("{claim_id}-{stem}.eml")
+    }
+
+    /// The message, from the office's address.
+    pub fn to_bytes(
+        &self,
+        office: &crate::domain::office::OfficeInfo,
+    ) -> crate::error::Result<Vec<u8>> {
+        let from_addr = office
+            .email
+            .clone()
+            .unwrap_or_else(|| "claims@localhost".into());
+        let domain = from_addr
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_string())
+            .unwrap_or_else(|| "localhost".into());
+        let stem = self.file_name.trim_end_matches(".eml");
+        let mut m = mail_builder::MessageBuilder::new()
+            .from((office.name.clone(), from_addr))
+            .to((self.to_name.clone(), self.to_email.clone()))
+            .subject(self.subject.clone())
+            .date(self.at.timestamp())
+            .message_id(format!("{stem}.{}@{domain}", self.at.timestamp()))
+            .header(
+                "X-Claim-Id",
+                mail_builder::headers::raw::Raw::new(self.claim_id.clone()),
+            )
+            .text_body(self.body.clone());
+        if let Some((name, addr)) = &self.reply_to {
+            m = m.reply_to((name.clone(), addr.clone()));
+        }
+        m.write_to_vec().map_err(|e| {
+            crate::error::Error::environment(format!("cannot compose {}: {e}", self.file_name))
+        })
+    }
+}

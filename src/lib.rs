@@ -13,3 +13,4 @@ pub mod intake;
 pub mod letters;
 pub mod store;
 pub mod synthetic;
+pub mod workflow;

@@ -11,18 +11,19 @@ use serde::Serialize;
 
 use super::output::{Format, Out};
 use super::Globals;
-use crate::domain::claim::{Channel, Claim};
+use crate::domain::claim::Claim;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
-use crate::intake::admit::{admit, AdmitContext, Admitted, DuplicateKey, FieldError, KnownClaims};
+use crate::intake::admit::{Admitted, FieldError};
 use crate::intake::csv_batch::{column_for, parse_csv, CellError};
 use crate::intake::draft::{Draft, DraftAttachment};
 use crate::intake::email::drafts_from_path;
 use crate::intake::payload::Payload;
 use crate::intake::phone::{phone_script, LinePrompter, PhoneError};
-use crate::store::files::{load_claims, load_policies, read_text};
-use crate::store::git::FileChange;
-use crate::store::session::{ClaimChange, Committed, Session, Workspace};
+use crate::store::files::read_text;
+use crate::store::session::{Done, Session};
+use crate::workflow::intake::{admit_all, FirstNotice};
+use crate::workflow::{Command, File};
 
 /// Create claims from a First Notice of Loss (one signed commit per claim).
 ///
@@ -190,7 +191,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                 }
             })
             .collect();
-        let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
+        let session = super::session(g)?;
         let options = Options {
             require_complete: false,
             skip_invalid: args.skip_invalid,
@@ -253,7 +254,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             "say where the notice is: --file F.json|F.yaml, --csv F.csv, --email F.eml|DIR or --interactive",
         ));
     };
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
+    let session = super::session(g)?;
     admit_and_commit(
         g,
         &session,
@@ -291,44 +292,30 @@ pub fn admit_and_commit(
 ) -> Result<i32> {
     let format = g.format_among(Format::Table, &[Format::Table, Format::Json])?;
     session.require(Permission::Intake, "take in new claims")?;
-    let ws = &session.ws;
-    let policies = load_policies(&ws.root);
-    let mut existing: KnownClaims = load_claims(&ws.root)
-        .iter()
-        .map(DuplicateKey::of)
-        .collect::<Vec<_>>()
-        .into();
-    let now = session.now()?;
-    let actor = session.actor.email.clone();
-    let mut rng = rand::rngs::OsRng;
-
-    let mut admitted: Vec<(String, Admitted)> = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
+    let mut drafts = Vec::new();
     for item in items {
-        let draft = match item.draft {
-            Ok(d) => d,
-            Err(p) => {
-                problems.extend(p);
-                continue;
-            }
-        };
-        let ctx = AdmitContext {
-            office: &ws.office,
-            tz: ws.tz,
-            now,
-            actor: &actor,
-            policies: &policies,
-            existing: &existing,
-            require_complete: opts.require_complete,
-        };
-        match admit(draft, &ctx, &mut rng) {
-            Ok(a) => {
-                existing.push(DuplicateKey::of(&a.claim));
-                admitted.push((item.source, a));
-            }
+        match item.draft {
+            Ok(d) => drafts.push((item.source, item.row, d)),
+            Err(p) => problems.extend(p),
+        }
+    }
+    let mut rng = rand::rngs::OsRng;
+    let results = session.at_tip(|desk| {
+        admit_all(
+            desk,
+            drafts.iter().map(|(_, _, d)| d.clone()).collect(),
+            opts.require_complete,
+            &mut rng,
+        )
+    })?;
+    let mut admitted: Vec<(String, Option<usize>, Admitted)> = Vec::new();
+    for ((source, row, _), result) in drafts.into_iter().zip(results) {
+        match result {
+            Ok(a) => admitted.push((source, row, a)),
             Err(errs) => problems.extend(
                 errs.into_iter()
-                    .map(|e| Problem::from_field(&item.source, item.row, e)),
+                    .map(|e| Problem::from_field(&source, row, e)),
             ),
         }
     }
@@ -337,58 +324,50 @@ pub fn admit_and_commit(
     let mut created: Vec<Claim> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     if !refuse {
+        let now = session.now()?;
         // Many claims: one batch, published together (each still its own signed commit).
         let batched = !g.dry_run && admitted.len() > 1;
-        let commit_each = || -> Result<Vec<(Committed, String, Vec<String>)>> {
+        let commit_each = || -> Result<Vec<(Done, String, Vec<String>)>> {
             let mut done = Vec::with_capacity(admitted.len());
-            for (source, a) in admitted {
-                let claim = a.claim;
-                let mut change = ClaimChange::new(format!(
-                    "intake {}: {} {} via {}",
-                    claim.id,
-                    claim.lob,
-                    claim.status,
-                    channel_name(claim.channel)
-                ))
-                .trailer("Channel", channel_name(claim.channel))
-                .trailer("Status", claim.status.as_str());
-                if let Some(p) = &claim.policy_number {
-                    change = change.trailer("Policy", p.clone());
-                }
-                change.files = a
-                    .files
-                    .into_iter()
-                    .map(|f| FileChange {
-                        path: f.path,
-                        content: Some(f.bytes),
-                    })
-                    .collect();
-                let committed = session.create_claim(claim, "intake", change, g.dry_run)?;
-                done.push((committed, source, a.warnings));
+            for (source, row, a) in admitted {
+                let at = a.claim.received_at.max(now);
+                let notice = FirstNotice {
+                    source: file_name_of(&source),
+                    row,
+                    claim: a.claim,
+                    files: a
+                        .files
+                        .into_iter()
+                        .map(|f| File::supplied(f.path, f.bytes))
+                        .collect(),
+                };
+                let d = session.run_at(&Command::Intake(Box::new(notice)), at, g.dry_run)?;
+                done.push((d, source, a.warnings));
             }
             Ok(done)
         };
         let done = if batched {
             let (mut done, ids) = session.batch(commit_each)?;
-            for ((committed, _, _), id) in done.iter_mut().zip(ids) {
-                committed.commit = Some(id);
+            for ((d, _, _), id) in done.iter_mut().zip(ids) {
+                d.commit = Some(id);
             }
             done
         } else {
             commit_each()?
         };
-        for (committed, source, claim_warnings) in done {
+        for (d, source, claim_warnings) in done {
             if !(g.dry_run && (format == Format::Json || g.quiet)) {
-                super::update::report(g, &committed);
+                super::update::report(g, &d);
             }
+            let claim = d.claim().expect("a first notice adds its claim").clone();
             for w in claim_warnings {
                 warnings.push(Warning {
-                    claim: committed.claim.id.clone(),
+                    claim: claim.id.clone(),
                     source: source.clone(),
                     message: w,
                 });
             }
-            created.push(committed.claim);
+            created.push(claim);
         }
     }
 
@@ -461,20 +440,18 @@ pub fn admit_and_commit(
     Ok(0)
 }
 
+/// A notice's source as recorded: the file's own name (no local folders), or the channel.
+fn file_name_of(source: &str) -> String {
+    std::path::Path::new(source)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| source.to_string())
+}
+
 fn skipped(problems: &[Problem]) -> usize {
     let mut keys: Vec<(String, Option<usize>)> =
         problems.iter().map(|p| (p.source.clone(), p.row)).collect();
     keys.sort();
     keys.dedup();
     keys.len()
-}
-
-pub fn channel_name(c: Channel) -> &'static str {
-    match c {
-        Channel::Phone => "phone",
-        Channel::Web => "web",
-        Channel::Email => "email",
-        Channel::Mobile => "mobile",
-        Channel::Batch => "batch",
-    }
 }

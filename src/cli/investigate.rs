@@ -12,17 +12,14 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::output::{Format, Out, Rows};
-use super::{open_session, Globals};
+use super::Globals;
 use crate::domain::calendar::BusinessCalendar;
-use crate::domain::claim::{Attachment, Claim, Document, ItemStatus, Task, Timestamp};
-use crate::domain::investigation::{find_item, overdue};
-use crate::domain::lifecycle::Status;
-use crate::domain::office::Permission;
+use crate::domain::investigation::overdue;
 use crate::error::{Error, Result};
-use crate::intake::admit::{sanitize_file_name, unique_name};
-use crate::store::files::{find_office_root, load_claims, parse_claim_id};
-use crate::store::git::FileChange;
-use crate::store::session::{ClaimChange, Workspace};
+use crate::store::files::{find_office_root, load_claims};
+use crate::store::session::Workspace;
+use crate::workflow::investigation::{DocumentStep, TaskStep, TrackDocument, TrackTask, Upload};
+use crate::workflow::{parse_claim_id, Command};
 
 /// List a claim's tasks, or change one: --done, --waive REASON, or --add.
 #[derive(clap::Args, Debug)]
@@ -106,55 +103,18 @@ pub fn run_task(g: &Globals, args: TaskArgs) -> Result<i32> {
     let Some(name) = args.name.clone() else {
         return list(g, &id, "task");
     };
-    let session = open_session(g, Permission::Investigate, "track investigation tasks")?;
-    let by = session.actor.email.clone();
-    let done = session.change_claim(&id, "task", g.dry_run, |claim, now| {
-        refuse_closed(claim)?;
-        let what;
-        if args.add {
-            refuse_twice(
-                &claim.id,
-                claim.tasks.iter().map(|t| t.name.as_str()),
-                &name,
-                "task",
-            )?;
-            claim.tasks.push(Task {
-                name: name.clone(),
-                status: ItemStatus::Open,
-                due: args.due,
-                done_at: None,
-                by: None,
-                waived_reason: None,
-            });
-            what = format!("added: {name}");
-        } else {
-            let i = outstanding(
-                &claim.id,
-                claim.tasks.iter().map(|t| (t.name.as_str(), t.status)),
-                &name,
-                "task",
-            )?;
-            let task = &mut claim.tasks[i];
-            task.by = Some(by.clone());
-            task.done_at = Some(now);
-            if let Some(reason) = &args.waive {
-                task.status = ItemStatus::Waived;
-                task.waived_reason = Some(reason.clone());
-                what = format!("waived: {} ({reason})", task.name);
-            } else if args.done {
-                task.status = ItemStatus::Done;
-                what = format!("done: {}", task.name);
-                start_investigating(claim, &by, now);
-            } else {
-                return Err(Error::usage(
-                    "say what to do with the task: --done, --waive REASON, or --add",
-                ));
-            }
-        }
-        Ok(ClaimChange::new(format!("task {}: {what}", claim.id)))
-    })?;
-    super::update::report(g, &done);
-    Ok(0)
+    let step = if args.add {
+        TaskStep::Add { due: args.due }
+    } else if let Some(why) = args.waive {
+        TaskStep::Waive(why)
+    } else if args.done {
+        TaskStep::Done
+    } else {
+        return Err(Error::usage(
+            "say what to do with the task: --done, --waive REASON, or --add",
+        ));
+    };
+    super::run_one(g, Command::Task(TrackTask { id, name, step }))
 }
 
 pub fn run_document(g: &Globals, args: DocumentArgs) -> Result<i32> {
@@ -162,165 +122,33 @@ pub fn run_document(g: &Globals, args: DocumentArgs) -> Result<i32> {
     let Some(name) = args.name.clone() else {
         return list(g, &id, "document");
     };
-    let attachment = match &args.file {
-        Some(path) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| Error::refused(format!("--file {}: {e}", path.display())))?;
-            let file_name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .map(sanitize_file_name)
-                .unwrap_or_else(|| "document".into());
-            Some((file_name, bytes))
+    let step = if args.request {
+        DocumentStep::Request {
+            required_for: args.required_for,
+            due: args.due,
         }
-        None => None,
+    } else if let Some(why) = args.waive {
+        DocumentStep::Waive(why)
+    } else if args.received {
+        let file = match &args.file {
+            Some(path) => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| Error::refused(format!("--file {}: {e}", path.display())))?;
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("document");
+                Some(Upload::new(name, bytes))
+            }
+            None => None,
+        };
+        DocumentStep::Received { file, on: args.on }
+    } else {
+        return Err(Error::usage(
+            "say what to do with the document: --received [--file PATH], --waive REASON, or --request",
+        ));
     };
-    let session = open_session(g, Permission::Investigate, "track claim documents")?;
-    let by = session.actor.email.clone();
-    let today = session.now()?.with_timezone(&session.ws.tz).date_naive();
-    if args.on.is_some_and(|d| d > today) {
-        return Err(Error::refused(format!(
-            "--on {} is in the future",
-            args.on.expect("checked")
-        )));
-    }
-    let done = session.change_claim(&id, "document", g.dry_run, |claim, now| {
-        refuse_closed(claim)?;
-        let mut change_files = Vec::new();
-        let what;
-        if args.request {
-            refuse_twice(
-                &claim.id,
-                claim.documents.iter().map(|d| d.name.as_str()),
-                &name,
-                "document",
-            )?;
-            claim.documents.push(Document {
-                name: name.clone(),
-                required_for: args.required_for.clone(),
-                status: ItemStatus::Requested,
-                due: args.due,
-                received_on: None,
-                file: None,
-                waived_reason: None,
-            });
-            what = format!("requested: {name}");
-        } else {
-            let i = outstanding(
-                &claim.id,
-                claim.documents.iter().map(|d| (d.name.as_str(), d.status)),
-                &name,
-                "document",
-            )?;
-            if let Some(reason) = &args.waive {
-                let d = &mut claim.documents[i];
-                d.status = ItemStatus::Waived;
-                d.waived_reason = Some(reason.clone());
-                what = format!("waived: {} ({reason})", d.name);
-            } else if args.received {
-                let on = args.on.unwrap_or(today);
-                if let Some((file_name, bytes)) = &attachment {
-                    let rel = unique_attachment(claim, file_name);
-                    change_files.push(FileChange {
-                        path: format!("{}/{rel}", parse_claim_id(&claim.id)?.folder()),
-                        content: Some(bytes.clone()),
-                    });
-                    claim.attachments.push(Attachment {
-                        file: rel.clone(),
-                        kind: Some(claim.documents[i].name.clone()),
-                        received_at: now,
-                    });
-                    claim.documents[i].file = Some(rel);
-                }
-                let d = &mut claim.documents[i];
-                d.status = ItemStatus::Received;
-                d.received_on = Some(on);
-                what = format!("received: {}", d.name);
-                if d.name.to_lowercase().contains("proof of loss")
-                    && claim.sla.proof_of_loss_at.is_none()
-                {
-                    claim.sla.proof_of_loss_at = Some(now);
-                }
-                start_investigating(claim, &by, now);
-            } else {
-                return Err(Error::usage(
-                    "say what to do with the document: --received [--file PATH], --waive REASON, or --request",
-                ));
-            }
-            if claim.sla.all_items_received_at.is_none()
-                && !claim.documents.iter().any(|d| d.status.is_outstanding())
-            {
-                claim.sla.all_items_received_at = Some(now);
-            }
-        }
-        let mut change = ClaimChange::new(format!("document {}: {what}", claim.id));
-        change.files = change_files;
-        Ok(change)
-    })?;
-    super::update::report(g, &done);
-    Ok(0)
-}
-
-/// A new task or document may not take the name of one the claim has.
-fn refuse_twice<'a>(
-    claim: &str,
-    mut names: impl Iterator<Item = &'a str>,
-    name: &str,
-    what: &str,
-) -> Result<()> {
-    if names.any(|n| n.eq_ignore_ascii_case(name)) {
-        return Err(Error::refused(format!(
-            "{claim} already has a {what} \"{name}\""
-        )));
-    }
-    Ok(())
-}
-
-/// The index of the task or document `query` names, refused unless it is still outstanding.
-fn outstanding<'a>(
-    claim: &str,
-    items: impl Iterator<Item = (&'a str, ItemStatus)> + Clone,
-    query: &str,
-    what: &str,
-) -> Result<usize> {
-    let i = find_item(items.clone().map(|(n, _)| n), query, what)
-        .map_err(|e| Error::refused(format!("{claim}: {e}")))?;
-    let (name, status) = items.clone().nth(i).expect("found among them");
-    if !status.is_outstanding() {
-        return Err(Error::refused(format!(
-            "{claim}: {what} \"{name}\" is already {}",
-            super::show::serde_plain(&status)
-        )));
-    }
-    Ok(i)
-}
-
-/// Tasks and documents change only on open claims.
-fn refuse_closed(claim: &Claim) -> Result<()> {
-    if claim.status.is_final() {
-        return Err(Error::refused(format!(
-            "{} is {}: its investigation is over",
-            claim.id, claim.status
-        )));
-    }
-    Ok(())
-}
-
-/// The first investigation step on an assigned claim moves it to investigating.
-fn start_investigating(claim: &mut Claim, by: &str, now: Timestamp) {
-    if claim.status == Status::Assigned {
-        claim.record_event(now, by, "investigate", Status::Investigating);
-    }
-}
-
-/// `attachments/NAME`, numbered if the claim already has a file by that name.
-fn unique_attachment(claim: &Claim, file_name: &str) -> String {
-    let taken: Vec<String> = claim
-        .attachments
-        .iter()
-        .filter_map(|a| a.file.strip_prefix("attachments/").map(str::to_string))
-        .collect();
-    format!("attachments/{}", unique_name(file_name, &taken))
+    super::run_one(g, Command::Document(TrackDocument { id, name, step }))
 }
 
 /// Prints a claim's tasks or documents.
@@ -335,7 +163,7 @@ fn list(g: &Globals, id: &crate::domain::claim_id::ClaimId, kind: &'static str) 
             .map(|t| ItemRow {
                 kind,
                 name: t.name.clone(),
-                status: super::show::serde_plain(&t.status),
+                status: crate::workflow::plain(&t.status),
                 required_for: String::new(),
                 due: t.due.map(|d| d.to_string()).unwrap_or_default(),
                 done: t
@@ -352,7 +180,7 @@ fn list(g: &Globals, id: &crate::domain::claim_id::ClaimId, kind: &'static str) 
             .map(|d| ItemRow {
                 kind,
                 name: d.name.clone(),
-                status: super::show::serde_plain(&d.status),
+                status: crate::workflow::plain(&d.status),
                 required_for: d.required_for.clone().unwrap_or_default(),
                 due: d.due.map(|d| d.to_string()).unwrap_or_default(),
                 done: d.received_on.map(|d| d.to_string()).unwrap_or_default(),

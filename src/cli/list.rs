@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use super::output::{cell, Format, Out, Rows};
-use super::show::serde_plain;
 use super::Globals;
 use crate::domain::claim::{Claim, LineOfBusiness};
 use crate::domain::lifecycle::Status;
@@ -93,7 +92,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             vec![
                 r.id.clone(),
                 r.status.to_string(),
-                serde_plain(&r.lob),
+                crate::workflow::plain(&r.lob),
                 r.jurisdiction.clone(),
                 r.received.clone(),
                 cell(r.policy.as_ref()),

@@ -20,7 +20,6 @@ pub mod close;
 pub mod complete;
 pub mod deny;
 pub mod explain;
-pub mod fields;
 pub mod findings;
 pub mod generate;
 pub mod hooks;
@@ -274,21 +273,23 @@ pub(crate) fn open_session(
     what: crate::domain::office::Permission,
     doing: &str,
 ) -> crate::error::Result<crate::store::session::Session> {
-    use crate::store::session::{Session, Workspace};
-    let session = Session::open(Workspace::open(g.repo.as_deref())?, g.as_email.as_deref())?;
+    let session = session(g)?;
     session.require(what, doing)?;
     Ok(session)
 }
 
-/// The amount given to `--FLAG`: a decimal with at most two places, not negative.
-pub(crate) fn money_flag(flag: &str, s: &str) -> crate::error::Result<crate::domain::money::Money> {
-    let m: crate::domain::money::Money = s
-        .parse()
-        .map_err(|e| Error::refused(format!("--{flag} `{s}`: {e}")))?;
-    if m.is_negative() {
-        return Err(Error::refused(format!("--{flag} must not be negative")));
-    }
-    Ok(m)
+/// Opens a session as `--as` (or git's user) and works one command at the branch tip: one
+/// signed commit (or, with --dry-run, the change it would make), then prints it.
+pub(crate) fn run_one(g: &Globals, command: crate::workflow::Command) -> crate::error::Result<i32> {
+    let session = session(g)?;
+    let done = session.run(&command, g.dry_run)?;
+    update::report(g, &done);
+    Ok(0)
+}
+
+/// A session acting as `--as` (or git's user).
+pub(crate) fn session(g: &Globals) -> crate::error::Result<crate::store::session::Session> {
+    crate::store::session::Session::open(g.repo.as_deref(), g.as_email.as_deref())
 }
 
 /// Runs `one` for each claim — as one batch of commits when there are several — and, when
@@ -326,24 +327,4 @@ pub(crate) fn each_claim<R>(
 /// The office's git repository (read-only commands that walk history).
 pub(crate) fn office_repository(g: &Globals) -> crate::error::Result<git2::Repository> {
     crate::store::files::open_repository(&crate::store::files::find_office_root(g.repo.as_deref())?)
-}
-
-/// Files a generated letter on the claim: records it in `letters` (`letters/TEMPLATE.txt`, or
-/// `-2`, `-3`... when the claim has one by that name already) and returns the claim-relative
-/// file and the change that writes it into the claim's folder.
-pub(crate) fn file_letter(
-    claim: &mut crate::domain::claim::Claim,
-    template: &str,
-    to: &str,
-    at: crate::domain::claim::Timestamp,
-    text: String,
-) -> crate::error::Result<(String, crate::store::git::FileChange)> {
-    let record = crate::letters::letter_record(&claim.letters, template, to, at);
-    let change = crate::store::git::FileChange {
-        path: format!("{}/{}", parse_claim_id(&claim.id)?.folder(), record.file),
-        content: Some(text.into_bytes()),
-    };
-    let file = record.file.clone();
-    claim.letters.push(record);
-    Ok((file, change))
 }

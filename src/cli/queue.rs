@@ -3,13 +3,13 @@
 
 use serde::Serialize;
 
-use super::intake::channel_name;
 use super::output::{Format, Out, Rows};
 use super::Globals;
 use crate::domain::claim::{ApprovalState, Claim, CoverageOutcome, LineOfBusiness};
 use crate::domain::lifecycle::Status;
 use crate::error::{Error, Result};
 use crate::store::files::{find_office_root, load_claims};
+use crate::workflow::intake::channel_name;
 
 /// Show a work queue: claims waiting for a person, oldest first.
 ///

@@ -67,7 +67,7 @@ pub fn summary(c: &Claim) -> String {
         vec!["status".into(), c.status.to_string()],
         vec!["line".into(), c.lob.to_string()],
         vec!["jurisdiction".into(), c.jurisdiction.clone()],
-        vec!["channel".into(), serde_plain(&c.channel)],
+        vec!["channel".into(), crate::workflow::plain(&c.channel)],
         vec!["received".into(), c.received_at.to_rfc3339()],
         vec!["policy".into(), cell(c.policy_number.as_ref())],
         vec!["insured".into(), party(&c.insured)],
@@ -77,7 +77,7 @@ pub fn summary(c: &Claim) -> String {
         vec!["what happened".into(), cell(c.loss.description.as_ref())],
     ];
     if let Some(t) = &c.triage {
-        rows.push(vec!["coverage".into(), serde_plain(&t.coverage)]);
+        rows.push(vec!["coverage".into(), crate::workflow::plain(&t.coverage)]);
         rows.push(vec!["priority".into(), t.priority.as_str().into()]);
     }
     if let (Some(e), None) = (&c.escalation, &c.assignment) {
@@ -113,12 +113,4 @@ pub fn summary(c: &Claim) -> String {
         ]);
     }
     table(&["field", "value"], &rows)
-}
-
-/// A unit enum's serde name (`in_question`).
-pub fn serde_plain<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|x| x.as_str().map(str::to_string))
-        .unwrap_or_default()
 }

@@ -11,7 +11,7 @@ use super::Globals;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::claim::Claim;
 use crate::domain::sla::{clocks, open_as_of, ClockStatus, SlaContext};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::files::{claim_files, parse_yaml};
 use crate::store::session::{office_now, Workspace};
 
@@ -252,37 +252,4 @@ fn summary(rows: &[Row], as_of: NaiveDate) -> String {
         .collect();
     s.push_str(&table(&headers, &body));
     s
-}
-
-/// Parses `--at`: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` or `YYYY-MM-DDTHH:MM[:SS]` in the office
-/// time zone, or a bare date (noon in the office time zone).
-pub fn parse_at(s: &str, tz: chrono_tz::Tz) -> Result<crate::domain::claim::Timestamp> {
-    use chrono::{DateTime, NaiveDateTime, Offset, TimeZone};
-    let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t);
-    }
-    let naive = [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-    ]
-    .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-    .or_else(|| {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(12, 0, 0))
-    })
-    .ok_or_else(|| {
-        Error::usage(format!(
-            "--at `{s}` is not a date or time (YYYY-MM-DD, YYYY-MM-DD HH:MM, or RFC 3339)"
-        ))
-    })?;
-    let local = tz
-        .from_local_datetime(&naive)
-        .earliest()
-        .ok_or_else(|| Error::usage(format!("--at `{s}` does not exist in {tz}")))?;
-    Ok(local.with_timezone(&local.offset().fix()))
 }

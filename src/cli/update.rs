@@ -4,15 +4,11 @@
 //! facts). Status, money, approvals, triage and assignment each have their own command, whose
 //! authority rules a correction must not bypass.
 
-use super::fields::{apply_set, parse_sets};
 use super::Globals;
-use crate::domain::claim::Note;
-use crate::domain::fnol::missing_facts;
-use crate::domain::lifecycle::Status;
-use crate::domain::office::Permission;
-use crate::error::{Error, Result};
-use crate::store::files::parse_claim_id;
-use crate::store::session::{ClaimChange, Committed};
+use crate::error::Result;
+use crate::store::session::Done;
+use crate::workflow::records::Correct;
+use crate::workflow::{parse_claim_id, Command};
 
 /// Correct reported facts on a claim (one signed commit, with the reason on the claim).
 ///
@@ -30,74 +26,60 @@ pub struct Args {
 }
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
-    if args.reason.trim().is_empty() {
-        return Err(Error::refused("--reason must say why the record was wrong"));
-    }
-    let sets = parse_sets(&args.set, "corrected with update")?;
     let id = parse_claim_id(&args.id)?;
-    let session = super::open_session(g, Permission::Update, "correct claim records")?;
-    let by = session.actor.email.clone();
-    let reason = args.reason.trim().to_string();
-    let done = session.change_claim(&id, "update", g.dry_run, |claim, now| {
-        let mut changes = Vec::new();
-        for (field, value) in &sets {
-            let old = apply_set(claim, field, value)?;
-            changes.push(format!(
-                "{field}: {old} -> {}",
-                if value.is_empty() { "(removed)" } else { value }
-            ));
-        }
-        if claim.status == Status::Incomplete {
-            claim.missing = missing_facts(claim);
-        }
-        claim.notes.push(Note {
-            at: now,
-            by: by.clone(),
-            text: format!("Correction: {}. Reason: {reason}", changes.join("; ")),
-        });
-        let mut change = ClaimChange::new(format!(
-            "update {}: {}",
-            claim.id,
-            sets.iter()
-                .map(|s| s.0.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-        change.body = Some(changes.join("\n"));
-        change = change.trailer("Reason", reason.clone());
-        for (field, _) in &sets {
-            change = change.trailer("Field", field.clone());
-        }
-        Ok(change)
-    })?;
-    report(g, &done);
-    Ok(0)
+    super::run_one(
+        g,
+        Command::Update(Correct {
+            id,
+            sets: args.set,
+            reason: args.reason,
+        }),
+    )
 }
 
 /// Prints what a change did (or would do, on a dry run).
-pub fn report(g: &Globals, done: &Committed) {
-    match done.commit {
+pub fn report(g: &Globals, done: &Done) {
+    print_done(
+        g,
+        done.commit,
+        &done.message,
+        &done.files,
+        &done.path,
+        done.before.as_deref(),
+        &done.after,
+    )
+}
+
+fn print_done(
+    g: &Globals,
+    commit: Option<git2::Oid>,
+    message: &str,
+    files: &[String],
+    path: &str,
+    before: Option<&str>,
+    after: &str,
+) {
+    match commit {
         Some(oid) => g.say(format!(
             "{} {}",
             &oid.to_string()[..12],
-            done.message.lines().next().unwrap_or("")
+            message.lines().next().unwrap_or("")
         )),
         None => {
             let mut out = super::output::Out::new();
             out.line("dry run: nothing was written");
-            out.line(&format!("files: {}", done.files.join(", ")));
+            out.line(&format!("files: {}", files.join(", ")));
             out.line("--- diff");
-            let before = done.before.as_deref().unwrap_or("");
-            let diff = similar::TextDiff::from_lines(before, &done.after);
+            let diff = similar::TextDiff::from_lines(before.unwrap_or(""), after);
             out.write_str(
                 &diff
                     .unified_diff()
                     .context_radius(2)
-                    .header(&done.path, &done.path)
+                    .header(path, path)
                     .to_string(),
             );
             out.line("--- commit message");
-            out.write_str(&done.message);
+            out.write_str(message);
         }
     }
 }

@@ -19,3 +19,4 @@ pub mod sla;
 pub mod sla_rules;
 pub mod spec;
 pub mod vin;
+pub mod yaml;

@@ -82,6 +82,61 @@ pub enum Permission {
     ApproveDenial,
     ComplianceReview,
     Approve,
+    /// Change authority.yaml: people, roles, the matrix, the office's settings.
+    ManageAuthority,
+    /// Add or change policies/.
+    ManagePolicies,
+    /// Add or change templates/.
+    ManageTemplates,
+    /// Record audit checkpoints the office shares (signed tags).
+    Audit,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 18] = [
+        Permission::Intake,
+        Permission::Note,
+        Permission::Update,
+        Permission::Triage,
+        Permission::Assign,
+        Permission::AssignOverride,
+        Permission::Investigate,
+        Permission::Reserve,
+        Permission::Settle,
+        Permission::Pay,
+        Permission::RecommendDenial,
+        Permission::ApproveDenial,
+        Permission::ComplianceReview,
+        Permission::Approve,
+        Permission::ManageAuthority,
+        Permission::ManagePolicies,
+        Permission::ManageTemplates,
+        Permission::Audit,
+    ];
+
+    /// The name authority.yaml spells it with (`assign_override`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::Intake => "intake",
+            Permission::Note => "note",
+            Permission::Update => "update",
+            Permission::Triage => "triage",
+            Permission::Assign => "assign",
+            Permission::AssignOverride => "assign_override",
+            Permission::Investigate => "investigate",
+            Permission::Reserve => "reserve",
+            Permission::Settle => "settle",
+            Permission::Pay => "pay",
+            Permission::RecommendDenial => "recommend_denial",
+            Permission::ApproveDenial => "approve_denial",
+            Permission::ComplianceReview => "compliance_review",
+            Permission::Approve => "approve",
+            Permission::ManageAuthority => "manage_authority",
+            Permission::ManagePolicies => "manage_policies",
+            Permission::ManageTemplates => "manage_templates",
+            Permission::Audit => "audit",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

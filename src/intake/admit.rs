@@ -6,7 +6,7 @@
 //! facts, or `reported`); records the intake event, the notes and the attachments; and warns
 //! about possible duplicates without refusing them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{NaiveDate, NaiveTime};
 
@@ -66,74 +66,97 @@ impl DuplicateKey {
 
 /// The claims already in the office (and admitted so far in a batch), indexed by policy number
 /// and by employee — the only two ways a claim can be a possible duplicate of another — and
-/// within each by loss date, since only losses days apart are duplicates.
-#[derive(Debug, Default)]
+/// within each by loss date, since only losses days apart are duplicates. A claim's key is
+/// replaced when the claim changes ([`KnownClaims::push`] again) or dropped ([`KnownClaims::remove`]).
+#[derive(Clone, Debug, Default)]
 pub struct KnownClaims {
-    keys: Vec<DuplicateKey>,
-    by_policy: HashMap<String, BTreeMap<NaiveDate, Vec<usize>>>,
-    by_employee: HashMap<String, BTreeMap<NaiveDate, Vec<usize>>>,
+    keys: HashMap<String, DuplicateKey>,
+    by_policy: HashMap<String, BTreeSet<(NaiveDate, String)>>,
+    by_employee: HashMap<String, BTreeSet<(NaiveDate, String)>>,
 }
 
 /// Days apart two losses may be and still be the same: same policy, same employee.
 const POLICY_WINDOW: i64 = 1;
 const EMPLOYEE_WINDOW: i64 = 7;
 
+fn policy_index(key: &DuplicateKey) -> Option<(String, NaiveDate)> {
+    Some((
+        key.policy_number.as_ref()?.to_ascii_uppercase(),
+        key.loss_date?,
+    ))
+}
+
+fn employee_index(key: &DuplicateKey) -> Option<(String, NaiveDate)> {
+    Some((
+        key.employee_id.as_ref()?.trim().to_ascii_uppercase(),
+        key.loss_date?,
+    ))
+}
+
 impl KnownClaims {
+    /// Adds a claim's key, replacing the one it had.
     pub fn push(&mut self, key: DuplicateKey) {
-        let at = self.keys.len();
-        if let Some(date) = key.loss_date {
-            if let Some(p) = &key.policy_number {
-                self.by_policy
-                    .entry(p.to_ascii_uppercase())
-                    .or_default()
-                    .entry(date)
-                    .or_default()
-                    .push(at);
-            }
-            if let Some(e) = &key.employee_id {
-                let e = e.trim().to_ascii_uppercase();
-                self.by_employee
-                    .entry(e)
-                    .or_default()
-                    .entry(date)
-                    .or_default()
-                    .push(at);
-            }
+        self.remove(&key.id);
+        let entry = |(k, d): (String, NaiveDate), index: &mut HashMap<_, BTreeSet<_>>| {
+            index.entry(k).or_default().insert((d, key.id.clone()));
+        };
+        if let Some(at) = policy_index(&key) {
+            entry(at, &mut self.by_policy);
         }
-        self.keys.push(key);
+        if let Some(at) = employee_index(&key) {
+            entry(at, &mut self.by_employee);
+        }
+        self.keys.insert(key.id.clone(), key);
     }
 
-    /// The claims sharing `key`'s policy or employee with a loss close to its own, in the order
-    /// they became known.
-    fn candidates(&self, key: &DuplicateKey) -> impl Iterator<Item = &DuplicateKey> {
-        let mut at: Vec<usize> = Vec::new();
-        if let Some(date) = key.loss_date {
-            let near = |index: Option<&BTreeMap<NaiveDate, Vec<usize>>>, days: i64| {
-                index
-                    .map(|m| {
-                        m.range(
-                            date - chrono::Duration::days(days)
-                                ..=date + chrono::Duration::days(days),
-                        )
-                        .flat_map(|(_, v)| v.iter().copied())
-                        .collect::<Vec<usize>>()
-                    })
-                    .unwrap_or_default()
-            };
-            let policy = key
-                .policy_number
-                .as_ref()
-                .and_then(|p| self.by_policy.get(&p.to_ascii_uppercase()));
-            let employee = key
-                .employee_id
-                .as_ref()
-                .and_then(|e| self.by_employee.get(&e.trim().to_ascii_uppercase()));
-            at.extend(near(policy, POLICY_WINDOW));
-            at.extend(near(employee, EMPLOYEE_WINDOW));
+    pub fn remove(&mut self, id: &str) {
+        let Some(old) = self.keys.remove(id) else {
+            return;
+        };
+        let drop = |(k, d): (String, NaiveDate), index: &mut HashMap<String, BTreeSet<_>>| {
+            if let Some(set) = index.get_mut(&k) {
+                set.remove(&(d, old.id.clone()));
+                if set.is_empty() {
+                    index.remove(&k);
+                }
+            }
+        };
+        if let Some(at) = policy_index(&old) {
+            drop(at, &mut self.by_policy);
         }
-        at.sort_unstable();
-        at.dedup();
-        at.into_iter().map(|i| &self.keys[i])
+        if let Some(at) = employee_index(&old) {
+            drop(at, &mut self.by_employee);
+        }
+    }
+
+    /// The claims sharing `key`'s policy or employee with a loss close to its own, by id.
+    fn candidates(&self, key: &DuplicateKey) -> impl Iterator<Item = &DuplicateKey> {
+        fn near<'k>(
+            index: &'k HashMap<String, BTreeSet<(NaiveDate, String)>>,
+            at: Option<(String, NaiveDate)>,
+            days: i64,
+            ids: &mut BTreeSet<&'k String>,
+        ) {
+            let Some((k, date)) = at else { return };
+            if let Some(set) = index.get(&k) {
+                let from = (date - chrono::Duration::days(days), String::new());
+                let to = date + chrono::Duration::days(days);
+                ids.extend(
+                    set.range(from..)
+                        .take_while(|(d, _)| *d <= to)
+                        .map(|(_, id)| id),
+                );
+            }
+        }
+        let mut ids = BTreeSet::new();
+        near(&self.by_policy, policy_index(key), POLICY_WINDOW, &mut ids);
+        near(
+            &self.by_employee,
+            employee_index(key),
+            EMPLOYEE_WINDOW,
+            &mut ids,
+        );
+        ids.into_iter().filter_map(|id| self.keys.get(id))
     }
 }
 

@@ -40,6 +40,31 @@ const FLUSH_BYTES: usize = 64 << 20;
 /// new tip impossible: the people, roles and limits every change was checked against.
 const OFFICE_FILES: &[&str] = &["authority.yaml"];
 
+/// How a batch prepares its commits again when another writer moved the branch first.
+pub trait Replan {
+    /// Prepares commit `index` of the batch again, on `tip` (`before` is how it was prepared
+    /// the first time).
+    fn prepare(
+        &mut self,
+        index: usize,
+        tip: &Tip,
+        before: &Prepared,
+    ) -> Result<Prepared, CommitError>;
+    /// Commit `index` was made again, as `id`.
+    fn made(&mut self, index: usize, id: Oid);
+}
+
+/// Makes the same commits again as they were: for commits that depend on nothing but their
+/// own files, which the batch checks no other writer changed.
+pub struct Restack;
+
+impl Replan for Restack {
+    fn prepare(&mut self, _: usize, _: &Tip, before: &Prepared) -> Result<Prepared, CommitError> {
+        Ok(before.clone())
+    }
+    fn made(&mut self, _: usize, _: Oid) {}
+}
+
 struct Made {
     identity: Identity,
     prepared: Prepared,
@@ -134,7 +159,8 @@ impl Batch {
         Ok(id)
     }
 
-    fn tip_view(&self) -> Result<Tip<'_>, CommitError> {
+    /// The batch's last commit, as a tip to read from.
+    pub(crate) fn tip_view(&self) -> Result<Tip<'_>, CommitError> {
         let commit = self.repo.find_commit(self.tip)?;
         Ok(Tip::for_commit(&self.repo, commit, &self.branch).with_folders(&self.folders))
     }
@@ -210,7 +236,11 @@ impl Batch {
     /// Publishes the batch: writes its objects, moves the branch from the tip it started on to
     /// its last commit, and updates the working tree and index for every path it changed.
     /// Returns the commits published, in order (empty for an empty batch).
-    pub fn finish(mut self, signer: &dyn Signer) -> Result<Vec<Oid>, CommitError> {
+    pub fn finish(
+        mut self,
+        signer: &dyn Signer,
+        replan: &mut dyn Replan,
+    ) -> Result<Vec<Oid>, CommitError> {
         if self.made.is_empty() {
             return Ok(Vec::new());
         }
@@ -234,7 +264,7 @@ impl Batch {
                     })?;
                     return Ok(std::mem::take(&mut self.ids));
                 }
-                Err(e) if is_ref_conflict(&e) => self.start_over_on_new_tip(signer)?,
+                Err(e) if is_ref_conflict(&e) => self.start_over_on_new_tip(signer, replan)?,
                 Err(e) => return Err(e.into()),
             }
         }
@@ -250,9 +280,15 @@ impl Batch {
             .collect()
     }
 
-    /// Another writer moved the branch: make the batch's commits again on its new tip, unless
-    /// that writer changed a file the batch changes, or the office's authority file.
-    fn start_over_on_new_tip(&mut self, signer: &dyn Signer) -> Result<(), CommitError> {
+    /// Another writer moved the branch: make the batch's commits again on its new tip — each
+    /// prepared again there, and only if it comes out the same as before (a commit must be
+    /// what its command makes of its very parent) — unless that writer changed a file the
+    /// batch changes, or the office's authority file.
+    fn start_over_on_new_tip(
+        &mut self,
+        signer: &dyn Signer,
+        replan: &mut dyn Replan,
+    ) -> Result<(), CommitError> {
         let now = read_tip(&self.repo, self.branch.clone())?
             .id()
             .ok_or_else(|| CommitError::Refused(format!("{} was deleted", self.branch)))?;
@@ -280,8 +316,20 @@ impl Batch {
         self.tip = now;
         let made = std::mem::take(&mut self.made);
         self.ids.clear();
-        for m in &made {
+        for (index, m) in made.iter().enumerate() {
+            let again = {
+                let tip = self.tip_view()?;
+                replan.prepare(index, &tip, &m.prepared)?
+            };
+            if again != m.prepared {
+                return Err(CommitError::Refused(format!(
+                    "while this batch ran, another change reached {} that changes what its \
+                     commands decide; nothing from the batch was committed, run it again",
+                    self.branch
+                )));
+            }
             let id = self.write(&m.identity, signer, &m.prepared)?;
+            replan.made(index, id);
             self.ids.push(id);
         }
         self.made = made;
@@ -502,7 +550,7 @@ mod tests {
             // Nothing is visible until the batch is finished.
             assert_eq!(head(&t), before);
         }
-        let ids = batch.finish(signer.as_ref()).unwrap();
+        let ids = batch.finish(signer.as_ref(), &mut Restack).unwrap();
         assert_eq!(ids.len(), 40);
         assert_eq!(head(&t), ids[39].to_string());
         assert_sound(&t, 41);
@@ -574,7 +622,10 @@ mod tests {
             });
             assert_eq!(r.is_err(), i == 2);
         }
-        assert_eq!(batch.finish(signer.as_ref()).unwrap().len(), 2);
+        assert_eq!(
+            batch.finish(signer.as_ref(), &mut Restack).unwrap().len(),
+            2
+        );
         assert_sound(&t, 3);
         assert!(!t.root.join("claims/2026/11/C-2.yaml").exists());
     }
@@ -600,7 +651,7 @@ mod tests {
             ))
         })
         .unwrap();
-        let ids = batch.finish(signer.as_ref()).unwrap();
+        let ids = batch.finish(signer.as_ref(), &mut Restack).unwrap();
         assert_eq!(ids.len(), 5);
         assert_sound(&t, 7);
         // Linear: the batch sits on top of the other writer's commit, which is kept.
@@ -628,7 +679,7 @@ mod tests {
             Ok(prepared(claim(2), "someone else's C-2"))
         })
         .unwrap();
-        let err = batch.finish(signer.as_ref()).unwrap_err();
+        let err = batch.finish(signer.as_ref(), &mut Restack).unwrap_err();
         assert!(err.to_string().contains("claims/2026/11/C-2.yaml"), "{err}");
         assert!(err
             .to_string()

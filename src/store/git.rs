@@ -217,6 +217,42 @@ impl<'r> Tip<'r> {
         self.tree.as_ref()
     }
 
+    pub fn repo(&self) -> &'r Repository {
+        self.repo
+    }
+
+    /// The commit, for messages: its short id, or "the empty branch".
+    pub fn describe(&self) -> String {
+        match self.id() {
+            Some(id) => format!("commit {}", &id.to_string()[..12]),
+            None => "the empty branch".into(),
+        }
+    }
+
+    /// The object id at `path` (a file or a folder), `None` when there is nothing there.
+    pub fn entry_id(&self, path: &str) -> Result<Option<Oid>, CommitError> {
+        let Some(tree) = &self.tree else {
+            return Ok(None);
+        };
+        match tree.get_path(Path::new(path)) {
+            Ok(e) => Ok(Some(e.id())),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The files `depth` folders below `folder` (1: directly in it), with their blob ids.
+    pub fn files_under(
+        &self,
+        folder: &str,
+        depth: usize,
+    ) -> Result<Vec<(String, Oid)>, CommitError> {
+        match &self.tree {
+            Some(t) => Ok(super::snapshot::files_in(self.repo, t, folder, depth)?),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// Read a file from the tip's tree: `None` when it does not exist.
     pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>, CommitError> {
         let Some(tree) = &self.tree else {

@@ -9,7 +9,7 @@ pub mod outbox;
 pub mod pack;
 pub mod session;
 pub mod signing;
-pub mod yaml;
+pub mod snapshot;
 
 #[cfg(test)]
 pub(crate) mod testutil;

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use include_dir::{include_dir, Dir};
 
 use crate::domain::office::{Office, Person};
+use crate::domain::yaml::to_canonical_yaml;
 use crate::error::{Error, Result};
 use crate::store::files::{parse_office, AUTHORITY_FILE};
 use crate::store::git::{commit_change, FileChange, Identity, Prepared};
 use crate::store::session::{allowed_signers_for, allowed_signers_path, office_now};
 use crate::store::signing::{generate_ed25519_key, SshKeyFileSigner};
-use crate::store::yaml::to_canonical_yaml;
 
 static SAMPLE_CLAIMS: Dir = include_dir!("$CARGO_MANIFEST_DIR/claims");
 static SAMPLE_POLICIES: Dir = include_dir!("$CARGO_MANIFEST_DIR/policies");

@@ -1,26 +1,31 @@
 //! A working session in an office: who is acting, with which key, at what time — and the one
-//! path by which every command changes records: read the claim from the branch tip, apply the
-//! change, re-check it, write the canonical file and exactly one signed commit.
+//! path by which every command changes records: the [`Command`] is worked at the branch tip (a
+//! [`Desk`] over a [`Snapshot`] of it) and the [`Change`] it returns becomes exactly one signed
+//! commit, made again from the new tip if another writer moved the branch first.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use git2::Repository;
 
-use crate::check::rules::{check_claim, OfficeIndex};
+use chrono::Offset;
+
 use crate::domain::claim::{Claim, Timestamp};
-use crate::domain::claim_id::ClaimId;
-use crate::domain::office::{Office, Permission, Person};
+use crate::domain::office::{parse_signing_key, Office, Permission, Person};
 use crate::error::{Error, Result};
+use crate::letters::Email;
 use crate::store::batch::Batch;
-use crate::store::files::{find_office_root, load_office, parse_claim_text};
+use crate::store::files::{find_office_root, load_office};
 use crate::store::git::{
     commit_change, uncommitted_edits_with, CommitError, FileChange, Identity, Prepared, Tip,
 };
 use crate::store::signing::{allowed_signers, signer_from_git_config, Signer};
-use crate::store::yaml::to_canonical_yaml;
+use crate::store::snapshot::{Parsed, Settings, Shelf, Snapshot};
+use crate::workflow::{Change, Command, Desk, Register};
 
-/// The office as read from disk, with its time zone and clock.
+/// The office as read from the working tree, with its time zone and clock (for the commands
+/// that read records; changes are worked on the branch tip).
 pub struct Workspace {
     pub root: PathBuf,
     pub office: Office,
@@ -63,8 +68,6 @@ pub fn office_now(tz: chrono_tz::Tz) -> Result<Timestamp> {
     Ok(local.with_timezone(&local.offset().fix()))
 }
 
-use chrono::Offset;
-
 /// The person acting: the one in authority.yaml whose email is git's `user.email`, or `--as`.
 pub struct Actor {
     pub email: String,
@@ -72,62 +75,38 @@ pub struct Actor {
     pub role: String,
 }
 
-/// What a change to one claim produced: the commit subject, trailers, and files beside it.
-pub struct ClaimChange {
-    pub subject: String,
-    pub body: Option<String>,
-    /// Extra trailers (Amount, Reason, Authority ...) after Claim/Command/Actor/Role.
-    pub trailers: Vec<(String, String)>,
-    /// Files written with the claim (letters, attachments), repository-relative.
-    pub files: Vec<FileChange>,
-}
-
-impl ClaimChange {
-    pub fn new(subject: impl Into<String>) -> ClaimChange {
-        ClaimChange {
-            subject: subject.into(),
-            body: None,
-            trailers: Vec::new(),
-            files: Vec::new(),
-        }
-    }
-
-    pub fn trailer(mut self, key: &str, value: impl Into<String>) -> ClaimChange {
-        self.trailers.push((key.to_string(), value.into()));
-        self
-    }
-}
-
-/// The result of a change: the commit (none on a dry run), its message and the new claim.
-pub struct Committed {
-    pub commit: Option<git2::Oid>,
-    pub message: String,
-    pub claim: Claim,
-    pub path: String,
-    pub before: Option<String>,
-    pub after: String,
-    pub files: Vec<String>,
-}
-
 pub struct Session {
-    pub ws: Workspace,
+    pub root: PathBuf,
     pub repo: Repository,
     pub actor: Actor,
     signer: Box<dyn Signer>,
-    /// Policy lines, read once per session (batch commands change thousands of claims).
-    policy_lobs: std::sync::OnceLock<
-        std::collections::HashMap<String, crate::domain::claim::LineOfBusiness>,
-    >,
+    /// The office's time zone (for the clock), as committed at the tip.
+    tz: chrono_tz::Tz,
+    /// authority.yaml, policies and templates as parsed at the commits the session works on.
+    shelf: Shelf,
+    /// The register at a commit (the tip the last command was worked on, and committed).
+    register: RefCell<Option<(git2::Oid, Register)>>,
+    /// The register after the command being committed, until its commit id is known.
+    pending_register: RefCell<Option<Register>>,
+    /// The commands of the running batch, to prepare again if another writer moves the branch.
+    batch_commands: RefCell<Vec<(Command, Timestamp)>>,
+    /// Notices of the commands committed, for the outbox.
+    mail: RefCell<Vec<Email>>,
+    outbox: RefCell<Option<PathBuf>>,
+    delivered: RefCell<Vec<PathBuf>>,
     /// Set while [`Session::batch`] runs: changes go into it instead of straight to the branch.
-    batch: std::cell::RefCell<Option<Batch>>,
+    batch: RefCell<Option<Batch>>,
     /// HEAD's folders as read for the uncommitted-edits check, by id.
-    head_folders: std::cell::RefCell<crate::store::git::FolderCache>,
+    head_folders: RefCell<crate::store::git::FolderCache>,
 }
 
 impl Session {
-    /// Opens the office for changes as `as_email` (or git's user.email), with that person's key.
-    pub fn open(ws: Workspace, as_email: Option<&str>) -> Result<Session> {
-        let repo = crate::store::files::open_repository(&ws.root)?;
+    /// Opens the office for changes as `as_email` (or git's user.email), with that person's
+    /// key — refused unless authority.yaml, as committed at the branch tip, names them active
+    /// with that very key.
+    pub fn open(explicit: Option<&Path>, as_email: Option<&str>) -> Result<Session> {
+        let root = find_office_root(explicit)?;
+        let repo = crate::store::files::open_repository(&root)?;
         let config = repo.config()?.snapshot()?;
         let email = match as_email {
             Some(e) => e.to_string(),
@@ -136,11 +115,18 @@ impl Session {
                     .hint("run `git config user.email YOU@EXAMPLE.COM` with the email authority.yaml lists for you")
             })?,
         };
-        let person: &Person = ws.office.person(&email).ok_or_else(|| {
+        let shelf = Shelf::default();
+        let settings = tip_settings(&repo, &shelf)?;
+        let settings = settings
+            .as_ref()
+            .as_ref()
+            .map_err(|e| Error::refused(e.clone()))?;
+        let office = &settings.office;
+        let person: &Person = office.person(&email).ok_or_else(|| {
             Error::refused(format!(
                 "{email} is not a person in authority.yaml, so they hold no authority here"
             ))
-            .hint("a supervisor adds people to authority.yaml in a signed commit")
+            .hint("a manager adds people to authority.yaml (`claims authority propose`)")
         })?;
         if !person.active {
             return Err(Error::refused(format!(
@@ -161,30 +147,39 @@ impl Session {
             );
         }
         let signer = signer_from_git_config(&config, key_override.as_deref())?;
+        refuse_foreign_key(office, person, signer.as_ref())?;
         let actor = Actor {
             email: person.email.clone(),
             name: person.name.clone(),
             role: person.role.clone(),
         };
+        let allowed = allowed_signers_for(office);
+        let tz = settings.tz;
         let session = Session {
-            ws,
+            root,
             repo,
             actor,
             signer,
-            policy_lobs: Default::default(),
+            tz,
+            shelf,
+            register: Default::default(),
+            pending_register: Default::default(),
+            batch_commands: Default::default(),
+            mail: Default::default(),
+            outbox: Default::default(),
+            delivered: Default::default(),
             batch: Default::default(),
             head_folders: Default::default(),
         };
-        session.sync_allowed_signers()?;
+        session.sync_allowed_signers(&allowed)?;
         Ok(session)
     }
 
     /// Keeps `.git/claims/allowed_signers` equal to the keys in authority.yaml, so that plain
     /// `git verify-commit` agrees with the office's own list of people and keys.
-    fn sync_allowed_signers(&self) -> Result<()> {
+    fn sync_allowed_signers(&self, text: &str) -> Result<()> {
         let path = allowed_signers_path(&self.repo);
-        let text = allowed_signers_for(&self.ws.office);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
             }
@@ -193,22 +188,14 @@ impl Session {
         Ok(())
     }
 
+    /// Now, in the office's time zone (`CLAIMS_NOW` fixes the clock).
     pub fn now(&self) -> Result<Timestamp> {
-        self.ws.now()
+        office_now(self.tz)
     }
 
-    /// Refuses unless the actor's role grants `what`.
+    /// Refuses unless the actor's role, as committed at the tip, grants `what`.
     pub fn require(&self, what: Permission, doing: &str) -> Result<()> {
-        if self.ws.office.may(&self.actor.email, what) {
-            Ok(())
-        } else {
-            Err(Error::refused(format!(
-                "{} ({}) may not {doing}: the role lacks the `{}` permission in authority.yaml",
-                self.actor.email,
-                self.actor.role,
-                serde_yaml::to_string(&what).unwrap_or_default().trim()
-            )))
-        }
+        self.at_tip(|desk| desk.require(what, doing))
     }
 
     fn identity(&self, when: Timestamp) -> Identity {
@@ -217,174 +204,6 @@ impl Session {
             email: self.actor.email.clone(),
             when,
         }
-    }
-
-    fn message(&self, id: &str, command: &str, change: &ClaimChange) -> String {
-        let mut m = change.subject.trim().to_string();
-        if let Some(body) = &change.body {
-            m.push_str("\n\n");
-            m.push_str(body.trim());
-        }
-        m.push_str("\n\n");
-        let mut trailers = vec![
-            ("Claim".to_string(), id.to_string()),
-            ("Command".to_string(), command.to_string()),
-            ("Actor".to_string(), self.actor.email.clone()),
-            ("Role".to_string(), self.actor.role.clone()),
-        ];
-        trailers.extend(change.trailers.iter().cloned());
-        for (k, v) in trailers {
-            let v: String = v.split_whitespace().collect::<Vec<_>>().join(" ");
-            m.push_str(&format!("{k}: {v}\n"));
-        }
-        m
-    }
-
-    /// Changes one existing claim. `apply` runs against the claim as it stands at the branch
-    /// tip (again, if another process committed first); the result must pass the claim rules
-    /// that the original passed, or the change is refused.
-    pub fn change_claim<F>(
-        &self,
-        id: &ClaimId,
-        command: &str,
-        dry_run: bool,
-        mut apply: F,
-    ) -> Result<Committed>
-    where
-        F: FnMut(&mut Claim, Timestamp) -> Result<ClaimChange>,
-    {
-        let path = id.file_path();
-        let dirty = uncommitted_edits_with(&self.repo, &[path.as_str()], Some(&self.head_folders))?;
-        if !dirty.is_empty() {
-            return Err(Error::refused(format!(
-                "{path} has uncommitted edits; the tool will not overwrite them"
-            ))
-            .hint(format!("review them with `git diff -- {path}`, then commit them or discard them with `git checkout -- {path}`")));
-        }
-        let now = self.now()?;
-        let mut result: Option<(Claim, String, Option<String>, Vec<String>)> = None;
-        let mut domain_error: Option<Error> = None;
-        let mut prepare =
-            |tip: &crate::store::git::Tip| -> std::result::Result<Prepared, CommitError> {
-                let before = match tip.read(&path)? {
-                    Some(bytes) => String::from_utf8(bytes)
-                        .map_err(|_| CommitError::Refused(format!("{path} is not UTF-8")))?,
-                    None => {
-                        return Err(CommitError::Refused(format!(
-                            "no claim {id} (no file {path} on the branch)"
-                        )))
-                    }
-                };
-                let mut claim = parse_claim_text(&path, &before)
-                    .map_err(|e| CommitError::Refused(e.message))?;
-                let original = claim.clone();
-                let change = match apply(&mut claim, now) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        let msg = e.message.clone();
-                        domain_error = Some(e);
-                        return Err(CommitError::Refused(msg));
-                    }
-                };
-                if let Err(e) = self.guard_rules(&original, &claim, &path) {
-                    let msg = e.message.clone();
-                    domain_error = Some(e);
-                    return Err(CommitError::Refused(msg));
-                }
-                let message = self.message(id.as_str(), command, &change);
-                let (after, changes, files) =
-                    claim_files(&path, &claim, change.files).map_err(CommitError::Refused)?;
-                result = Some((claim, after, Some(before), files));
-                Ok(Prepared { changes, message })
-            };
-        if dry_run {
-            let head = self.repo.head()?;
-            let tip_commit = head.peel_to_commit()?;
-            let tip = crate::store::git::Tip::for_commit(
-                &self.repo,
-                tip_commit,
-                head.name().unwrap_or("HEAD"),
-            );
-            let prepared =
-                prepare(&tip).map_err(|e| domain_error.take().unwrap_or_else(|| Error::from(e)))?;
-            let (claim, after, before, files) = result.take().expect("prepared");
-            return Ok(Committed {
-                commit: None,
-                message: prepared.message,
-                claim,
-                path,
-                before,
-                after,
-                files,
-            });
-        }
-        let identity = self.identity(now);
-        let mut message = String::new();
-        let oid = self
-            .commit(&identity, |tip| {
-                let p = prepare(tip)?;
-                message = p.message.clone();
-                Ok(p)
-            })
-            .map_err(|e| domain_error.take().unwrap_or_else(|| Error::from(e)))?;
-        let (claim, after, before, files) = result.take().expect("committed");
-        Ok(Committed {
-            commit: Some(oid),
-            message,
-            claim,
-            path,
-            before,
-            after,
-            files,
-        })
-    }
-
-    /// Writes a new claim (intake). Refuses if a claim with that id already exists.
-    pub fn create_claim(
-        &self,
-        claim: Claim,
-        command: &str,
-        change: ClaimChange,
-        dry_run: bool,
-    ) -> Result<Committed> {
-        let id: ClaimId = claim
-            .id
-            .parse()
-            .map_err(|e| Error::refused(format!("claim id `{}`: {e}", claim.id)))?;
-        let path = id.file_path();
-        let message = self.message(id.as_str(), command, &change);
-        let (after, changes, files) =
-            claim_files(&path, &claim, change.files).map_err(Error::refused)?;
-        if dry_run {
-            return Ok(Committed {
-                commit: None,
-                message,
-                claim,
-                path,
-                before: None,
-                after,
-                files,
-            });
-        }
-        let identity = self.identity(claim.received_at.max(self.now()?));
-        let oid = self.commit(&identity, |tip| {
-            if tip.read(&path)?.is_some() {
-                return Err(CommitError::Refused(format!("claim {id} already exists")));
-            }
-            Ok(Prepared {
-                changes: changes.clone(),
-                message: message.clone(),
-            })
-        })?;
-        Ok(Committed {
-            commit: Some(oid),
-            message,
-            claim,
-            path,
-            before: None,
-            after,
-            files,
-        })
     }
 
     /// One signed commit: straight onto the branch, or into the running batch.
@@ -412,6 +231,7 @@ impl Session {
             return Ok((work()?, Vec::new())); // already inside one: part of it
         }
         *self.batch.borrow_mut() = Some(Batch::begin(self.repo.path())?);
+        self.batch_commands.borrow_mut().clear();
         let outcome = work();
         let batch = self
             .batch
@@ -419,61 +239,244 @@ impl Session {
             .take()
             .expect("the batch begun above");
         let value = outcome?; // dropping the batch publishes nothing
-        let ids = batch.finish(self.signer.as_ref())?;
-        housekeep(&self.ws.root);
+        let commands = std::mem::take(&mut *self.batch_commands.borrow_mut());
+        let failure = RefCell::new(None);
+        let mut again = Again {
+            session: self,
+            commands: &commands,
+            failure: &failure,
+        };
+        let ids = batch
+            .finish(self.signer.as_ref(), &mut again)
+            .map_err(|e| failure.take().unwrap_or_else(|| Error::from(e)))?;
+        housekeep(&self.root);
+        self.deliver_mail()?;
         Ok((value, ids))
     }
 
-    /// A change may not introduce rule violations the claim did not already have.
-    fn guard_rules(&self, before: &Claim, after: &Claim, path: &str) -> Result<()> {
-        let no_ids = Default::default();
-        let ix = OfficeIndex {
-            office: Some(&self.ws.office),
-            tz: self.ws.tz,
-            policies: self.policy_lobs.get_or_init(|| policy_lobs(&self.ws.root)),
-            claim_ids: &no_ids,
+    /// Works `command` at the branch tip and commits its change as one signed commit (into
+    /// the running batch, if one runs), at the session's clock.
+    pub fn run(&self, command: &Command, dry_run: bool) -> Result<Done> {
+        self.run_at(command, self.now()?, dry_run)
+    }
+
+    /// [`Session::run`] at a given time (a first notice is committed no earlier than it was
+    /// received).
+    pub fn run_at(&self, command: &Command, now: Timestamp, dry_run: bool) -> Result<Done> {
+        let failure = RefCell::new(None);
+        let mut done: Option<Done> = None;
+        let mut prepare = |tip: &Tip| -> std::result::Result<Prepared, CommitError> {
+            let (prepared, d) = self.prepare(command, now, tip).map_err(|e| {
+                let msg = e.message.clone();
+                *failure.borrow_mut() = Some(e);
+                CommitError::Refused(msg)
+            })?;
+            done = Some(d);
+            Ok(prepared)
         };
-        let old: Vec<_> = check_claim(before, path, &ix)
-            .into_iter()
-            .map(|i| (i.code, i.field))
-            .collect();
-        let new: Vec<_> = check_claim(after, path, &ix)
-            .into_iter()
-            .filter(|i| i.code != "R004" && !old.contains(&(i.code, i.field.clone())))
-            .collect();
-        if new.is_empty() {
+        let fail = |e: CommitError| failure.take().unwrap_or_else(|| Error::from(e));
+        if dry_run {
+            let head = self.repo.head()?;
+            let tip = Tip::for_commit(
+                &self.repo,
+                head.peel_to_commit()?,
+                head.name().unwrap_or("HEAD"),
+            );
+            prepare(&tip).map_err(fail)?;
+            return Ok(done.take().expect("prepared"));
+        }
+        let identity = self.identity(now);
+        let oid = self.commit(&identity, &mut prepare).map_err(fail)?;
+        if let Some(r) = self.pending_register.borrow_mut().take() {
+            *self.register.borrow_mut() = Some((oid, r));
+        }
+        let mut done = done.take().expect("committed");
+        done.commit = Some(oid);
+        let in_batch = self.batch.borrow().is_some();
+        if in_batch {
+            self.batch_commands
+                .borrow_mut()
+                .push((command.clone(), now));
+        }
+        self.mail.borrow_mut().append(&mut done.change.mail.clone());
+        if !in_batch {
+            self.deliver_mail()?;
+        }
+        Ok(done)
+    }
+
+    /// The command worked at `tip`: the commit it makes there, and what it did.
+    fn prepare(&self, command: &Command, now: Timestamp, tip: &Tip) -> Result<(Prepared, Done)> {
+        let known = self
+            .register
+            .borrow_mut()
+            .take_if(|(at, _)| Some(*at) == tip.id())
+            .map(|(_, r)| r);
+        let snapshot = Snapshot::new(tip, &self.shelf, known);
+        let settings = snapshot.settings()?;
+        let settings = settings
+            .as_ref()
+            .as_ref()
+            .map_err(|e| Error::refused(e.clone()))?;
+        let desk = Desk::new(
+            &settings.office,
+            &settings.calendar,
+            &self.actor.email,
+            now,
+            &snapshot,
+        )?;
+        let change = command.apply(&desk)?;
+        let claim_files: Vec<&str> = change.claims.iter().map(|c| c.path.as_str()).collect();
+        let dirty = uncommitted_edits_with(&self.repo, &claim_files, Some(&self.head_folders))?;
+        if let Some(path) = dirty.first() {
+            return Err(Error::refused(format!(
+                "{path} has uncommitted edits; the tool will not overwrite them"
+            ))
+            .hint(format!("review them with `git diff -- {path}`, then commit them or discard them with `git checkout -- {path}`")));
+        }
+        let mut register = snapshot.into_register();
+        if let Some(r) = register.as_mut() {
+            for c in &change.claims {
+                r.update(c.before.as_ref(), c.after.as_ref());
+            }
+        }
+        *self.pending_register.borrow_mut() = register;
+        let (path, after) = change
+            .files
+            .iter()
+            .find(|f| !f.supplied && f.content.is_some())
+            .map(|f| {
+                (
+                    f.path.clone(),
+                    String::from_utf8_lossy(f.content.as_deref().unwrap_or_default()).to_string(),
+                )
+            })
+            .unwrap_or_default();
+        let before = tip
+            .read(&path)?
+            .map(|b| String::from_utf8_lossy(&b).to_string());
+        let prepared = Prepared {
+            changes: change
+                .files
+                .iter()
+                .map(|f| FileChange {
+                    path: f.path.clone(),
+                    content: f.content.clone(),
+                })
+                .collect(),
+            message: change.message(),
+        };
+        let done = Done {
+            commit: None,
+            message: prepared.message.clone(),
+            files: change.files.iter().map(|f| f.path.clone()).collect(),
+            path,
+            before,
+            after,
+            change,
+        };
+        Ok((prepared, done))
+    }
+
+    /// Runs `f` at the desk a command would be worked at now: the branch tip (or the running
+    /// batch's last commit), as the session's actor, at the session's clock.
+    pub fn at_tip<T>(&self, f: impl FnOnce(&Desk) -> Result<T>) -> Result<T> {
+        let now = self.now()?;
+        let batch = self.batch.borrow();
+        let head;
+        let tip = match batch.as_ref() {
+            Some(b) => b.tip_view()?,
+            None => {
+                head = self.repo.head()?;
+                Tip::for_commit(
+                    &self.repo,
+                    head.peel_to_commit()?,
+                    head.name().unwrap_or("HEAD"),
+                )
+            }
+        };
+        let at = tip.id();
+        let known = self
+            .register
+            .borrow_mut()
+            .take_if(|(id, _)| Some(*id) == at)
+            .map(|(_, r)| r);
+        let snapshot = Snapshot::new(&tip, &self.shelf, known);
+        let out = {
+            let settings = snapshot.settings()?;
+            let settings = settings
+                .as_ref()
+                .as_ref()
+                .map_err(|e| Error::refused(e.clone()))?;
+            let desk = Desk::new(
+                &settings.office,
+                &settings.calendar,
+                &self.actor.email,
+                now,
+                &snapshot,
+            )?;
+            f(&desk)
+        };
+        if let (Some(id), Some(r)) = (at, snapshot.into_register()) {
+            *self.register.borrow_mut() = Some((id, r));
+        }
+        out
+    }
+
+    /// Every claim at the branch tip (for commands that pick their claims: `--pending`).
+    pub fn tip_claims(&self) -> Result<Vec<Claim>> {
+        let head = self.repo.head()?;
+        let tip = Tip::for_commit(
+            &self.repo,
+            head.peel_to_commit()?,
+            head.name().unwrap_or("HEAD"),
+        );
+        Snapshot::new(&tip, &self.shelf, None).all_claims()
+    }
+
+    /// authority.yaml as committed at the branch tip.
+    pub fn settings(&self) -> Result<Parsed<Settings>> {
+        tip_settings(&self.repo, &self.shelf)
+    }
+
+    /// Writes the notices of the commands committed into the outbox.
+    fn deliver_mail(&self) -> Result<()> {
+        let mail = std::mem::take(&mut *self.mail.borrow_mut());
+        if mail.is_empty() {
             return Ok(());
         }
-        let mut e = Error::refused(format!(
-            "the change would leave {path} invalid; nothing was written"
-        ));
-        for i in new {
-            e = e.hint(format!(
-                "error[{}] {}: {}",
-                i.code,
-                i.field.as_deref().unwrap_or("-"),
-                i.message
-            ));
-        }
-        Err(e)
+        let dir = self
+            .outbox
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| self.root.join("outbox"));
+        let settings = self.settings()?;
+        let info = settings
+            .as_ref()
+            .as_ref()
+            .map_err(|e| Error::refused(e.clone()))?
+            .office
+            .office
+            .clone();
+        let written = crate::store::outbox::deliver(&dir, &info, &mail).map_err(|e| {
+            Error::environment(format!(
+                "the changes are committed, but a notice could not be written to the outbox: {}",
+                e.message
+            ))
+        })?;
+        self.delivered.borrow_mut().extend(written);
+        Ok(())
     }
-}
 
-/// The claim's canonical file followed by the change's other files; also returns the file
-/// text and the list of paths, for reports and dry runs.
-fn claim_files(
-    path: &str,
-    claim: &Claim,
-    extra: Vec<FileChange>,
-) -> std::result::Result<(String, Vec<FileChange>, Vec<String>), String> {
-    let after = to_canonical_yaml(claim).map_err(|e| format!("cannot write {path}: {e}"))?;
-    let mut changes = vec![FileChange {
-        path: path.to_string(),
-        content: Some(after.clone().into_bytes()),
-    }];
-    changes.extend(extra);
-    let files = changes.iter().map(|c| c.path.clone()).collect();
-    Ok((after, changes, files))
+    /// Where notices go (default: outbox/ at the office root).
+    pub fn set_outbox(&self, dir: PathBuf) {
+        *self.outbox.borrow_mut() = Some(dir);
+    }
+
+    /// The outbox files written so far.
+    pub fn delivered(&self) -> Vec<PathBuf> {
+        self.delivered.borrow().clone()
+    }
 }
 
 /// Each batch leaves a few packs; as `git commit` does, let git consolidate them once there
@@ -488,16 +491,6 @@ fn housekeep(root: &Path) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status();
-}
-
-/// Policy number → line of business.
-pub fn policy_lobs(
-    root: &Path,
-) -> std::collections::HashMap<String, crate::domain::claim::LineOfBusiness> {
-    crate::store::files::load_policies(root)
-        .into_iter()
-        .map(|(n, p)| (n, p.lob))
-        .collect()
 }
 
 pub fn allowed_signers_path(repo: &Repository) -> PathBuf {
@@ -515,4 +508,113 @@ pub fn allowed_signers_for(office: &Office) -> String {
         })
         .collect();
     allowed_signers(&entries)
+}
+
+/// A command's result: the commit (none on a dry run), its message, and the change.
+pub struct Done {
+    pub commit: Option<git2::Oid>,
+    pub message: String,
+    /// The first file the command derived (the claim's), before and after, for dry runs.
+    pub path: String,
+    pub before: Option<String>,
+    pub after: String,
+    pub files: Vec<String>,
+    pub change: Change,
+}
+
+impl Done {
+    /// The claim as the command left it.
+    pub fn claim(&self) -> Option<&Claim> {
+        self.change.after()
+    }
+}
+
+/// Prepares a batch's commands again on a new tip, through the same path as the first time.
+struct Again<'s> {
+    session: &'s Session,
+    commands: &'s [(Command, Timestamp)],
+    failure: &'s RefCell<Option<Error>>,
+}
+
+impl crate::store::batch::Replan for Again<'_> {
+    fn prepare(
+        &mut self,
+        index: usize,
+        tip: &Tip,
+        _before: &Prepared,
+    ) -> std::result::Result<Prepared, CommitError> {
+        let (command, now) = &self.commands[index];
+        match self.session.prepare(command, *now, tip) {
+            Ok((p, _)) => Ok(p),
+            Err(e) => {
+                let msg = e.message.clone();
+                *self.failure.borrow_mut() = Some(e);
+                Err(CommitError::Refused(msg))
+            }
+        }
+    }
+
+    fn made(&mut self, _index: usize, id: git2::Oid) {
+        if let Some(r) = self.session.pending_register.borrow_mut().take() {
+            *self.session.register.borrow_mut() = Some((id, r));
+        }
+    }
+}
+
+/// authority.yaml as committed at HEAD.
+fn tip_settings(repo: &Repository, shelf: &Shelf) -> Result<Parsed<Settings>> {
+    let head = repo.head().map_err(|e| {
+        Error::environment(format!(
+            "the office has no commit to work on: {}",
+            e.message()
+        ))
+    })?;
+    let tip = Tip::for_commit(repo, head.peel_to_commit()?, head.name().unwrap_or("HEAD"));
+    Snapshot::new(&tip, shelf, None).settings()
+}
+
+/// Refuses, before anything is written, to sign as `person` with a key that is not theirs in
+/// authority.yaml — and says whose key it is.
+fn refuse_foreign_key(office: &Office, person: &Person, signer: &dyn Signer) -> Result<()> {
+    let keys = signer.keys()?;
+    let registered = person
+        .signing_key
+        .as_deref()
+        .map(parse_signing_key)
+        .transpose()
+        .map_err(|e| {
+            Error::refused(format!(
+                "authority.yaml: {}'s signing_key: {e}",
+                person.email
+            ))
+        })?;
+    let Some(registered) = registered else {
+        return Err(Error::refused(format!(
+            "{} has no signing_key in authority.yaml, so nothing they sign can be verified",
+            person.email
+        ))
+        .hint("register the public key of your signing key (`claims keys rotate` or a manager's `claims authority propose`)"));
+    };
+    if keys.contains(&registered) {
+        return Ok(());
+    }
+    let holder = office.people.iter().find(|p| {
+        p.signing_key
+            .as_deref()
+            .and_then(|k| parse_signing_key(k).ok())
+            .is_some_and(|k| keys.contains(&k))
+    });
+    let whose = match holder {
+        Some(p) => format!("the key of {} in authority.yaml", p.email),
+        None => "a key no one in authority.yaml holds".to_string(),
+    };
+    Err(Error::refused(format!(
+        "the signing key configured ({}) is {whose}, not {}'s; nothing was written",
+        signer.describe(),
+        person.email
+    ))
+    .hint(format!(
+        "sign as {} with their own key: `git config user.signingkey PATH` (or `git config claims.{}.signingkey PATH` with --as)",
+        person.email, person.email
+    )))
 }

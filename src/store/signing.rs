@@ -21,6 +21,8 @@ use std::process::{Command, Stdio};
 
 use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 
+use crate::domain::office::SigningKey;
+
 /// The SSHSIG namespace git uses for commits and tags.
 pub const GIT_NAMESPACE: &str = "git";
 
@@ -107,6 +109,14 @@ pub trait Signer: Send + Sync {
     fn sign(&self, payload: &[u8]) -> Result<String, SignError>;
     /// Human-readable description of the key and method, for messages.
     fn describe(&self) -> String;
+    /// The public keys this signer signs as (an OpenPGP key may sign with a subkey: its
+    /// primary and subkey fingerprints), to be checked against authority.yaml before signing.
+    fn keys(&self) -> Result<Vec<SigningKey>, SignError>;
+}
+
+/// An SSH public key as authority.yaml spells it (no comment).
+fn ssh_key(key: &PublicKey) -> SigningKey {
+    SigningKey::Ssh(key_text(key.key_data()))
 }
 
 fn strip_trailing_newlines(mut s: String) -> String {
@@ -193,6 +203,10 @@ impl Signer for SshKeyFileSigner {
 
     fn describe(&self) -> String {
         format!("ssh key {} (in-process)", self.path.display())
+    }
+
+    fn keys(&self) -> Result<Vec<SigningKey>, SignError> {
+        Ok(vec![ssh_key(self.key.public_key())])
     }
 }
 
@@ -309,6 +323,29 @@ impl Signer for SshKeygenSigner {
         Ok(strip_trailing_newlines(text))
     }
 
+    fn keys(&self) -> Result<Vec<SigningKey>, SignError> {
+        let public = match &self.key {
+            KeygenKey::Literal(line) => parse_public_key(line)?,
+            KeygenKey::File(p) => {
+                let text = read_key_file(p)?;
+                let invalid = |reason: String| SignError::KeyFileInvalid {
+                    path: p.clone(),
+                    reason,
+                };
+                if text.contains("PRIVATE KEY-----") {
+                    // The public half of an OpenSSH private key is readable without its
+                    // passphrase.
+                    PrivateKey::from_openssh(text.as_bytes())
+                        .map(|k| k.public_key().clone())
+                        .map_err(|e| invalid(e.to_string()))?
+                } else {
+                    PublicKey::from_openssh(text.trim()).map_err(|e| invalid(e.to_string()))?
+                }
+            }
+        };
+        Ok(vec![ssh_key(&public)])
+    }
+
     fn describe(&self) -> String {
         match &self.key {
             KeygenKey::File(p) => format!("ssh key {} (via {})", p.display(), self.program),
@@ -414,6 +451,36 @@ impl Signer for GpgSigner {
         })?;
         // gpg may emit CRLF on some platforms; git strips the CRs.
         Ok(strip_trailing_newlines(text.replace("\r\n", "\n")))
+    }
+
+    fn keys(&self) -> Result<Vec<SigningKey>, SignError> {
+        let out = Command::new(&self.program)
+            .args([
+                "--batch",
+                "--with-colons",
+                "--list-secret-keys",
+                "--",
+                &self.key_id,
+            ])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| SignError::ProgramNotFound {
+                program: self.program.clone(),
+                config_key: "gpg.program",
+                source: e,
+            })?;
+        if !out.status.success() {
+            return Err(SignError::ProgramFailed {
+                program: self.program.clone(),
+                detail: format!("no secret key {} ({})", self.key_id, out.status),
+            });
+        }
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.strip_prefix("fpr:"))
+            .filter_map(|l| l.split(':').find(|f| f.len() >= 32))
+            .map(|f| SigningKey::OpenPgp(f.to_ascii_uppercase()))
+            .collect())
     }
 
     fn describe(&self) -> String {

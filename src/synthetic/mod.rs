@@ -22,11 +22,11 @@ use crate::domain::claim_id::ClaimId;
 use crate::domain::lifecycle::Status;
 use crate::domain::office::Office;
 use crate::domain::policy::Policy;
+use crate::domain::yaml::to_canonical_yaml;
 use crate::error::{Error, Result};
 use crate::store::files::{load_office, parse_claim_text, AUTHORITY_FILE};
 use crate::store::office_init::{ensure_key, init_office, InitRequest};
 use crate::store::session::{allowed_signers_for, allowed_signers_path, office_now};
-use crate::store::yaml::to_canonical_yaml;
 use text::{business_name, person_name, replace_all, shift_dates};
 
 /// What to make.

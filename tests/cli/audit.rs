@@ -5,35 +5,12 @@ const STAFF: &str = "jwhitfield@harborpoint.example";
 const RECOMMENDER: &str = "sokafor@harborpoint.example";
 const CSR: &str = "mdelgado@harborpoint.example";
 
-/// The private key `claims init --example` made for `email`.
 fn key_of(o: &Office, email: &str) -> String {
-    o.git_ok(&["config", "--get", &format!("claims.{email}.signingkey")])
-        .trim()
-        .to_string()
+    o.key_of(email)
 }
 
-/// A commit made with plain git, as `author`, signed with `key` (None: unsigned).
 fn hand_commit(o: &Office, author: &str, key: Option<&str>, message: &str) {
-    o.git_ok(&["add", "-A"]);
-    let mut args = vec![
-        "-c".to_string(),
-        format!("user.email={author}"),
-        "-c".into(),
-        "user.name=Someone".into(),
-    ];
-    match key {
-        Some(k) => args.extend([
-            "-c".into(),
-            format!("user.signingkey={k}"),
-            "commit".into(),
-            "-q".into(),
-            "-S".into(),
-        ]),
-        None => args.extend(["commit".into(), "-q".into(), "--no-gpg-sign".into()]),
-    }
-    args.extend(["-m".into(), message.into()]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    o.git_ok(&args);
+    o.hand_commit(author, key, message)
 }
 
 fn edit(o: &Office, rel: &str, from: &str, to: &str) {

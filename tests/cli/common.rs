@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use claims::domain::claim::Claim;
-use claims::store::yaml::to_canonical_yaml;
+use claims::domain::yaml::to_canonical_yaml;
 
 /// The fixed clock every test runs at (office time, America/Chicago).
 pub const NOW: &str = "2026-11-20T10:00:00-06:00";
@@ -167,6 +167,43 @@ impl Office {
             .zip(created)
             .map(|(r, id)| (r.0, id.as_str().unwrap().to_string()))
             .collect()
+    }
+
+    /// The private key `claims init --example` made for `email`.
+    pub fn key_of(&self, email: &str) -> String {
+        self.git_ok(&["config", "--get", &format!("claims.{email}.signingkey")])
+            .trim()
+            .to_string()
+    }
+
+    /// Everything in the working tree committed with plain git, as `author`, signed with
+    /// `key` (None: unsigned).
+    pub fn hand_commit(&self, author: &str, key: Option<&str>, message: &str) {
+        self.git_ok(&["add", "-A"]);
+        let mut args = vec![
+            "-c".to_string(),
+            format!("user.email={author}"),
+            "-c".into(),
+            "user.name=Someone".into(),
+        ];
+        match key {
+            Some(k) => args.extend([
+                "-c".into(),
+                format!("user.signingkey={k}"),
+                "commit".into(),
+                "-q".into(),
+                "-S".into(),
+            ]),
+            None => args.extend(["commit".into(), "-q".into(), "--no-gpg-sign".into()]),
+        }
+        args.extend(["-m".into(), message.into()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.git_ok(&args);
+    }
+
+    /// Everything in the working tree committed with plain git by `author`, with their key.
+    pub fn commit_as(&self, author: &str, message: &str) {
+        self.hand_commit(author, Some(&self.key_of(author)), message);
     }
 
     pub fn head(&self) -> String {

@@ -216,13 +216,14 @@ fn self_approval_is_refused_and_a_required_review_comes_first() {
 fn a_letter_that_would_miss_an_element_is_refused_and_nothing_written() {
     let o = Office::example();
     o.expect(0, &["--as", SUPERVISOR, "deny", "approve", WATER_CLAIM]);
-    let before = o.head();
 
-    // The office's template lost its reinvestigation paragraph.
+    // The office's template (as committed by the manager) lost its reinvestigation paragraph.
     let template = o.read("templates/denial.txt.j2");
     let broken = template.replace("Right to reinvestigation", "Questions");
     let broken = broken.replace("reinvestigate", "look at");
     std::fs::write(o.root.join("templates/denial.txt.j2"), &broken).unwrap();
+    o.commit_as(MANAGER, "Shorter denial letter");
+    let before = o.head();
     let (_, err) = o.expect(
         1,
         &["deny", "letter", WATER_CLAIM, "--method", "electronic"],
@@ -231,7 +232,9 @@ fn a_letter_that_would_miss_an_element_is_refused_and_nothing_written() {
         err.contains("the right to ask for reinvestigation"),
         "{err}"
     );
+    assert_eq!(o.head(), before);
     std::fs::write(o.root.join("templates/denial.txt.j2"), &template).unwrap();
+    o.commit_as(MANAGER, "Denial letter as it was");
 
     // No insurance department on file for the claim's state.
     let authority = o.read("authority.yaml");
@@ -241,12 +244,13 @@ fn a_letter_that_would_miss_an_element_is_refused_and_nothing_written() {
     );
     assert_ne!(without_ny, authority);
     std::fs::write(o.root.join("authority.yaml"), &without_ny).unwrap();
+    o.commit_as(MANAGER, "Departments: NJ");
+    let before = o.head();
     let (_, err) = o.expect(
         1,
         &["deny", "letter", WATER_CLAIM, "--method", "electronic"],
     );
     assert!(err.contains("no insurance department for NY"), "{err}");
-    std::fs::write(o.root.join("authority.yaml"), &authority).unwrap();
 
     assert_eq!(o.head(), before);
     assert!(!o

@@ -361,15 +361,23 @@ fn pending_triage_sorts_every_claim_into_its_outcome_and_priority() {
     let merged_row = rows.iter().find(|r| r["id"] == b.id.as_str()).unwrap();
     assert_eq!(merged_row["next"], format!("merged into {}", a.id));
 
-    // One signed commit per claim (the sample office's own reported claim was pending too),
-    // two for the merge; nothing else; all sound.
+    // One signed commit per claim (the sample office's own reported claim was pending too);
+    // the merge is one commit too, changing both files; nothing else; all sound.
     assert_eq!(rows.len(), ROWS.len() + 1);
     let commits = o.git_ok(&["rev-list", &format!("{before}..HEAD")]);
-    assert_eq!(commits.lines().count(), ROWS.len() + 2);
-    let subjects = o.git_ok(&["log", "--format=%s", &format!("{before}..HEAD")]);
+    assert_eq!(commits.lines().count(), ROWS.len() + 1);
+    let merge = o.git_ok(&[
+        "log",
+        "-1",
+        "--format=%H",
+        "--grep",
+        &format!("merged into {}", a.id),
+        &format!("{before}..HEAD"),
+    ]);
+    let files = o.git_ok(&["show", "--format=", "--name-only", merge.trim()]);
     assert!(
-        subjects.contains(&format!("triage merge {}", a.id)),
-        "{subjects}"
+        files.contains(&format!("{}.yaml", a.id)) && files.contains(&format!("{}.yaml", b.id)),
+        "{files}"
     );
     o.expect(0, &["check"]);
     o.assert_sound();

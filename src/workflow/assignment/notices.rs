@@ -4,29 +4,28 @@
 
 use serde_json::{json, Value};
 
-use super::{Context, Taker};
+use super::Taker;
 use crate::domain::claim::{Claim, ItemStatus, Timestamp};
 use crate::domain::office::{Contact, Person};
 use crate::error::{Error, Result};
-use crate::letters::{addressee, recipient_of};
-use crate::store::git::FileChange;
-use crate::store::outbox::Email;
+use crate::letters::{addressee, recipient_of, Email};
+use crate::workflow::{Desk, File};
 
 /// The letters one assignment writes: each rendered, recorded on the claim, filed under its
 /// letters/, and mailed where the addressee has an email.
 pub(super) struct Notices<'c> {
-    ctx: &'c Context<'c>,
+    desk: &'c Desk<'c>,
     now: Timestamp,
-    files: Vec<FileChange>,
+    files: Vec<File>,
     mail: Vec<Email>,
     sent: Vec<String>,
 }
 
 impl<'c> Notices<'c> {
-    pub(super) fn new(ctx: &'c Context<'c>, now: Timestamp) -> Notices<'c> {
+    pub(super) fn new(desk: &'c Desk<'c>) -> Notices<'c> {
         Notices {
-            ctx,
-            now,
+            desk,
+            now: desk.now,
             files: vec![],
             mail: vec![],
             sent: vec![],
@@ -38,7 +37,7 @@ impl<'c> Notices<'c> {
     }
 
     fn local(&self, t: Timestamp) -> String {
-        t.with_timezone(&self.ctx.session.ws.tz)
+        t.with_timezone(&self.desk.tz)
             .format("%Y-%m-%d %H:%M %Z")
             .to_string()
     }
@@ -57,15 +56,20 @@ impl<'c> Notices<'c> {
             subject,
             reply_to,
         } = envelope;
-        let text = self.ctx.templates.render(template, &context).map_err(|e| {
-            Error::refused(format!(
-                "{}: the {} notice cannot be written: {e}",
-                claim.id,
-                template.replace('_', " ")
-            ))
-        })?;
+        let text = self
+            .desk
+            .records
+            .templates()?
+            .render(template, &context)
+            .map_err(|e| {
+                Error::refused(format!(
+                    "{}: the {} notice cannot be written: {e}",
+                    claim.id,
+                    template.replace('_', " ")
+                ))
+            })?;
         let (file, letter) =
-            super::super::file_letter(claim, template, to, self.now, text.clone())?;
+            crate::workflow::file_letter(claim, template, to, self.now, text.clone())?;
         if let Some((name, addr)) = email.filter(|(_, a)| !a.trim().is_empty()) {
             self.mail.push(Email {
                 file_name: Email::file_name_for(&claim.id, &file),
@@ -96,10 +100,10 @@ impl<'c> Notices<'c> {
     ) -> Result<()> {
         let triage = claim.triage.clone().expect("a triaged claim");
         let ctx = json!({
-            "office": self.ctx.office.office,
+            "office": self.desk.office.office,
             "today": self.today(),
             "adjuster": handler,
-            "assigned_by": self.ctx.actor,
+            "assigned_by": self.desk.actor,
             "claim": claim,
             "insured": claim.insured,
             "coverage": {
@@ -151,7 +155,7 @@ impl<'c> Notices<'c> {
         };
         let received_on = claim
             .received_at
-            .with_timezone(&self.ctx.session.ws.tz)
+            .with_timezone(&self.desk.tz)
             .date_naive()
             .to_string();
         let documents: Vec<Value> = claim
@@ -161,7 +165,7 @@ impl<'c> Notices<'c> {
             .map(|d| json!({"name": d.name, "due": d.due}))
             .collect();
         let ctx = json!({
-            "office": self.ctx.office.office,
+            "office": self.desk.office.office,
             "today": self.today(),
             "recipient": recipient_of(&party),
             "received_on": received_on,
@@ -201,15 +205,12 @@ impl<'c> Notices<'c> {
         let outcome = claim
             .triage
             .as_ref()
-            .map(|t| crate::cli::show::serde_plain(&t.coverage))
+            .map(|t| crate::workflow::plain(&t.coverage))
             .unwrap_or_default();
         let name = handler["name"].as_str().unwrap_or_default().to_string();
         let summary = format!(
             "We received the claim on {} and assigned it to {name} on {}. Coverage at triage: {}.",
-            claim
-                .received_at
-                .with_timezone(&self.ctx.session.ws.tz)
-                .date_naive(),
+            claim.received_at.with_timezone(&self.desk.tz).date_naive(),
             self.today(),
             outcome.replace('_', " ")
         );
@@ -230,7 +231,7 @@ impl<'c> Notices<'c> {
             ));
         }
         let ctx = json!({
-            "office": self.ctx.office.office,
+            "office": self.desk.office.office,
             "today": self.today(),
             "agent": agent,
             "claim": claim,
@@ -286,7 +287,7 @@ impl<'c> Notices<'c> {
             reasons.push(format!("routing rule \"{rule}\" asks that you be told"));
         }
         let ctx = json!({
-            "office": self.ctx.office.office,
+            "office": self.desk.office.office,
             "today": self.today(),
             "contact": contact,
             "claim": claim,
@@ -336,7 +337,7 @@ impl<'c> Notices<'c> {
             format!("follow the claim with `claims show {}`", claim.id)
         };
         let ctx = json!({
-            "office": self.ctx.office.office,
+            "office": self.desk.office.office,
             "today": self.today(),
             "supervisor": supervisor,
             "claim": claim,
@@ -365,7 +366,7 @@ impl<'c> Notices<'c> {
         )
     }
 
-    pub(super) fn finish(self) -> (Vec<FileChange>, Vec<Email>, Vec<String>) {
+    pub(super) fn finish(self) -> (Vec<File>, Vec<Email>, Vec<String>) {
         (self.files, self.mail, self.sent)
     }
 }

@@ -1,0 +1,278 @@
+//! The office at one commit, read from git: what a command's [`Desk`](crate::workflow::Desk)
+//! sees. The session works commands on the branch tip through it, and the audit replays every
+//! commit on its parent through it — one reader, so the two cannot see different offices.
+//!
+//! authority.yaml, policies/ and templates/ change rarely; a [`Shelf`] keeps each parsed once
+//! per version (by git object id) for all the snapshots of a run.
+
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use git2::{ObjectType, Oid, Repository};
+use rayon::prelude::*;
+
+use super::files::{parse_claim_text, parse_office, parse_yaml, AUTHORITY_FILE};
+use super::git::Tip;
+use crate::domain::calendar::BusinessCalendar;
+use crate::domain::claim::{Claim, LineOfBusiness};
+use crate::domain::claim_id::ClaimId;
+use crate::domain::office::Office;
+use crate::domain::policy::Policy;
+use crate::error::{Error, Result};
+use crate::letters::LetterTemplates;
+use crate::workflow::{Records, Register};
+
+/// The office's settings at a commit, with the calendar they define.
+pub struct Settings {
+    pub office: Office,
+    pub calendar: BusinessCalendar,
+    pub tz: chrono_tz::Tz,
+}
+
+/// policies/ at a commit.
+#[derive(Default)]
+pub struct Policies {
+    pub by_number: HashMap<String, Policy>,
+    pub lines: HashMap<String, LineOfBusiness>,
+}
+
+/// A parsed file, or why it would not parse (the refusal every command gets).
+pub type Parsed<T> = Rc<std::result::Result<T, String>>;
+
+/// Parsed authority.yaml, policies and templates, by the git id of their version.
+#[derive(Default)]
+pub struct Shelf {
+    settings: RefCell<HashMap<Oid, Parsed<Settings>>>,
+    policies: RefCell<HashMap<Option<Oid>, Rc<Policies>>>,
+    templates: RefCell<HashMap<Option<Oid>, Parsed<LetterTemplates>>>,
+}
+
+fn refusal(e: Error) -> String {
+    let mut s = e.message;
+    for h in e.hints {
+        s.push_str("\n  hint: ");
+        s.push_str(&h);
+    }
+    s
+}
+
+/// The office at one commit.
+pub struct Snapshot<'t, 'r> {
+    tip: &'t Tip<'r>,
+    shelf: &'t Shelf,
+    policies: OnceCell<Rc<Policies>>,
+    templates: OnceCell<Parsed<LetterTemplates>>,
+    register: OnceCell<Register>,
+}
+
+impl<'t, 'r> Snapshot<'t, 'r> {
+    /// The office at `tip`; `register`, when given, is the register at that very commit.
+    pub fn new(tip: &'t Tip<'r>, shelf: &'t Shelf, register: Option<Register>) -> Snapshot<'t, 'r> {
+        let cell = OnceCell::new();
+        if let Some(r) = register {
+            let _ = cell.set(r);
+        }
+        Snapshot {
+            tip,
+            shelf,
+            policies: OnceCell::new(),
+            templates: OnceCell::new(),
+            register: cell,
+        }
+    }
+
+    fn repo(&self) -> &'r Repository {
+        self.tip.repo()
+    }
+
+    /// authority.yaml at the commit, parsed, with its calendar and time zone.
+    pub fn settings(&self) -> Result<Parsed<Settings>> {
+        let Some(id) = self.tip.entry_id(AUTHORITY_FILE)? else {
+            return Err(Error::refused(format!(
+                "there is no {AUTHORITY_FILE} at {}",
+                self.tip.describe()
+            )));
+        };
+        if let Some(s) = self.shelf.settings.borrow().get(&id) {
+            return Ok(s.clone());
+        }
+        let blob = self.repo().find_blob(id)?;
+        let parsed = std::str::from_utf8(blob.content())
+            .map_err(|_| Error::refused(format!("{AUTHORITY_FILE} is not UTF-8")))
+            .and_then(parse_office)
+            .and_then(|office| {
+                let tz = crate::workflow::desk::office_zone(&office)?;
+                Ok(Settings {
+                    calendar: BusinessCalendar::new(office.calendar.clone()),
+                    office,
+                    tz,
+                })
+            })
+            .map_err(refusal);
+        let parsed = Rc::new(parsed);
+        self.shelf.settings.borrow_mut().insert(id, parsed.clone());
+        Ok(parsed)
+    }
+
+    /// The register this snapshot built or was given, to carry on to the next commit.
+    pub fn into_register(self) -> Option<Register> {
+        self.register.into_inner()
+    }
+
+    fn load_policies(&self) -> Result<Rc<Policies>> {
+        let id = self.tip.entry_id("policies")?;
+        if let Some(p) = self.shelf.policies.borrow().get(&id) {
+            return Ok(p.clone());
+        }
+        let mut by_number = HashMap::new();
+        for (path, oid) in self.tip.files_under("policies", 1)? {
+            if !path.ends_with(".yaml") {
+                continue;
+            }
+            let blob = self.repo().find_blob(oid)?;
+            let Ok(text) = std::str::from_utf8(blob.content()) else {
+                continue;
+            };
+            // A policy file that does not parse is skipped here; `claims check` reports it.
+            if let Ok(p) = parse_yaml::<Policy>(text) {
+                by_number.insert(p.number.clone(), p);
+            }
+        }
+        let lines = by_number.iter().map(|(n, p)| (n.clone(), p.lob)).collect();
+        let p = Rc::new(Policies { by_number, lines });
+        self.shelf.policies.borrow_mut().insert(id, p.clone());
+        Ok(p)
+    }
+
+    fn policies_loaded(&self) -> &Policies {
+        self.policies.get_or_init(|| {
+            // An unreadable policies folder reads as no policies; the commands that need a
+            // policy refuse for lack of one.
+            self.load_policies().unwrap_or_default()
+        })
+    }
+
+    fn load_templates(&self) -> Result<Parsed<LetterTemplates>> {
+        let id = self.tip.entry_id("templates")?;
+        if let Some(t) = self.shelf.templates.borrow().get(&id) {
+            return Ok(t.clone());
+        }
+        let mut sources = Vec::new();
+        for (path, oid) in self.tip.files_under("templates", 1)? {
+            let Some(name) = path
+                .strip_prefix("templates/")
+                .and_then(|n| n.strip_suffix(".txt.j2"))
+            else {
+                continue;
+            };
+            let blob = self.repo().find_blob(oid)?;
+            let text = std::str::from_utf8(blob.content())
+                .map_err(|_| Error::refused(format!("{path} is not UTF-8")))?;
+            sources.push((name.to_string(), text.to_string()));
+        }
+        let t = Rc::new(LetterTemplates::new(sources).map_err(|e| e.to_string()));
+        self.shelf.templates.borrow_mut().insert(id, t.clone());
+        Ok(t)
+    }
+
+    /// Every claim at the commit that parses.
+    pub fn all_claims(&self) -> Result<Vec<Claim>> {
+        let files: Vec<(String, Oid)> = self
+            .tip
+            .files_under("claims", 3)?
+            .into_iter()
+            .filter(|(p, _)| p.ends_with(".yaml"))
+            .collect();
+        let git_dir = self.repo().path().to_path_buf();
+        Ok(files
+            .par_iter()
+            .map_init(
+                || Repository::open(&git_dir).ok(),
+                |repo, (path, oid)| {
+                    let blob = repo.as_ref()?.find_blob(*oid).ok()?;
+                    let text = std::str::from_utf8(blob.content()).ok()?;
+                    parse_claim_text(path, text).ok()
+                },
+            )
+            .flatten()
+            .collect())
+    }
+}
+
+impl Records for Snapshot<'_, '_> {
+    fn claim(&self, id: &ClaimId) -> Result<Option<Claim>> {
+        let path = id.file_path();
+        let Some(bytes) = self.tip.read(&path)? else {
+            return Ok(None);
+        };
+        let text =
+            String::from_utf8(bytes).map_err(|_| Error::refused(format!("{path} is not UTF-8")))?;
+        parse_claim_text(&path, &text).map(Some)
+    }
+
+    fn policies(&self) -> &HashMap<String, Policy> {
+        &self.policies_loaded().by_number
+    }
+
+    fn policy_lines(&self) -> &HashMap<String, LineOfBusiness> {
+        &self.policies_loaded().lines
+    }
+
+    fn templates(&self) -> Result<&LetterTemplates> {
+        if self.templates.get().is_none() {
+            let loaded = self.load_templates()?;
+            let _ = self.templates.set(loaded);
+        }
+        self.templates
+            .get()
+            .expect("set above")
+            .as_ref()
+            .as_ref()
+            .map_err(|e| Error::refused(e.clone()))
+    }
+
+    fn register(&self) -> Result<&Register> {
+        if self.register.get().is_none() {
+            let claims = self.all_claims()?;
+            let _ = self.register.set(Register::of(claims.iter()));
+        }
+        Ok(self.register.get().expect("set above"))
+    }
+
+    fn file(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.tip.read(path)?)
+    }
+}
+
+/// Blob ids of the files `depth` folders below `folder` of `tree` (depth 1: directly in it).
+pub(crate) fn files_in(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    folder: &str,
+    depth: usize,
+) -> std::result::Result<Vec<(String, Oid)>, git2::Error> {
+    let mut out = Vec::new();
+    let Ok(entry) = tree.get_path(std::path::Path::new(folder)) else {
+        return Ok(out);
+    };
+    if entry.kind() != Some(ObjectType::Tree) {
+        return Ok(out);
+    }
+    let mut stack = vec![(folder.to_string(), repo.find_tree(entry.id())?, 1usize)];
+    while let Some((prefix, t, level)) = stack.pop() {
+        for e in t.iter() {
+            let Ok(name) = e.name() else { continue };
+            let path = format!("{prefix}/{name}");
+            match e.kind() {
+                Some(ObjectType::Blob) if level == depth => out.push((path, e.id())),
+                Some(ObjectType::Tree) if level < depth => {
+                    stack.push((path, repo.find_tree(e.id())?, level + 1))
+                }
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

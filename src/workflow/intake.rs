@@ -1,0 +1,391 @@
+//! Intake: a First Notice of Loss becomes a claim, and an incomplete one is completed.
+//!
+//! Every channel (phone script, web or mobile payload, email, CSV row) gives a draft, and
+//! [`admit`](crate::intake::admit::admit) makes it a claim: policy lookup, validation, a
+//! random id. That draw is not repeatable, so a first notice is not replayed from its
+//! arguments: its commit is sound when the claim it adds is an admissible first notice for the
+//! actor's role — a new file, status reported or incomplete, its only event the actor's
+//! intake, no money, no decisions, no approvals — which [`FirstNotice::apply`] checks for the
+//! tool and the audit alike.
+
+use super::args::{Reader, Recorder};
+use super::change::{Change, File};
+use super::desk::Desk;
+use super::fields::{apply_set, parse_sets};
+use crate::check::rules::{check_claim, OfficeIndex};
+use crate::domain::claim::{Channel, Claim, LineOfBusiness, Note, SlaEvents};
+use crate::domain::claim_id::ClaimId;
+use crate::domain::fnol::missing_facts;
+use crate::domain::lifecycle::Status;
+use crate::domain::vin::Vin;
+use crate::error::{Error, Result};
+use crate::intake::admit::{admit, parse_hhmm, AdmitContext, Admitted, FieldError, KnownClaims};
+use crate::intake::draft::Draft;
+
+pub fn channel_name(c: Channel) -> &'static str {
+    match c {
+        Channel::Phone => "phone",
+        Channel::Web => "web",
+        Channel::Email => "email",
+        Channel::Mobile => "mobile",
+        Channel::Batch => "batch",
+    }
+}
+
+/// Admits drafts at `desk` (each later one also checked against the earlier ones for
+/// duplicates): each becomes an admitted claim or the field errors that keep it out.
+pub fn admit_all(
+    desk: &Desk,
+    drafts: Vec<Draft>,
+    require_complete: bool,
+    rng: &mut impl rand::RngCore,
+) -> Result<Vec<std::result::Result<Admitted, Vec<FieldError>>>> {
+    let mut existing: KnownClaims = desk.records.register()?.known().clone();
+    let mut out = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        let ctx = AdmitContext {
+            office: desk.office,
+            tz: desk.tz,
+            now: desk.now,
+            actor: &desk.actor.email,
+            policies: desk.records.policies(),
+            existing: &existing,
+            require_complete,
+        };
+        let admitted = admit(draft, &ctx, rng);
+        if let Ok(a) = &admitted {
+            existing.push(crate::intake::admit::DuplicateKey::of(&a.claim));
+        }
+        out.push(admitted);
+    }
+    Ok(out)
+}
+
+/// A first notice to commit: the admitted claim, the files that came with it, and where it
+/// came from (`--source NAME [--row N]`, recorded as the command's arguments).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FirstNotice {
+    pub source: String,
+    pub row: Option<usize>,
+    pub claim: Claim,
+    /// The attachments, repository-relative.
+    pub files: Vec<File>,
+}
+
+impl FirstNotice {
+    pub fn record(&self, r: &mut Recorder) {
+        r.flag("source", &self.source).opt("row", &self.row);
+    }
+
+    /// The recorded notice of a commit: its source from the arguments, the claim and its
+    /// attachments from the commit itself.
+    pub fn recorded(
+        args: &str,
+        claim: Claim,
+        files: Vec<File>,
+    ) -> std::result::Result<FirstNotice, String> {
+        let mut r = Reader::parse(args)?;
+        let source = r.required("source")?;
+        let row = r
+            .optional("row")?
+            .map(|n| {
+                n.parse()
+                    .map_err(|_| format!("--row `{n}` is not a number"))
+            })
+            .transpose()?;
+        r.done()?;
+        Ok(FirstNotice {
+            source,
+            row,
+            claim,
+            files,
+        })
+    }
+
+    /// The notice's commit, once it is shown to be an admissible first notice.
+    pub fn apply(&self, desk: &Desk) -> Result<Change> {
+        let claim = &self.claim;
+        let id: ClaimId = claim
+            .id
+            .parse()
+            .map_err(|e| Error::refused(format!("claim id `{}`: {e}", claim.id)))?;
+        if id.as_str() != claim.id {
+            return Err(Error::refused(format!(
+                "claim id `{}` is not written the canonical way ({id})",
+                claim.id
+            )));
+        }
+        if desk.records.claim(&id)?.is_some() || desk.records.file(&id.file_path())?.is_some() {
+            return Err(Error::refused(format!("claim {id} already exists")));
+        }
+        admissible(desk, claim, &self.files)?;
+        let mut change = Change::new(
+            format!(
+                "intake {}: {} {} via {}",
+                claim.id,
+                claim.lob,
+                claim.status,
+                channel_name(claim.channel)
+            ),
+            desk,
+        );
+        change.claim = Some(claim.id.clone());
+        change
+            .trailers
+            .push(("Channel".into(), channel_name(claim.channel).into()));
+        change
+            .trailers
+            .push(("Status".into(), claim.status.as_str().into()));
+        if let Some(p) = &claim.policy_number {
+            change.trailers.push(("Policy".into(), p.clone()));
+        }
+        change.write_claim(&id.file_path(), None, claim.clone())?;
+        change.files.extend(self.files.iter().cloned());
+        Ok(change)
+    }
+}
+
+/// A new claim as only a first notice can be: what intake writes and nothing more.
+fn admissible(desk: &Desk, claim: &Claim, files: &[File]) -> Result<()> {
+    let refuse = |why: String| {
+        Err(Error::refused(format!(
+            "{} is not an admissible first notice: {why}",
+            claim.id
+        )))
+    };
+    if !claim.status.is_initial() {
+        return refuse(format!(
+            "a new claim is reported or incomplete, not {}",
+            claim.status
+        ));
+    }
+    if claim.received_at > desk.now {
+        return refuse(format!(
+            "received {} is after the notice was taken ({})",
+            claim.received_at.to_rfc3339(),
+            desk.now.to_rfc3339()
+        ));
+    }
+    let prefix = &desk.office.office.claim_id_prefix;
+    if !claim.id.starts_with(&format!("{prefix}-")) {
+        return refuse(format!("the office's claim ids start with {prefix}-"));
+    }
+    match claim.history.as_slice() {
+        [e] if e.event == "intake"
+            && e.status == claim.status
+            && e.by.eq_ignore_ascii_case(&desk.actor.email)
+            && e.at <= desk.now => {}
+        _ => {
+            return refuse(format!(
+                "its history must be one intake event by {} at or before {}",
+                desk.actor.email,
+                desk.now.to_rfc3339()
+            ))
+        }
+    }
+    let decided: Vec<&str> = [
+        ("merged_into", claim.merged_into.is_some()),
+        ("merged", !claim.merged.is_empty()),
+        ("triage", claim.triage.is_some()),
+        ("escalation", claim.escalation.is_some()),
+        ("assignment", claim.assignment.is_some()),
+        ("tasks", !claim.tasks.is_empty()),
+        ("documents", !claim.documents.is_empty()),
+        ("reserves", !claim.reserves.is_empty()),
+        ("settlement", claim.settlement.is_some()),
+        ("payments", !claim.payments.is_empty()),
+        ("subrogation", claim.subrogation.is_some()),
+        ("denial", claim.denial.is_some()),
+        ("sla", claim.sla != SlaEvents::default()),
+        ("letters", !claim.letters.is_empty()),
+    ]
+    .into_iter()
+    .filter_map(|(name, set)| set.then_some(name))
+    .collect();
+    if !decided.is_empty() {
+        return refuse(format!(
+            "a first notice decides nothing, but it has {}",
+            decided.join(", ")
+        ));
+    }
+    if let Some(n) = claim
+        .notes
+        .iter()
+        .find(|n: &&Note| !n.by.eq_ignore_ascii_case(&desk.actor.email) || n.at > desk.now)
+    {
+        return refuse(format!("a note by {} at {}", n.by, n.at.to_rfc3339()));
+    }
+    // Exactly the files its attachments list, in its own folder.
+    let folder = format!(
+        "{}/",
+        claim
+            .id
+            .parse::<ClaimId>()
+            .map(|i| i.folder())
+            .unwrap_or_default()
+    );
+    let mut listed: Vec<String> = claim
+        .attachments
+        .iter()
+        .map(|a| format!("{folder}{}", a.file))
+        .collect();
+    listed.sort();
+    let mut given: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    given.sort();
+    if listed != given
+        || claim
+            .attachments
+            .iter()
+            .any(|a| !a.file.starts_with("attachments/"))
+    {
+        return refuse(format!(
+            "its files must be exactly the attachments it lists under {folder}attachments/"
+        ));
+    }
+    // The record itself must be sound: identity, lifecycle and money rules.
+    let no_ids = Default::default();
+    let ix = OfficeIndex {
+        office: Some(desk.office),
+        tz: desk.tz,
+        policies: desk.records.policy_lines(),
+        claim_ids: &no_ids,
+    };
+    let path = claim
+        .id
+        .parse::<ClaimId>()
+        .map(|i| i.file_path())
+        .unwrap_or_default();
+    let structural: Vec<String> = check_claim(claim, &path, &ix)
+        .into_iter()
+        .filter(|i| matches!(i.code.as_bytes()[0], b'F' | b'L' | b'M' | b'D'))
+        .map(|i| format!("{}: {}", i.code, i.message))
+        .collect();
+    if !structural.is_empty() {
+        return refuse(structural.join("; "));
+    }
+    Ok(())
+}
+
+/// `claims complete ID --set FIELD=VALUE... [--lob L] [--accept-vin]`: fills the missing facts
+/// of an incomplete intake; when nothing is missing any more the claim moves to `reported`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Complete {
+    pub id: ClaimId,
+    pub sets: Vec<String>,
+    pub lob: Option<String>,
+    pub accept_vin: bool,
+}
+
+impl Complete {
+    pub fn record(&self, r: &mut Recorder) {
+        r.positional(&self.id)
+            .each("set", &self.sets)
+            .opt("lob", &self.lob)
+            .switch("accept-vin", self.accept_vin);
+    }
+
+    pub fn decode(r: &mut Reader) -> std::result::Result<Complete, String> {
+        Ok(Complete {
+            id: super::claim_id(r)?,
+            sets: r.all("set")?,
+            lob: r.optional("lob")?,
+            accept_vin: r.switch("accept-vin")?,
+        })
+    }
+
+    pub fn apply(&self, desk: &Desk) -> Result<Change> {
+        let sets = parse_sets(&self.sets, "set with complete")?;
+        let lob = self
+            .lob
+            .as_deref()
+            .map(|s| {
+                LineOfBusiness::parse(s).ok_or_else(|| {
+                    Error::usage(format!(
+                        "unknown line of business `{s}` (one of: {})",
+                        LineOfBusiness::ALL.map(|l| l.as_str()).join(", ")
+                    ))
+                })
+            })
+            .transpose()?;
+        let by = &desk.actor.email;
+        desk.edit(&self.id, |claim| {
+            if claim.status != Status::Incomplete {
+                return Err(Error::refused(format!(
+                    "{} is {}, not incomplete; correct a reported claim with `claims update`",
+                    claim.id, claim.status
+                )));
+            }
+            let mut changes = Vec::new();
+            if let Some(l) = lob {
+                changes.push(format!("lob: {} -> {l}", claim.lob));
+                claim.lob = l;
+            }
+            for (field, value) in &sets {
+                let old = apply_set(claim, field, value)?;
+                changes.push(format!(
+                    "{field}: {old} -> {}",
+                    if value.is_empty() { "(removed)" } else { value }
+                ));
+            }
+            if let Some(t) = claim.loss.time.clone().filter(|t| !t.trim().is_empty()) {
+                claim.loss.time = Some(parse_hhmm(&t).ok_or_else(|| {
+                    Error::refused(format!(
+                        "loss.time: `{t}` is not a time of day as HH:MM (24-hour, e.g. 14:30)"
+                    ))
+                })?);
+            }
+            if let Some(auto) = claim.auto.as_mut() {
+                for (i, v) in auto.vehicles.iter_mut().enumerate() {
+                    let Some(raw) = v.vin.clone().filter(|s| !s.trim().is_empty()) else {
+                        continue;
+                    };
+                    let parsed = if self.accept_vin || v.vin_check_overridden {
+                        Vin::parse_unchecked_digit(&raw)
+                    } else {
+                        Vin::parse(&raw)
+                    };
+                    match parsed {
+                        Ok(vin) => {
+                            if vin.validate().is_err() {
+                                v.vin_check_overridden = true;
+                            }
+                            v.vin = Some(vin.into_string());
+                        }
+                        Err(e) => {
+                            return Err(Error::refused(format!(
+                                "auto.vehicles[{i}].vin: VIN `{raw}`: {e}"
+                            ))
+                            .hint("if the vehicle really carries this VIN, pass --accept-vin"))
+                        }
+                    }
+                }
+            }
+            let missing = missing_facts(claim);
+            let subject = if missing.is_empty() {
+                claim.missing.clear();
+                claim.record_event(desk.now, by, "completed", Status::Reported);
+                format!("complete {}: reported", claim.id)
+            } else {
+                let s = format!("complete {}: {} still missing", claim.id, missing.len());
+                claim.missing = missing;
+                s
+            };
+            if !changes.is_empty() {
+                claim.notes.push(Note {
+                    at: desk.now,
+                    by: by.clone(),
+                    text: format!("Completed: {}", changes.join("; ")),
+                });
+            }
+            let mut edit = super::Edit::new(subject);
+            if !changes.is_empty() {
+                edit.body = Some(changes.join("\n"));
+            }
+            edit = edit.trailer("Status", claim.status.as_str());
+            for (field, _) in &sets {
+                edit = edit.trailer("Field", field.clone());
+            }
+            Ok(edit)
+        })
+    }
+}

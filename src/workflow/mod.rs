@@ -1,0 +1,278 @@
+//! The claims workflow as transitions.
+//!
+//! Every change the tool makes is one [`Command`], and the effect of each is a pure function:
+//!
+//! ```text
+//! (the office at the parent commit, the actor, the time, the arguments) → a Change | a refusal
+//! ```
+//!
+//! The command line parses arguments into a `Command`; the store runs it on the branch tip
+//! ([`Desk`]) and commits the [`Change`] it returns as one signed commit, whose trailers record
+//! the command and every argument; `claims audit` runs the very same function on every
+//! commit's parent and requires the commit to be byte-identical to what it returns. Nothing
+//! else decides what a command does.
+//!
+//! One module per stage of the workflow: intake, triage, assignment, investigation, reserves,
+//! settlement, denial, the SLA events, the record itself, and the office's own governance.
+
+pub mod args;
+pub mod assignment;
+pub mod change;
+pub mod denial;
+pub mod desk;
+pub mod fields;
+pub mod intake;
+pub mod investigation;
+pub mod records;
+pub mod register;
+pub mod reserves;
+pub mod settlement;
+pub mod sla_events;
+pub mod triage;
+
+pub use change::{Change, ClaimEdit, Edit, File};
+pub use desk::{Desk, Records};
+pub use register::Register;
+
+use crate::domain::claim_id::ClaimId;
+use crate::domain::office::Permission;
+use crate::error::{Error, Result};
+use args::{Reader, Recorder};
+
+/// Every command that changes records, with its arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Intake(Box<intake::FirstNotice>),
+    Complete(intake::Complete),
+    Triage(triage::TriageClaim),
+    Assign(assignment::Assign),
+    Task(investigation::TrackTask),
+    Document(investigation::TrackDocument),
+    Reserve(reserves::SetReserve),
+    Approve(reserves::Approve),
+    Settle(settlement::Settle),
+    Negotiate(settlement::Negotiate),
+    Pay(settlement::Pay),
+    Release(settlement::WriteRelease),
+    Close(settlement::Close),
+    Subrogation(settlement::FlagSubrogation),
+    DenyRecommend(denial::Recommend),
+    DenyReview(denial::Review),
+    DenyApprove(denial::ApproveDenial),
+    DenyLetter(denial::Letter),
+    DenyDeliver(denial::Deliver),
+    Inquiry(sla_events::RecordInquiry),
+    Answer(sla_events::AnswerInquiry),
+    ProofOfLoss(sla_events::ProofOfLoss),
+    Acknowledge(sla_events::Acknowledge),
+    Note(records::AddNote),
+    Update(records::Correct),
+}
+
+/// Calls `$body` with the command's own arguments, whichever command it is.
+macro_rules! each_command {
+    ($cmd:expr, $a:ident => $body:expr) => {
+        match $cmd {
+            Command::Intake($a) => $body,
+            Command::Complete($a) => $body,
+            Command::Triage($a) => $body,
+            Command::Assign($a) => $body,
+            Command::Task($a) => $body,
+            Command::Document($a) => $body,
+            Command::Reserve($a) => $body,
+            Command::Approve($a) => $body,
+            Command::Settle($a) => $body,
+            Command::Negotiate($a) => $body,
+            Command::Pay($a) => $body,
+            Command::Release($a) => $body,
+            Command::Close($a) => $body,
+            Command::Subrogation($a) => $body,
+            Command::DenyRecommend($a) => $body,
+            Command::DenyReview($a) => $body,
+            Command::DenyApprove($a) => $body,
+            Command::DenyLetter($a) => $body,
+            Command::DenyDeliver($a) => $body,
+            Command::Inquiry($a) => $body,
+            Command::Answer($a) => $body,
+            Command::ProofOfLoss($a) => $body,
+            Command::Acknowledge($a) => $body,
+            Command::Note($a) => $body,
+            Command::Update($a) => $body,
+        }
+    };
+}
+
+impl Command {
+    /// The `Command:` trailer.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Intake(_) => "intake",
+            Command::Complete(_) => "complete",
+            Command::Triage(_) => "triage",
+            Command::Assign(_) => "assign",
+            Command::Task(_) => "task",
+            Command::Document(_) => "document",
+            Command::Reserve(_) => "reserve",
+            Command::Approve(_) => "approve",
+            Command::Settle(_) => "settle",
+            Command::Negotiate(_) => "negotiate",
+            Command::Pay(_) => "pay",
+            Command::Release(_) => "release",
+            Command::Close(_) => "close",
+            Command::Subrogation(_) => "subrogation",
+            Command::DenyRecommend(_) => "deny recommend",
+            Command::DenyReview(_) => "deny review",
+            Command::DenyApprove(_) => "deny approve",
+            Command::DenyLetter(_) => "deny letter",
+            Command::DenyDeliver(_) => "deny deliver",
+            Command::Inquiry(_) => "inquiry",
+            Command::Answer(_) => "answer",
+            Command::ProofOfLoss(_) => "proof-of-loss",
+            Command::Acknowledge(_) => "acknowledge",
+            Command::Note(_) => "note",
+            Command::Update(_) => "update",
+        }
+    }
+
+    /// What the actor's role must allow, in words for the refusal. `None`: the command
+    /// decides by the claim (`approve` approves money or a denial).
+    pub fn needs(&self) -> Option<(Permission, &'static str)> {
+        use Permission::*;
+        Some(match self {
+            Command::Intake(_) => (Intake, "take in new claims"),
+            Command::Complete(_) => (Intake, "complete intakes"),
+            Command::Triage(_) => (Triage, "triage claims"),
+            Command::Assign(a) => a.needs(),
+            Command::Task(_) => (Investigate, "track investigation tasks"),
+            Command::Document(_) => (Investigate, "track claim documents"),
+            Command::Reserve(_) => (Reserve, "set reserves"),
+            Command::Approve(_) => return None,
+            Command::Settle(_) => (Settle, "propose settlements"),
+            Command::Negotiate(_) => (Settle, "log settlement negotiations"),
+            Command::Pay(_) => (Pay, "issue payments"),
+            Command::Release(_) => (Settle, "write releases"),
+            Command::Close(_) => (Settle, "close claims"),
+            Command::Subrogation(_) => (Settle, "flag subrogation"),
+            Command::DenyRecommend(_) => (RecommendDenial, "recommend denials"),
+            Command::DenyReview(_) => (ComplianceReview, "review denials"),
+            Command::DenyApprove(_) => (ApproveDenial, "approve denials"),
+            Command::DenyLetter(_) => (RecommendDenial, "write denial letters"),
+            Command::DenyDeliver(_) => (RecommendDenial, "record denial deliveries"),
+            Command::Inquiry(_) => (Note, "record inquiries"),
+            Command::Answer(_) => (Note, "answer inquiries"),
+            Command::ProofOfLoss(_) => (Investigate, "record proof of loss"),
+            Command::Acknowledge(_) => (Note, "record acknowledgments"),
+            Command::Note(_) => (Note, "add notes"),
+            Command::Update(_) => (Update, "correct claim records"),
+        })
+    }
+
+    /// The `Args:` trailer.
+    pub fn record(&self) -> String {
+        let mut r = Recorder::new();
+        each_command!(self, a => a.record(&mut r));
+        r.finish()
+    }
+
+    /// The command a commit records (`Command:` and `Args:` trailers), or why it is none. A
+    /// first notice is not among them: it is read from the claim file it adds
+    /// ([`intake::FirstNotice::recorded`]).
+    pub fn decode(name: &str, args: &str) -> std::result::Result<Command, String> {
+        let mut r = Reader::parse(args)?;
+        let command = match name {
+            "complete" => Command::Complete(intake::Complete::decode(&mut r)?),
+            "triage" => Command::Triage(triage::TriageClaim::decode(&mut r)?),
+            "assign" => Command::Assign(assignment::Assign::decode(&mut r)?),
+            "task" => Command::Task(investigation::TrackTask::decode(&mut r)?),
+            "document" => Command::Document(investigation::TrackDocument::decode(&mut r)?),
+            "reserve" => Command::Reserve(reserves::SetReserve::decode(&mut r)?),
+            "approve" => Command::Approve(reserves::Approve::decode(&mut r)?),
+            "settle" => Command::Settle(settlement::Settle::decode(&mut r)?),
+            "negotiate" => Command::Negotiate(settlement::Negotiate::decode(&mut r)?),
+            "pay" => Command::Pay(settlement::Pay::decode(&mut r)?),
+            "release" => Command::Release(settlement::WriteRelease::decode(&mut r)?),
+            "close" => Command::Close(settlement::Close::decode(&mut r)?),
+            "subrogation" => Command::Subrogation(settlement::FlagSubrogation::decode(&mut r)?),
+            "deny recommend" => Command::DenyRecommend(denial::Recommend::decode(&mut r)?),
+            "deny review" => Command::DenyReview(denial::Review::decode(&mut r)?),
+            "deny approve" => Command::DenyApprove(denial::ApproveDenial::decode(&mut r)?),
+            "deny letter" => Command::DenyLetter(denial::Letter::decode(&mut r)?),
+            "deny deliver" => Command::DenyDeliver(denial::Deliver::decode(&mut r)?),
+            "inquiry" => Command::Inquiry(sla_events::RecordInquiry::decode(&mut r)?),
+            "answer" => Command::Answer(sla_events::AnswerInquiry::decode(&mut r)?),
+            "proof-of-loss" => Command::ProofOfLoss(sla_events::ProofOfLoss::decode(&mut r)?),
+            "acknowledge" => Command::Acknowledge(sla_events::Acknowledge::decode(&mut r)?),
+            "note" => Command::Note(records::AddNote::decode(&mut r)?),
+            "update" => Command::Update(records::Correct::decode(&mut r)?),
+            other => return Err(format!("`{other}` is not a command that changes records")),
+        };
+        r.done()?;
+        Ok(command)
+    }
+
+    /// The command's effect at `desk`: its change, or why it is refused.
+    pub fn apply(&self, desk: &Desk) -> Result<Change> {
+        if let Some((needed, doing)) = self.needs() {
+            desk.require(needed, doing)?;
+        }
+        let mut change = each_command!(self, a => a.apply(desk))?;
+        change.command = self.name();
+        change.args = self.record();
+        Ok(change)
+    }
+}
+
+/// The claim id a command's first argument names.
+pub(crate) fn claim_id(r: &mut Reader) -> std::result::Result<ClaimId, String> {
+    let s = r.positional("claim id")?;
+    s.parse::<ClaimId>()
+        .map_err(|e| format!("`{s}` is not a claim id: {e}"))
+}
+
+/// A claim id as a user typed it.
+pub fn parse_claim_id(s: &str) -> Result<ClaimId> {
+    s.trim()
+        .parse::<ClaimId>()
+        .map_err(|e| Error::refused(format!("`{s}` is not a claim id: {e}")))
+}
+
+/// A unit enum's serde name (`in_question`).
+pub fn plain<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|x| x.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A `--FLAG YYYY-MM-DD` value as recorded.
+pub(crate) fn date(
+    s: Option<String>,
+    flag: &str,
+) -> std::result::Result<Option<chrono::NaiveDate>, String> {
+    s.map(|s| {
+        s.parse()
+            .map_err(|_| format!("--{flag} `{s}` is not a date (YYYY-MM-DD)"))
+    })
+    .transpose()
+}
+
+/// Files a generated letter on the claim: records it in `letters` (`letters/TEMPLATE.txt`, or
+/// `-2`, `-3`... when the claim has one by that name already) and returns the claim-relative
+/// file and the file that writes it into the claim's folder.
+pub fn file_letter(
+    claim: &mut crate::domain::claim::Claim,
+    template: &str,
+    to: &str,
+    at: crate::domain::claim::Timestamp,
+    text: String,
+) -> Result<(String, File)> {
+    let record = crate::letters::letter_record(&claim.letters, template, to, at);
+    let id = parse_claim_id(&claim.id)?;
+    let file = File::derived(
+        format!("{}/{}", id.folder(), record.file),
+        text.into_bytes(),
+    );
+    let name = record.file.clone();
+    claim.letters.push(record);
+    Ok((name, file))
+}

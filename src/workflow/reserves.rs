@@ -1,0 +1,259 @@
+//! Reserves within the authority matrix, and the approval of whatever waits above its
+//! requester's authority: a reserve change, a payment, a settlement — or a recommended denial.
+
+use super::args::{Reader, Recorder};
+use super::change::{Change, Edit};
+use super::desk::Desk;
+use crate::domain::authority::{self, Kind};
+use crate::domain::claim::{ApprovalState, Claim, ReserveChange};
+use crate::domain::claim_id::ClaimId;
+use crate::domain::lifecycle::Status;
+use crate::domain::money::Money;
+use crate::domain::office::Permission;
+use crate::error::{Error, Result};
+
+pub const REASONS: &[&str] = &[
+    "new_information",
+    "coverage_clarification",
+    "medical_update",
+    "settlement_negotiation",
+    "other",
+];
+
+/// `claims reserve ID --amount A --reason R [--note TEXT]`: the reserve after the change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetReserve {
+    pub id: ClaimId,
+    pub amount: String,
+    pub reason: String,
+    pub note: Option<String>,
+}
+
+/// An amount given to `--FLAG`: a decimal with at most two places, not negative.
+pub fn money(flag: &str, s: &str) -> Result<Money> {
+    let m: Money = s
+        .trim()
+        .parse()
+        .map_err(|e| Error::refused(format!("--{flag} `{s}`: {e}")))?;
+    if m.is_negative() {
+        return Err(Error::refused(format!("--{flag} must not be negative")));
+    }
+    Ok(m)
+}
+
+impl SetReserve {
+    pub fn record(&self, r: &mut Recorder) {
+        r.positional(&self.id)
+            .flag("amount", &self.amount)
+            .flag("reason", &self.reason)
+            .opt("note", &self.note);
+    }
+
+    pub fn decode(r: &mut Reader) -> std::result::Result<SetReserve, String> {
+        Ok(SetReserve {
+            id: super::claim_id(r)?,
+            amount: r.required("amount")?,
+            reason: r.required("reason")?,
+            note: r.optional("note")?,
+        })
+    }
+
+    pub fn apply(&self, desk: &Desk) -> Result<Change> {
+        let amount = money("amount", &self.amount)?;
+        let reason = self.reason.trim().to_ascii_lowercase();
+        if !REASONS.contains(&reason.as_str()) {
+            return Err(Error::refused(format!(
+                "--reason `{}` is not one of: {}",
+                self.reason,
+                REASONS.join(", ")
+            )));
+        }
+        let note = self
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string);
+        if reason == "other" && note.is_none() {
+            return Err(Error::refused("--reason other needs --note saying why"));
+        }
+        let (by, role) = (&desk.actor.email, &desk.actor.role);
+        desk.edit(&self.id, |claim| {
+            if claim.status.is_final() || !claim.status.is_open() {
+                return Err(Error::refused(format!(
+                    "{} is {}: no reserve changes",
+                    claim.id, claim.status
+                )));
+            }
+            if claim.reserves.iter().any(|r| r.state == ApprovalState::Pending) {
+                return Err(Error::refused(format!(
+                    "{} has a reserve change waiting for approval; approve it first (`claims approve {}`)",
+                    claim.id, claim.id
+                )));
+            }
+            let previous = claim.effective_reserve();
+            if amount < claim.paid() {
+                return Err(Error::refused(format!(
+                    "{amount} is less than the {} already paid",
+                    claim.paid()
+                )));
+            }
+            let needed = authority::needed(claim, desk.office, Kind::Reserve, amount, role)
+                .map_err(Error::refused)?;
+            let (state, approval) = authority::start(&needed);
+            let required = needed.used.required_role.clone();
+            claim.reserves.push(ReserveChange {
+                at: desk.now,
+                by: by.clone(),
+                role: role.clone(),
+                amount,
+                previous,
+                reason: reason.clone(),
+                note: note.clone(),
+                state,
+                authority: Some(needed.used),
+                approval,
+            });
+            let word = if needed.effective {
+                "effective"
+            } else {
+                "pending approval"
+            };
+            Ok(Edit::new(format!(
+                "reserve {}: {previous} -> {amount} ({word})",
+                claim.id
+            ))
+            .trailer("Amount", amount.to_string())
+            .trailer("Previous", previous.to_string())
+            .trailer("Reason", reason.clone())
+            .trailer("Authority", required)
+            .trailer(
+                "State",
+                if needed.effective {
+                    "effective"
+                } else {
+                    "pending"
+                },
+            ))
+        })
+    }
+}
+
+/// `claims approve ID [--note TEXT]`: approves what waits on the claim — the oldest kind first:
+/// a reserve change, a payment, a settlement; on a claim whose denial is recommended, the
+/// denial (as `claims deny approve`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Approve {
+    pub id: ClaimId,
+    pub note: Option<String>,
+}
+
+impl Approve {
+    pub fn record(&self, r: &mut Recorder) {
+        r.positional(&self.id).opt("note", &self.note);
+    }
+
+    pub fn decode(r: &mut Reader) -> std::result::Result<Approve, String> {
+        Ok(Approve {
+            id: super::claim_id(r)?,
+            note: r.optional("note")?,
+        })
+    }
+
+    pub fn apply(&self, desk: &Desk) -> Result<Change> {
+        let claim = desk.claim(&self.id)?;
+        if claim.status == Status::DenialRecommended {
+            desk.require(Permission::ApproveDenial, "approve denials")?;
+            return super::denial::approve_denial(desk, &self.id, self.note.as_deref());
+        }
+        desk.require(Permission::Approve, "approve changes above authority")?;
+        let (by, role) = (&desk.actor.email, &desk.actor.role);
+        desk.edit(&self.id, |claim| {
+            let Some(item) = waiting(claim) else {
+                return Err(Error::refused(format!(
+                    "nothing is waiting for approval on {}",
+                    claim.id
+                )));
+            };
+            let (what, kind, amount, requester) = item.describe(claim);
+            // The limits are those of authority.yaml as it stands, not what the request noted.
+            let used = authority::needed(claim, desk.office, kind, amount, role)
+                .map_err(Error::refused)?
+                .used;
+            authority::may_approve(desk.office, &used, amount, &requester, by, role, kind)
+                .map_err(Error::refused)?;
+            let approval = authority::approval(by, role, desk.now, self.note.as_deref());
+            match item {
+                Waiting::Reserve(i) => {
+                    claim.reserves[i].state = ApprovalState::Effective;
+                    claim.reserves[i].approval = Some(approval);
+                }
+                Waiting::Payment(i) => {
+                    claim.payments[i].state = ApprovalState::Effective;
+                    claim.payments[i].approval = Some(approval);
+                    if claim.sla.paid_at.is_none() {
+                        claim.sla.paid_at = Some(desk.now);
+                    }
+                }
+                Waiting::Settlement => {
+                    let s = claim.settlement.as_mut().expect("a settlement waits");
+                    s.state = ApprovalState::Effective;
+                    s.approval = Some(approval);
+                }
+            }
+            Ok(Edit::new(format!("approve {}: {what} {amount}", claim.id))
+                .trailer("Approves", what)
+                .trailer("Amount", amount.to_string())
+                .trailer("Requested-By", requester))
+        })
+    }
+}
+
+/// What waits for approval on a claim.
+#[derive(Clone, Copy)]
+enum Waiting {
+    Reserve(usize),
+    Payment(usize),
+    Settlement,
+}
+
+impl Waiting {
+    /// What it is (the `Approves` trailer), its kind of authority, amount and requester.
+    fn describe(self, claim: &Claim) -> (&'static str, Kind, Money, String) {
+        match self {
+            Waiting::Reserve(i) => {
+                let r = &claim.reserves[i];
+                ("reserve", Kind::Reserve, r.amount, r.by.clone())
+            }
+            Waiting::Payment(i) => {
+                let p = &claim.payments[i];
+                ("payment", Kind::Settlement, p.amount, p.by.clone())
+            }
+            Waiting::Settlement => {
+                let s = claim.settlement.as_ref().expect("a settlement waits");
+                (
+                    "settlement",
+                    Kind::Settlement,
+                    s.amount,
+                    s.proposed_by.clone(),
+                )
+            }
+        }
+    }
+}
+
+/// The oldest kind of item waiting: a reserve change, then a payment, then a settlement.
+fn waiting(claim: &Claim) -> Option<Waiting> {
+    let pending = |s: ApprovalState| s == ApprovalState::Pending;
+    if let Some(i) = claim.reserves.iter().position(|r| pending(r.state)) {
+        return Some(Waiting::Reserve(i));
+    }
+    if let Some(i) = claim.payments.iter().position(|p| pending(p.state)) {
+        return Some(Waiting::Payment(i));
+    }
+    claim
+        .settlement
+        .as_ref()
+        .filter(|s| pending(s.state))
+        .map(|_| Waiting::Settlement)
+}

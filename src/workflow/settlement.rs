@@ -1,0 +1,788 @@
+//! Settlement: the amount calculated on its basis within settlement authority, the
+//! negotiation on file, payments within the reserve and the settlement, the release, closing,
+//! and the subrogation flag.
+
+use chrono::NaiveDate;
+
+use super::args::{Reader, Recorder};
+use super::change::{Change, Edit};
+use super::desk::Desk;
+use super::reserves::money;
+use crate::domain::authority::{self, Kind};
+use crate::domain::claim::{
+    ApprovalState, Claim, ItemStatus, LineOfBusiness, NegotiationStep, Payment, PaymentMethod,
+    Release, Settlement, Subrogation,
+};
+use crate::domain::claim_id::ClaimId;
+use crate::domain::coverage::{claim_perils, covering};
+use crate::domain::lifecycle::Status;
+use crate::domain::money::Money;
+use crate::domain::policy::Policy;
+use crate::domain::settlement::{calculate, Coinsurance, Loss, Terms};
+use crate::error::{Error, Result};
+
+/// The basis a settlement is calculated on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    Acv,
+    Rcv,
+    Injury,
+    Agreed,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Acv => "acv",
+            Basis::Rcv => "rcv",
+            Basis::Injury => "injury",
+            Basis::Agreed => "agreed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Basis> {
+        [Basis::Acv, Basis::Rcv, Basis::Injury, Basis::Agreed]
+            .into_iter()
+            .find(|b| b.as_str() == s.trim())
+    }
+}
+
+/// `claims settle ID --basis B [amounts]`: the loss on its basis, less any coinsurance
+/// penalty, the deductible on the claim (from triage), capped at the sublimit or coverage
+/// limit, less prior payments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settle {
+    pub id: ClaimId,
+    pub basis: Basis,
+    pub replacement_cost: Option<String>,
+    pub depreciation: Option<String>,
+    pub medical: Option<String>,
+    pub general_damages: Option<String>,
+    pub amount: Option<String>,
+    pub property_value: Option<String>,
+}
+
+fn required_money(flag: &str, v: &Option<String>) -> Result<Money> {
+    let s = v
+        .as_deref()
+        .ok_or_else(|| Error::refused(format!("--{flag} is required for this basis")))?;
+    money(flag, s)
+}
+
+impl Settle {
+    pub fn record(&self, r: &mut Recorder) {
+        r.positional(&self.id)
+            .flag("basis", self.basis.as_str())
+            .opt("replacement-cost", &self.replacement_cost)
+            .opt("depreciation", &self.depreciation)
+            .opt("medical", &self.medical)
+            .opt("general-damages", &self.general_damages)
+            .opt("amount", &self.amount)
+            .opt("property-value", &self.property_value);
+    }
+
+    pub fn decode(r: &mut Reader) -> std::result::Result<Settle, String> {
+        let id = super::claim_id(r)?;
+        let b = r.required("basis")?;
+        Ok(Settle {
+            id,
+            basis: Basis::parse(&b).ok_or_else(|| format!("--basis `{b}` is not known"))?,
+            replacement_cost: r.optional("replacement-cost")?,
+            depreciation: r.optional("depreciation")?,
+            medical: r.optional("medical")?,
+            general_damages: r.optional("general-damages")?,
+            amount: r.optional("amount")?,
+            property_value: r.optional("property-value")?,
+        })
+    }
+
+    fn loss(&self) -> Result<Loss> {
+        Ok(match self.basis {
+            Basis::Acv => Loss::ActualCashValue {
+                replacement_cost: required_money("replacement-cost", &self.replacement_cost)?,
+                depreciation: required_money("depreciation", &self.depreciation)?,
+            },
+            Basis::Rcv => Loss::ReplacementCost {
+                replacement_cost: required_money("replacement-cost", &self.replacement_cost)?,
+            },
+            Basis::Injury => Loss::Injury {
+                medical_specials: required_money("medical", &self.medical)?,
+                general_damages: required_money("general-damages", &self.general_damages)?,
+            },
+            Basis::Agreed => Loss::Agreed {
+                amount: required_money("amount", &self.amount)?,
+            },
+        })
+    }
+
+    pub fn apply(&self, desk: &Desk) -> Result<Change> {
+        let loss = self.loss()?;
+        let property_value = self
+            .property_value
+            .is_some()
+            .then(|| required_money("property-value", &self.property_value))
+            .transpose()?;
+        let (by, role) = (&desk.actor.email, &desk.actor.role);
+        desk.edit(&self.id, |claim| {
+            if !matches!(
+                claim.status,
+                Status::Assigned | Status::Investigating | Status::SettlementPending
+            ) {
+                return Err(Error::refused(format!(
+                    "{} is {}: nothing to settle",
+                    claim.id, claim.status
+                )));
+            }
+            if claim
+                .settlement
+                .as_ref()
+                .is_some_and(|s| s.state == ApprovalState::Effective)
+            {
+                return Err(Error::refused(format!(
+                    "{} already has an approved settlement",
+                    claim.id
+                )));
+            }
+            let policy = policy_of(desk, claim).ok_or_else(|| {
+                Error::refused(format!("{}: its policy is not in policies/", claim.id))
+            })?;
+            let coverage = covering(policy, &claim_perils(claim));
+            let triage = claim.triage.as_ref();
+            // Injury damages are owed to a third party: the insured's deductible is not taken.
+            let deductible = if self.basis == Basis::Injury {
+                Money::ZERO
+            } else {
+                triage
+                    .and_then(|t| t.deductible)
+                    .or(coverage.map(|c| c.deductible))
+                    .unwrap_or(Money::ZERO)
+            };
+            let coinsurance = match (coverage.and_then(|c| c.coinsurance_percent), property_value) {
+                (Some(percent), Some(value)) => Some(Coinsurance {
+                    percent,
+                    carried: coverage.expect("a coverage").limit,
+                    property_value: value,
+                }),
+                (Some(p), None) if self.basis != Basis::Injury => {
+                    return Err(Error::refused(format!(
+                        "the coverage has a {p}% coinsurance clause: give --property-value (the property's value at the time of loss)"
+                    )))
+                }
+                _ => None,
+            };
+            let terms = Terms {
+                deductible,
+                limit: coverage.map(|c| c.limit).filter(|l| !l.is_zero()),
+                sublimit: triage
+                    .and_then(|t| t.sublimit.clone())
+                    .map(|s| (s.name, s.amount)),
+                coinsurance,
+                prior_payments: claim.paid(),
+            };
+            let (lines, payable) = calculate(&loss, &terms).map_err(Error::refused)?;
+            let needed = authority::needed(claim, desk.office, Kind::Settlement, payable, role)
+                .map_err(Error::refused)?;
+            let (state, approval) = authority::start(&needed);
+            let negotiation = claim
+                .settlement
+                .take()
+                .map(|s| s.negotiation)
+                .unwrap_or_default();
+            claim.settlement = Some(Settlement {
+                basis: loss.basis(),
+                calculation: lines,
+                amount: payable,
+                negotiation,
+                proposed_by: by.clone(),
+                proposed_at: desk.now,
+                state,
+                authority: Some(needed.used.clone()),
+                approval,
+                release: None,
+            });
+            if claim.status != Status::SettlementPending {
+                claim.record_event(desk.now, by, "settle", Status::SettlementPending);
+            }
+            let word = if needed.effective {
+                "effective"
+            } else {
+                "pending approval"
+            };
+            Ok(
+                Edit::new(format!("settle {}: {payable} ({word})", claim.id))
+                    .trailer("Amount", payable.to_string())
+                    .trailer("Basis", self.basis.as_str())
+                    .trailer("Authority", needed.used.required_role.clone())
+                    .trailer(
+                        "State",
+                        if needed.effective {
+                            "effective"
+                        } else {
+                            "pending"
+                        },
+                    ),
+            )
+        })
+    }
+}
+
+fn policy_of<'d>(desk: &'d Desk, claim: &Claim) -> Option<&'d Policy> {
+    claim
+        .policy_number
+        .as_ref()
+        .and_then(|n| desk.records.policies().get(n))
+}
+
+/// `claims negotiate ID --kind demand|offer|counter --party WHO --amount A [--on DATE]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Negotiate {
+    pub id: ClaimId,
+    pub kind: String,
+    pub party: String,
+    pub amount: String,
+    pub on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+impl Negotiate {
+    pub fn record(&self, r: &mut Recorder) {
+        r.positional(&self.id)
+            .flag("kind", &self.kind)
+            .flag("party", &self.party)
+            .flag("amount", &self.amount)
+            .opt("on", &self.on)
+            .opt("note", &self.note);
+    }
+
+    pub fn decode(r: &mut Reader) -> std::result::Result<Negotiate, String> {
+        Ok(Negotiate {
+            id: super::claim_id(r)?,
+            kind: r.required("kind")?,
+            party: r.required("party")?,
+            amount: r.required("amount")?,
+            on: super::date(r.optional("on")?, "on")?,
+            note: r.optional("note")?,
+        })
+    }
+
+    pub fn apply(&self, desk: &Desk) -> Result<Change> {
+        let kind = self.kind.trim().to_ascii_lowercase();
+        if !["demand", "offer", "counter"].contains(&kind.as_str()) {
+            return Err(Error::refused(format!(
+                "--kind `{}` is not demand, offer or counter",
+                self.kind
+            )));
+        }
+        let value = money("amount", &self.amount)?;
+        let party = self.party.trim().to_string();
+        desk.edit(&self.id, |claim| {
+            let on = self.on.unwrap_or_else(|| desk.now.date_naive());
+            if on > desk.now.date_naive() {
+                return Err(Error::refused(format!("--on {on} is in the future")));
+            }
+            let step = NegotiationStep {
+                on,
+                kind: kind.clone(),
+                party: party.clone(),
+                amount: value,
+                note: self.note.clone().filter(|n| !n.trim().is_empty()),
+            };
+            match claim.settlement.as_mut() {
+                Some(s) => s.negotiation.push(step),
+                None => {
+                    return Err(Error::refused(format!(
+                        "{} has no settlement yet: propose one with `claims settle` first",
+                        claim.id
+                    )))
+                }
+            }
+            Ok(Edit::new(format!(
+                "negotiate {}: {kind} {value} from {party}",
+                claim.id
+            ))
+            .trailer("Amount", value.to_string())
+            .trailer("Kind", kind.clone()))
+        })
+    }
+}
+
+/// The mortgagee or lienholder with an interest in the payment, from the claim or the policy.
+pub fn co_payee_on_file(claim: &Claim, policy: Option<&Policy>) -> Option<String> {
+    let none = |s: &String| s.trim().is_empty() || s.trim().eq_ignore_ascii_case("none");
+    match claim.lob {
+        LineOfBusiness::Property => claim
+            .property
+            .as_ref()
+            .and_then(|p| p.mortgagee.clone())
+            .filter(|m| !none(m))
+            .or_else(|| policy.and_then(|p| p.locations.iter().find_map(|l| l.mortgagee.clone()))),
+        l if l.is_auto() => {
+            let vins: Vec<String> = claim
+                .auto
+                .iter()
+                .flat_map(|a| a.vehicles.iter().filter_map(|v| v.vin.clone()))
+                .collect();
+            policy.and_then(|p| {
+                p.vehicles
+                    .iter()
+                    .filter(|v| vins.iter().any(|x| x.eq_ignore_ascii_case(&v.vin)))
+                    .find_map(|v| v.lienholder.clone())
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `claims pay ID --amount A --payee WHO --method check|ach --reference REF [--co-payee WHO]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pay {
+    pub id: ClaimId,
+    pub amount: String,
+    pub payee: String,
+    pub method: PaymentMethod,
+    pub reference: String,
+    pub co_payee: Option<String>,
+}
+
+fn method_name(m: PaymentMethod) -> &'static str {
+    match m {
+        PaymentMethod::Check => "check",
+        PaymentMethod::Ach => "ach",
+    }
+}
+
+impl Pay {
+    pub fn record(&self, r: &mut Recorder) {
+        r.positional(&self.id)
+            .flag("amount", &self.amount)
+            .flag("payee", &self.payee)
+            .flag("method", method_name(self.method))
+            .flag("reference", &self.reference)
+            .opt("co-payee", &self.co_payee);
+    }
+
+    pub fn decode(r: &mut Reader) -> std::result::Result<Pay, String> {
+        let id = super::claim_id(r)?;
+        let amount = r.required("amount")?;
+        let payee = r.required("payee")?;
+        let m = r.required("method")?;
+        let method = match m.as_str() {
+            "check" => PaymentMethod::Check,
+            "ach" => PaymentMethod::Ach,
+            other => return Err(format!("--method `{other}` is not check or ach")),
+        };
+        Ok(Pay {
+            id,
+            amount,
+            payee,
+            method,
+            reference: r.required("reference")?,
+            co_payee: r.optional("co-payee")?,
+        })
+    }
+
+    pub fn apply(&self, desk: &Desk) -> Result<Change> {
+        let amount = money("amount", &self.amount)?;
+        if amount.is_zero() {
+            return Err(Error::refused("--amount must be more than zero"));
+        }
+        for (name, v) in [("--payee", &self.payee), ("--reference", &self.reference)] {
+            if v.trim().is_empty() {
+                return Err(Error::refused(format!("{name} must not be empty")));
+            }
+        }
+        let (payee, reference) = (
+            self.payee.trim().to_string(),
+            self.reference.trim().to_string(),
+        );
+        let (by, role) = (&desk.actor.email, &desk.actor.role);
+        desk.edit(&self.id, |claim| {
+            if !matches!(
+                claim.status,
+                Status::Assigned
+                    | Status::Investigating
+                    | Status::SettlementPending
+                    | Status::Settled
+            ) {
+                return Err(Error::refused(format!(
+                    "{} is {}: no payments",
+                    claim.id, claim.status
+                )));
+            }
+            let reserve = claim.effective_reserve();
+            let pending: Money = claim
+                .payments
+                .iter()
+                .filter(|p| p.state == ApprovalState::Pending)
+                .map(|p| p.amount)
+                .sum();
+            let committed = claim.paid() + pending;
+            if committed + amount > reserve {
+                return Err(Error::refused(format!(
+                    "{amount} would bring payments to {}, beyond the effective reserve of {reserve}; raise the reserve first (`claims reserve`)",
+                    committed + amount
+                )));
+            }
+            if let Some(s) = claim
+                .settlement
+                .as_ref()
+                .filter(|s| s.state == ApprovalState::Effective)
+            {
+                if committed + amount > s.amount {
+                    return Err(Error::refused(format!(
+                        "{amount} would bring payments to {}, more than the settlement of {}",
+                        committed + amount,
+                        s.amount
+                    )));
+                }
+            }
+            let needed = authority::needed(claim, desk.office, Kind::Settlement, amount, role)
+                .map_err(Error::refused)?;
+            let co_payee = match &self.co_payee {
+                Some(c) if c.trim().eq_ignore_ascii_case("none") => None,
+                Some(c) => Some(c.trim().to_string()),
+                None => co_payee_on_file(claim, policy_of(desk, claim)),
+            };
+            let (state, approval) = authority::start(&needed);
+            claim.payments.push(Payment {
+                at: desk.now,
+                by: by.clone(),
+                role: role.clone(),
+                payee: payee.clone(),
+                co_payee: co_payee.clone(),
+                method: self.method,
+                reference: reference.clone(),
+                amount,
+                state,
+                authority: Some(needed.used.clone()),
+                approval,
+            });
+            if needed.effective && claim.sla.paid_at.is_none() {
+                claim.sla.paid_at = Some(desk.now);
+            }
+            let mut edit = Edit::new(format!(
+                "pay {}: {amount} to {payee}{}{}",
+                claim.id,
+                co_payee
+                    .as_deref()
+                    .map(|c| format!(" and {c}"))
+                    .unwrap_or_default(),
+                if needed.effective {
+                    ""
+                } else {
+                    " (pending approval)"
+                }
+            ))
+            .trailer("Amount", amount.to_string())
+            .trailer("Payee", payee.clone())
+            .trailer("Reference", reference.clone())
+            .trailer("Authority", needed.used.required_role.clone())
+            .trailer(
+                "State",
+                if needed.effective {
+                    "effective"
+                } else {
+                    "pending"
+                },
+            );
+            if let Some(c) = co_payee {
+                edit = edit.trailer("Co-Payee", c);
+            }
+            Ok(edit)
+        })
+    }
+}
+
+fn injury(c: &Claim) -> bool {
+    c.lob == LineOfBusiness::WorkersComp
+        || c.liability.as_ref().is_some_and(|l| l.bodily_injury)
+        || c.auto.as_ref().is_some_and(|a| !a.injured.is_empty())
+}
+
+/// `claims release ID [--signed-by NAME --on DATE]`: writes the release for the approved
+/// settlement (a general release for bodily injury, a property release otherwise;
+/// `release_KIND_STATE` when the office has state wording), or records it signed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WriteRelease {
+    pub id: ClaimId,
+    pub signed_by: Option<String>,
+    pub on: Option<NaiveDate>,
+}
+
+impl WriteRelease {
+    pub fn record(&self, r: &mut Recorder) {
+        r.positional(&self.id)
+            .opt("signed-by", &self.signed_by)
+            .opt("on", &self.on);
+    }
+
+    pub fn decode(r: &mut Reader) -> std::result::Result<WriteRelease, String> {
+        Ok(WriteRelease {
+            id: super::claim_id(r)?,
+            signed_by: r.optional("signed-by")?,
+            on: super::date(r.optional("on")?, "on")?,
+        })
+    }
+
+    pub fn apply(&self, desk: &Desk) -> Result<Change> {
+        let office = desk.office;
+        desk.edit(&self.id, |claim| {
+            let kind = if injury(claim) { "general" } else { "property" };
+            let Some(s) = claim
+                .settlement
+                .as_ref()
+                .filter(|s| s.state == ApprovalState::Effective)
+            else {
+                return Err(Error::refused(format!(
+                    "{} has no approved settlement to release",
+                    claim.id
+                )));
+            };
+            if let Some(who) = &self.signed_by {
+                let on = self
+                    .on
+                    .ok_or_else(|| Error::usage("--signed-by needs --on DATE"))?;
+                if on > desk.now.date_naive() {
+                    return Err(Error::refused(format!("--on {on} is in the future")));
+                }
+                let r = claim
+                    .settlement
+                    .as_mut()
+                    .and_then(|s| s.release.as_mut())
+                    .ok_or_else(|| {
+                        Error::refused(format!(
+                            "{} has no release written yet (`claims release {}`)",
+                            claim.id, claim.id
+                        ))
+                    })?;
+                r.signed_by = Some(who.trim().to_string());
+                r.signed_on = Some(on);
+                return Ok(Edit::new(format!(
+                    "release {}: signed by {} on {on}",
+                    claim.id,
+                    who.trim()
+                ))
+                .trailer("Signed-By", who.trim()));
+            }
+            if s.release.is_some() {
+                return Err(Error::refused(format!(
+                    "{} already has its release",
+                    claim.id
+                )));
+            }
+            let templates = desk.records.templates()?;
+            let claimant = claim
+                .liability
+                .as_ref()
+                .and_then(|l| l.claimant.clone())
+                .or_else(|| claim.insured.clone())
+                .ok_or_else(|| {
+                    Error::refused("no claimant or insured on the claim to sign the release")
+                })?;
+            let state_template =
+                format!("release_{kind}_{}", claim.jurisdiction.to_ascii_lowercase());
+            let template = if templates.has(&state_template) {
+                state_template
+            } else {
+                format!("release_{kind}")
+            };
+            let property = claim
+                .auto
+                .as_ref()
+                .and_then(|a| a.vehicles.first())
+                .map(|v| v.description())
+                .or_else(|| {
+                    claim
+                        .property
+                        .as_ref()
+                        .and_then(|p| p.property_address.clone())
+                });
+            let ctx = serde_json::json!({
+                "office": office.office,
+                "today": desk.now.date_naive().to_string(),
+                "claimant": claimant,
+                "claim": claim,
+                "amount": s.amount.to_string(),
+                "attorney": claim.liability.as_ref().and_then(|l| l.attorney.clone()),
+                "state": claim.jurisdiction,
+                "property_description": property,
+            });
+            let text = templates
+                .render(&template, &ctx)
+                .map_err(|e| Error::refused(format!("the release cannot be written: {e}")))?;
+            let (file, letter) = super::file_letter(claim, &template, "claimant", desk.now, text)?;
+            claim.settlement.as_mut().expect("checked").release = Some(Release {
+                kind: kind.to_string(),
+                letter: file,
+                signed_by: None,
+                signed_on: None,
+            });
+            let mut edit = Edit::new(format!("release {}: {kind} release written", claim.id));
+            edit.files.push(letter);
+            Ok(edit)
+        })
+    }
+}
+
+/// `claims close ID [--waive NAME=REASON...]`: the settlement paid in full, its release
+/// signed, and no task or document outstanding (or each waived with a reason).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Close {
+    pub id: ClaimId,
+    pub waive: Vec<String>,
+}
+
+impl Close {
+    pub fn record(&self, r: &mut Recorder) {
+        r.positional(&self.id).each("waive", &self.waive);
+    }
+
+    pub fn decode(r: &mut Reader) -> std::result::Result<Close, String> {
+        Ok(Close {
+            id: super::claim_id(r)?,
+            waive: r.all("waive")?,
+        })
+    }
+
+    pub fn apply(&self, desk: &Desk) -> Result<Change> {
+        let mut waivers = Vec::new();
+        for w in &self.waive {
+            let (name, reason) = w
+                .split_once('=')
+                .filter(|(n, r)| !n.trim().is_empty() && !r.trim().is_empty())
+                .ok_or_else(|| Error::refused(format!("--waive `{w}` must be NAME=REASON")))?;
+            waivers.push((name.trim().to_string(), reason.trim().to_string()));
+        }
+        let by = &desk.actor.email;
+        desk.edit(&self.id, |claim| {
+            let s = claim
+                .settlement
+                .clone()
+                .filter(|s| s.state == ApprovalState::Effective)
+                .ok_or_else(|| {
+                    Error::refused(format!(
+                        "{} has no approved settlement; a claim closes once paid",
+                        claim.id
+                    ))
+                })?;
+            if claim.paid() < s.amount {
+                return Err(Error::refused(format!(
+                    "{} paid of the {} settlement: pay the rest first",
+                    claim.paid(),
+                    s.amount
+                )));
+            }
+            if injury(claim) && s.release.as_ref().is_none_or(|r| r.signed_on.is_none()) {
+                return Err(Error::refused("the general release is not signed (`claims release ID --signed-by NAME --on DATE`)"));
+            }
+            for (name, reason) in &waivers {
+                let mut found = false;
+                for t in claim
+                    .tasks
+                    .iter_mut()
+                    .filter(|t| t.name.eq_ignore_ascii_case(name))
+                {
+                    t.status = ItemStatus::Waived;
+                    t.waived_reason = Some(reason.clone());
+                    found = true;
+                }
+                for d in claim
+                    .documents
+                    .iter_mut()
+                    .filter(|d| d.name.eq_ignore_ascii_case(name))
+                {
+                    d.status = ItemStatus::Waived;
+                    d.waived_reason = Some(reason.clone());
+                    found = true;
+                }
+                if !found {
+                    return Err(Error::refused(format!(
+                        "no task or document named `{name}` on {}",
+                        claim.id
+                    )));
+                }
+            }
+            let outstanding: Vec<String> = claim
+                .tasks
+                .iter()
+                .filter(|t| t.status.is_outstanding())
+                .map(|t| format!("task `{}`", t.name))
+                .chain(
+                    claim
+                        .documents
+                        .iter()
+                        .filter(|d| d.status.is_outstanding())
+                        .map(|d| format!("document `{}`", d.name)),
+                )
+                .collect();
+            if !outstanding.is_empty() {
+                return Err(Error::refused(format!(
+                    "outstanding: {}; complete them or --waive \"NAME=REASON\"",
+                    outstanding.join(", ")
+                )));
+            }
+            if claim.status == Status::SettlementPending {
+                claim.record_event(desk.now, by, "settle", Status::Settled);
+            }
+            if !claim.status.can_move_to(Status::Closed) {
+                return Err(Error::refused(format!(
+                    "{} is {}: it cannot close",
+                    claim.id, claim.status
+                )));
+            }
+            claim.record_event(desk.now, by, "close", Status::Closed);
+            Ok(
+                Edit::new(format!("close {}: paid {}", claim.id, claim.paid()))
+                    .trailer("Status", "closed"),
+            )
+        })
+    }
+}
+
+/// `claims subrogation ID --target WHO [--carrier C]`: another party caused the loss.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlagSubrogation {
+    pub id: ClaimId,
+    pub target: String,
+    pub carrier: Option<String>,
+}
+
+impl FlagSubrogation {
+    pub fn record(&self, r: &mut Recorder) {
+        r.positional(&self.id)
+            .flag("target", &self.target)
+            .opt("carrier", &self.carrier);
+    }
+
+    pub fn decode(r: &mut Reader) -> std::result::Result<FlagSubrogation, String> {
+        Ok(FlagSubrogation {
+            id: super::claim_id(r)?,
+            target: r.required("target")?,
+            carrier: r.optional("carrier")?,
+        })
+    }
+
+    pub fn apply(&self, desk: &Desk) -> Result<Change> {
+        let target = self.target.trim().to_string();
+        if target.is_empty() {
+            return Err(Error::refused(
+                "--target must name the party who caused the loss",
+            ));
+        }
+        desk.edit(&self.id, |claim| {
+            claim.subrogation = Some(Subrogation {
+                target: target.clone(),
+                carrier: self.carrier.clone().filter(|c| !c.trim().is_empty()),
+                amount_paid: claim.paid(),
+                flagged_at: desk.now,
+                by: desk.actor.email.clone(),
+                status: "open".into(),
+            });
+            Ok(
+                Edit::new(format!("subrogation {}: against {target}", claim.id))
+                    .trailer("Target", target.clone())
+                    .trailer("Amount", claim.paid().to_string()),
+            )
+        })
+    }
+}
