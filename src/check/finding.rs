@@ -7,6 +7,8 @@ use serde::Serialize;
 pub enum Severity {
     Error,
     Warning,
+    /// For the reader's information: never fails a run.
+    Note,
 }
 
 impl Severity {
@@ -14,6 +16,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -136,23 +139,47 @@ pub const CODES: &[CodeDoc] = &[
     CodeDoc { code: "D005", severity: Severity::Error, title: "denial approved without required review",
         explanation: "The office requires a compliance or counsel review before a denial is approved when the claimant is represented, the claim involves bodily injury, or the reserve is over the threshold in authority.yaml (denial.review_required); this approval has none on record." },
     CodeDoc { code: "A001", severity: Severity::Error, title: "unsigned commit",
-        explanation: "`claims audit`: a commit touching claims/ or authority.yaml carries no signature." },
+        explanation: "`claims audit`: a commit carries no signature. Every commit of an office is signed by the person it names, whatever it touches." },
     CodeDoc { code: "A002", severity: Severity::Error, title: "signature does not verify",
         explanation: "`claims audit`: the commit's signature is not a valid signature of its content." },
     CodeDoc { code: "A003", severity: Severity::Error, title: "signer is not the named person",
-        explanation: "`claims audit`: the commit is signed, but not with the key authority.yaml (as it stood at the commit's parent) gives the person the commit names as author, or the tool's Actor trailer names someone else. A key added later does not bless earlier commits." },
-    CodeDoc { code: "A004", severity: Severity::Warning, title: "hand edit of a claim",
-        explanation: "`claims audit`: a commit without the tool's trailers changed a claim file; only words changed. Shown so an auditor can review it." },
-    CodeDoc { code: "A005", severity: Severity::Error, title: "hand edit of money, status or approvals",
-        explanation: "`claims audit`: a commit without the tool's trailers created, deleted, or changed the status, reserves, settlement, payments, denial or merge of a claim." },
+        explanation: "`claims audit`: the commit is signed, but not with the key authority.yaml (as it stood at the commit's parent) gives the person the commit names as author, or that person is not in authority.yaml. A key added later does not bless earlier commits; a retired key signs nothing after it was replaced." },
+    CodeDoc { code: "A004", severity: Severity::Warning, title: "hand edit of a claim's words",
+        explanation: "`claims audit`: a commit that records no command changed a claim file, but only its words or reported facts (as `claims update` could correct them) and the author's own notes, by someone whose role may correct records. Shown so an auditor can review it." },
+    CodeDoc { code: "A005", severity: Severity::Error, title: "hand edit of a claim's record",
+        explanation: "`claims audit`: a commit that records no command created or deleted a claim, changed its id, status or history, money (reserves, payments, settlement, subrogation), approvals, triage, assignment, checklist or SLA events, denial, merges, letters or attachments, or notes in another person's name — or changed reported facts without the `update` permission. Only the commands, with their authority, make those changes." },
     CodeDoc { code: "A006", severity: Severity::Error, title: "change beyond authority",
-        explanation: "`claims audit`: the commit left a claim with money effective without the approval the authority matrix required, an approval by the person who asked for it, or a denial without independent approval or its required review (check's M005, D001, D005), which the claim did not have before." },
+        explanation: "`claims audit`: a hand edit left a claim with money effective without the approval the authority matrix required, an approval by the person who asked for it, or a denial without independent approval or its required review (check's M005, D001, D005), which the claim did not have before." },
     CodeDoc { code: "A007", severity: Severity::Error, title: "own authority changed",
-        explanation: "`claims audit`: in authority.yaml a person changed their own signing key, role or active flag, or raised the limits of their own role; that takes another authorized signer." },
-    CodeDoc { code: "A008", severity: Severity::Warning, title: "authority changed",
-        explanation: "`claims audit`: authority.yaml changed people, roles, keys or limits; listed for the auditor's review." },
-    CodeDoc { code: "A009", severity: Severity::Error, title: "command beyond the actor's role",
-        explanation: "`claims audit`: a tool commit whose actor's role (as authority.yaml stood before it) does not grant what the command needs — say a CSR's triage or a staff adjuster's assignment override — or whose actor was no longer active." },
+        explanation: "`claims audit`: a change to authority.yaml touches its signer's (or approver's) own entry, role, permissions, rank or limits — also through another role's limit that their authority rests on. Nobody changes their own authority; a key is rotated with `claims keys rotate`." },
+    CodeDoc { code: "A008", severity: Severity::Error, title: "authority change not governed",
+        explanation: "`claims audit`: authority.yaml was changed by someone without the manage_authority permission, left unreadable, or changed in its people (added, removed, key, role, active), roles (permissions, rank), matrix or governance without a second manager's approval (`claims authority propose`, then `claims authority approve`; an office that declares a single manager and has one needs none). Also: proposals written by hand, and an office founded by someone who may not govern it." },
+    CodeDoc { code: "A009", severity: Severity::Error, title: "command refused when replayed",
+        explanation: "`claims audit`: the command the commit records, run again on its parent as its author, is refused there: the author's role (as authority.yaml stood) does not grant it, the author is unknown or inactive, or the command's own rules refuse it (an illegal transition, money beyond the reserve, an approval by the requester)." },
+    CodeDoc { code: "A010", severity: Severity::Error, title: "commit is not what its command makes",
+        explanation: "`claims audit`: the command the commit records, run again on its parent as its author at its time, gives a different commit: a file differs (a recorded limit, an approval in another name, a reserve effective that needed approval), a file is missing or extra, the message or a trailer differs, or the author or committer line differs. The audit never believes what a file or trailer says; it makes it again." },
+    CodeDoc { code: "A012", severity: Severity::Error, title: "malformed tool trailers",
+        explanation: "`claims audit`: the commit says it is a command's (a `Command:` trailer) but its trailers are doubled, missing (`Args:`), or name no command, or its arguments do not read back." },
+    CodeDoc { code: "A013", severity: Severity::Error, title: "private key committed",
+        explanation: "`claims audit`: the commit adds private key material (an OpenSSH, PEM or PGP private key, as it is or base64-encoded) at the path shown. Anyone with a clone can sign with it: replace the key (`claims keys rotate`) and remove it from the history." },
+    CodeDoc { code: "A014", severity: Severity::Warning, title: "file outside the records",
+        explanation: "`claims audit`: the commit changes a file that is none of the office's records (claims/, policies/, templates/, authority.yaml). Shown for review." },
+    CodeDoc { code: "A015", severity: Severity::Error, title: "link or submodule committed",
+        explanation: "`claims audit`: the commit adds a symbolic link or a submodule. An office holds plain files only; a link can make the tool write outside the office." },
+    CodeDoc { code: "A016", severity: Severity::Error, title: "policy change not permitted",
+        explanation: "`claims audit`: a policy file was changed by someone whose role lacks manage_policies, or left unreadable." },
+    CodeDoc { code: "A017", severity: Severity::Error, title: "template change not permitted",
+        explanation: "`claims audit`: a letter template was changed by someone whose role lacks manage_templates, or left with a syntax error." },
+    CodeDoc { code: "A018", severity: Severity::Error, title: "history rewritten",
+        explanation: "`claims audit`: a checkpoint (a signed record of a history an audit verified) names a commit this history no longer contains: commits were removed or rewritten after they were audited." },
+    CodeDoc { code: "A019", severity: Severity::Note, title: "judged by the rules of its time",
+        explanation: "`claims audit`: the commit was made before commands recorded their arguments, so it cannot be replayed; it is judged as audits then judged it, trusting its trailers. Commits after the first that records arguments are always replayed." },
+    CodeDoc { code: "A020", severity: Severity::Warning, title: "authority changed (before governance)",
+        explanation: "`claims audit`: in a commit made before commands recorded their arguments, authority.yaml changed people, roles, keys or limits; listed for review." },
+    CodeDoc { code: "A021", severity: Severity::Error, title: "merge hides a change",
+        explanation: "`claims audit`: a merge commit holds a version of a file neither parent has, drops one side's change, or keeps one of two changes to the same file." },
+    CodeDoc { code: "A022", severity: Severity::Warning, title: "checkpoint not trusted",
+        explanation: "`claims audit`: a checkpoint tag is unsigned, does not verify, or is signed by someone whose role lacks the audit permission; it is ignored." },
     CodeDoc { code: "O001", severity: Severity::Error, title: "office setting invalid",
         explanation: "authority.yaml has an inconsistent setting: an unknown role, a duplicate person, an invalid time zone, a matrix or checklist naming an unknown role or claim type, a routing rule naming an unknown contact." },
     CodeDoc { code: "O002", severity: Severity::Error, title: "signing key invalid",
@@ -199,6 +226,20 @@ mod tests {
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).unwrap();
+                // Audit codes: "A" and three digits, as string literals.
+                for (i, _) in text.match_indices("\"A") {
+                    let code: String = text[i + 1..].chars().take(5).collect();
+                    if code.len() == 5
+                        && code.ends_with('"')
+                        && code[1..4].chars().all(|c| c.is_ascii_digit())
+                    {
+                        let code = &code[..4];
+                        assert!(
+                            code_doc(code).is_some(),
+                            "{code} used in {path:?} is undocumented"
+                        );
+                    }
+                }
                 for (i, _) in text.match_indices("Issue::") {
                     let rest = &text[i..];
                     if let Some(q) = rest.find('"') {

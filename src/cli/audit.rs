@@ -22,7 +22,7 @@ pub struct Args {
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let format = g.format_among(Format::Text, &[Format::Text, Format::Json, Format::Github])?;
     let repo = super::office_repository(g)?;
-    let (findings, commits) = crate::audit::audit(&repo, args.range.as_deref()).map_err(|e| {
+    let report = crate::audit::audit(&repo, args.range.as_deref()).map_err(|e| {
         Error::usage(format!(
             "cannot read the history{}: {}",
             args.range
@@ -32,8 +32,17 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             e.message()
         ))
     })?;
-    let errors = print_findings(format, &findings, ("commits", commits));
-    let warnings = findings.len() - errors;
+    let (findings, commits) = (&report.findings, report.commits.len());
+    let mut extra = serde_json::Map::new();
+    extra.insert(
+        "verdicts".into(),
+        serde_json::to_value(&report.commits).unwrap_or_default(),
+    );
+    let errors = print_findings(format, findings, ("commits", commits), extra);
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity == crate::check::finding::Severity::Warning)
+        .count();
     g.say(format!(
         "audited {commits} commits: {errors} errors, {warnings} warnings"
     ));

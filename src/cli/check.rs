@@ -32,8 +32,16 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         select(&root, &args.paths)?
     };
     let findings = check_files(&root, &sel);
-    let errors = print_findings(format, &findings, ("files", sel.file_count()));
-    let warnings = findings.len() - errors;
+    let errors = print_findings(
+        format,
+        &findings,
+        ("files", sel.file_count()),
+        Default::default(),
+    );
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity == crate::check::finding::Severity::Warning)
+        .count();
     g.say(format!(
         "checked {} files: {errors} errors, {warnings} warnings",
         sel.file_count()

@@ -15,6 +15,9 @@ struct Report<'a> {
     errors: usize,
     warnings: usize,
     findings: &'a [Finding],
+    /// Whatever else the command reports (audit: each commit's verdict).
+    #[serde(flatten)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Prints `findings` to stdout in `format`; returns how many are errors.
@@ -22,12 +25,16 @@ pub fn print_findings(
     format: Format,
     findings: &[Finding],
     examined: (&'static str, usize),
+    extra: serde_json::Map<String, serde_json::Value>,
 ) -> usize {
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    let warnings = findings.len() - errors;
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
     let mut out = Out::new();
     match format {
         Format::Json => {
@@ -37,15 +44,16 @@ pub fn print_findings(
                 errors,
                 warnings,
                 findings,
+                extra,
             };
             out.line(&serde_json::to_string_pretty(&report).expect("serialize findings"));
         }
         Format::Github => {
             for f in findings {
-                let level = if f.severity == Severity::Error {
-                    "error"
-                } else {
-                    "warning"
+                let level = match f.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Note => "notice",
                 };
                 out.line(&format!(
                     "::{level} file={},line={},col={},title={}::{}",

@@ -14,6 +14,7 @@ pub mod office;
 pub mod policy;
 pub mod priority;
 pub mod routing;
+pub mod secrets;
 pub mod settlement;
 pub mod sla;
 pub mod sla_rules;

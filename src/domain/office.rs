@@ -36,6 +36,19 @@ pub struct Office {
     /// The task list and document checklist assignment creates, by claim type.
     #[serde(default)]
     pub investigation: Vec<Checklist>,
+    /// Who governs this file (see `claims authority`).
+    pub governance: Option<Governance>,
+}
+
+/// How changes to authority.yaml take effect.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Governance {
+    /// The office has one manager: changes to people, roles and the matrix take effect on
+    /// that manager's signature alone (otherwise a second person with `manage_authority`
+    /// approves each). Holds only while exactly one active person may manage authority.
+    #[serde(default)]
+    pub single_manager: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -165,6 +178,10 @@ pub struct Person {
     pub out_of_office: Vec<DateRange>,
     /// SSH public key (`ssh-ed25519 AAAA...`) or `openpgp:FINGERPRINT`.
     pub signing_key: Option<String>,
+    /// Keys the person signed with before, each until it was replaced (`claims keys rotate`):
+    /// their old commits still verify with plain git.
+    #[serde(default)]
+    pub retired_keys: Vec<RetiredKey>,
     /// People who left keep their entry (their old commits stay valid) but act no more.
     #[serde(default = "yes")]
     pub active: bool,
@@ -172,6 +189,15 @@ pub struct Person {
 
 fn yes() -> bool {
     true
+}
+
+/// A signing key a person no longer uses.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetiredKey {
+    pub key: String,
+    /// It signed nothing after this time.
+    pub until: super::claim::Timestamp,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

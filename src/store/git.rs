@@ -737,6 +737,7 @@ pub(crate) fn write_signed_commit(
     prepared: &Prepared,
     sink: &mut dyn ObjectSink,
 ) -> Result<(Oid, String), CommitError> {
+    refuse_private_keys(prepared)?;
     let who = git_signature(identity)?;
     let message = normalize_message(&prepared.message)?;
     let tree = build_tree(repo, tip.tree(), &prepared.changes, sink)?;
@@ -747,6 +748,27 @@ pub(crate) fn write_signed_commit(
     let signed = with_signature(content, &signature);
     let id = sink.put(&repo.odb()?, ObjectType::Commit, signed.as_bytes(), None)?;
     Ok((id, message))
+}
+
+/// No file or message of a commit may hold private key material (anyone with a clone could
+/// sign as its owner).
+fn refuse_private_keys(prepared: &Prepared) -> Result<(), CommitError> {
+    use crate::domain::secrets::private_key_in;
+    for c in &prepared.changes {
+        if let Some(what) = c.content.as_deref().and_then(private_key_in) {
+            return Err(CommitError::Refused(format!(
+                "{} holds {what}; private key material is never committed to the office, \
+                 so nothing was written",
+                c.path
+            )));
+        }
+    }
+    if let Some(what) = private_key_in(prepared.message.as_bytes()) {
+        return Err(CommitError::Refused(format!(
+            "the commit message holds {what}; nothing was written"
+        )));
+    }
+    Ok(())
 }
 
 /// The commit object with its signature in a `gpgsig` header, laid out exactly as git (and

@@ -188,6 +188,7 @@ pub fn init_office(req: &InitRequest) -> Result<InitReport> {
             max_open_claims: None,
             out_of_office: Vec::new(),
             signing_key: Some(public),
+            retired_keys: Vec::new(),
             active: true,
         };
         office.people = vec![person.clone()];
@@ -273,10 +274,17 @@ pub fn init_office(req: &InitRequest) -> Result<InitReport> {
         email: actor.email.clone(),
         when: now,
     };
+    let mut args = crate::workflow::args::Recorder::new();
+    args.positional(
+        root.file_name()
+            .map_or("office".into(), |n| n.to_string_lossy().to_string()),
+    )
+    .switch("example", req.example);
     let message = format!(
-        "init: open the office {}{}\n\nCommand: init\nActor: {}\nRole: {}\n",
+        "init: open the office {}{}\n\nCommand: init\nArgs: {}\nActor: {}\nRole: {}\n",
         office.office.name,
         if req.example { " (example data)" } else { "" },
+        args.finish(),
         actor.email,
         actor.role
     );

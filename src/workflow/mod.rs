@@ -21,6 +21,7 @@ pub mod change;
 pub mod denial;
 pub mod desk;
 pub mod fields;
+pub mod governance;
 pub mod intake;
 pub mod investigation;
 pub mod records;

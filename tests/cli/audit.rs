@@ -173,7 +173,7 @@ fn a_command_beyond_the_actors_role_is_an_error() {
         &o,
         CSR,
         Some(&key_of(&o, CSR)),
-        &format!("triage CLM-2611-FS2R-811K\n\nClaim: CLM-2611-FS2R-811K\nCommand: triage\nActor: {CSR}\nRole: csr"),
+        &format!("triage CLM-2611-FS2R-811K\n\nClaim: CLM-2611-FS2R-811K\nCommand: triage\nArgs: CLM-2611-FS2R-811K\nActor: {CSR}\nRole: csr"),
     );
     // A staff adjuster's commit claiming an assignment override.
     std::fs::write(
@@ -185,19 +185,19 @@ fn a_command_beyond_the_actors_role_is_an_error() {
         &o,
         STAFF,
         Some(&key_of(&o, STAFF)),
-        &format!("assign CLM-2611-FS2R-811K\n\nClaim: CLM-2611-FS2R-811K\nCommand: assign\nActor: {STAFF}\nRole: staff_adjuster\nOverride-Reason: mine"),
+        &format!("assign CLM-2611-FS2R-811K\n\nClaim: CLM-2611-FS2R-811K\nCommand: assign\nArgs: CLM-2611-FS2R-811K --to {STAFF} --reason mine\nActor: {STAFF}\nRole: staff_adjuster\nOverride-Reason: mine"),
     );
     let out = audit(&o, 1, Some(&format!("{start}..HEAD")));
     assert!(
         out.contains("error[A009]: commit ")
             && out.contains(&format!(
-                "`triage` needs triage, which {CSR} (role csr) did not have"
+                "`triage` by {CSR}, replayed at its parent, is refused: {CSR} (csr) may not triage claims"
             )),
         "{out}"
     );
     assert!(
         out.contains(&format!(
-            "`assign` needs assign_override, which {STAFF} (role staff_adjuster) did not have"
+            "`assign` by {STAFF}, replayed at its parent, is refused: {STAFF} (staff_adjuster) may not override an assignment"
         )),
         "{out}"
     );
@@ -225,7 +225,8 @@ fn a_command_beyond_the_actors_role_is_an_error() {
 fn changing_ones_own_key_or_limit_needs_another_signer() {
     let o = Office::example();
     let start = o.head();
-    // Another supervisor-held change: someone else's phone and a CSR's role — for review only.
+    // A supervisor promotes a CSR by hand: she may not govern authority.yaml, and a role
+    // change takes a second manager's approval anyway.
     let authority = o.read("authority.yaml");
     let csr_entry = authority.find(&format!("- email: {CSR}")).unwrap();
     let swapped = format!(
@@ -240,12 +241,14 @@ fn changing_ones_own_key_or_limit_needs_another_signer() {
         Some(&key_of(&o, SUPERVISOR)),
         "Promote Maria",
     );
-    let out = audit(&o, 0, Some(&format!("{start}..HEAD")));
-    assert!(out.contains("warning[A008]"), "{out}");
+    let out = audit(&o, 1, Some(&format!("{start}..HEAD")));
+    assert!(out.contains("error[A008]"), "{out}");
+    assert!(out.contains("may not change authority.yaml"), "{out}");
     assert!(
         out.contains(&format!("{CSR}: role csr -> staff_adjuster")),
         "{out}"
     );
+    let start = o.head();
 
     // The staff adjuster swaps in a new key for himself, signing with his old one.
     let text = o.read("authority.yaml");

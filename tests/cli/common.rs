@@ -234,6 +234,32 @@ impl Office {
                 "{rel} is not in canonical form"
             );
         }
+        self.assert_replays();
+    }
+
+    /// The whole history audits without an error, and every commit the tool made replays:
+    /// its command, run again on its parent, gives the very same commit.
+    pub fn assert_replays(&self) {
+        let (json, err) = self.expect_any(&["--format", "json", "audit"]);
+        let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(report["errors"], 0, "{json}\n{err}");
+        for v in report["verdicts"].as_array().unwrap() {
+            let verdict = v["verdict"].as_str().unwrap();
+            match v["command"].as_str() {
+                Some("init") => assert_eq!(verdict, "founding", "{v}"),
+                Some(_) => assert_eq!(verdict, "replayed", "{v}\n{json}"),
+                None => assert_eq!(verdict, "hand_edit", "{v}"),
+            }
+        }
+    }
+
+    /// Runs; returns (stdout, stderr) whatever the exit code.
+    pub fn expect_any(&self, args: &[&str]) -> (String, String) {
+        let out = self.run(args);
+        (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
     }
 }
 

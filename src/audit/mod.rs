@@ -1,0 +1,268 @@
+//! `claims audit`: the history proved, commit by commit, without trusting whoever pushed it.
+//!
+//! Every commit in the range is judged, whatever it touches, by authority.yaml as it stood at
+//! its parent (a first commit by its own):
+//!
+//! - its signature must be the key authority.yaml gives its author (A001 unsigned, A002 does
+//!   not verify, A003 another key or an unknown person);
+//! - a commit that records a command (`Command:` and `Args:` trailers) is replayed: the same
+//!   [`crate::workflow`] function the tool ran is run again on its parent, as its author, at its
+//!   time, and the commit must be byte-identical to what it returns — files, message and
+//!   trailers (A010), and the command must not be refused there (A009); malformed or doubled
+//!   tool trailers are A012. A first notice must be an admissible one;
+//! - any other commit is a hand edit: of a claim's words or reported facts a warning (A004),
+//!   of money, status, approvals, decisions, denials, merges or ids an error (A005, and A006
+//!   when it leaves the claim beyond the authority matrix); of authority.yaml it must keep the
+//!   governance rules (A007, A008); of policies/ and templates/ it needs `manage_policies` or
+//!   `manage_templates` (A016, A017); other files are a warning (A014), links and submodules
+//!   an error (A015);
+//! - no commit may carry private key material (A013);
+//! - a merge commit must hold what merging its parents gives (A021);
+//! - an office's first commit is its founding: its author must be one of the people who may
+//!   govern it.
+//!
+//! Commits made before the tool recorded arguments (no `Args:` trailer, and no commit before
+//! them recorded any) are judged by the rules of their time, trusting their trailers, and
+//! reported as such (A019, a note).
+//!
+//! SSH signatures are verified in-process (the same check `git verify-commit` makes with the
+//! allowed-signers file built from authority.yaml); OpenPGP ones by `gpg` through
+//! `git verify-commit --raw`.
+
+mod hand;
+pub mod history;
+mod legacy;
+mod replay;
+
+use git2::{Oid, Repository};
+use serde::Serialize;
+
+use crate::check::finding::{severity_of, Finding};
+use crate::domain::secrets::private_key_in;
+pub use history::{trailers, Delta, Entry, History, Signature};
+
+/// How a commit came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The office's first commit.
+    Founding,
+    /// A command, replayed to the byte.
+    Replayed,
+    /// A change by hand (words, or governed files by entitled people).
+    HandEdit,
+    /// A merge of two lines of work.
+    Merge,
+    /// Judged by the rules of its time (it records no arguments).
+    Legacy,
+    /// At least one error.
+    Failed,
+}
+
+/// One commit's outcome, for `--format json` and the tests.
+#[derive(Clone, Debug, Serialize)]
+pub struct Judged {
+    pub commit: String,
+    pub command: Option<String>,
+    pub verdict: Verdict,
+}
+
+/// The audit of a range: its findings and each commit's verdict, oldest first.
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub commits: Vec<Judged>,
+}
+
+fn finding(code: &'static str, file: &str, claim: Option<&str>, message: String) -> Finding {
+    Finding {
+        code,
+        severity: severity_of(code),
+        file: file.to_string(),
+        line: 1,
+        column: 1,
+        claim: claim.map(str::to_string),
+        field: None,
+        message,
+    }
+}
+
+/// A claim file path: `claims/YYYY/MM/ID.yaml`.
+fn is_claim_file(path: &str) -> bool {
+    path.starts_with("claims/") && path.ends_with(".yaml") && path.matches('/').count() == 3
+}
+
+/// The id a claim path names (`claims/2026/11/ID.yaml` or a file in its folder).
+fn claim_of(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("claims/")?;
+    let id = rest.split('/').nth(2)?;
+    Some(id.trim_end_matches(".yaml").to_string())
+}
+
+fn short(id: Oid) -> String {
+    id.to_string()[..12].to_string()
+}
+
+/// A few changed lines, for the auditor: `-old` / `+new`.
+fn what_changed(before: &str, after: &str) -> String {
+    let diff = similar::TextDiff::from_lines(before, after);
+    let mut parts = Vec::new();
+    for change in diff.iter_all_changes() {
+        let sign = match change.tag() {
+            similar::ChangeTag::Delete => "-",
+            similar::ChangeTag::Insert => "+",
+            similar::ChangeTag::Equal => continue,
+        };
+        parts.push(format!("{sign}{}", change.value().trim()));
+        if parts.len() == 6 {
+            parts.push("...".into());
+            break;
+        }
+    }
+    parts.join(" ")
+}
+
+fn blob(repo: &Repository, id: Oid) -> Vec<u8> {
+    repo.find_blob(id)
+        .map(|b| b.content().to_vec())
+        .unwrap_or_default()
+}
+
+/// The audit of `range` (`A..B`, or one revision: everything reachable from it; default HEAD).
+pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Error> {
+    let mut history = History::new(repo);
+    let mut replayer = replay::Replayer::new(repo);
+    let mut findings = Vec::new();
+    let mut commits = Vec::new();
+    let mut modern: std::collections::HashMap<Oid, bool> = Default::default();
+    for id in history.commits(range)? {
+        let entry = history.entry(id)?;
+        let commit = repo.find_commit(id)?;
+        let first = findings.len();
+        let s = short(id);
+        let place = entry
+            .changed
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "authority.yaml".into());
+        match &entry.signature {
+            Signature::Good { .. } => {}
+            Signature::Unsigned => findings.push(finding(
+                "A001",
+                &place,
+                None,
+                format!("commit {s} ({}) is not signed", entry.subject),
+            )),
+            Signature::Bad(why) => findings.push(finding(
+                "A002",
+                &place,
+                None,
+                format!("commit {s}: the signature does not verify: {why}"),
+            )),
+            Signature::NotTheAuthor(why) => {
+                findings.push(finding("A003", &place, None, format!("commit {s} {why}")))
+            }
+        }
+        for d in &entry.deltas {
+            let Some((new, mode)) = d.new else { continue };
+            match mode {
+                0o120000 => findings.push(finding(
+                    "A015",
+                    &d.path,
+                    claim_of(&d.path).as_deref(),
+                    format!(
+                        "commit {s} commits a symbolic link at {}; the office holds files only",
+                        d.path
+                    ),
+                )),
+                0o160000 => findings.push(finding(
+                    "A015",
+                    &d.path,
+                    None,
+                    format!(
+                        "commit {s} commits a submodule at {}; the office holds files only",
+                        d.path
+                    ),
+                )),
+                _ => {
+                    if let Some(what) = private_key_in(&blob(repo, new)) {
+                        findings.push(finding(
+                            "A013",
+                            &d.path,
+                            claim_of(&d.path).as_deref(),
+                            format!(
+                                "commit {s} commits {what} in {}: anyone with a clone can sign with it; remove it from the history and replace the key",
+                                d.path
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(what) = private_key_in(commit.message_bytes()) {
+            findings.push(finding(
+                "A013",
+                &place,
+                None,
+                format!("commit {s}'s message holds {what}"),
+            ));
+        }
+        let is_modern = entry.trailer("Args").is_some()
+            || entry
+                .parents
+                .iter()
+                .any(|p| *modern.entry(*p).or_insert_with(|| modern_at(repo, *p)));
+        modern.insert(id, is_modern);
+        let verdict = if entry.parents.len() > 1 {
+            hand::merge(repo, &commit, &entry, &mut findings)?;
+            Verdict::Merge
+        } else if entry.parents.is_empty() {
+            hand::founding(&mut history, &commit, &entry, &mut findings);
+            Verdict::Founding
+        } else if !is_modern {
+            legacy::judge(&mut history, repo, &commit, &entry, &mut findings);
+            findings.push(finding(
+                "A019",
+                &place,
+                entry.trailer("Claim"),
+                format!(
+                    "commit {s} ({}) was made before commands recorded their arguments: judged by the rules of its time, trusting its trailers",
+                    entry.trailer("Command").map_or("a hand edit".to_string(), |c| format!("`{c}`"))
+                ),
+            ));
+            Verdict::Legacy
+        } else if entry.says_tool() {
+            replayer.judge(&mut history, &commit, &entry, &mut findings)?;
+            Verdict::Replayed
+        } else {
+            hand::judge(&mut history, repo, &commit, &entry, &mut findings)?;
+            Verdict::HandEdit
+        };
+        replayer.follow(&commit, &entry)?;
+        let failed = findings[first..]
+            .iter()
+            .any(|f| f.severity == crate::check::finding::Severity::Error);
+        commits.push(Judged {
+            commit: id.to_string(),
+            command: entry.trailer("Command").map(str::to_string),
+            verdict: if failed { Verdict::Failed } else { verdict },
+        });
+    }
+    Ok(Report { findings, commits })
+}
+
+/// Whether the history up to `id` records arguments: some commit on its line does. (Commits
+/// before the first that does are judged by the rules of their time.)
+fn modern_at(repo: &Repository, id: Oid) -> bool {
+    let mut at = repo.find_commit(id).ok();
+    while let Some(c) = at {
+        let t = trailers(c.message().unwrap_or(""));
+        if t.iter().any(|(k, _)| k == "Args") {
+            return true;
+        }
+        if t.iter().any(|(k, _)| k == "Command") {
+            return false;
+        }
+        at = c.parent(0).ok();
+    }
+    false
+}
