@@ -151,11 +151,12 @@ impl<'r> Replayer<'r> {
             snapshot,
         )
         .map_err(|e| Failure::Refused(words(&e)))?;
-        let command = if name == "intake" {
-            self.first_notice(commit, entry, args, claim)
-                .map(|n| Command::Intake(Box::new(n)))
-        } else {
-            Command::decode(name, args)
+        let command = match name {
+            "intake" => self
+                .first_notice(commit, entry, args, claim)
+                .map(|n| Command::Intake(Box::new(n))),
+            "authority propose" => self.proposal(commit, entry, args),
+            _ => Command::decode(name, args),
         }
         .map_err(Failure::Trailers)?;
         let change = command
@@ -206,6 +207,24 @@ impl<'r> Replayer<'r> {
             .collect();
         let _ = commit;
         FirstNotice::recorded(args, claim, files)
+    }
+
+    /// A proposal commit's command: the proposed text from the proposal it adds, or from the
+    /// authority.yaml it commits.
+    fn proposal(&self, commit: &Commit<'_>, entry: &Entry, args: &str) -> Result<Command, String> {
+        let added = entry
+            .deltas
+            .iter()
+            .find(|d| d.path.starts_with(crate::workflow::authority::PROPOSALS) && d.old.is_none())
+            .and_then(|d| d.new)
+            .map(|(id, _)| super::blob(self.repo, id));
+        let authority = commit
+            .tree()
+            .ok()
+            .and_then(|t| t.get_path(std::path::Path::new("authority.yaml")).ok())
+            .map(|e| super::blob(self.repo, e.id()));
+        crate::workflow::authority::Propose::recorded(args, added.as_deref(), authority.as_deref())
+            .map(Command::AuthorityPropose)
     }
 
     /// How the commit differs from the one the command makes (empty: it is that commit).

@@ -26,6 +26,7 @@ pub mod hooks;
 pub mod init;
 pub mod intake;
 pub mod investigate;
+pub mod keys;
 pub mod list;
 pub mod log;
 pub mod note;
@@ -101,6 +102,7 @@ pub enum Command {
     #[command(hide = true)]
     GenerateOffice(generate::Args),
     Authority(authority::Args),
+    Keys(keys::Args),
     Reserve(reserve::Args),
     Approve(approve::Args),
     Pay(pay::Args),
@@ -245,6 +247,7 @@ pub fn main() -> i32 {
         Command::Schema(a) => schema::run(&g, a),
         Command::GenerateOffice(a) => generate::run(&g, a),
         Command::Authority(a) => authority::run(&g, a),
+        Command::Keys(a) => keys::run(&g, a),
         Command::Reserve(a) => reserve::run(&g, a),
         Command::Approve(a) => approve::run(&g, a),
         Command::Pay(a) => pay::run(&g, a),

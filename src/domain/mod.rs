@@ -1,6 +1,7 @@
 //! The domain core: records, rules and calculations. No I/O here.
 
 pub mod authority;
+pub mod authority_file;
 pub mod calendar;
 pub mod claim;
 pub mod claim_id;

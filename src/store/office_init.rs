@@ -73,24 +73,6 @@ fn strip_comment(line: &str) -> String {
         .join(" ")
 }
 
-/// Adds `signing_key:` under each person's `- email:` line, keeping the file's comments.
-fn with_signing_keys(text: &str, keys: &[(String, String)]) -> String {
-    let mut out = String::with_capacity(text.len() + keys.len() * 100);
-    for line in text.lines() {
-        out.push_str(line);
-        out.push('\n');
-        let trimmed = line.trim_start();
-        if let Some(email) = trimmed.strip_prefix("- email:") {
-            let email = email.trim().trim_matches(['"', '\'']);
-            if let Some((_, key)) = keys.iter().find(|(e, _)| e.eq_ignore_ascii_case(email)) {
-                let indent = line.len() - trimmed.len() + 2;
-                out.push_str(&format!("{}signing_key: {key}\n", " ".repeat(indent)));
-            }
-        }
-    }
-    out
-}
-
 fn dir_files(dir: &Dir, prefix: &str, out: &mut Vec<FileChange>) {
     for f in dir.files() {
         out.push(FileChange {
@@ -137,7 +119,7 @@ pub fn init_office(req: &InitRequest) -> Result<InitReport> {
                 .ok_or_else(|| Error::environment("the sample office has no manager"))?,
         };
         (
-            with_signing_keys(SAMPLE_AUTHORITY, &registered),
+            crate::domain::authority_file::with_signing_keys(SAMPLE_AUTHORITY, &registered),
             actor,
             keys,
         )

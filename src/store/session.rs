@@ -298,6 +298,13 @@ impl Session {
                 .borrow_mut()
                 .push((command.clone(), now));
         }
+        if done.change.files.iter().any(|f| f.path == "authority.yaml") && !in_batch {
+            // People or keys may have changed: plain git verifies by the new file.
+            let settings = self.settings()?;
+            if let Ok(s) = settings.as_ref() {
+                self.sync_allowed_signers(&allowed_signers_for(&s.office))?;
+            }
+        }
         self.mail.borrow_mut().append(&mut done.change.mail.clone());
         if !in_batch {
             self.deliver_mail()?;
@@ -468,6 +475,33 @@ impl Session {
         Ok(())
     }
 
+    /// From now on the actor signs with the private key at `path` (the repository's git
+    /// configuration: `claims.EMAIL.signingkey`, and `user.signingkey` when git's user is
+    /// the actor).
+    pub fn use_signing_key(&self, path: &Path) -> Result<()> {
+        let mut config = self.repo.config()?.open_level(git2::ConfigLevel::Local)?;
+        let key = path.to_string_lossy();
+        config.set_str(&format!("claims.{}.signingkey", self.actor.email), &key)?;
+        let own = self
+            .repo
+            .config()?
+            .snapshot()?
+            .get_string("user.email")
+            .ok();
+        if own.is_some_and(|o| o.eq_ignore_ascii_case(&self.actor.email)) {
+            config.set_str("user.signingkey", &key)?;
+        }
+        Ok(())
+    }
+
+    /// Brings `paths` in the working tree and index back to the branch tip.
+    pub fn restore_from_tip(&self, paths: &[&str]) -> Result<()> {
+        let branch = crate::store::git::head_branch(&self.repo)?;
+        Ok(crate::store::git::sync_worktree(
+            &self.repo, &branch, paths,
+        )?)
+    }
+
     /// Where notices go (default: outbox/ at the office root).
     pub fn set_outbox(&self, dir: PathBuf) {
         *self.outbox.borrow_mut() = Some(dir);
@@ -499,15 +533,32 @@ pub fn allowed_signers_path(repo: &Repository) -> PathBuf {
 
 /// The allowed-signers file for every person with an SSH key in authority.yaml.
 pub fn allowed_signers_for(office: &Office) -> String {
-    let entries: Vec<(String, String)> = office
-        .people
-        .iter()
-        .filter_map(|p| {
-            let key = p.signing_key.as_deref()?;
-            (!key.starts_with("openpgp:")).then(|| (p.email.clone(), key.to_string()))
-        })
-        .collect();
-    allowed_signers(&entries)
+    let mut out = allowed_signers(
+        &office
+            .people
+            .iter()
+            .filter_map(|p| {
+                let key = p.signing_key.as_deref()?;
+                (!key.starts_with("openpgp:")).then(|| (p.email.clone(), key.to_string()))
+            })
+            .collect::<Vec<_>>(),
+    );
+    // A retired key verifies what it signed before it was replaced, and nothing after.
+    for p in &office.people {
+        for r in p
+            .retired_keys
+            .iter()
+            .filter(|r| !r.key.starts_with("openpgp:"))
+        {
+            out.push_str(&format!(
+                "{} namespaces=\"git\",valid-before=\"{}\" {}\n",
+                p.email,
+                r.until.with_timezone(&chrono::Utc).format("%Y%m%d%H%M%SZ"),
+                r.key.trim()
+            ));
+        }
+    }
+    out
 }
 
 /// A command's result: the commit (none on a dry run), its message, and the change.

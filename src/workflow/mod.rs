@@ -17,6 +17,7 @@
 
 pub mod args;
 pub mod assignment;
+pub mod authority;
 pub mod change;
 pub mod denial;
 pub mod desk;
@@ -68,6 +69,10 @@ pub enum Command {
     Acknowledge(sla_events::Acknowledge),
     Note(records::AddNote),
     Update(records::Correct),
+    AuthorityPropose(authority::Propose),
+    AuthorityApprove(authority::ApproveProposal),
+    AuthorityReject(authority::RejectProposal),
+    KeysRotate(authority::RotateKey),
 }
 
 /// Calls `$body` with the command's own arguments, whichever command it is.
@@ -99,6 +104,10 @@ macro_rules! each_command {
             Command::Acknowledge($a) => $body,
             Command::Note($a) => $body,
             Command::Update($a) => $body,
+            Command::AuthorityPropose($a) => $body,
+            Command::AuthorityApprove($a) => $body,
+            Command::AuthorityReject($a) => $body,
+            Command::KeysRotate($a) => $body,
         }
     };
 }
@@ -132,6 +141,10 @@ impl Command {
             Command::Acknowledge(_) => "acknowledge",
             Command::Note(_) => "note",
             Command::Update(_) => "update",
+            Command::AuthorityPropose(_) => "authority propose",
+            Command::AuthorityApprove(_) => "authority approve",
+            Command::AuthorityReject(_) => "authority reject",
+            Command::KeysRotate(_) => "keys rotate",
         }
     }
 
@@ -147,7 +160,13 @@ impl Command {
             Command::Task(_) => (Investigate, "track investigation tasks"),
             Command::Document(_) => (Investigate, "track claim documents"),
             Command::Reserve(_) => (Reserve, "set reserves"),
-            Command::Approve(_) => return None,
+            // They decide by the claim (`approve` approves money or a denial) or by the
+            // governance rules (who may manage authority.yaml).
+            Command::Approve(_)
+            | Command::AuthorityPropose(_)
+            | Command::AuthorityApprove(_)
+            | Command::AuthorityReject(_)
+            | Command::KeysRotate(_) => return None,
             Command::Settle(_) => (Settle, "propose settlements"),
             Command::Negotiate(_) => (Settle, "log settlement negotiations"),
             Command::Pay(_) => (Pay, "issue payments"),
@@ -176,8 +195,9 @@ impl Command {
     }
 
     /// The command a commit records (`Command:` and `Args:` trailers), or why it is none. A
-    /// first notice is not among them: it is read from the claim file it adds
-    /// ([`intake::FirstNotice::recorded`]).
+    /// first notice and a proposed authority.yaml are not among them: what the user brought is
+    /// read from the commit itself ([`intake::FirstNotice::recorded`],
+    /// [`authority::Propose::recorded`]).
     pub fn decode(name: &str, args: &str) -> std::result::Result<Command, String> {
         let mut r = Reader::parse(args)?;
         let command = match name {
@@ -205,6 +225,13 @@ impl Command {
             "acknowledge" => Command::Acknowledge(sla_events::Acknowledge::decode(&mut r)?),
             "note" => Command::Note(records::AddNote::decode(&mut r)?),
             "update" => Command::Update(records::Correct::decode(&mut r)?),
+            "authority approve" => {
+                Command::AuthorityApprove(authority::ApproveProposal::decode(&mut r)?)
+            }
+            "authority reject" => {
+                Command::AuthorityReject(authority::RejectProposal::decode(&mut r)?)
+            }
+            "keys rotate" => Command::KeysRotate(authority::RotateKey::decode(&mut r)?),
             other => return Err(format!("`{other}` is not a command that changes records")),
         };
         r.done()?;

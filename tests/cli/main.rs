@@ -8,6 +8,7 @@ mod audit;
 mod check;
 mod deny;
 mod generate;
+mod governance;
 mod init;
 mod intake;
 mod reserve;
