@@ -108,14 +108,13 @@ pub(super) fn judge(
     let author = entry.author_email.clone();
     let office = history.judging_office(commit);
     let may = |p: Permission| office.as_ref().is_some_and(|o| o.may(&author, p));
-    let parent = commit.parent(0)?;
     for d in &entry.deltas {
         let path = d.path.as_str();
         let text = |id: Option<(Oid, u32)>| {
             id.map(|(id, _)| String::from_utf8_lossy(&blob(repo, id)).to_string())
         };
         if path == "authority.yaml" {
-            let before = history.office_at(&parent);
+            let before = history.judging_office(commit);
             let after = history.office_at(commit);
             match (before, after) {
                 (Some(b), Some(a)) => {

@@ -83,6 +83,9 @@ impl Entry {
 pub struct History<'r> {
     repo: &'r Repository,
     offices: HashMap<Oid, Option<Office>>,
+    /// The authority.yaml in effect after each commit judged (by its blob id): a change that
+    /// broke the rules does not take effect, so what follows is judged without it.
+    in_effect: HashMap<Oid, Option<Oid>>,
 }
 
 impl<'r> History<'r> {
@@ -90,7 +93,61 @@ impl<'r> History<'r> {
         History {
             repo,
             offices: HashMap::new(),
+            in_effect: HashMap::new(),
         }
+    }
+
+    /// The blob id of authority.yaml in `commit`'s tree.
+    pub fn authority_blob(&self, commit: &Commit<'_>) -> Option<Oid> {
+        let tree = commit.tree().ok()?;
+        tree.get_path(Path::new("authority.yaml"))
+            .ok()
+            .map(|e| e.id())
+    }
+
+    /// The authority.yaml in effect after `commit`: its own, unless the audit found its change
+    /// unsound.
+    pub fn in_effect_after(&self, commit: &Commit<'_>) -> Option<Oid> {
+        match self.in_effect.get(&commit.id()) {
+            Some(b) => *b,
+            None => self.authority_blob(commit),
+        }
+    }
+
+    /// The authority.yaml a commit is judged by (its blob id): the one in effect at its
+    /// parent, or its own for a first commit.
+    pub fn judging_blob(&self, commit: &Commit<'_>) -> Option<Oid> {
+        match commit.parent(0) {
+            Ok(parent) => self.in_effect_after(&parent),
+            Err(_) => self.authority_blob(commit),
+        }
+    }
+
+    /// Settles what is in effect after a judged commit: its own authority.yaml if it is
+    /// sound, else what was in effect before it.
+    pub fn settle(&mut self, commit: &Commit<'_>, sound: bool) {
+        let blob = if sound {
+            self.authority_blob(commit)
+        } else {
+            self.judging_blob(commit)
+        };
+        self.in_effect.insert(commit.id(), blob);
+    }
+
+    /// authority.yaml of the given blob id, parsed (None when unreadable).
+    pub fn office_of(&mut self, blob_id: Option<Oid>) -> Option<Office> {
+        let blob_id = blob_id?;
+        if let Some(o) = self.offices.get(&blob_id) {
+            return o.clone();
+        }
+        let office = self
+            .repo
+            .find_blob(blob_id)
+            .ok()
+            .and_then(|b| std::str::from_utf8(b.content()).ok().map(str::to_string))
+            .and_then(|t| serde_yaml::from_str::<Office>(&t).ok());
+        self.offices.insert(blob_id, office.clone());
+        office
     }
 
     /// Commits in `range` (`A..B`, or one revision: everything reachable from it; default
@@ -106,30 +163,16 @@ impl<'r> History<'r> {
         walk.collect()
     }
 
-    /// authority.yaml as it stood at `commit` (None when absent or unreadable).
+    /// authority.yaml as it stands in `commit`'s tree (None when absent or unreadable).
     pub fn office_at(&mut self, commit: &Commit<'_>) -> Option<Office> {
-        let tree = commit.tree().ok()?;
-        let entry = tree.get_path(Path::new("authority.yaml")).ok()?;
-        let blob_id = entry.id();
-        if let Some(o) = self.offices.get(&blob_id) {
-            return o.clone();
-        }
-        let office = self
-            .repo
-            .find_blob(blob_id)
-            .ok()
-            .and_then(|b| std::str::from_utf8(b.content()).ok().map(str::to_string))
-            .and_then(|t| serde_yaml::from_str::<Office>(&t).ok());
-        self.offices.insert(blob_id, office.clone());
-        office
+        let blob = self.authority_blob(commit);
+        self.office_of(blob)
     }
 
-    /// The office a commit is judged by: its parent's, or its own for the first commit.
+    /// The office a commit is judged by (see [`History::judging_blob`]).
     pub fn judging_office(&mut self, commit: &Commit<'_>) -> Option<Office> {
-        match commit.parent(0) {
-            Ok(parent) => self.office_at(&parent),
-            Err(_) => self.office_at(commit),
-        }
+        let blob = self.judging_blob(commit);
+        self.office_of(blob)
     }
 
     pub fn entry(&mut self, id: Oid) -> Result<Entry, git2::Error> {

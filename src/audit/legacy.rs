@@ -98,7 +98,7 @@ pub(super) fn judge(
         );
     }
     if relevant.iter().any(|p| *p == "authority.yaml") {
-        let before = parent.as_ref().and_then(|p| history.office_at(p));
+        let before = parent.as_ref().and_then(|_| history.judging_office(commit));
         let after = history.office_at(commit);
         authority_change(findings, entry, short, before.as_ref(), after.as_ref());
     }

@@ -29,6 +29,7 @@
 //! allowed-signers file built from authority.yaml); OpenPGP ones by `gpg` through
 //! `git verify-commit --raw`.
 
+pub mod checkpoint;
 mod hand;
 pub mod history;
 mod legacy;
@@ -231,7 +232,8 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
             ));
             Verdict::Legacy
         } else if entry.says_tool() {
-            replayer.judge(&mut history, &commit, &entry, &mut findings)?;
+            let judged_by = history.judging_blob(&commit);
+            replayer.judge(judged_by, &commit, &entry, &mut findings)?;
             Verdict::Replayed
         } else {
             hand::judge(&mut history, repo, &commit, &entry, &mut findings)?;
@@ -241,6 +243,7 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
         let failed = findings[first..]
             .iter()
             .any(|f| f.severity == crate::check::finding::Severity::Error);
+        history.settle(&commit, !failed);
         commits.push(Judged {
             commit: id.to_string(),
             command: entry.trailer("Command").map(str::to_string),

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 use git2::{Commit, ObjectType, Oid, Repository};
 
-use super::{finding, is_claim_file, short, what_changed, Entry, History};
+use super::{finding, is_claim_file, short, what_changed, Entry};
 use crate::check::finding::Finding;
 use crate::domain::claim::Claim;
 use crate::error::Error;
@@ -59,7 +59,7 @@ impl<'r> Replayer<'r> {
     /// Replays `commit` and reports every way it is not what its command makes.
     pub(super) fn judge(
         &mut self,
-        _history: &mut History,
+        judged_by: Option<Oid>,
         commit: &Commit<'_>,
         entry: &Entry,
         findings: &mut Vec<Finding>,
@@ -96,7 +96,7 @@ impl<'r> Replayer<'r> {
             .take()
             .filter(|(at, _)| *at == parent.id())
             .map(|(_, r)| r);
-        let snapshot = Snapshot::new(&tip, &self.shelf, known);
+        let snapshot = Snapshot::new(&tip, &self.shelf, known).judged_by(judged_by);
         let outcome = self.replay(commit, entry, &snapshot, &name, &args, claim.as_deref());
         if let Some(r) = snapshot.into_register() {
             self.register = Some((parent.id(), r));

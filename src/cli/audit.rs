@@ -5,24 +5,50 @@ use super::output::Format;
 use super::Globals;
 use crate::error::{Error, Result};
 
-/// Prove the history: signatures and signers, hand edits, changes beyond authority, changes of
-/// authority.yaml — in the finding format of `claims check`. Exits 1 on errors (and on
-/// warnings with --strict).
+/// Prove the history: every commit replayed or judged — signatures and signers, commands run
+/// again on their parents, hand edits, authority.yaml's governance, policies and templates,
+/// private keys — in the finding format of `claims check`. Exits 1 on errors (and on warnings
+/// with --strict).
 ///
 /// RANGE: `A..B` (in CI: `origin/main..HEAD`), or a revision (everything reachable from it).
-/// Default: the whole history of HEAD.
+/// Default: what came after the last checkpoint (a history an audit verified before), or the
+/// whole history of HEAD. A clean audit of HEAD records a checkpoint: in this clone
+/// (refs/claims/audited) and, when you sign as someone whose role may `audit`, as a signed tag
+/// claims/checkpoint/... that travels with the branch. A checkpoint the history no longer
+/// contains is reported: the history was rewritten.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     pub range: Option<String>,
-    /// Exit 1 on warnings (hand edits of words, authority changes to review) too.
+    /// Audit the whole history, not only what came after the last checkpoint.
+    #[arg(long, conflicts_with = "range")]
+    pub full: bool,
+    /// Exit 1 on warnings (hand edits of words, files outside the records) too.
     #[arg(long)]
     pub strict: bool,
+    /// Record no checkpoint.
+    #[arg(long)]
+    pub no_checkpoint: bool,
 }
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let format = g.format_among(Format::Text, &[Format::Text, Format::Json, Format::Github])?;
     let repo = super::office_repository(g)?;
-    let report = crate::audit::audit(&repo, args.range.as_deref()).map_err(|e| {
+    let head = repo.head().ok().and_then(|h| h.target());
+    let mut findings = Vec::new();
+    let trusted = match head {
+        Some(h) => crate::audit::checkpoint::judge(&repo, h, &mut findings)?,
+        None => Vec::new(),
+    };
+    let since = match (&args.range, args.full, trusted.last()) {
+        (None, false, Some(c)) => Some(c),
+        _ => None,
+    };
+    let range = match (&args.range, since) {
+        (Some(r), _) => Some(r.clone()),
+        (None, Some(c)) => Some(format!("{}..HEAD", c.commit)),
+        (None, None) => None,
+    };
+    let report = crate::audit::audit(&repo, range.as_deref()).map_err(|e| {
         Error::usage(format!(
             "cannot read the history{}: {}",
             args.range
@@ -32,23 +58,49 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             e.message()
         ))
     })?;
-    let (findings, commits) = (&report.findings, report.commits.len());
+    findings.extend(report.findings);
+    let commits = report.commits.len();
     let mut extra = serde_json::Map::new();
     extra.insert(
         "verdicts".into(),
         serde_json::to_value(&report.commits).unwrap_or_default(),
     );
-    let errors = print_findings(format, findings, ("commits", commits), extra);
+    if let Some(c) = since {
+        extra.insert("since".into(), c.commit.to_string().into());
+    }
+    let errors = print_findings(format, &findings, ("commits", commits), extra);
     let warnings = findings
         .iter()
         .filter(|f| f.severity == crate::check::finding::Severity::Warning)
         .count();
     g.say(format!(
-        "audited {commits} commits: {errors} errors, {warnings} warnings"
+        "audited {commits} commits{}: {errors} errors, {warnings} warnings",
+        since
+            .map(|c| format!(" since checkpoint {}", &c.commit.to_string()[..12]))
+            .unwrap_or_default()
     ));
+    if let (Some(h), None, 0, false) = (head, &args.range, errors, args.no_checkpoint) {
+        checkpoint(g, &repo, h)?;
+    }
     Ok(if errors > 0 || (args.strict && warnings > 0) {
         1
     } else {
         0
     })
+}
+
+/// Records `head` as verified: in this clone, and signed when the auditor may.
+fn checkpoint(g: &Globals, repo: &git2::Repository, head: git2::Oid) -> Result<()> {
+    crate::store::checkpoint::record_local(repo, head)?;
+    let signed = super::session(g).and_then(|s| s.sign_checkpoint(head));
+    match signed {
+        Ok(Some(name)) => g.say(format!(
+            "checkpoint {name} (signed; push it with the branch)"
+        )),
+        Ok(None) | Err(_) => g.say(format!(
+            "checkpoint {} recorded in this clone (a signed one takes an auditor's key)",
+            &head.to_string()[..12]
+        )),
+    }
+    Ok(())
 }

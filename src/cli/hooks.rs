@@ -18,7 +18,8 @@ pub struct Args {
 #[derive(Subcommand, Debug)]
 pub enum Action {
     /// Install pre-commit (`claims check --strict` on the staged claim, policy and authority
-    /// files) and pre-push (`claims audit` of the commits being pushed). An existing hook that
+    /// files) and pre-push (no branch deleted or rewritten; `claims audit` of the commits
+    /// being pushed), and push checkpoint tags with the branch (push.followTags). An existing hook that
     /// the tool did not write is kept unless --force.
     Install {
         #[arg(long)]
@@ -39,13 +40,26 @@ exec claims check --strict $files
 
 const PRE_PUSH: &str = r#"#!/bin/sh
 # installed by `claims hooks install`
-# Audit every commit about to be pushed: signatures, signers, hand edits, authority.
+# The office's history only grows: no branch is deleted or rewritten (a force push is
+# refused), and every commit about to be pushed is audited.
 zero=0000000000000000000000000000000000000000
 while read local_ref local_sha remote_ref remote_sha; do
-    [ "$local_sha" = "$zero" ] && continue
+    case "$remote_ref" in refs/heads/*) ;; *) continue ;; esac
+    if [ "$local_sha" = "$zero" ]; then
+        echo "claims: refusing to delete $remote_ref: the office's history is kept" >&2
+        exit 1
+    fi
     if [ "$remote_sha" = "$zero" ]; then
         range="$local_sha"
     else
+        if ! git cat-file -e "$remote_sha^{commit}" 2>/dev/null; then
+            echo "claims: $remote_ref has commits this clone does not have; fetch and build on them first" >&2
+            exit 1
+        fi
+        if ! git merge-base --is-ancestor "$remote_sha" "$local_sha"; then
+            echo "claims: refusing to rewrite $remote_ref (not a fast-forward): audited history is never replaced" >&2
+            exit 1
+        fi
         range="$remote_sha..$local_sha"
     fi
     claims audit "$range" || exit 1
@@ -64,6 +78,10 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         write_executable(&path, body)?;
         g.say(format!("installed {}", path.display()));
     }
+    // Checkpoint tags travel with the commits they name.
+    repo.config()?
+        .open_level(git2::ConfigLevel::Local)?
+        .set_bool("push.followTags", true)?;
     Ok(0)
 }
 

@@ -1,6 +1,7 @@
 //! The store: the office repository on disk and in git.
 
 pub mod batch;
+pub mod checkpoint;
 pub mod files;
 pub mod git;
 pub mod inspect;

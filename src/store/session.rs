@@ -494,6 +494,29 @@ impl Session {
         Ok(())
     }
 
+    /// Records `commit` as audited in a signed checkpoint tag, when the actor's role may
+    /// `audit`; returns its name (None: the role may not).
+    pub fn sign_checkpoint(&self, commit: git2::Oid) -> Result<Option<String>> {
+        if self
+            .require(Permission::Audit, "record checkpoints")
+            .is_err()
+        {
+            return Ok(None);
+        }
+        let now = self.now()?;
+        let name = crate::store::checkpoint::record_signed(
+            &self.repo,
+            commit,
+            self.signer.as_ref(),
+            &self.identity(now),
+            &format!(
+                "claims audit: history verified up to {commit}\n\nAuditor: {}\nRole: {}",
+                self.actor.email, self.actor.role
+            ),
+        )?;
+        Ok(Some(name))
+    }
+
     /// Brings `paths` in the working tree and index back to the branch tip.
     pub fn restore_from_tip(&self, paths: &[&str]) -> Result<()> {
         let branch = crate::store::git::head_branch(&self.repo)?;

@@ -64,6 +64,9 @@ pub struct Snapshot<'t, 'r> {
     policies: OnceCell<Rc<Policies>>,
     templates: OnceCell<Parsed<LetterTemplates>>,
     register: OnceCell<Register>,
+    /// The authority.yaml (blob id) in effect, when not the one in the tip's tree (the audit:
+    /// a change that broke the rules does not take effect).
+    authority: Option<Option<Oid>>,
 }
 
 impl<'t, 'r> Snapshot<'t, 'r> {
@@ -79,6 +82,20 @@ impl<'t, 'r> Snapshot<'t, 'r> {
             policies: OnceCell::new(),
             templates: OnceCell::new(),
             register: cell,
+            authority: None,
+        }
+    }
+
+    /// The same snapshot, judged by the authority.yaml of blob `id` (None: there is none).
+    pub fn judged_by(mut self, id: Option<Oid>) -> Snapshot<'t, 'r> {
+        self.authority = Some(id);
+        self
+    }
+
+    fn authority_id(&self) -> Result<Option<Oid>> {
+        match self.authority {
+            Some(id) => Ok(id),
+            None => Ok(self.tip.entry_id(AUTHORITY_FILE)?),
         }
     }
 
@@ -88,7 +105,7 @@ impl<'t, 'r> Snapshot<'t, 'r> {
 
     /// authority.yaml at the commit, parsed, with its calendar and time zone.
     pub fn settings(&self) -> Result<Parsed<Settings>> {
-        let Some(id) = self.tip.entry_id(AUTHORITY_FILE)? else {
+        let Some(id) = self.authority_id()? else {
             return Err(Error::refused(format!(
                 "there is no {AUTHORITY_FILE} at {}",
                 self.tip.describe()
@@ -241,6 +258,12 @@ impl Records for Snapshot<'_, '_> {
     }
 
     fn file(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        if path == AUTHORITY_FILE && self.authority.is_some() {
+            return match self.authority_id()? {
+                Some(id) => Ok(Some(self.repo().find_blob(id)?.content().to_vec())),
+                None => Ok(None),
+            };
+        }
         Ok(self.tip.read(path)?)
     }
 }

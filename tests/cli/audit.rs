@@ -91,7 +91,7 @@ fn forged_author_unsigned_and_cosmetic_hand_edits_are_reported() {
         out.contains("-description: The supply line to the second-floor toilet burst"),
         "{out}"
     );
-    o.expect(1, &["audit", "--strict"]);
+    o.expect(1, &["audit", "--full", "--strict"]);
 
     // The author says Maria; the key is Linda's.
     edit(&o, rel, "upstairs toilet", "second-floor toilet");
@@ -108,7 +108,7 @@ fn forged_author_unsigned_and_cosmetic_hand_edits_are_reported() {
     // No signature at all.
     edit(&o, rel, "second-floor toilet", "toilet");
     hand_commit(&o, CSR, None, "Shorter");
-    let (json, _) = o.expect(1, &["--format", "json", "audit"]);
+    let (json, _) = o.expect(1, &["--format", "json", "audit", "--full"]);
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
     let codes: Vec<&str> = report["findings"]
         .as_array()
@@ -267,15 +267,15 @@ fn changing_ones_own_key_or_limit_needs_another_signer() {
         "{out}"
     );
 
-    // And a commit signed with his old key after that no longer counts as his.
+    // The unsound key change never took effect: his next commit, signed with his old key, is
+    // still his (the audit judges it by the authority.yaml in effect, not the forged one).
     let rel = "claims/2026/10/CLM-2610-RBZJ-DXFA.yaml";
     edit(&o, rel, "burst overnight", "burst during the night");
     hand_commit(&o, STAFF, Some(&key_of(&o, STAFF)), "Wording");
     let out = audit(&o, 1, Some(&format!("{start}..HEAD")));
-    assert!(
-        out.contains("error[A002]") || out.contains("error[A003]"),
-        "{out}"
-    );
+    let last = out.lines().last().unwrap();
+    assert!(last.contains("warning[A004]"), "{out}");
+    assert!(!out.contains("A002") && !out.contains("A003"), "{out}");
 }
 
 /// git with the built `claims` first on PATH, as the hooks find it on a user's machine.

@@ -240,7 +240,8 @@ impl Office {
     /// The whole history audits without an error, and every commit the tool made replays:
     /// its command, run again on its parent, gives the very same commit.
     pub fn assert_replays(&self) {
-        let (json, err) = self.expect_any(&["--format", "json", "audit"]);
+        let (json, err) =
+            self.expect_any(&["--format", "json", "audit", "--full", "--no-checkpoint"]);
         let report: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(report["errors"], 0, "{json}\n{err}");
         for v in report["verdicts"].as_array().unwrap() {

@@ -1,0 +1,811 @@
+//! The forgery suite: histories forged with plain git and real keys, as an attacker with
+//! write access and a valid key of their own would make them. `claims audit` must exit 1 and
+//! name each forgery with its code; the tool's own history stays clean (the control).
+
+use crate::common::Office;
+
+const MANAGER: &str = "treilly@harborpoint.example";
+const COMMITTEE: &str = "cvoss@harborpoint.example";
+const SUPERVISOR: &str = "lpark@harborpoint.example";
+const SENIOR: &str = "amartinez@harborpoint.example";
+const STAFF: &str = "jwhitfield@harborpoint.example";
+const RECOMMENDER: &str = "sokafor@harborpoint.example";
+const CSR: &str = "mdelgado@harborpoint.example";
+
+const AUTO: &str = "CLM-2610-VH4E-J57R"; // settlement pending, jwhitfield's (IL)
+const AUTO_FILE: &str = "claims/2026/10/CLM-2610-VH4E-J57R.yaml";
+const WATER: &str = "CLM-2610-RBZJ-DXFA"; // denial recommended by sokafor (NY)
+const WATER_FILE: &str = "claims/2026/10/CLM-2610-RBZJ-DXFA.yaml";
+const REPORTED: &str = "CLM-2611-FS2R-811K";
+
+/// The findings of `claims audit --full` (which must exit 1): (code, message) pairs.
+fn forged(o: &Office) -> Vec<(String, String)> {
+    let (json, err) = o.expect_any(&["--format", "json", "audit", "--full", "--no-checkpoint"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}{err}"));
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Asserts the audit exits 1 and reports `code` with a message containing `words`.
+fn caught(o: &Office, code: &str, words: &str) {
+    let out = o.run(&["audit", "--full", "--no-checkpoint"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "audit passed a forgery:\n{text}"
+    );
+    assert!(
+        forged(o)
+            .iter()
+            .any(|(c, m)| c == code && m.contains(words)),
+        "no {code} saying `{words}` in:\n{text}"
+    );
+}
+
+fn edit(o: &Office, rel: &str, from: &str, to: &str) {
+    let text = o.read(rel);
+    assert!(text.contains(from), "{rel} lacks `{from}`");
+    std::fs::write(o.root.join(rel), text.replacen(from, to, 1)).unwrap();
+}
+
+/// The tool's last commit taken back (files kept in the working tree) and its message.
+fn undo_last(o: &Office) -> String {
+    let message = o.git_ok(&["log", "-1", "--format=%B"]);
+    o.git_ok(&["reset", "-q", "--soft", "HEAD~1"]);
+    message
+}
+
+/// The tool's message with `from` replaced by `to`.
+fn reworded(message: &str, from: &str, to: &str) -> String {
+    assert!(message.contains(from), "{message} lacks {from}");
+    message.replacen(from, to, 1)
+}
+
+fn stray_key(o: &Office) -> String {
+    let path = o.home.join("mallory_key");
+    if !path.exists() {
+        let out = std::process::Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "mallory", "-f"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    }
+    path.to_string_lossy().to_string()
+}
+
+// --- signatures -----------------------------------------------------------------------------
+
+#[test]
+fn unsigned_wrong_signer_unknown_key_and_unknown_author() {
+    let o = Office::example();
+    edit(&o, WATER_FILE, "burst overnight", "burst during the night");
+    o.hand_commit(CSR, None, "Wording");
+    caught(&o, "A001", "is not signed");
+
+    let o = Office::example();
+    edit(&o, WATER_FILE, "burst overnight", "burst during the night");
+    o.hand_commit(CSR, Some(&o.key_of(SUPERVISOR)), "Wording");
+    caught(
+        &o,
+        "A003",
+        &format!("names {CSR} but was signed with the key of {SUPERVISOR}"),
+    );
+
+    let o = Office::example();
+    edit(&o, WATER_FILE, "burst overnight", "burst during the night");
+    o.hand_commit(CSR, Some(&stray_key(&o)), "Wording");
+    caught(&o, "A003", "a key no one in authority.yaml holds");
+
+    let o = Office::example();
+    edit(&o, WATER_FILE, "burst overnight", "burst during the night");
+    o.hand_commit("mallory@evil.example", Some(&stray_key(&o)), "Wording");
+    caught(
+        &o,
+        "A003",
+        "mallory@evil.example is not a person in authority.yaml",
+    );
+}
+
+#[test]
+fn a_signed_commit_whose_content_was_changed_after_signing() {
+    let o = Office::example();
+    o.expect(0, &["note", AUTO, "Called the body shop"]);
+    // Rewrite the commit object's message by hand, keeping its signature.
+    let raw = o.git_ok(&["cat-file", "commit", "HEAD"]);
+    let tampered = raw.replace("Called the body shop", "Called the body shop twice");
+    let path = o.home.join("tampered");
+    std::fs::write(&path, tampered).unwrap();
+    let id = o.git_ok(&["hash-object", "-t", "commit", "-w", path.to_str().unwrap()]);
+    o.git_ok(&["update-ref", "HEAD", id.trim()]);
+    caught(&o, "A002", "does not verify");
+}
+
+// --- forged and doubled tool trailers ---------------------------------------------------------
+
+#[test]
+fn a_staff_adjuster_forges_an_effective_reserve_with_a_senior_limit() {
+    let o = Office::example();
+    o.expect(
+        0,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "45000.00",
+            "--reason",
+            "new_information",
+        ],
+    );
+    let message = undo_last(&o);
+    // What the tool wrote: pending, needing a senior adjuster. The forger makes it effective
+    // and records the senior's 50,000 limit as if it covered him.
+    let text = o.read(AUTO_FILE);
+    let new = text.find("    amount: 45000.00").unwrap();
+    let at = text[..new].rfind("  - at: ").unwrap();
+    let (head, last) = text.split_at(at);
+    let forged = last
+        .replacen("state: pending", "state: effective", 1)
+        .replacen(
+            "required_role: senior_adjuster",
+            "required_role: staff_adjuster",
+            1,
+        );
+    assert_ne!(forged, last);
+    std::fs::write(o.root.join(AUTO_FILE), format!("{head}{forged}")).unwrap();
+    let message = reworded(&message, "(pending approval)", "(effective)");
+    let message = reworded(&message, "State: pending", "State: effective");
+    o.commit_as(STAFF, &message);
+    caught(&o, "A010", "state: effective");
+}
+
+#[test]
+fn an_approval_in_another_persons_name() {
+    let o = Office::example();
+    o.expect(
+        0,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "45000.00",
+            "--reason",
+            "new_information",
+        ],
+    );
+    o.expect(0, &["--as", SENIOR, "approve", AUTO, "--note", "seen"]);
+    let message = undo_last(&o);
+    // The staff adjuster commits the senior's approval himself (the file as the tool made it).
+    o.commit_as(
+        STAFF,
+        &reworded(
+            &message,
+            &format!("Actor: {SENIOR}"),
+            &format!("Actor: {STAFF}"),
+        ),
+    );
+    caught(&o, "A009", "may not approve changes above authority");
+}
+
+#[test]
+fn doubled_missing_and_unknown_trailers() {
+    let o = Office::example();
+    o.expect(0, &["note", AUTO, "Called the body shop"]);
+    let message = undo_last(&o);
+    o.commit_as(
+        MANAGER,
+        &format!(
+            "{}Actor: {COMMITTEE}\n",
+            message.trim_end().to_string() + "\n"
+        ),
+    );
+    caught(&o, "A012", "2 `Actor:` trailers");
+
+    let o = Office::example();
+    o.expect(0, &["note", AUTO, "Called the body shop"]);
+    let message = undo_last(&o);
+    let without: String = message
+        .lines()
+        .filter(|l| !l.starts_with("Args:"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    o.commit_as(MANAGER, &without);
+    caught(&o, "A012", "0 `Args:` trailers");
+
+    let o = Office::example();
+    o.expect(0, &["note", AUTO, "Called the body shop"]);
+    let message = undo_last(&o);
+    o.commit_as(
+        MANAGER,
+        &reworded(&message, "Command: note", "Command: bless"),
+    );
+    caught(&o, "A012", "`bless` is not a command");
+
+    let o = Office::example();
+    o.expect(0, &["note", AUTO, "Called the body shop"]);
+    let message = undo_last(&o);
+    o.commit_as(
+        MANAGER,
+        &reworded(
+            &message,
+            "\"Called the body shop\"",
+            "\"Called the body shop\" --urgent",
+        ),
+    );
+    caught(&o, "A012", "unexpected --urgent");
+}
+
+#[test]
+fn a_commit_that_says_note_but_does_more() {
+    // A note's trailers on a commit that also closes the claim.
+    let o = Office::example();
+    o.expect(0, &["note", AUTO, "Called the body shop"]);
+    let message = undo_last(&o);
+    edit(
+        &o,
+        AUTO_FILE,
+        "status: settlement_pending",
+        "status: closed",
+    );
+    o.commit_as(MANAGER, &message);
+    caught(&o, "A010", "status: closed");
+
+    // ... and one that changes another claim besides.
+    let o = Office::example();
+    o.expect(0, &["note", AUTO, "Called the body shop"]);
+    let message = undo_last(&o);
+    edit(&o, WATER_FILE, "burst overnight", "burst during the night");
+    o.commit_as(MANAGER, &message);
+    caught(&o, "A010", &format!("also changes {WATER_FILE}"));
+
+    // ... and one whose Actor trailer names someone else than its signer.
+    let o = Office::example();
+    o.expect(0, &["--as", CSR, "note", AUTO, "Called the body shop"]);
+    let message = undo_last(&o);
+    o.commit_as(
+        CSR,
+        &reworded(
+            &message,
+            &format!("Actor: {CSR}"),
+            &format!("Actor: {MANAGER}"),
+        ),
+    );
+    caught(&o, "A010", "its message differs");
+
+    // ... and one whose note is dated otherwise than the commit.
+    let o = Office::example();
+    o.expect(0, &["note", AUTO, "Called the body shop"]);
+    let message = undo_last(&o);
+    let text = o.read(AUTO_FILE);
+    let at = text.rfind("2026-11-20T10:00:00-06:00").unwrap();
+    std::fs::write(
+        o.root.join(AUTO_FILE),
+        format!(
+            "{}2026-11-02T10:00:00-06:00{}",
+            &text[..at],
+            &text[at + 25..]
+        ),
+    )
+    .unwrap();
+    o.commit_as(MANAGER, &message);
+    caught(&o, "A010", "2026-11-02T10:00:00-06:00");
+}
+
+#[test]
+fn a_command_the_author_may_not_run() {
+    let o = Office::example();
+    o.expect(0, &["--as", SUPERVISOR, "triage", REPORTED]);
+    let message = undo_last(&o);
+    // The CSR signs the supervisor's triage as her own.
+    let message = reworded(
+        &message,
+        &format!("Actor: {SUPERVISOR}"),
+        &format!("Actor: {CSR}"),
+    );
+    o.commit_as(CSR, &reworded(&message, "Role: supervisor", "Role: csr"));
+    caught(&o, "A009", &format!("{CSR} (csr) may not triage claims"));
+}
+
+// --- hand edits of the record -------------------------------------------------------------------
+
+#[test]
+fn hand_edits_of_money_status_approvals_and_ids() {
+    let o = Office::example();
+    edit(
+        &o,
+        AUTO_FILE,
+        "    amount: 9800.00\n    previous: 6500.00",
+        "    amount: 45000.00\n    previous: 6500.00",
+    );
+    o.commit_as(STAFF, "Reserve");
+    caught(&o, "A005", "money");
+
+    // Self-approval written by hand.
+    let o = Office::example();
+    let text = o
+        .read(WATER_FILE)
+        .replace("status: denial_recommended", "status: denial_approved")
+        .replace(
+            "  recommended_at: 2026-11-18T10:15:00-06:00\n",
+            "  recommended_at: 2026-11-18T10:15:00-06:00\n  approval:\n    by: sokafor@harborpoint.example\n    role: senior_adjuster\n    at: 2026-11-19T09:00:00-06:00\n",
+        );
+    std::fs::write(o.root.join(WATER_FILE), text).unwrap();
+    o.commit_as(RECOMMENDER, "Approve");
+    caught(&o, "A006", "(D001)");
+
+    // A claim created by hand, and one deleted.
+    let o = Office::example();
+    let text = o.read(AUTO_FILE).replace(AUTO, "CLM-2610-ZZZZ-ZZZZ");
+    std::fs::write(o.root.join("claims/2026/10/CLM-2610-ZZZZ-ZZZZ.yaml"), text).unwrap();
+    o.commit_as(CSR, "New claim");
+    caught(&o, "A005", "a claim created by hand");
+    let o = Office::example();
+    std::fs::remove_file(o.root.join(AUTO_FILE)).unwrap();
+    o.commit_as(MANAGER, "Gone");
+    caught(&o, "A005", "a claim deleted by hand");
+
+    // A letter of record rewritten.
+    let o = Office::example();
+    let letter = "claims/2026/08/CLM-2608-JN8S-QVEH/letters/denial.txt";
+    edit(&o, letter, "Dear", "Hello");
+    o.commit_as(MANAGER, "Nicer letter");
+    caught(&o, "A005", "letters and attachments");
+
+    // A note slipped in under another person's name.
+    let o = Office::example();
+    let text = o.read(AUTO_FILE);
+    let notes = text.find("notes:\n").unwrap() + "notes:\n".len();
+    let forged = format!(
+        "{}  - at: 2026-11-19T09:00:00-06:00\n    by: {SENIOR}\n    text: Approved the total loss by phone\n{}",
+        &text[..notes],
+        &text[notes..]
+    );
+    std::fs::write(o.root.join(AUTO_FILE), forged).unwrap();
+    o.commit_as(STAFF, "Note");
+    caught(&o, "A005", "notes attributed to others");
+}
+
+// --- authority.yaml -----------------------------------------------------------------------------
+
+fn authority_edit(o: &Office, from: &str, to: &str) {
+    edit(o, "authority.yaml", from, to);
+}
+
+#[test]
+fn authority_changes_by_the_unentitled_or_the_self_interested() {
+    // A CSR gives her own role triage.
+    let o = Office::example();
+    authority_edit(
+        &o,
+        "can: [intake, note, update]",
+        "can: [intake, note, update, triage]",
+    );
+    o.commit_as(CSR, "More to do");
+    caught(&o, "A008", "may not change authority.yaml");
+    caught(&o, "A007", "role csr: may now triage");
+
+    // The manager alone changes a role's rank, removes a person, adds one, changes a review.
+    for (from, to, words) in [
+        (
+            "    title: Staff Adjuster\n    rank: 2",
+            "    title: Staff Adjuster\n    rank: 3",
+            "rank 2 -> 3",
+        ),
+        (
+            "  - email: tbrooks@harborpoint.example\n",
+            "  - email: tbrooks-gone@harborpoint.example\n",
+            "tbrooks@harborpoint.example: removed",
+        ),
+        (
+            "      review_by: manager\n    - claim_type: workers_comp",
+            "    - claim_type: workers_comp",
+            "review on bodily_injury claims: manager -> none",
+        ),
+    ] {
+        let o = Office::example();
+        authority_edit(&o, from, to);
+        o.commit_as(MANAGER, "Tidy");
+        caught(&o, "A008", words);
+    }
+
+    // A supervisor adds a person.
+    let o = Office::example();
+    authority_edit(
+        &o,
+        "people:\n",
+        "people:\n  - email: friend@harborpoint.example\n    name: A Friend\n    role: supervisor\n",
+    );
+    o.commit_as(SUPERVISOR, "Help");
+    caught(
+        &o,
+        "A008",
+        "friend@harborpoint.example: added as supervisor",
+    );
+
+    // The manager raises the manager's own limit.
+    let o = Office::example();
+    authority_edit(
+        &o,
+        "        - role: manager\n          up_to: 500000.00",
+        "        - role: manager\n          up_to: 900000.00",
+    );
+    o.commit_as(MANAGER, "Room");
+    caught(
+        &o,
+        "A007",
+        "manager role's reserve authority on property claims",
+    );
+
+    // The staff adjuster changes his own key by hand.
+    let o = Office::example();
+    let key = std::fs::read_to_string(format!("{}.pub", stray_key(&o))).unwrap();
+    let key: String = key.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    let text = o.read("authority.yaml");
+    let at = text.find(&format!("- email: {STAFF}")).unwrap();
+    let k = at + text[at..].find("signing_key: ").unwrap() + "signing_key: ".len();
+    let end = k + text[k..].find('\n').unwrap();
+    std::fs::write(
+        o.root.join("authority.yaml"),
+        format!("{}{key}{}", &text[..k], &text[end..]),
+    )
+    .unwrap();
+    o.commit_as(STAFF, "My new key");
+    caught(&o, "A007", &format!("{STAFF}: signing key changed"));
+}
+
+#[test]
+fn a_key_swap_in_two_commits() {
+    // The CSR puts her own key in the manager's entry, then signs as the manager.
+    let o = Office::example();
+    let csr_key = std::fs::read_to_string(format!("{}.pub", o.key_of(CSR))).unwrap();
+    let csr_key: String = csr_key
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = o.read("authority.yaml");
+    let at = text.find(&format!("- email: {MANAGER}")).unwrap();
+    let k = at + text[at..].find("signing_key: ").unwrap() + "signing_key: ".len();
+    let end = k + text[k..].find('\n').unwrap();
+    std::fs::write(
+        o.root.join("authority.yaml"),
+        format!("{}{csr_key}{}", &text[..k], &text[end..]),
+    )
+    .unwrap();
+    o.commit_as(CSR, "Fix key");
+    edit(
+        &o,
+        AUTO_FILE,
+        "    amount: 9800.00\n    previous: 6500.00",
+        "    amount: 95000.00\n    previous: 6500.00",
+    );
+    o.hand_commit(MANAGER, Some(&o.key_of(CSR)), "Reserve as the manager");
+    caught(&o, "A008", &format!("{MANAGER}: signing key changed"));
+    caught(&o, "A003", &format!("names {MANAGER}"));
+}
+
+#[test]
+fn proposals_written_or_approved_by_hand() {
+    let o = Office::example();
+    std::fs::create_dir_all(o.root.join("proposals/authority")).unwrap();
+    std::fs::write(
+        o.root.join("proposals/authority/AUTH-0000000000.yaml"),
+        "id: x\n",
+    )
+    .unwrap();
+    o.commit_as(MANAGER, "Proposal");
+    caught(&o, "A008", "is written by `claims authority`");
+
+    // The proposer approves his own proposal, forging the approval commit.
+    let o = Office::example();
+    let text = o.read("authority.yaml");
+    let at = text.find(&format!("- email: {CSR}")).unwrap();
+    let promoted = format!(
+        "{}{}",
+        &text[..at],
+        text[at..].replacen("role: csr", "role: staff_adjuster", 1)
+    );
+    std::fs::write(o.root.join("authority.yaml"), promoted).unwrap();
+    o.expect(0, &["authority", "propose", "--reason", "Licensed"]);
+    let id = o
+        .git_ok(&["log", "-1", "--format=%(trailers:key=Proposal,valueonly)"])
+        .trim()
+        .to_string();
+    o.expect(0, &["--as", COMMITTEE, "authority", "approve", &id]);
+    let message = undo_last(&o);
+    let message = reworded(
+        &message,
+        &format!("Actor: {COMMITTEE}"),
+        &format!("Actor: {MANAGER}"),
+    );
+    o.commit_as(
+        MANAGER,
+        &reworded(&message, "Role: committee", "Role: manager"),
+    );
+    caught(&o, "A009", "a second manager approves it");
+}
+
+// --- policies, templates, other files ---------------------------------------------------------
+
+#[test]
+fn policies_templates_and_other_files() {
+    // A policy limit raised to 99,999,999 by an unsigned, unknown author.
+    let o = Office::example();
+    let policy = "policies/PAU-IL-2026-20931.yaml";
+    let text = o.read(policy);
+    let at = text.find("limit: ").unwrap() + "limit: ".len();
+    let end = at + text[at..].find('\n').unwrap();
+    std::fs::write(
+        o.root.join(policy),
+        format!("{}99999999.00{}", &text[..at], &text[end..]),
+    )
+    .unwrap();
+    o.hand_commit("mallory@evil.example", None, "Limits");
+    caught(&o, "A001", "is not signed");
+    caught(&o, "A016", "without the manage_policies permission");
+
+    // The same by a staff adjuster with his own key.
+    let o = Office::example();
+    let text = o.read(policy);
+    std::fs::write(
+        o.root.join(policy),
+        format!("{}99999999.00{}", &text[..at], &text[end..]),
+    )
+    .unwrap();
+    o.commit_as(STAFF, "Limits");
+    caught(&o, "A016", "without the manage_policies permission");
+
+    // A template rewritten by a CSR.
+    let o = Office::example();
+    edit(
+        &o,
+        "templates/denial.txt.j2",
+        "Right to reinvestigation",
+        "Questions",
+    );
+    o.commit_as(CSR, "Template");
+    caught(&o, "A017", "without the manage_templates permission");
+
+    // A symbolic link committed into a claim's folder.
+    let o = Office::example();
+    std::fs::create_dir_all(o.root.join("claims/2026/10/CLM-2610-VH4E-J57R")).unwrap();
+    std::os::unix::fs::symlink(
+        "/etc",
+        o.root.join("claims/2026/10/CLM-2610-VH4E-J57R/letters"),
+    )
+    .unwrap();
+    o.commit_as(MANAGER, "Link");
+    caught(&o, "A015", "symbolic link");
+
+    // Another file, signed by a person of the office: a warning only.
+    let o = Office::example();
+    std::fs::write(o.root.join("README.txt"), "Office handbook\n").unwrap();
+    o.commit_as(MANAGER, "Handbook");
+    let (out, _) = o.expect(0, &["audit", "--full", "--no-checkpoint"]);
+    assert!(out.contains("warning[A014]"), "{out}");
+}
+
+// --- private keys -------------------------------------------------------------------------------
+
+#[test]
+fn private_keys_are_never_committed_and_always_found() {
+    let o = Office::example();
+    let key = o.key_of(CSR);
+    // The tool refuses to attach one...
+    o.expect(0, &["--as", SUPERVISOR, "triage", REPORTED]);
+    o.expect(0, &["--as", SUPERVISOR, "assign", REPORTED]);
+    let before = o.head();
+    let adjuster = o
+        .claim_where(|c| c.id == REPORTED)
+        .1
+        .adjuster()
+        .unwrap()
+        .to_string();
+    let (_, err) = o.expect(
+        1,
+        &[
+            "--as",
+            &adjuster,
+            "document",
+            REPORTED,
+            "photos",
+            "--received",
+            "--file",
+            &key,
+        ],
+    );
+    assert!(
+        err.contains("private key material is never committed"),
+        "{err}"
+    );
+    // ... or to put one in a note.
+    let text = std::fs::read_to_string(&key).unwrap();
+    let (_, err) = o.expect(1, &["note", AUTO, &format!("my key:\n{text}")]);
+    assert!(err.contains("private key"), "{err}");
+    assert_eq!(o.head(), before);
+
+    // The audit finds one committed by hand, in an attachment or base64 in an email.
+    std::fs::create_dir_all(o.root.join("claims/2026/10/CLM-2610-VH4E-J57R/attachments")).unwrap();
+    std::fs::copy(
+        &key,
+        o.root
+            .join("claims/2026/10/CLM-2610-VH4E-J57R/attachments/photo.jpg"),
+    )
+    .unwrap();
+    o.commit_as(MANAGER, "Photo");
+    caught(
+        &o,
+        "A013",
+        "an OpenSSH private key in claims/2026/10/CLM-2610-VH4E-J57R/attachments/photo.jpg",
+    );
+    let out = o.run(&["audit", "--full", "--no-checkpoint"]);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains(text.lines().nth(1).unwrap()),
+        "the key itself is never printed"
+    );
+}
+
+// --- rewritten history and merges ----------------------------------------------------------------
+
+#[test]
+fn a_rewritten_resigned_history_fails_against_its_checkpoint() {
+    let o = Office::example();
+    o.expect(0, &["note", AUTO, "Payment promised Friday"]);
+    o.expect(0, &["note", AUTO, "Insured disputes the total loss value"]);
+    let (_, err) = o.expect(0, &["audit"]);
+    assert!(err.contains("checkpoint claims/checkpoint/"), "{err}");
+    // The dispute is erased: history rewritten and re-signed by the tool itself.
+    o.git_ok(&["reset", "-q", "--hard", "HEAD~1"]);
+    o.expect(0, &["note", AUTO, "Insured accepts the total loss value"]);
+    let (out, _) = o.expect(1, &["audit"]);
+    assert!(out.contains("error[A018]"), "{out}");
+    assert!(out.contains("history rewritten"), "{out}");
+    assert!(
+        out.contains("note CLM-2610-VH4E-J57R: Insured disputes"),
+        "{out}"
+    );
+    // A forged checkpoint (signed by someone whose role may not audit) is ignored.
+    o.git_ok(&[
+        "-c",
+        &format!("user.signingkey={}", o.key_of(CSR)),
+        "-c",
+        &format!("user.email={CSR}"),
+        "tag",
+        "-s",
+        "-m",
+        "ok",
+        "claims/checkpoint/20991231T000000Z-forged",
+    ]);
+    let (out, _) = o.expect(1, &["audit"]);
+    assert!(out.contains("warning[A022]"), "{out}");
+    assert!(out.contains("may not record checkpoints"), "{out}");
+}
+
+#[test]
+fn the_pre_push_hook_refuses_a_force_push_and_a_deleted_branch() {
+    let o = Office::example();
+    o.expect(0, &["hooks", "install"]);
+    let remote = o.root.join("../remote.git");
+    o.git_ok(&["init", "-q", "--bare", remote.to_str().unwrap()]);
+    o.git_ok(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    o.expect(0, &["note", AUTO, "First"]);
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_claims"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let push = |args: &[&str]| {
+        let mut cmd = std::process::Command::new("git");
+        cmd.current_dir(&o.root)
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("HOME", &o.home)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("CLAIMS_NOW", crate::common::NOW)
+            .args(args);
+        cmd.output().unwrap()
+    };
+    assert!(push(&["push", "-q", "origin", "HEAD:main"])
+        .status
+        .success());
+    o.git_ok(&["reset", "-q", "--hard", "HEAD~1"]);
+    o.expect(0, &["note", AUTO, "Second"]);
+    let out = push(&["push", "-q", "-f", "origin", "HEAD:main"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a fast-forward"),
+        "{out:?}"
+    );
+    let out = push(&["push", "-q", "origin", ":main"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("refusing to delete"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_merge_commit_that_hides_a_change() {
+    let o = Office::example();
+    o.git_ok(&["branch", "side"]);
+    o.expect(0, &["note", AUTO, "On main"]);
+    o.git_ok(&["checkout", "-q", "side"]);
+    o.expect(0, &["note", WATER, "On the side"]);
+    o.git_ok(&["checkout", "-q", "main"]);
+    o.git_ok(&[
+        "-c",
+        &format!("user.signingkey={}", o.key_of(MANAGER)),
+        "merge",
+        "-q",
+        "-S",
+        "--no-ff",
+        "--no-commit",
+        "side",
+    ]);
+    // The merge also raises a reserve, in neither parent.
+    edit(
+        &o,
+        AUTO_FILE,
+        "    amount: 9800.00\n    previous: 6500.00",
+        "    amount: 45000.00\n    previous: 6500.00",
+    );
+    o.git_ok(&["add", "-A"]);
+    o.git_ok(&[
+        "-c",
+        &format!("user.signingkey={}", o.key_of(MANAGER)),
+        "commit",
+        "-q",
+        "-S",
+        "-m",
+        "Merge side",
+    ]);
+    caught(&o, "A021", "holds a version of it neither side has");
+}
+
+// --- the control -------------------------------------------------------------------------------
+
+#[test]
+fn the_tools_own_history_is_clean() {
+    let o = Office::example();
+    o.expect(0, &["--as", SUPERVISOR, "triage", "--pending"]);
+    o.expect(0, &["--as", SUPERVISOR, "assign", "--pending"]);
+    o.expect(
+        0,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "45000.00",
+            "--reason",
+            "new_information",
+        ],
+    );
+    o.expect(0, &["--as", SENIOR, "approve", AUTO]);
+    o.expect(0, &["--as", SUPERVISOR, "deny", "approve", WATER]);
+    let (out, _) = o.expect(0, &["audit", "--full"]);
+    assert_eq!(out, "");
+    o.assert_sound();
+}
