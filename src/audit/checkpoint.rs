@@ -19,7 +19,9 @@ fn untrusted(history: &mut History, repo: &Repository, c: &Checkpoint) -> Option
     let Some(signature) = &s.signature else {
         return Some("it is not signed".into());
     };
-    let commit = repo.find_commit(c.commit).ok()?;
+    let Ok(commit) = repo.find_commit(c.commit) else {
+        return Some("it does not name a commit".into());
+    };
     let Some(office) = history.office_at(&commit) else {
         return Some("the commit it names has no readable authority.yaml".into());
     };
@@ -37,13 +39,21 @@ fn untrusted(history: &mut History, repo: &Repository, c: &Checkpoint) -> Option
     }
     let key = person.signing_key.as_deref().unwrap_or_default();
     if signature.contains("BEGIN PGP SIGNATURE") {
-        let want = key.strip_prefix("openpgp:")?;
+        let Some(want) = key.strip_prefix("openpgp:") else {
+            return Some(format!(
+                "it is OpenPGP-signed, but {}'s key is SSH",
+                person.email
+            ));
+        };
         let out = std::process::Command::new("git")
             .arg("-C")
             .arg(repo.path())
+            .env("GIT_NO_REPLACE_OBJECTS", "1")
             .args(["verify-tag", "--raw", &c.name])
-            .output()
-            .ok()?;
+            .output();
+        let Ok(out) = out else {
+            return Some("git (for gpg) could not be run".into());
+        };
         let status = String::from_utf8_lossy(&out.stderr);
         let good = status
             .lines()

@@ -8,7 +8,7 @@ use git2::{Commit, Oid, Repository};
 use super::{blob, claim_of, finding, is_claim_file, short, what_changed, Entry, History};
 use crate::check::finding::Finding;
 use crate::check::rules::{check_claim, OfficeIndex};
-use crate::domain::claim::Claim;
+use crate::domain::claim::{Claim, LineOfBusiness};
 use crate::domain::office::{Office, Permission};
 use crate::domain::policy::Policy;
 use crate::workflow::governance::{may_manage, refusals_alone};
@@ -85,11 +85,9 @@ fn notes_are_words(before: &Claim, after: &Claim, email: &str) -> bool {
     if after.notes.len() < before.notes.len() {
         return false;
     }
-    let kept = before
-        .notes
-        .iter()
-        .zip(&after.notes)
-        .all(|(b, a)| b.at == a.at && b.by == a.by);
+    let kept = before.notes.iter().zip(&after.notes).all(|(b, a)| {
+        b.at == a.at && b.by == a.by && (b.text == a.text || a.by.eq_ignore_ascii_case(email))
+    });
     let added = after.notes[before.notes.len()..]
         .iter()
         .all(|n| n.by.eq_ignore_ascii_case(email));
@@ -102,6 +100,7 @@ pub(super) fn judge(
     repo: &Repository,
     commit: &Commit<'_>,
     entry: &Entry,
+    policies: &HashMap<String, LineOfBusiness>,
     findings: &mut Vec<Finding>,
 ) -> Result<(), git2::Error> {
     let s = short(commit.id());
@@ -168,16 +167,11 @@ pub(super) fn judge(
                 }
             }
         } else if is_claim_file(path) {
-            claim_edit(
-                repo,
-                entry,
-                &s,
-                path,
-                d.old,
-                d.new,
-                office.as_ref(),
-                findings,
-            );
+            let at = Judged {
+                office: office.as_deref(),
+                policies,
+            };
+            claim_edit(repo, entry, &s, path, d.old, d.new, &at, findings);
         } else if path.starts_with("claims/") {
             findings.push(finding(
                 "A005",
@@ -186,6 +180,18 @@ pub(super) fn judge(
                 format!(
                     "commit {s} by {author}: {} {path} by hand; a claim's letters and attachments are written by the commands that make them",
                     if d.new.is_some() { "changes" } else { "deletes" }
+                ),
+            ));
+        } else if matches!(
+            path.rsplit('/').next(),
+            Some(".mailmap" | ".gitattributes" | ".gitmodules")
+        ) {
+            findings.push(finding(
+                "A015",
+                path,
+                None,
+                format!(
+                    "commit {s} by {author} changes {path}, which changes how git shows or treats the office's history (authors, files)"
                 ),
             ));
         } else if path.starts_with("proposals/") {
@@ -209,6 +215,12 @@ pub(super) fn judge(
     Ok(())
 }
 
+/// What a hand edit of a claim is judged by.
+struct Judged<'a> {
+    office: Option<&'a Office>,
+    policies: &'a HashMap<String, LineOfBusiness>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn claim_edit(
     repo: &Repository,
@@ -217,9 +229,10 @@ fn claim_edit(
     path: &str,
     old: Option<(Oid, u32)>,
     new: Option<(Oid, u32)>,
-    office: Option<&Office>,
+    at: &Judged,
     findings: &mut Vec<Finding>,
 ) {
+    let office = at.office;
     let author = &entry.author_email;
     let before = old.map(|(id, _)| String::from_utf8_lossy(&blob(repo, id)).to_string());
     let after = new.map(|(id, _)| String::from_utf8_lossy(&blob(repo, id)).to_string());
@@ -250,6 +263,28 @@ fn claim_edit(
         _ => vec!["a file that is no claim"],
     };
     let may_correct = office.is_some_and(|o| o.may(author, Permission::Update));
+    // A correction by hand must keep the rules a correction by `claims update` keeps.
+    let broken: Vec<String> = match (&was, &is) {
+        (Some(b), Some(a)) => {
+            let no_ids = Default::default();
+            let ix = OfficeIndex {
+                office,
+                tz: chrono_tz::UTC,
+                policies: at.policies,
+                claim_ids: &no_ids,
+            };
+            let had: Vec<_> = check_claim(b, path, &ix)
+                .into_iter()
+                .map(|i| (i.code, i.field))
+                .collect();
+            check_claim(a, path, &ix)
+                .into_iter()
+                .filter(|i| i.code != "R004" && !had.contains(&(i.code, i.field.clone())))
+                .map(|i| format!("{} {}", i.code, i.message))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let (code, lead) = if !guarded.is_empty() {
         ("A005", format!("hand edit of {}", guarded.join(", ")))
     } else if !may_correct {
@@ -257,6 +292,14 @@ fn claim_edit(
             "A005",
             "hand edit of reported facts by someone whose role may not correct them (update)"
                 .into(),
+        )
+    } else if !broken.is_empty() {
+        (
+            "A005",
+            format!(
+                "hand edit that leaves the claim invalid ({})",
+                broken.join("; ")
+            ),
         )
     } else {
         ("A004", "hand edit".into())
@@ -339,10 +382,24 @@ pub(super) fn merge(
         repo.find_commit(entry.parents[0])?,
         repo.find_commit(entry.parents[1])?,
     );
-    let base = repo
+    let Some(base) = repo
         .merge_base(p1.id(), p2.id())
         .ok()
-        .and_then(|b| repo.find_commit(b).ok());
+        .and_then(|b| repo.find_commit(b).ok())
+    else {
+        // Another first commit: everything in that history would be taken on its word.
+        findings.push(finding(
+            "A021",
+            "authority.yaml",
+            None,
+            format!(
+                "merge commit {s} by {} joins a history that shares no commit with the office's: an office has one first commit",
+                entry.author_email
+            ),
+        ));
+        return Ok(());
+    };
+    let base = Some(base);
     let at = |c: Option<&Commit<'_>>, path: &str| -> Option<Oid> {
         c.and_then(|c| c.tree().ok())
             .and_then(|t| t.get_path(Path::new(path)).ok().map(|e| e.id()))

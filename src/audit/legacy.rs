@@ -94,13 +94,13 @@ pub(super) fn judge(
             path,
             before.as_deref(),
             after.as_deref(),
-            office.as_ref(),
+            office.as_deref(),
         );
     }
     if relevant.iter().any(|p| *p == "authority.yaml") {
         let before = parent.as_ref().and_then(|_| history.judging_office(commit));
         let after = history.office_at(commit);
-        authority_change(findings, entry, short, before.as_ref(), after.as_ref());
+        authority_change(findings, entry, short, before.as_deref(), after.as_deref());
     }
 }
 

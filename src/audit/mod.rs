@@ -41,6 +41,10 @@ use serde::Serialize;
 use crate::check::finding::{severity_of, Finding};
 use crate::domain::secrets::private_key_in;
 pub use history::{trailers, Delta, Entry, History, Signature};
+pub use replay::time_of;
+
+/// How far a commit's time may fall behind its parent's (clocks of different machines).
+pub const CLOCK_SKEW_SECONDS: i64 = 600;
 
 /// How a commit came out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -130,14 +134,43 @@ fn blob(repo: &Repository, id: Oid) -> Vec<u8> {
 
 /// The audit of `range` (`A..B`, or one revision: everything reachable from it; default HEAD).
 pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Error> {
+    // Every object is read back through its id, which names its content: hashing each again
+    // on the way in would be most of the audit's work. Month folders (large trees) are read
+    // for every commit in them; keep them in libgit2's cache rather than inflate them again.
+    git2::opts::strict_hash_verification(false);
+    // SAFETY: sets libgit2 global options; the audit runs on one thread.
+    unsafe {
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 64 << 20);
+        let _ = git2::opts::set_cache_max_size(512 << 20);
+    }
     let mut history = History::new(repo);
     let mut replayer = replay::Replayer::new(repo);
     let mut findings = Vec::new();
     let mut commits = Vec::new();
     let mut modern: std::collections::HashMap<Oid, bool> = Default::default();
+    let mut hand_written: std::collections::HashSet<(String, Oid)> = Default::default();
     for id in history.commits(range)? {
-        let entry = history.entry(id)?;
+        let mut entry = history.head(id)?;
         let commit = repo.find_commit(id)?;
+        let is_modern = entry.trailer("Args").is_some()
+            || entry
+                .parents
+                .iter()
+                .any(|p| *modern.entry(*p).or_insert_with(|| modern_at(repo, *p)));
+        modern.insert(id, is_modern);
+        let replayed = is_modern && entry.says_tool() && entry.parents.len() == 1;
+        let fast = if replayed {
+            let judged_by = history.judging_blob(&commit);
+            replayer.prepare(judged_by, history.folders(), &commit, &entry)?
+        } else {
+            None
+        };
+        // Files the command itself derived need no reading as YAML: the tool wrote them.
+        let derived = fast.is_some();
+        match fast {
+            Some(deltas) => entry.set_deltas(deltas),
+            None => history.fill_deltas(&mut entry)?,
+        }
         let first = findings.len();
         let s = short(id);
         let place = entry
@@ -184,8 +217,23 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
                         d.path
                     ),
                 )),
+                0o100755 => findings.push(finding(
+                    "A015",
+                    &d.path,
+                    claim_of(&d.path).as_deref(),
+                    format!(
+                        "commit {s} makes {} executable; the office holds plain files only",
+                        d.path
+                    ),
+                )),
                 _ => {
-                    if let Some(what) = private_key_in(&blob(repo, new)) {
+                    let bytes = blob(repo, new);
+                    let found = private_key_in(&bytes).or_else(|| {
+                        (!derived && d.path.ends_with(".yaml"))
+                            .then(|| key_in_yaml_strings(&bytes))
+                            .flatten()
+                    });
+                    if let Some(what) = found {
                         findings.push(finding(
                             "A013",
                             &d.path,
@@ -199,6 +247,28 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
                 }
             }
         }
+        // Commands take their time from the commit: it may not go back before the work it
+        // builds on (a backdated assignment would meet a deadline it missed).
+        for p in &entry.parents {
+            let before = repo.find_commit(*p)?.author().when().seconds();
+            let at = entry
+                .when
+                .seconds()
+                .min(commit.committer().when().seconds());
+            if at + CLOCK_SKEW_SECONDS < before {
+                findings.push(finding(
+                    "A023",
+                    &place,
+                    entry.trailer("Claim"),
+                    format!(
+                        "commit {s} is dated {}, before the commit it builds on ({}): its time was set back",
+                        replay::time_of(entry.when).to_rfc3339(),
+                        replay::time_of(repo.find_commit(*p)?.author().when()).to_rfc3339()
+                    ),
+                ));
+                break;
+            }
+        }
         if let Some(what) = private_key_in(commit.message_bytes()) {
             findings.push(finding(
                 "A013",
@@ -207,14 +277,9 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
                 format!("commit {s}'s message holds {what}"),
             ));
         }
-        let is_modern = entry.trailer("Args").is_some()
-            || entry
-                .parents
-                .iter()
-                .any(|p| *modern.entry(*p).or_insert_with(|| modern_at(repo, *p)));
-        modern.insert(id, is_modern);
         let verdict = if entry.parents.len() > 1 {
             hand::merge(repo, &commit, &entry, &mut findings)?;
+            both_lines(repo, &mut history, &commit, &entry, &mut findings)?;
             Verdict::Merge
         } else if entry.parents.is_empty() {
             hand::founding(&mut history, &commit, &entry, &mut findings);
@@ -233,10 +298,31 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
             Verdict::Legacy
         } else if entry.says_tool() {
             let judged_by = history.judging_blob(&commit);
-            replayer.judge(judged_by, &commit, &entry, &mut findings)?;
+            replayer.judge(judged_by, history.folders(), &commit, &entry, &mut findings)?;
+            if let Some(path) = approved_proposal(&commit, &entry) {
+                if hand_written.contains(&path) {
+                    findings.push(finding(
+                        "A008",
+                        &path.0,
+                        None,
+                        format!(
+                            "commit {s} approves {}, which was written by hand, not proposed with `claims authority propose`",
+                            path.0
+                        ),
+                    ));
+                }
+            }
             Verdict::Replayed
         } else {
-            hand::judge(&mut history, repo, &commit, &entry, &mut findings)?;
+            let policies = replayer.policy_lines_at(&commit);
+            hand::judge(
+                &mut history,
+                repo,
+                &commit,
+                &entry,
+                &policies,
+                &mut findings,
+            )?;
             Verdict::HandEdit
         };
         replayer.follow(&commit, &entry)?;
@@ -244,6 +330,18 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
             .iter()
             .any(|f| f.severity == crate::check::finding::Severity::Error);
         history.settle(&commit, !failed);
+        // Proposals that no sound `authority propose` wrote can never be approved.
+        if failed || matches!(verdict, Verdict::HandEdit | Verdict::Legacy) {
+            for d in entry
+                .deltas
+                .iter()
+                .filter(|d| d.path.starts_with("proposals/"))
+            {
+                if let Some((blob, _)) = d.new {
+                    hand_written.insert((d.path.clone(), blob));
+                }
+            }
+        }
         commits.push(Judged {
             commit: id.to_string(),
             command: entry.trailer("Command").map(str::to_string),
@@ -251,6 +349,112 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
         });
     }
     Ok(Report { findings, commits })
+}
+
+/// A merge joins two lines whose authority.yaml may differ (a key rotated, a person gone on
+/// one of them): what each line brings must hold under the other's too, and the merge itself
+/// under both — or a retired key or a departed person's work would come in by a side branch.
+fn both_lines(
+    repo: &Repository,
+    history: &mut History,
+    commit: &git2::Commit<'_>,
+    entry: &Entry,
+    findings: &mut Vec<Finding>,
+) -> Result<(), git2::Error> {
+    let s = short(commit.id());
+    let parents: Vec<git2::Commit<'_>> = entry
+        .parents
+        .iter()
+        .map(|p| repo.find_commit(*p))
+        .collect::<Result<_, _>>()?;
+    let blobs: Vec<Option<Oid>> = parents.iter().map(|p| history.in_effect_after(p)).collect();
+    if blobs.windows(2).all(|w| w[0] == w[1]) || parents.len() != 2 {
+        return Ok(());
+    }
+    let Ok(base) = repo.merge_base(parents[0].id(), parents[1].id()) else {
+        return Ok(()); // unrelated histories: reported by the merge rule
+    };
+    let at_base = history.in_effect_after(&repo.find_commit(base)?);
+    for (i, p) in parents.iter().enumerate() {
+        for (j, other) in parents.iter().enumerate() {
+            // A line's commits were judged by the authority.yaml of their own line; what the
+            // other line changed in it meanwhile applies to them as well.
+            if i == j || blobs[j] == at_base {
+                continue;
+            }
+            let office = history.office_of(blobs[j]);
+            let mut walk = repo.revwalk()?;
+            walk.push(p.id())?;
+            walk.hide(other.id())?;
+            for id in walk {
+                let c = repo.find_commit(id?)?;
+                let sig = history.signature_under(&c, office.as_deref());
+                if let Signature::Good { .. } = sig {
+                    continue;
+                }
+                let why = match sig {
+                    Signature::NotTheAuthor(w) | Signature::Bad(w) => w,
+                    _ => "is not signed".into(),
+                };
+                findings.push(finding(
+                    "A003",
+                    "authority.yaml",
+                    None,
+                    format!(
+                        "merge commit {s} brings in commit {} which, by the authority.yaml of the line it joins, {why}",
+                        short(c.id())
+                    ),
+                ));
+            }
+            if let sig @ (Signature::NotTheAuthor(_) | Signature::Bad(_)) =
+                history.signature_under(commit, office.as_deref())
+            {
+                findings.push(finding(
+                    "A003",
+                    "authority.yaml",
+                    None,
+                    format!("merge commit {s} is not signed as that line's authority.yaml requires: {sig:?}"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The proposal file (path, blob at the parent) an `authority approve` commit approves.
+fn approved_proposal(commit: &git2::Commit<'_>, entry: &Entry) -> Option<(String, Oid)> {
+    if !entry
+        .trailer("Command")?
+        .eq_ignore_ascii_case("authority approve")
+    {
+        return None;
+    }
+    let id = crate::workflow::args::Reader::parse(entry.trailer("Args")?)
+        .ok()?
+        .positional("proposal id")
+        .ok()?;
+    let path = crate::workflow::authority::Proposal::path_of(&id);
+    let tree = commit.parent(0).ok()?.tree().ok()?;
+    let blob = tree.get_path(std::path::Path::new(&path)).ok()?.id();
+    Some((path, blob))
+}
+
+/// Private key material in a YAML file's strings as they read (escapes and folded lines
+/// undone), which the bytes alone need not show.
+fn key_in_yaml_strings(bytes: &[u8]) -> Option<&'static str> {
+    fn walk(v: &serde_yaml::Value) -> Option<&'static str> {
+        match v {
+            serde_yaml::Value::String(s) => private_key_in(s.as_bytes()),
+            serde_yaml::Value::Sequence(items) => items.iter().find_map(walk),
+            serde_yaml::Value::Mapping(m) => {
+                m.iter().find_map(|(k, v)| walk(k).or_else(|| walk(v)))
+            }
+            serde_yaml::Value::Tagged(t) => walk(&t.value),
+            _ => None,
+        }
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    walk(&serde_yaml::from_str::<serde_yaml::Value>(text).ok()?)
 }
 
 /// Whether the history up to `id` records arguments: some commit on its line does. (Commits

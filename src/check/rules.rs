@@ -807,7 +807,33 @@ pub fn check_office(o: &Office) -> Vec<Issue> {
         ("reserve", &o.authority_matrix.reserve),
         ("settlement", &o.authority_matrix.settlement),
     ] {
+        let mut seen_rules = HashSet::new();
         for (i, rule) in rules.iter().enumerate() {
+            // One rule per claim type and one limit per role: the matrix is applied first
+            // match first, so a second would be a limit nobody sees applied.
+            if !seen_rules.insert(rule.claim_type.as_str()) {
+                out.push(Issue::at(
+                    "O001",
+                    format!("authority_matrix.{kind}[{i}].claim_type"),
+                    format!(
+                        "the {kind} matrix has two rules for `{}`; keep one",
+                        rule.claim_type
+                    ),
+                ));
+            }
+            let mut seen_roles = HashSet::new();
+            for (j, l) in rule.limits.iter().enumerate() {
+                if !seen_roles.insert(l.role.as_str()) {
+                    out.push(Issue::at(
+                        "O001",
+                        format!("authority_matrix.{kind}[{i}].limits[{j}].role"),
+                        format!(
+                            "role `{}` has two {kind} limits on `{}` claims; keep one",
+                            l.role, rule.claim_type
+                        ),
+                    ));
+                }
+            }
             if !types.contains(rule.claim_type.as_str()) {
                 out.push(Issue::at(
                     "O001",

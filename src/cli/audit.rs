@@ -11,8 +11,8 @@ use crate::error::{Error, Result};
 /// with --strict).
 ///
 /// RANGE: `A..B` (in CI: `origin/main..HEAD`), or a revision (everything reachable from it).
-/// Default: what came after the last checkpoint (a history an audit verified before), or the
-/// whole history of HEAD. A clean audit of HEAD records a checkpoint: in this clone
+/// Default: what came after this clone's last clean audit (its checkpoint), or the whole
+/// history of HEAD. A clean audit of HEAD records a checkpoint: in this clone
 /// (refs/claims/audited) and, when you sign as someone whose role may `audit`, as a signed tag
 /// claims/checkpoint/... that travels with the branch. A checkpoint the history no longer
 /// contains is reported: the history was rewritten.
@@ -35,11 +35,29 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let repo = super::office_repository(g)?;
     let head = repo.head().ok().and_then(|h| h.target());
     let mut findings = Vec::new();
+    if repo.references_glob("refs/replace/*")?.next().is_some() {
+        findings.push(crate::check::finding::Finding {
+            code: "A024",
+            severity: crate::check::finding::severity_of("A024"),
+            file: "authority.yaml".into(),
+            line: 1,
+            column: 1,
+            claim: None,
+            field: None,
+            message: "the repository holds replace refs (refs/replace/*): git shows other commits than the history holds; remove them (`git replace -d`)".into(),
+        });
+    }
     let trusted = match head {
         Some(h) => crate::audit::checkpoint::judge(&repo, h, &mut findings)?,
         None => Vec::new(),
     };
-    let since = match (&args.range, args.full, trusted.last()) {
+    // Only this clone's own audit lets the next one start later: a shared checkpoint says a
+    // history existed (a rewrite of it is found), not that this clone verified it.
+    let mine = trusted
+        .iter()
+        .rev()
+        .find(|c| c.name == crate::store::checkpoint::LOCAL);
+    let since = match (&args.range, args.full, mine) {
         (None, false, Some(c)) => Some(c),
         _ => None,
     };

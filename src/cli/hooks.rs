@@ -44,7 +44,19 @@ const PRE_PUSH: &str = r#"#!/bin/sh
 # refused), and every commit about to be pushed is audited.
 zero=0000000000000000000000000000000000000000
 while read local_ref local_sha remote_ref remote_sha; do
-    case "$remote_ref" in refs/heads/*) ;; *) continue ;; esac
+    case "$remote_ref" in
+        refs/replace/*)
+            echo "claims: refusing to push $remote_ref: replace refs make git show other commits than the history holds" >&2
+            exit 1 ;;
+        refs/tags/claims/checkpoint/*)
+            if [ "$remote_sha" != "$zero" ]; then
+                echo "claims: refusing to delete or move $remote_ref: checkpoints are how a rewritten history is found" >&2
+                exit 1
+            fi
+            continue ;;
+        refs/heads/*) ;;
+        *) continue ;;
+    esac
     if [ "$local_sha" = "$zero" ]; then
         echo "claims: refusing to delete $remote_ref: the office's history is kept" >&2
         exit 1

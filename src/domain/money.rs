@@ -24,6 +24,16 @@ pub enum MoneyError {
     NotANumber(String),
     #[error("`{0}` has more than two decimal places (amounts are in cents)")]
     TooPrecise(String),
+    #[error("`{0}` is more than any claim holds (at most 999999999999.99)")]
+    TooLarge(String),
+}
+
+/// The largest amount a record holds: sums of thousands of them stay exact in a decimal.
+fn within_bounds(d: Decimal, s: &str) -> Result<Decimal, MoneyError> {
+    if d.abs() > Decimal::new(99_999_999_999_999, 2) {
+        return Err(MoneyError::TooLarge(s.to_string()));
+    }
+    Ok(d)
 }
 
 impl Money {
@@ -105,7 +115,7 @@ impl FromStr for Money {
         if d.normalize().scale() > 2 {
             return Err(MoneyError::TooPrecise(s.to_string()));
         }
-        Ok(Money(round_cents(d)))
+        Ok(Money(round_cents(within_bounds(d, s)?)))
     }
 }
 
@@ -173,10 +183,14 @@ impl<'de> Deserialize<'de> for Money {
                 Money::from_str(v).map_err(E::custom)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Money, E> {
-                Ok(Money(round_cents(Decimal::from(v))))
+                within_bounds(Decimal::from(v), &v.to_string())
+                    .map(|d| Money(round_cents(d)))
+                    .map_err(E::custom)
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Money, E> {
-                Ok(Money(round_cents(Decimal::from(v))))
+                within_bounds(Decimal::from(v), &v.to_string())
+                    .map(|d| Money(round_cents(d)))
+                    .map_err(E::custom)
             }
             // YAML and JSON readers hand plain numbers over as f64. The shortest decimal
             // form of an f64 round-trips, so re-reading that text recovers the exact amount
@@ -195,6 +209,17 @@ impl<'de> Deserialize<'de> for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_beyond_a_trillion_are_refused() {
+        assert!("999999999999.99".parse::<Money>().is_ok());
+        assert!(matches!(
+            "1000000000000.00".parse::<Money>(),
+            Err(MoneyError::TooLarge(_))
+        ));
+        assert!("792281625142643375935439503.35".parse::<Money>().is_err());
+        assert!(serde_yaml::from_str::<Money>("1000000000000").is_err());
+    }
 
     #[test]
     fn parses_and_prints_two_places() {

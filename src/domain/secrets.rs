@@ -5,8 +5,53 @@
 
 use memchr::memmem;
 
-/// The kind of private key material in `bytes`, if there is any.
+/// The kind of private key material in `bytes`, if there is any — also inside a gzip file or
+/// a zip archive (a .docx, an .xlsx), one level down.
 pub fn private_key_in(bytes: &[u8]) -> Option<&'static str> {
+    if let Some(what) = private_key_in_plain(bytes) {
+        return Some(what);
+    }
+    unpacked(bytes).iter().find_map(|b| private_key_in_plain(b))
+}
+
+/// At most this much is unpacked from one file (a key is a few kilobytes).
+const UNPACK_LIMIT: u64 = 64 << 20;
+
+/// What a gzip file or zip archive holds, unpacked; nothing for other files.
+fn unpacked(bytes: &[u8]) -> Vec<Vec<u8>> {
+    use std::io::Read;
+    let inflate = |r: &mut dyn Read| {
+        let mut out = Vec::new();
+        let _ = r.take(UNPACK_LIMIT).read_to_end(&mut out);
+        out
+    };
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        return vec![inflate(&mut flate2::read::MultiGzDecoder::new(bytes))];
+    }
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    // Zip local file headers, one after another: sizes, name, extra field, then the data.
+    while rest.len() >= 30 && rest.starts_with(b"PK\x03\x04") && out.len() < 1000 {
+        let u16_at = |i: usize| usize::from(u16::from_le_bytes([rest[i], rest[i + 1]]));
+        let u32_at = |i: usize| {
+            u32::from_le_bytes([rest[i], rest[i + 1], rest[i + 2], rest[i + 3]]) as usize
+        };
+        let (method, size) = (u16_at(8), u32_at(18));
+        let start = 30 + u16_at(26) + u16_at(28);
+        let Some(data) = rest.get(start..start + size) else {
+            break;
+        };
+        match method {
+            0 => out.push(data.to_vec()),
+            8 => out.push(inflate(&mut flate2::read::DeflateDecoder::new(data))),
+            _ => {}
+        }
+        rest = &rest[start + size..];
+    }
+    out
+}
+
+fn private_key_in_plain(bytes: &[u8]) -> Option<&'static str> {
     const MARKERS: &[(&[u8], &str)] = &[
         (
             b"-----BEGIN OPENSSH PRIVATE KEY-----",
@@ -139,5 +184,23 @@ mod tests {
             None
         );
         assert_eq!(private_key_in(b"-----BEGIN PUBLIC KEY-----"), None);
+        // Gzip'd, as a "document".
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, key.as_bytes()).unwrap();
+        assert!(private_key_in(&gz.finish().unwrap()).is_some());
+        // Deflated inside a zip archive (as a .docx holds its parts).
+        let mut deflated =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut deflated, key.as_bytes()).unwrap();
+        let data = deflated.finish().unwrap();
+        let mut zip = b"PK\x03\x04".to_vec();
+        zip.extend_from_slice(&[20, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        zip.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        zip.extend_from_slice(&(key.len() as u32).to_le_bytes());
+        zip.extend_from_slice(&5u16.to_le_bytes());
+        zip.extend_from_slice(&0u16.to_le_bytes());
+        zip.extend_from_slice(b"a.txt");
+        zip.extend_from_slice(&data);
+        assert!(private_key_in(&zip).is_some());
     }
 }

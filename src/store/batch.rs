@@ -27,8 +27,8 @@ use std::path::Path;
 use git2::{Binding, Mempack, ObjectType, Oid, Repository};
 
 use super::git::{
-    head_branch, is_ref_conflict, read_tip, sync_worktree, write_signed_commit, CommitError,
-    FolderCache, Identity, ObjectSink, Prepared, Tip, Written, MAX_ATTEMPTS,
+    head_branch, is_ref_conflict, object_id, read_tip, sync_worktree, write_signed_commit,
+    CommitError, FolderCache, Identity, ObjectSink, Prepared, Tip, Written, MAX_ATTEMPTS,
 };
 use super::pack::PackWriter;
 use super::signing::Signer;
@@ -432,15 +432,6 @@ impl ObjectSink for MemorySink<'_> {
     fn folders(&self) -> Option<&FolderCache> {
         Some(self.folders)
     }
-}
-
-/// A git object id: the SHA-1 of `KIND SIZE NUL` and the content.
-fn object_id(kind: ObjectType, data: &[u8]) -> Result<Oid, CommitError> {
-    use sha1::Digest;
-    let mut hash = sha1::Sha1::new();
-    hash.update(format!("{} {}\0", kind.str(), data.len()).as_bytes());
-    hash.update(data);
-    Ok(Oid::from_bytes(&hash.finalize())?)
 }
 
 impl Drop for Batch {

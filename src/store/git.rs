@@ -134,9 +134,34 @@ pub struct Tip<'r> {
 #[derive(Default)]
 pub struct FolderCache {
     folders: std::collections::HashMap<Oid, std::rc::Rc<Vec<u8>>>,
+    /// For a cache of recent folders only: how many it holds, and the order they came in.
+    bound: Option<(usize, std::collections::VecDeque<Oid>)>,
 }
 
 impl FolderCache {
+    /// A cache of the `n` folders read last (the audit reads each version of a month folder
+    /// for its commit and the next).
+    pub fn recent(n: usize) -> FolderCache {
+        FolderCache {
+            folders: Default::default(),
+            bound: Some((n, Default::default())),
+        }
+    }
+
+    /// Folder `id`'s raw bytes: from the cache, else read (and kept).
+    pub fn read(
+        &mut self,
+        odb: &git2::Odb<'_>,
+        id: Oid,
+    ) -> Result<std::rc::Rc<Vec<u8>>, git2::Error> {
+        if let Some(d) = self.folders.get(&id) {
+            return Ok(d.clone());
+        }
+        let data = std::rc::Rc::new(odb.read(id)?.data().to_vec());
+        self.remember(id, data.clone());
+        Ok(data)
+    }
+
     pub fn get(&self, id: Oid) -> Option<std::rc::Rc<Vec<u8>>> {
         self.folders.get(&id).cloned()
     }
@@ -147,8 +172,20 @@ impl FolderCache {
             self.folders.remove(&old);
         }
         let kept = std::rc::Rc::new(data);
-        self.folders.insert(id, kept.clone());
+        self.remember(id, kept.clone());
         kept
+    }
+
+    fn remember(&mut self, id: Oid, data: std::rc::Rc<Vec<u8>>) {
+        if let Some((n, order)) = self.bound.as_mut() {
+            order.push_back(id);
+            while order.len() > *n {
+                if let Some(old) = order.pop_front() {
+                    self.folders.remove(&old);
+                }
+            }
+        }
+        self.folders.insert(id, data);
     }
 }
 
@@ -250,6 +287,15 @@ impl<'r> Tip<'r> {
         match &self.tree {
             Some(t) => Ok(super::snapshot::files_in(self.repo, t, folder, depth)?),
             None => Ok(Vec::new()),
+        }
+    }
+
+    /// The blob id and mode of the file at `path`, `None` when there is none (read through
+    /// the folders held in memory, as [`Tip::read`]).
+    pub fn blob_at(&self, path: &str) -> Result<Option<(Oid, i32)>, CommitError> {
+        match &self.tree {
+            Some(tree) => blob_entry(self.repo, self.folders, None, tree, path),
+            None => Ok(None),
         }
     }
 
@@ -489,7 +535,7 @@ fn corrupt_tree(id: Option<Oid>) -> CommitError {
 }
 
 /// git's order of tree entries: by name, a folder's name compared as if it ended in `/`.
-fn tree_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> std::cmp::Ordering {
+pub(crate) fn tree_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> std::cmp::Ordering {
     let n = a.len().min(b.len());
     match a[..n].cmp(&b[..n]) {
         std::cmp::Ordering::Equal => {}
@@ -548,8 +594,9 @@ fn write_dir(
         };
         let new = match node {
             Node::File(Some(blob)) => {
+                // The office's records are plain files: written so whatever mode a hand edit
+                // gave the path (executable, a link).
                 let mode = match existing {
-                    Some((Some(ObjectType::Blob), m)) if m == MODE_EXEC => MODE_EXEC,
                     Some((Some(ObjectType::Blob), _)) | None => MODE_FILE,
                     Some(_) => {
                         return Err(CommitError::InvalidPath {
@@ -710,6 +757,17 @@ fn build_tree<'r>(
     changes: &[FileChange],
     sink: &mut dyn ObjectSink,
 ) -> Result<git2::Tree<'r>, CommitError> {
+    let id = build_tree_id(repo, base.map(|b| b.id()), changes, sink)?;
+    Ok(repo.find_tree(id)?)
+}
+
+/// The id of the tree `base` becomes with `changes` applied; every new object goes to `sink`.
+fn build_tree_id(
+    repo: &Repository,
+    base: Option<Oid>,
+    changes: &[FileChange],
+    sink: &mut dyn ObjectSink,
+) -> Result<Oid, CommitError> {
     let odb = repo.odb()?;
     let mut root = BTreeMap::new();
     for ch in changes {
@@ -720,11 +778,56 @@ fn build_tree<'r>(
         };
         insert_change(&mut root, &ch.path, blob)?;
     }
-    let id = match write_dir(&odb, base.map(|b| b.id()), &root, "", sink)? {
+    Ok(match write_dir(&odb, base, &root, "", sink)? {
         Some(id) => id,
         None => sink.put(&odb, ObjectType::Tree, &[], None)?,
-    };
-    Ok(repo.find_tree(id)?)
+    })
+}
+
+/// A git object id: the SHA-1 of `KIND SIZE NUL` and the content.
+pub(crate) fn object_id(kind: ObjectType, data: &[u8]) -> Result<Oid, CommitError> {
+    use sha1::Digest;
+    let mut hash = sha1::Sha1::new();
+    hash.update(format!("{} {}\0", kind.str(), data.len()).as_bytes());
+    hash.update(data);
+    Ok(Oid::from_bytes(&hash.finalize())?)
+}
+
+/// Objects only named, never stored: folders kept in memory (to be read again), blobs
+/// dropped. What a tree would be, without writing it.
+struct Named<'f> {
+    folders: &'f mut FolderCache,
+}
+
+impl ObjectSink for Named<'_> {
+    fn put(
+        &mut self,
+        _odb: &git2::Odb<'_>,
+        kind: ObjectType,
+        data: &[u8],
+        _replaces: Option<Oid>,
+    ) -> Result<Oid, CommitError> {
+        let id = object_id(kind, data)?;
+        if kind == ObjectType::Tree {
+            self.folders.keep(id, None, data.to_vec());
+        }
+        Ok(id)
+    }
+
+    fn folders(&self) -> Option<&FolderCache> {
+        Some(self.folders)
+    }
+}
+
+/// The id of the tree `base` would become with `changes` applied, computed in memory (the
+/// folders on the way kept in `folders`, where later reads find them).
+pub fn tree_with(
+    repo: &Repository,
+    base: Option<Oid>,
+    changes: &[FileChange],
+    folders: &mut FolderCache,
+) -> Result<Oid, CommitError> {
+    build_tree_id(repo, base, changes, &mut Named { folders })
 }
 
 /// Build the tree for `prepared` on top of `tip`, sign the commit and write it. The branch is

@@ -314,6 +314,17 @@ impl Session {
 
     /// The command worked at `tip`: the commit it makes there, and what it did.
     fn prepare(&self, command: &Command, now: Timestamp, tip: &Tip) -> Result<(Prepared, Done)> {
+        if let Some(parent) = tip.commit() {
+            let before = parent.author().when().seconds();
+            if now.timestamp() + crate::audit::CLOCK_SKEW_SECONDS < before {
+                return Err(Error::refused(format!(
+                    "the clock reads {}, before the last commit on the branch ({}): a change may not be dated before the work it builds on",
+                    now.to_rfc3339(),
+                    crate::audit::time_of(parent.author().when()).to_rfc3339()
+                ))
+                .hint("check the computer's clock (and CLAIMS_NOW)"));
+            }
+        }
         let known = self
             .register
             .borrow_mut()

@@ -241,6 +241,8 @@ enum KeygenKey {
 pub struct SshKeygenSigner {
     program: String,
     key: KeygenKey,
+    /// The public key it signs as (read once).
+    public: std::sync::OnceLock<Result<Vec<SigningKey>, String>>,
 }
 
 impl SshKeygenSigner {
@@ -250,6 +252,7 @@ impl SshKeygenSigner {
         SshKeygenSigner {
             program: program.unwrap_or("ssh-keygen").to_string(),
             key: KeygenKey::File(path.to_path_buf()),
+            public: Default::default(),
         }
     }
 
@@ -263,6 +266,7 @@ impl SshKeygenSigner {
         SshKeygenSigner {
             program: program.unwrap_or("ssh-keygen").to_string(),
             key: KeygenKey::Literal(line.to_string()),
+            public: Default::default(),
         }
     }
 }
@@ -320,10 +324,38 @@ impl Signer for SshKeygenSigner {
                 ),
             });
         }
-        Ok(strip_trailing_newlines(text))
+        let signature = strip_trailing_newlines(text);
+        // A signing program can sign with any key: take only a signature by the key it was
+        // given.
+        let made = SigningKey::Ssh(ssh_signature_public_key(&signature)?);
+        if !self.keys()?.contains(&made) {
+            return Err(SignError::ProgramFailed {
+                program: self.program.clone(),
+                detail: format!(
+                    "it signed with another key than the one configured ({})",
+                    match made {
+                        SigningKey::Ssh(k) | SigningKey::OpenPgp(k) => k,
+                    }
+                ),
+            });
+        }
+        Ok(signature)
+    }
+
+    fn describe(&self) -> String {
+        self.describe_key()
     }
 
     fn keys(&self) -> Result<Vec<SigningKey>, SignError> {
+        self.public
+            .get_or_init(|| self.read_keys().map_err(|e| e.to_string()))
+            .clone()
+            .map_err(SignError::Crypto)
+    }
+}
+
+impl SshKeygenSigner {
+    fn read_keys(&self) -> Result<Vec<SigningKey>, SignError> {
         let public = match &self.key {
             KeygenKey::Literal(line) => parse_public_key(line)?,
             KeygenKey::File(p) => {
@@ -346,7 +378,7 @@ impl Signer for SshKeygenSigner {
         Ok(vec![ssh_key(&public)])
     }
 
-    fn describe(&self) -> String {
+    fn describe_key(&self) -> String {
         match &self.key {
             KeygenKey::File(p) => format!("ssh key {} (via {})", p.display(), self.program),
             KeygenKey::Literal(l) => {
@@ -409,6 +441,7 @@ fn run_with_stdin(
 pub struct GpgSigner {
     program: String,
     key_id: String,
+    fingerprints: std::sync::OnceLock<Result<Vec<SigningKey>, String>>,
 }
 
 impl GpgSigner {
@@ -417,6 +450,7 @@ impl GpgSigner {
         GpgSigner {
             program: program.unwrap_or("gpg").to_string(),
             key_id: key_id.to_string(),
+            fingerprints: Default::default(),
         }
     }
 }
@@ -449,11 +483,36 @@ impl Signer for GpgSigner {
             program: self.program.clone(),
             detail: "signature output is not text".into(),
         })?;
+        // Only a signature by the configured key (the status line ends with its fingerprint).
+        let made = status
+            .lines()
+            .find_map(|l| l.strip_prefix("[GNUPG:] SIG_CREATED "))
+            .and_then(|l| l.split_whitespace().last())
+            .map(|f| SigningKey::OpenPgp(f.to_ascii_uppercase()));
+        if made.is_none_or(|m| !self.keys().is_ok_and(|k| k.contains(&m))) {
+            return Err(SignError::ProgramFailed {
+                program: self.program.clone(),
+                detail: format!("it did not sign with key {}", self.key_id),
+            });
+        }
         // gpg may emit CRLF on some platforms; git strips the CRs.
         Ok(strip_trailing_newlines(text.replace("\r\n", "\n")))
     }
 
     fn keys(&self) -> Result<Vec<SigningKey>, SignError> {
+        self.fingerprints
+            .get_or_init(|| self.list_keys().map_err(|e| e.to_string()))
+            .clone()
+            .map_err(SignError::Crypto)
+    }
+
+    fn describe(&self) -> String {
+        format!("OpenPGP key {} (via {})", self.key_id, self.program)
+    }
+}
+
+impl GpgSigner {
+    fn list_keys(&self) -> Result<Vec<SigningKey>, SignError> {
         let out = Command::new(&self.program)
             .args([
                 "--batch",
@@ -481,10 +540,6 @@ impl Signer for GpgSigner {
             .filter_map(|l| l.split(':').find(|f| f.len() >= 32))
             .map(|f| SigningKey::OpenPgp(f.to_ascii_uppercase()))
             .collect())
-    }
-
-    fn describe(&self) -> String {
-        format!("OpenPGP key {} (via {})", self.key_id, self.program)
     }
 }
 

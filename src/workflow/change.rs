@@ -152,7 +152,13 @@ impl Change {
         for (k, v) in trailers {
             m.push_str(k);
             m.push_str(": ");
-            m.push_str(&one_line(v));
+            // The arguments are one line already, written to read back exactly: spaces
+            // inside a quoted word are part of it.
+            if k == "Args" {
+                m.push_str(v);
+            } else {
+                m.push_str(&one_line(v));
+            }
             m.push('\n');
         }
         m

@@ -266,6 +266,34 @@ fn money_text(m: Option<Money>) -> String {
 }
 
 fn matrix(before: &Office, after: &Office, out: &mut Vec<Difference>) {
+    let found = out.len();
+    matrix_details(before, after, out);
+    // Whatever the details above cannot name (a rule or limit given twice, its order) is a
+    // change of the matrix all the same.
+    for (kind, b, a) in [
+        (
+            "reserve",
+            &before.authority_matrix.reserve,
+            &after.authority_matrix.reserve,
+        ),
+        (
+            "settlement",
+            &before.authority_matrix.settlement,
+            &after.authority_matrix.settlement,
+        ),
+    ] {
+        if json(b) != json(a) && !out[found..].iter().any(|d| d.text.starts_with(kind)) {
+            out.push(diff(
+                Area::Matrix,
+                format!("{kind} authority matrix rewritten"),
+                None,
+                None,
+            ));
+        }
+    }
+}
+
+fn matrix_details(before: &Office, after: &Office, out: &mut Vec<Difference>) {
     if json(&before.authority_matrix.claim_types) != json(&after.authority_matrix.claim_types) {
         out.push(diff(Area::Matrix, "claim types changed".into(), None, None));
     }
@@ -368,7 +396,9 @@ fn authority_of(o: &Office, role: &str) -> BTreeMap<(&'static str, String), Opti
         ("settlement", &o.authority_matrix.settlement),
     ] {
         for r in rules {
-            out.insert((kind, r.claim_type.clone()), effective_limit(o, r, role));
+            // The first rule for a claim type is the one applied.
+            out.entry((kind, r.claim_type.clone()))
+                .or_insert_with(|| effective_limit(o, r, role));
         }
     }
     out
@@ -458,6 +488,15 @@ pub fn refusals_alone(
     signer: &str,
 ) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
+    if let Some(i) = crate::check::rules::check_office(after).first() {
+        out.push((
+            "A008",
+            format!(
+                "authority.yaml is left invalid: error[{}] {}",
+                i.code, i.message
+            ),
+        ));
+    }
     if !may_manage(before, signer) {
         out.push((
             "A008",

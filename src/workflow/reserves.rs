@@ -5,7 +5,7 @@ use super::args::{Reader, Recorder};
 use super::change::{Change, Edit};
 use super::desk::Desk;
 use crate::domain::authority::{self, Kind};
-use crate::domain::claim::{ApprovalState, Claim, ReserveChange};
+use crate::domain::claim::{ApprovalState, AuthorityUsed, Claim, ReserveChange};
 use crate::domain::claim_id::ClaimId;
 use crate::domain::lifecycle::Status;
 use crate::domain::money::Money;
@@ -175,13 +175,22 @@ impl Approve {
                     claim.id
                 )));
             };
-            let (what, kind, amount, requester) = item.describe(claim);
-            // The limits are those of authority.yaml as it stands, not what the request noted.
+            let (what, kind, amount, requester, recorded) = item.describe(claim);
+            // The limits are those of authority.yaml as it stands, for the claim as it stands
+            // — and no less than what the request needed when it was made (the claim's facts
+            // may since have been corrected into a claim type of lower limits).
             let used = authority::needed(claim, desk.office, kind, amount, role)
                 .map_err(Error::refused)?
                 .used;
-            authority::may_approve(desk.office, &used, amount, &requester, by, role, kind)
-                .map_err(Error::refused)?;
+            let rules = match kind {
+                Kind::Reserve => &desk.office.authority_matrix.reserve,
+                Kind::Settlement => &desk.office.authority_matrix.settlement,
+            };
+            let recorded = recorded.filter(|r| rules.iter().any(|x| x.claim_type == r.claim_type));
+            for needed in std::iter::once(&used).chain(recorded.as_ref()) {
+                authority::may_approve(desk.office, needed, amount, &requester, by, role, kind)
+                    .map_err(Error::refused)?;
+            }
             let approval = authority::approval(by, role, desk.now, self.note.as_deref());
             match item {
                 Waiting::Reserve(i) => {
@@ -219,15 +228,27 @@ enum Waiting {
 
 impl Waiting {
     /// What it is (the `Approves` trailer), its kind of authority, amount and requester.
-    fn describe(self, claim: &Claim) -> (&'static str, Kind, Money, String) {
+    fn describe(self, claim: &Claim) -> (&'static str, Kind, Money, String, Option<AuthorityUsed>) {
         match self {
             Waiting::Reserve(i) => {
                 let r = &claim.reserves[i];
-                ("reserve", Kind::Reserve, r.amount, r.by.clone())
+                (
+                    "reserve",
+                    Kind::Reserve,
+                    r.amount,
+                    r.by.clone(),
+                    r.authority.clone(),
+                )
             }
             Waiting::Payment(i) => {
                 let p = &claim.payments[i];
-                ("payment", Kind::Settlement, p.amount, p.by.clone())
+                (
+                    "payment",
+                    Kind::Settlement,
+                    p.amount,
+                    p.by.clone(),
+                    p.authority.clone(),
+                )
             }
             Waiting::Settlement => {
                 let s = claim.settlement.as_ref().expect("a settlement waits");
@@ -236,6 +257,7 @@ impl Waiting {
                     Kind::Settlement,
                     s.amount,
                     s.proposed_by.clone(),
+                    s.authority.clone(),
                 )
             }
         }

@@ -19,6 +19,9 @@ fn hermetic(cmd: &mut Command, home: &Path) {
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("CLAIMS_NOW", NOW)
+        // Commits made with plain git carry the same clock as the tool's.
+        .env("GIT_AUTHOR_DATE", NOW)
+        .env("GIT_COMMITTER_DATE", NOW)
         .env_remove("CLAIMS_REPO")
         .env_remove("CLAIMS_AS")
         .env_remove("GIT_DIR")
@@ -78,9 +81,15 @@ impl Office {
     }
 
     pub fn git(&self, args: &[&str]) -> Output {
+        self.git_cmd(args).output().unwrap()
+    }
+
+    /// `git` in the office, hermetic, not yet run.
+    pub fn git_cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new("git");
         hermetic(&mut cmd, &self.home);
-        cmd.current_dir(&self.root).args(args).output().unwrap()
+        cmd.current_dir(&self.root).args(args);
+        cmd
     }
 
     pub fn git_ok(&self, args: &[&str]) -> String {

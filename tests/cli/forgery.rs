@@ -809,3 +809,417 @@ fn the_tools_own_history_is_clean() {
     assert_eq!(out, "");
     o.assert_sound();
 }
+
+// --- found by an independent attack on the audit -------------------------------------------------
+
+/// `git` in the office with the hermetic environment and the commit times set to `when`.
+fn git_at(o: &Office, when: &str, args: &[&str]) -> std::process::Output {
+    let mut cmd = o.git_cmd(args);
+    cmd.env("GIT_AUTHOR_DATE", when)
+        .env("GIT_COMMITTER_DATE", when);
+    cmd.output().unwrap()
+}
+
+#[test]
+fn a_second_first_commit_merged_in_is_refused() {
+    // A staff adjuster builds a history of his own (in which he governs) holding a claim with
+    // a payment approved in the manager's name, and merges it into the office.
+    let o = Office::example();
+    let fabricated = o.read(AUTO_FILE).replace(AUTO, "CLM-2610-QQQQ-QQQQ");
+    o.git_ok(&["checkout", "-q", "--orphan", "import"]);
+    std::fs::write(
+        o.root.join("claims/2026/10/CLM-2610-QQQQ-QQQQ.yaml"),
+        fabricated,
+    )
+    .unwrap();
+    o.commit_as(STAFF, "import");
+    o.git_ok(&["checkout", "-q", "main"]);
+    o.git_ok(&[
+        "-c",
+        &format!("user.signingkey={}", o.key_of(STAFF)),
+        "-c",
+        &format!("user.email={STAFF}"),
+        "merge",
+        "-q",
+        "-S",
+        "--no-edit",
+        "--allow-unrelated-histories",
+        "import",
+    ]);
+    caught(&o, "A021", "shares no commit with the office's");
+}
+
+#[test]
+fn a_retired_key_and_a_departed_person_cannot_come_in_by_a_side_branch() {
+    let o = Office::example();
+    let base = o.head();
+    let leaked = o.home.join("leaked");
+    std::fs::copy(o.key_of(SENIOR), &leaked).unwrap();
+    o.expect(0, &["--as", SENIOR, "keys", "rotate", "--generate"]);
+    // Work forked before the rotation, signed with the retired key, merged in afterwards.
+    o.git_ok(&["checkout", "-q", "-b", "side", &base]);
+    o.git_ok(&[
+        "config",
+        &format!("claims.{SENIOR}.signingkey"),
+        leaked.to_str().unwrap(),
+    ]);
+    o.expect(0, &["--as", SENIOR, "note", AUTO, "From the old branch"]);
+    o.git_ok(&[
+        "-c",
+        &format!("user.signingkey={}", leaked.display()),
+        "-c",
+        &format!("user.email={SENIOR}"),
+        "merge",
+        "-q",
+        "-S",
+        "--no-edit",
+        "main",
+    ]);
+    o.git_ok(&["checkout", "-q", "main"]);
+    o.git_ok(&["merge", "-q", "--ff-only", "side"]);
+    caught(&o, "A003", "by the authority.yaml of the line it joins");
+}
+
+#[test]
+fn a_matrix_with_a_limit_given_twice_is_invalid() {
+    let o = Office::example();
+    authority_edit(
+        &o,
+        "        - role: staff_adjuster\n          up_to: 10000.00\n",
+        "        - role: staff_adjuster\n          up_to: 9000000.00\n        - role: staff_adjuster\n          up_to: 10000.00\n",
+    );
+    o.commit_as(MANAGER, "Tidy the matrix");
+    caught(&o, "A008", "authority.yaml is left invalid");
+    // And the tool refuses to propose it.
+    o.git_ok(&["reset", "-q", "--soft", "HEAD~1"]);
+    let (_, err) = o.expect(1, &["authority", "propose", "--reason", "tidy"]);
+    assert!(err.contains("has two reserve limits"), "{err}");
+}
+
+#[test]
+fn replace_refs_a_blessed_checkpoint_and_a_fake_one() {
+    // git replace: git would show another commit than the history holds.
+    let o = Office::example();
+    o.expect(0, &["note", AUTO, "One"]);
+    let one = o.head();
+    o.expect(0, &["note", AUTO, "Two"]);
+    o.git_ok(&["replace", &o.head(), &one]);
+    caught(&o, "A024", "replace refs");
+
+    // A supervisor forges a reserve approval by hand and tags a "checkpoint" over it: this
+    // clone's routine audit still audits the forgery (only its own audits let it start later).
+    let o = Office::example();
+    edit(
+        &o,
+        AUTO_FILE,
+        "    amount: 9800.00\n    previous: 6500.00",
+        "    amount: 45000.00\n    previous: 6500.00",
+    );
+    o.commit_as(SUPERVISOR, "Approved");
+    let tag = format!("claims/checkpoint/20261120T170000Z-{}", &o.head()[..12]);
+    o.git_ok(&[
+        "-c",
+        &format!("user.signingkey={}", o.key_of(SUPERVISOR)),
+        "-c",
+        &format!("user.email={SUPERVISOR}"),
+        "tag",
+        "-s",
+        "-m",
+        "claims audit: verified",
+        &tag,
+    ]);
+    o.expect(0, &["note", AUTO, "Later work"]);
+    let (out, _) = o.expect(1, &["audit"]);
+    assert!(out.contains("error[A005]"), "{out}");
+
+    // A tag on something that is no commit does not crash the audit.
+    let o = Office::example();
+    let blob = o.git_ok(&["rev-parse", "HEAD:authority.yaml"]);
+    o.git_ok(&["tag", "-a", "-m", "x", "claims/checkpoint/x", blob.trim()]);
+    let (out, _) = o.expect(0, &["audit", "--no-checkpoint"]);
+    assert!(out.contains("warning[A022]"), "{out}");
+}
+
+#[test]
+fn a_commit_dated_back_is_refused_and_reported() {
+    let o = Office::example();
+    o.expect(0, &["note", AUTO, "Today"]);
+    // The tool refuses a clock set back...
+    let out = o
+        .cmd(&["note", AUTO, "Backdated"])
+        .env("CLAIMS_NOW", "2026-10-01T10:00:00-05:00")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("before the last commit on the branch"));
+    // ... and the audit a commit dated back with plain git.
+    edit(&o, WATER_FILE, "burst overnight", "burst during the night");
+    o.git_ok(&["add", "-A"]);
+    let key = o.key_of(MANAGER);
+    let out = git_at(
+        &o,
+        "2026-10-01T10:00:00-05:00",
+        &[
+            "-c",
+            &format!("user.signingkey={key}"),
+            "commit",
+            "-q",
+            "-S",
+            "-m",
+            "Wording",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    caught(&o, "A023", "before the commit it builds on");
+}
+
+#[test]
+fn an_approval_after_the_claim_was_reclassified_needs_what_the_request_needed() {
+    let o = Office::example();
+    // The GL claim's pending reserve was recorded as needing the committee (litigated).
+    let claim = "CLM-2610-8XQQ-T1SD";
+    let (_, err) = o.expect(1, &["approve", claim]);
+    assert!(err.contains("needs committee"), "{err}");
+    o.expect(
+        0,
+        &[
+            "update",
+            claim,
+            "--set",
+            "liability.represented=false",
+            "--set",
+            "liability.litigation=false",
+            "--reason",
+            "recorded in error",
+        ],
+    );
+    let (_, err) = o.expect(1, &["approve", claim]);
+    assert!(err.contains("committee"), "{err}");
+}
+
+#[test]
+fn trailers_git_reads_that_a_strict_reader_would_not() {
+    let o = Office::example();
+    edit(&o, AUTO_FILE, "state: pending", "state: effective");
+    o.hand_commit(
+        STAFF,
+        Some(&o.key_of(STAFF)),
+        &format!("approve {AUTO}: settlement\n\nClaim:{AUTO}\nCommand:approve\nArgs:{AUTO}\nActor:{SENIOR}\nRole:senior_adjuster"),
+    );
+    let out = o.run(&["audit", "--full", "--no-checkpoint"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+}
+
+#[test]
+fn keys_gzipped_or_escaped_and_git_control_files() {
+    let o = Office::example();
+    o.expect(0, &["--as", SUPERVISOR, "triage", REPORTED]);
+    o.expect(0, &["--as", SUPERVISOR, "assign", REPORTED]);
+    let adjuster = o
+        .claim_where(|c| c.id == REPORTED)
+        .1
+        .adjuster()
+        .unwrap()
+        .to_string();
+    let key = std::fs::read(o.key_of(MANAGER)).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &key).unwrap();
+    let gz_path = o.home.join("odometer.pdf.gz");
+    std::fs::write(&gz_path, gz.finish().unwrap()).unwrap();
+    let (_, err) = o.expect(
+        1,
+        &[
+            "--as",
+            &adjuster,
+            "document",
+            REPORTED,
+            "photos",
+            "--received",
+            "--file",
+            gz_path.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("private key material is never committed"),
+        "{err}"
+    );
+
+    // The key as an escaped YAML string in a note, by hand.
+    let o = Office::example();
+    let text = String::from_utf8(std::fs::read(o.key_of(MANAGER)).unwrap()).unwrap();
+    let escaped: String = text.replace('-', "\\x2D").replace('\n', "\\n");
+    let claim = o.read(AUTO_FILE);
+    let notes = claim.find("notes:\n").unwrap() + "notes:\n".len();
+    std::fs::write(
+        o.root.join(AUTO_FILE),
+        format!(
+            "{}  - at: 2026-11-20T10:00:00-06:00\n    by: {MANAGER}\n    text: \"{escaped}\"\n{}",
+            &claim[..notes],
+            &claim[notes..]
+        ),
+    )
+    .unwrap();
+    o.commit_as(MANAGER, "Note");
+    caught(&o, "A013", "private key");
+
+    // .mailmap shows another person as author in plain git log.
+    let o = Office::example();
+    std::fs::write(
+        o.root.join(".mailmap"),
+        format!("Angela Martinez <{SENIOR}> <{STAFF}>\n"),
+    )
+    .unwrap();
+    o.commit_as(STAFF, "housekeeping");
+    caught(&o, "A015", "changes how git shows");
+}
+
+#[test]
+fn the_hook_keeps_checkpoints_and_refuses_replace_refs() {
+    let o = Office::example();
+    o.expect(0, &["hooks", "install"]);
+    let remote = o.root.join("../remote.git");
+    o.git_ok(&["init", "-q", "--bare", remote.to_str().unwrap()]);
+    o.git_ok(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    o.expect(0, &["audit"]);
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_claims"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let push = |args: &[&str]| {
+        let mut cmd = o.git_cmd(args);
+        cmd.env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        );
+        cmd.output().unwrap()
+    };
+    assert!(
+        push(&["push", "-q", "--follow-tags", "origin", "HEAD:main"])
+            .status
+            .success()
+    );
+    let tag = o.git_ok(&["tag", "-l", "claims/checkpoint/*"]);
+    let tag = tag.trim();
+    assert!(!tag.is_empty());
+    let out = push(&["push", "-q", "origin", &format!(":refs/tags/{tag}")]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("checkpoints are how a rewritten history is found"));
+}
+
+#[test]
+fn amounts_signers_lines_notes_spaces_and_modes() {
+    let o = Office::example();
+    // No amount beyond a trillion (sums of them stay exact).
+    let (_, err) = o.expect(
+        1,
+        &[
+            "--as",
+            COMMITTEE,
+            "reserve",
+            AUTO,
+            "--amount",
+            "792281625142643375935439503.35",
+            "--reason",
+            "other",
+            "--note",
+            "x",
+        ],
+    );
+    assert!(err.contains("more than any claim holds"), "{err}");
+
+    // A signing program that signs with another key than the one configured.
+    let script = o.home.join("sign.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nskip=0; for a in \"$@\"; do shift; if [ $skip = 1 ]; then skip=0; continue; fi\n  case \"$a\" in -f) skip=1; continue;; -U) continue;; esac; set -- \"$@\" \"$a\"; done\nexec ssh-keygen \"$@\" -f {}\n",
+            o.key_of(SENIOR)
+        ),
+    )
+    .unwrap();
+    std::os::unix::fs::PermissionsExt::set_mode(
+        &mut std::fs::metadata(&script).unwrap().permissions(),
+        0o755,
+    );
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let before = o.head();
+    let public = std::fs::read_to_string(format!("{}.pub", o.key_of(STAFF))).unwrap();
+    let literal: String = public
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    o.git_ok(&["config", "gpg.ssh.program", script.to_str().unwrap()]);
+    o.git_ok(&[
+        "config",
+        &format!("claims.{STAFF}.signingkey"),
+        &format!("key::{literal}"),
+    ]);
+    let out = o.run(&["--as", STAFF, "note", AUTO, "signed by whom?"]);
+    assert_ne!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("signed with another key"),
+        "{out:?}"
+    );
+    assert_eq!(o.head(), before);
+    o.git_ok(&["config", "--unset", "gpg.ssh.program"]);
+
+    // A line of business changed by hand into one its policy does not have.
+    let o = Office::example();
+    edit(
+        &o,
+        "claims/2026/11/CLM-2611-YFNF-X1DT.yaml",
+        "lob: personal_auto",
+        "lob: property",
+    );
+    o.commit_as(STAFF, "Fix the line");
+    caught(&o, "A005", "leaves the claim invalid");
+
+    // Another person's note reworded.
+    let o = Office::example();
+    o.expect(
+        0,
+        &[
+            "note",
+            AUTO,
+            "Do not pay until the senior adjuster approves.",
+        ],
+    );
+    edit(
+        &o,
+        AUTO_FILE,
+        "text: Do not pay until the senior adjuster approves.",
+        "text: Approved by phone; pay now.",
+    );
+    o.commit_as(STAFF, "typo");
+    caught(&o, "A005", "notes attributed to others");
+
+    // Two spaces in a note replay exactly; an executable bit set by hand is the hand edit's
+    // finding only, not the next command's.
+    let o = Office::example();
+    o.expect(0, &["note", AUTO, "Insured called.  Call back after 5pm."]);
+    let path = o.root.join(AUTO_FILE);
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    o.commit_as(STAFF, "x");
+    o.expect(0, &["note", AUTO, "After the mode change"]);
+    let found = forged(&o);
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(c, _)| c.starts_with('A') && c != "A004")
+            .count(),
+        1,
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| c == "A015" && m.contains("executable")),
+        "{found:?}"
+    );
+}
