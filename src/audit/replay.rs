@@ -200,7 +200,9 @@ impl<'r> Replayer<'r> {
             Ok((change, expected)) => {
                 let problems = self.compare(commit, entry, &change, &expected)?;
                 if problems.is_empty() {
-                    // The claims as the commit holds them: the register follows from these.
+                    // The claims as the commit holds them: the next commits read these, and
+                    // the register follows from them.
+                    self.shelf.keep_written(&change);
                     self.replayed = Some(change.claims);
                 }
                 for problem in problems {

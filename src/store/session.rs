@@ -292,6 +292,7 @@ impl Session {
         }
         let mut done = done.take().expect("committed");
         done.commit = Some(oid);
+        self.shelf.keep_written(&done.change);
         let in_batch = self.batch.borrow().is_some();
         if in_batch {
             self.batch_commands

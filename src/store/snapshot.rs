@@ -46,6 +46,48 @@ pub struct Shelf {
     settings: RefCell<HashMap<Oid, Parsed<Settings>>>,
     policies: RefCell<HashMap<Option<Oid>, Rc<Policies>>>,
     templates: RefCell<HashMap<Option<Oid>, Parsed<LetterTemplates>>>,
+    /// Claims just made, by the blob id of their file: the version a command reads is most
+    /// often one a command shortly before it wrote. Two generations, so the shelf stays small
+    /// however long the batch or the history: when the young one is full, the old one goes.
+    claims: RefCell<[HashMap<Oid, Claim>; 2]>,
+}
+
+/// Claims in one generation of the shelf.
+const SHELVED_CLAIMS: usize = 4096;
+
+impl Shelf {
+    /// Keeps `claim` as the content of blob `id`, for the next command that reads it.
+    pub fn keep_claim(&self, id: Oid, claim: Claim) {
+        let mut claims = self.claims.borrow_mut();
+        if claims[0].len() >= SHELVED_CLAIMS {
+            claims[1] = std::mem::take(&mut claims[0]);
+        }
+        claims[0].insert(id, claim);
+    }
+
+    /// Keeps the claims a change wrote, under the blob ids of the files it wrote for them.
+    pub fn keep_written(&self, change: &crate::workflow::Change) {
+        for c in &change.claims {
+            let (Some(after), Some(content)) = (
+                &c.after,
+                change
+                    .files
+                    .iter()
+                    .find(|f| f.path == c.path)
+                    .and_then(|f| f.content.as_deref()),
+            ) else {
+                continue;
+            };
+            if let Ok(id) = Oid::hash_object(ObjectType::Blob, content) {
+                self.keep_claim(id, after.clone());
+            }
+        }
+    }
+
+    fn take_claim(&self, id: Oid) -> Option<Claim> {
+        let mut claims = self.claims.borrow_mut();
+        claims[0].remove(&id).or_else(|| claims[1].remove(&id))
+    }
 }
 
 fn refusal(e: Error) -> String {
@@ -195,6 +237,12 @@ impl<'t, 'r> Snapshot<'t, 'r> {
 
     /// Every claim at the commit that parses.
     pub fn all_claims(&self) -> Result<Vec<Claim>> {
+        self.each_claim(|c| c)
+    }
+
+    /// `keep` of every claim at the commit that parses, the files read in parallel (each
+    /// claim dropped as soon as `keep` has what it wants of it).
+    fn each_claim<T: Send>(&self, keep: impl Fn(Claim) -> T + Sync) -> Result<Vec<T>> {
         let files: Vec<(String, Oid)> = self
             .tip
             .files_under("claims", 3)?
@@ -209,7 +257,7 @@ impl<'t, 'r> Snapshot<'t, 'r> {
                 |repo, (path, oid)| {
                     let blob = repo.as_ref()?.find_blob(*oid).ok()?;
                     let text = std::str::from_utf8(blob.content()).ok()?;
-                    parse_claim_text(path, text).ok()
+                    parse_claim_text(path, text).ok().map(&keep)
                 },
             )
             .flatten()
@@ -220,9 +268,14 @@ impl<'t, 'r> Snapshot<'t, 'r> {
 impl Records for Snapshot<'_, '_> {
     fn claim(&self, id: &ClaimId) -> Result<Option<Claim>> {
         let path = id.file_path();
-        let Some(bytes) = self.tip.read(&path)? else {
+        let Some((blob, _)) = self.tip.blob_at(&path)? else {
             return Ok(None);
         };
+        if let Some(c) = self.shelf.take_claim(blob) {
+            // Off the shelf: the command that reads it makes the next version.
+            return Ok(Some(c));
+        }
+        let bytes = self.repo().find_blob(blob)?.content().to_vec();
         let text =
             String::from_utf8(bytes).map_err(|_| Error::refused(format!("{path} is not UTF-8")))?;
         parse_claim_text(&path, &text).map(Some)
@@ -251,8 +304,8 @@ impl Records for Snapshot<'_, '_> {
 
     fn register(&self) -> Result<&Register> {
         if self.register.get().is_none() {
-            let claims = self.all_claims()?;
-            let _ = self.register.set(Register::of(claims.iter()));
+            let entries = self.each_claim(|c| crate::workflow::register::Entry::of(&c))?;
+            let _ = self.register.set(Register::of_entries(entries));
         }
         Ok(self.register.get().expect("set above"))
     }

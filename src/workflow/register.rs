@@ -25,13 +25,52 @@ pub struct Register {
     workload: Workload,
 }
 
+/// What the register keeps of one claim (a few fields of a file of many).
+#[derive(Clone, Debug)]
+pub struct Entry {
+    key: DuplicateKey,
+    standing: Standing,
+    /// The adjuster whose open caseload it counts in.
+    open_with: Option<String>,
+}
+
+impl Entry {
+    pub fn of(c: &Claim) -> Entry {
+        Entry {
+            key: DuplicateKey::of(c),
+            standing: Standing {
+                status: c.status,
+                received_at: c.received_at,
+            },
+            open_with: c
+                .status
+                .is_open()
+                .then(|| c.adjuster().map(str::to_string))
+                .flatten(),
+        }
+    }
+}
+
 impl Register {
     pub fn of<'a>(claims: impl IntoIterator<Item = &'a Claim>) -> Register {
+        Register::of_entries(claims.into_iter().map(Entry::of))
+    }
+
+    /// The register of claims read one by one into entries (each file dropped once read).
+    pub fn of_entries(entries: impl IntoIterator<Item = Entry>) -> Register {
         let mut r = Register::default();
-        for c in claims {
-            r.update(None, Some(c));
+        for e in entries {
+            r.add(e);
         }
         r
+    }
+
+    fn add(&mut self, e: Entry) {
+        if let Some(a) = &e.open_with {
+            self.workload.add(a);
+        }
+        self.standing.insert(e.key.id.clone(), e.standing);
+        self.known.push(e.key);
     }
 
     /// Takes in one claim's change: `before` as the register knew it, `after` as it is now
@@ -47,19 +86,7 @@ impl Register {
             self.standing.remove(&b.id);
         }
         if let Some(c) = after {
-            if c.status.is_open() {
-                if let Some(a) = c.adjuster() {
-                    self.workload.add(a);
-                }
-            }
-            self.known.push(DuplicateKey::of(c));
-            self.standing.insert(
-                c.id.clone(),
-                Standing {
-                    status: c.status,
-                    received_at: c.received_at,
-                },
-            );
+            self.add(Entry::of(c));
         }
     }
 
