@@ -97,6 +97,8 @@ pub struct History<'r> {
     /// The authority.yaml in effect after each commit judged (by its blob id): a change that
     /// broke the rules does not take effect, so what follows is judged without it.
     in_effect: HashMap<Oid, Option<Oid>>,
+    /// Some commit's authority.yaml did not take effect.
+    diverged: bool,
 }
 
 impl<'r> History<'r> {
@@ -106,6 +108,7 @@ impl<'r> History<'r> {
             offices: HashMap::new(),
             in_effect: HashMap::new(),
             folders: FolderCache::recent(64),
+            diverged: false,
         }
     }
 
@@ -138,12 +141,19 @@ impl<'r> History<'r> {
     /// Settles what is in effect after a judged commit: its own authority.yaml if it is
     /// sound, else what was in effect before it.
     pub fn settle(&mut self, commit: &Commit<'_>, sound: bool) {
+        let own = self.authority_blob(commit);
         let blob = if sound {
-            self.authority_blob(commit)
+            own
         } else {
             self.judging_blob(commit)
         };
+        self.diverged |= blob != own;
         self.in_effect.insert(commit.id(), blob);
+    }
+
+    /// Some commit judged so far changed authority.yaml in a way that did not take effect.
+    pub fn rejected_authority(&self) -> bool {
+        self.diverged
     }
 
     /// The folders read last, for reading files at the commits being judged.

@@ -133,35 +133,146 @@ fn blob(repo: &Repository, id: Oid) -> Vec<u8> {
 }
 
 /// The audit of `range` (`A..B`, or one revision: everything reachable from it; default HEAD).
+/// The audit of `range` (`A..B`, or one revision: everything reachable from it; default HEAD).
 pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Error> {
     // Every object is read back through its id, which names its content: hashing each again
     // on the way in would be most of the audit's work. Month folders (large trees) are read
     // for every commit in them; keep them in libgit2's cache rather than inflate them again.
     git2::opts::strict_hash_verification(false);
-    // SAFETY: sets libgit2 global options; the audit runs on one thread.
+    // SAFETY: sets libgit2 global options before any thread of the audit reads objects.
     unsafe {
         let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 64 << 20);
-        let _ = git2::opts::set_cache_max_size(512 << 20);
+        let _ = git2::opts::set_cache_max_size(128 << 20);
     }
-    let mut history = History::new(repo);
-    let mut replayer = replay::Replayer::new(repo);
+    let ids = History::new(repo).commits(range)?;
+    let threads = stretches(ids.len());
+    if threads > 1 {
+        if let Some(report) = in_parallel(repo, &ids, threads)? {
+            return Ok(report);
+        }
+    }
+    let mut auditor = Auditor::new(repo);
+    for id in &ids {
+        auditor.judge(*id)?;
+    }
+    Ok(auditor.report())
+}
+
+/// How many stretches to audit `commits` in: one per CPU, each of at least 1,000 commits. The
+/// tests set `CLAIMS_AUDIT_STRETCH` to audit short histories in many short stretches too, to
+/// prove both ways say the same.
+fn stretches(commits: usize) -> usize {
+    let chosen = std::env::var("CLAIMS_AUDIT_STRETCH")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .filter(|n| *n > 0);
+    match chosen {
+        Some(size) => commits / size,
+        None => (commits / 1000).min(rayon::current_num_threads()),
+    }
+    .max(1)
+}
+
+/// The audit of `ids` in `threads` stretches at once, each on its own handle of the
+/// repository. A commit is judged by what came before it, so each stretch starts from the
+/// office as its first commit's parent holds it; that is what the one-after-another audit
+/// knows there too — unless an earlier stretch found an authority.yaml change or a proposal
+/// it did not accept (what follows is judged without it). Then the stretches say so and the
+/// audit is made one commit after another instead (None).
+fn in_parallel(
+    repo: &Repository,
+    ids: &[Oid],
+    threads: usize,
+) -> Result<Option<Report>, git2::Error> {
+    let size = ids.len().div_ceil(threads);
+    let git_dir = repo.path().to_path_buf();
+    let parts: Vec<Result<(Report, bool), git2::Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ids
+            .chunks(size)
+            .map(|chunk| {
+                let git_dir = git_dir.clone();
+                scope.spawn(move || -> Result<(Report, bool), git2::Error> {
+                    let repo = Repository::open(&git_dir)?;
+                    let mut auditor = Auditor::new(&repo);
+                    for id in chunk {
+                        auditor.judge(*id)?;
+                    }
+                    let carried =
+                        auditor.history.rejected_authority() || !auditor.hand_written.is_empty();
+                    Ok((auditor.report(), carried))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(git2::Error::from_str("an audit thread failed")))
+            })
+            .collect()
+    });
     let mut findings = Vec::new();
     let mut commits = Vec::new();
-    let mut modern: std::collections::HashMap<Oid, bool> = Default::default();
-    let mut hand_written: std::collections::HashSet<(String, Oid)> = Default::default();
-    for id in history.commits(range)? {
-        let mut entry = history.head(id)?;
-        let commit = repo.find_commit(id)?;
+    let last = parts.len() - 1;
+    for (i, part) in parts.into_iter().enumerate() {
+        let (report, carried) = part?;
+        if carried && i < last {
+            return Ok(None);
+        }
+        findings.extend(report.findings);
+        commits.extend(report.commits);
+    }
+    Ok(Some(Report { findings, commits }))
+}
+
+/// One audit's state as it goes from commit to commit.
+struct Auditor<'r> {
+    repo: &'r Repository,
+    history: History<'r>,
+    replayer: replay::Replayer<'r>,
+    findings: Vec<Finding>,
+    judged: Vec<Judged>,
+    modern: std::collections::HashMap<Oid, bool>,
+    hand_written: std::collections::HashSet<(String, Oid)>,
+}
+
+impl<'r> Auditor<'r> {
+    fn new(repo: &'r Repository) -> Auditor<'r> {
+        Auditor {
+            repo,
+            history: History::new(repo),
+            replayer: replay::Replayer::new(repo),
+            findings: Vec::new(),
+            judged: Vec::new(),
+            modern: Default::default(),
+            hand_written: Default::default(),
+        }
+    }
+
+    fn report(self) -> Report {
+        Report {
+            findings: self.findings,
+            commits: self.judged,
+        }
+    }
+
+    /// Judges one commit (its parents judged before it, when they are in the range).
+    fn judge(&mut self, id: Oid) -> Result<(), git2::Error> {
+        let mut entry = self.history.head(id)?;
+        let commit = self.repo.find_commit(id)?;
         let is_modern = entry.trailer("Args").is_some()
-            || entry
-                .parents
-                .iter()
-                .any(|p| *modern.entry(*p).or_insert_with(|| modern_at(repo, *p)));
-        modern.insert(id, is_modern);
+            || entry.parents.iter().any(|p| {
+                *self
+                    .modern
+                    .entry(*p)
+                    .or_insert_with(|| modern_at(self.repo, *p))
+            });
+        self.modern.insert(id, is_modern);
         let replayed = is_modern && entry.says_tool() && entry.parents.len() == 1;
         let fast = if replayed {
-            let judged_by = history.judging_blob(&commit);
-            replayer.prepare(judged_by, history.folders(), &commit, &entry)?
+            let judged_by = self.history.judging_blob(&commit);
+            self.replayer
+                .prepare(judged_by, self.history.folders(), &commit, &entry)?
         } else {
             None
         };
@@ -169,9 +280,9 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
         let derived = fast.is_some();
         match fast {
             Some(deltas) => entry.set_deltas(deltas),
-            None => history.fill_deltas(&mut entry)?,
+            None => self.history.fill_deltas(&mut entry)?,
         }
-        let first = findings.len();
+        let first = self.findings.len();
         let s = short(id);
         let place = entry
             .changed
@@ -180,26 +291,27 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
             .unwrap_or_else(|| "authority.yaml".into());
         match &entry.signature {
             Signature::Good { .. } => {}
-            Signature::Unsigned => findings.push(finding(
+            Signature::Unsigned => self.findings.push(finding(
                 "A001",
                 &place,
                 None,
                 format!("commit {s} ({}) is not signed", entry.subject),
             )),
-            Signature::Bad(why) => findings.push(finding(
+            Signature::Bad(why) => self.findings.push(finding(
                 "A002",
                 &place,
                 None,
                 format!("commit {s}: the signature does not verify: {why}"),
             )),
             Signature::NotTheAuthor(why) => {
-                findings.push(finding("A003", &place, None, format!("commit {s} {why}")))
+                self.findings
+                    .push(finding("A003", &place, None, format!("commit {s} {why}")))
             }
         }
         for d in &entry.deltas {
             let Some((new, mode)) = d.new else { continue };
             match mode {
-                0o120000 => findings.push(finding(
+                0o120000 => self.findings.push(finding(
                     "A015",
                     &d.path,
                     claim_of(&d.path).as_deref(),
@@ -208,7 +320,7 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
                         d.path
                     ),
                 )),
-                0o160000 => findings.push(finding(
+                0o160000 => self.findings.push(finding(
                     "A015",
                     &d.path,
                     None,
@@ -217,7 +329,7 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
                         d.path
                     ),
                 )),
-                0o100755 => findings.push(finding(
+                0o100755 => self.findings.push(finding(
                     "A015",
                     &d.path,
                     claim_of(&d.path).as_deref(),
@@ -227,22 +339,22 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
                     ),
                 )),
                 _ => {
-                    let bytes = blob(repo, new);
+                    let bytes = blob(self.repo, new);
                     let found = private_key_in(&bytes).or_else(|| {
                         (!derived && d.path.ends_with(".yaml"))
                             .then(|| key_in_yaml_strings(&bytes))
                             .flatten()
                     });
                     if let Some(what) = found {
-                        findings.push(finding(
-                            "A013",
-                            &d.path,
-                            claim_of(&d.path).as_deref(),
-                            format!(
-                                "commit {s} commits {what} in {}: anyone with a clone can sign with it; remove it from the history and replace the key",
-                                d.path
-                            ),
-                        ));
+                        self.findings.push(finding(
+                        "A013",
+                        &d.path,
+                        claim_of(&d.path).as_deref(),
+                        format!(
+                            "commit {s} commits {what} in {}: anyone with a clone can sign with it; remove it from the history and replace the key",
+                            d.path
+                        ),
+                    ));
                     }
                 }
             }
@@ -250,27 +362,27 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
         // Commands take their time from the commit: it may not go back before the work it
         // builds on (a backdated assignment would meet a deadline it missed).
         for p in &entry.parents {
-            let before = repo.find_commit(*p)?.author().when().seconds();
+            let before = self.repo.find_commit(*p)?.author().when().seconds();
             let at = entry
                 .when
                 .seconds()
                 .min(commit.committer().when().seconds());
             if at + CLOCK_SKEW_SECONDS < before {
-                findings.push(finding(
-                    "A023",
-                    &place,
-                    entry.trailer("Claim"),
-                    format!(
-                        "commit {s} is dated {}, before the commit it builds on ({}): its time was set back",
-                        replay::time_of(entry.when).to_rfc3339(),
-                        replay::time_of(repo.find_commit(*p)?.author().when()).to_rfc3339()
-                    ),
-                ));
+                self.findings.push(finding(
+                "A023",
+                &place,
+                entry.trailer("Claim"),
+                format!(
+                    "commit {s} is dated {}, before the commit it builds on ({}): its time was set back",
+                    replay::time_of(entry.when).to_rfc3339(),
+                    replay::time_of(self.repo.find_commit(*p)?.author().when()).to_rfc3339()
+                ),
+            ));
                 break;
             }
         }
         if let Some(what) = private_key_in(commit.message_bytes()) {
-            findings.push(finding(
+            self.findings.push(finding(
                 "A013",
                 &place,
                 None,
@@ -278,58 +390,76 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
             ));
         }
         let verdict = if entry.parents.len() > 1 {
-            hand::merge(repo, &commit, &entry, &mut findings)?;
-            both_lines(repo, &mut history, &commit, &entry, &mut findings)?;
+            hand::merge(self.repo, &commit, &entry, &mut self.findings)?;
+            both_lines(
+                self.repo,
+                &mut self.history,
+                &commit,
+                &entry,
+                &mut self.findings,
+            )?;
             Verdict::Merge
         } else if entry.parents.is_empty() {
-            hand::founding(&mut history, &commit, &entry, &mut findings);
+            hand::founding(&mut self.history, &commit, &entry, &mut self.findings);
             Verdict::Founding
         } else if !is_modern {
-            legacy::judge(&mut history, repo, &commit, &entry, &mut findings);
-            findings.push(finding(
-                "A019",
-                &place,
-                entry.trailer("Claim"),
-                format!(
-                    "commit {s} ({}) was made before commands recorded their arguments: judged by the rules of its time, trusting its trailers",
-                    entry.trailer("Command").map_or("a hand edit".to_string(), |c| format!("`{c}`"))
-                ),
-            ));
+            legacy::judge(
+                &mut self.history,
+                self.repo,
+                &commit,
+                &entry,
+                &mut self.findings,
+            );
+            self.findings.push(finding(
+            "A019",
+            &place,
+            entry.trailer("Claim"),
+            format!(
+                "commit {s} ({}) was made before commands recorded their arguments: judged by the rules of its time, trusting its trailers",
+                entry.trailer("Command").map_or("a hand edit".to_string(), |c| format!("`{c}`"))
+            ),
+        ));
             Verdict::Legacy
         } else if entry.says_tool() {
-            let judged_by = history.judging_blob(&commit);
-            replayer.judge(judged_by, history.folders(), &commit, &entry, &mut findings)?;
+            let judged_by = self.history.judging_blob(&commit);
+            self.replayer.judge(
+                judged_by,
+                self.history.folders(),
+                &commit,
+                &entry,
+                &mut self.findings,
+            )?;
             if let Some(path) = approved_proposal(&commit, &entry) {
-                if hand_written.contains(&path) {
-                    findings.push(finding(
-                        "A008",
-                        &path.0,
-                        None,
-                        format!(
-                            "commit {s} approves {}, which was written by hand, not proposed with `claims authority propose`",
-                            path.0
-                        ),
-                    ));
+                if self.hand_written.contains(&path) {
+                    self.findings.push(finding(
+                    "A008",
+                    &path.0,
+                    None,
+                    format!(
+                        "commit {s} approves {}, which was written by hand, not proposed with `claims authority propose`",
+                        path.0
+                    ),
+                ));
                 }
             }
             Verdict::Replayed
         } else {
-            let policies = replayer.policy_lines_at(&commit);
+            let policies = self.replayer.policy_lines_at(&commit);
             hand::judge(
-                &mut history,
-                repo,
+                &mut self.history,
+                self.repo,
                 &commit,
                 &entry,
                 &policies,
-                &mut findings,
+                &mut self.findings,
             )?;
             Verdict::HandEdit
         };
-        replayer.follow(&commit, &entry)?;
-        let failed = findings[first..]
+        self.replayer.follow(&commit, &entry)?;
+        let failed = self.findings[first..]
             .iter()
             .any(|f| f.severity == crate::check::finding::Severity::Error);
-        history.settle(&commit, !failed);
+        self.history.settle(&commit, !failed);
         // Proposals that no sound `authority propose` wrote can never be approved.
         if failed || matches!(verdict, Verdict::HandEdit | Verdict::Legacy) {
             for d in entry
@@ -338,17 +468,17 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
                 .filter(|d| d.path.starts_with("proposals/"))
             {
                 if let Some((blob, _)) = d.new {
-                    hand_written.insert((d.path.clone(), blob));
+                    self.hand_written.insert((d.path.clone(), blob));
                 }
             }
         }
-        commits.push(Judged {
+        self.judged.push(Judged {
             commit: id.to_string(),
             command: entry.trailer("Command").map(str::to_string),
             verdict: if failed { Verdict::Failed } else { verdict },
         });
+        Ok(())
     }
-    Ok(Report { findings, commits })
 }
 
 /// A merge joins two lines whose authority.yaml may differ (a key rotated, a person gone on

@@ -92,10 +92,13 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         .filter(|f| f.severity == crate::check::finding::Severity::Warning)
         .count();
     g.say(format!(
-        "audited {commits} commits{}: {errors} errors, {warnings} warnings",
+        "audited {}{}: {}, {}",
+        super::counted(commits, "commit"),
         since
             .map(|c| format!(" since checkpoint {}", &c.commit.to_string()[..12]))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        super::counted(errors, "error"),
+        super::counted(warnings, "warning"),
     ));
     if let (Some(h), None, 0, false) = (head, &args.range, errors, args.no_checkpoint) {
         checkpoint(g, &repo, h)?;

@@ -43,8 +43,10 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         .filter(|f| f.severity == crate::check::finding::Severity::Warning)
         .count();
     g.say(format!(
-        "checked {} files: {errors} errors, {warnings} warnings",
-        sel.file_count()
+        "checked {}: {}, {}",
+        super::counted(sel.file_count(), "file"),
+        super::counted(errors, "error"),
+        super::counted(warnings, "warning")
     ));
     Ok(if errors > 0 || (args.strict && warnings > 0) {
         1

@@ -155,6 +155,11 @@ impl Globals {
     }
 }
 
+/// `1 error`, `2 errors`.
+pub(crate) fn counted(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
 pub fn format_name(f: Format) -> &'static str {
     match f {
         Format::Table => "table",

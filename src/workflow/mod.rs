@@ -113,6 +113,39 @@ macro_rules! each_command {
 }
 
 impl Command {
+    /// Every command's `Command:` trailer, as [`Command::name`] gives them.
+    pub const NAMES: [&'static str; 29] = [
+        "intake",
+        "complete",
+        "triage",
+        "assign",
+        "task",
+        "document",
+        "reserve",
+        "approve",
+        "settle",
+        "negotiate",
+        "pay",
+        "release",
+        "close",
+        "subrogation",
+        "deny recommend",
+        "deny review",
+        "deny approve",
+        "deny letter",
+        "deny deliver",
+        "inquiry",
+        "answer",
+        "proof-of-loss",
+        "acknowledge",
+        "note",
+        "update",
+        "authority propose",
+        "authority approve",
+        "authority reject",
+        "keys rotate",
+    ];
+
     /// The `Command:` trailer.
     pub fn name(&self) -> &'static str {
         match self {
@@ -303,4 +336,24 @@ pub fn file_letter(
     let name = record.file.clone();
     claim.letters.push(record);
     Ok((name, file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Command;
+
+    #[test]
+    fn every_name_is_a_command_the_audit_can_read() {
+        for name in Command::NAMES {
+            // A first notice and a proposal are read from the commit itself.
+            if matches!(name, "intake" | "authority propose") {
+                continue;
+            }
+            let refused = Command::decode(name, "").unwrap_err();
+            assert!(!refused.contains("is not a command"), "{name}: {refused}");
+        }
+        assert!(Command::decode("settle-all", "")
+            .unwrap_err()
+            .contains("is not a command"));
+    }
 }

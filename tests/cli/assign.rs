@@ -1,11 +1,10 @@
 use std::collections::HashMap;
 
+use crate::common::people::{STAFF, SUPERVISOR};
 use crate::common::{Office, NOW};
 use claims::domain::claim::{Claim, ItemStatus};
 use claims::domain::lifecycle::Status;
 
-const SUPERVISOR: &str = "lpark@harborpoint.example";
-const STAFF: &str = "jwhitfield@harborpoint.example";
 /// The sample's triaged glass claim (Texas, vendor-direct) and its reported water claim.
 const GLASS: &str = "CLM-2611-YFNF-X1DT";
 const WATER: &str = "CLM-2611-FS2R-811K";

@@ -1,9 +1,5 @@
+use crate::common::people::{CSR, RECOMMENDER, STAFF, SUPERVISOR};
 use crate::common::Office;
-
-const SUPERVISOR: &str = "lpark@harborpoint.example";
-const STAFF: &str = "jwhitfield@harborpoint.example";
-const RECOMMENDER: &str = "sokafor@harborpoint.example";
-const CSR: &str = "mdelgado@harborpoint.example";
 
 fn key_of(o: &Office, email: &str) -> String {
     o.key_of(email)

@@ -7,6 +7,20 @@ use claims::domain::yaml::to_canonical_yaml;
 /// The fixed clock every test runs at (office time, America/Chicago).
 pub const NOW: &str = "2026-11-20T10:00:00-06:00";
 
+/// The example office's people (authority.yaml), by what the tests need them for.
+pub mod people {
+    pub const COMMITTEE: &str = "cvoss@harborpoint.example";
+    pub const COMPLIANCE: &str = "rgallagher@harborpoint.example";
+    pub const CSR: &str = "mdelgado@harborpoint.example";
+    pub const CSR2: &str = "tbrooks@harborpoint.example";
+    pub const MANAGER: &str = "treilly@harborpoint.example";
+    pub const RECOMMENDER: &str = "sokafor@harborpoint.example";
+    pub const SENIOR: &str = "amartinez@harborpoint.example";
+    pub const STAFF: &str = "jwhitfield@harborpoint.example";
+    pub const SUPERVISOR: &str = "lpark@harborpoint.example";
+    pub const WEBB: &str = "mwebb@harborpoint.example";
+}
+
 pub struct Office {
     _tmp: tempfile::TempDir,
     pub root: PathBuf,
@@ -249,8 +263,7 @@ impl Office {
     /// The whole history audits without an error, and every commit the tool made replays:
     /// its command, run again on its parent, gives the very same commit.
     pub fn assert_replays(&self) {
-        let (json, err) =
-            self.expect_any(&["--format", "json", "audit", "--full", "--no-checkpoint"]);
+        let (json, err) = self.full_audit_json();
         let report: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(report["errors"], 0, "{json}\n{err}");
         for v in report["verdicts"].as_array().unwrap() {
@@ -263,13 +276,31 @@ impl Office {
         }
     }
 
-    /// Runs; returns (stdout, stderr) whatever the exit code.
-    pub fn expect_any(&self, args: &[&str]) -> (String, String) {
-        let out = self.run(args);
-        (
-            String::from_utf8_lossy(&out.stdout).to_string(),
-            String::from_utf8_lossy(&out.stderr).to_string(),
-        )
+    /// `claims --format json audit --full --no-checkpoint` (stdout, stderr), whatever the exit
+    /// code. The audit is made one commit after another (histories this small always are) and
+    /// in stretches of one and of three commits on several threads (as a long history is);
+    /// all must say exactly the same.
+    pub fn full_audit_json(&self) -> (String, String) {
+        let args = ["--format", "json", "audit", "--full", "--no-checkpoint"];
+        let audit = |stretch: &str| {
+            let out = self
+                .cmd(&args)
+                .env("CLAIMS_AUDIT_STRETCH", stretch)
+                .output()
+                .unwrap();
+            let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+            (text(&out.stdout), text(&out.stderr), out.status.code())
+        };
+        let one_by_one = audit("1000000");
+        for stretch in ["1", "3"] {
+            let stretched = audit(stretch);
+            assert_eq!(
+                (&one_by_one.0, one_by_one.2),
+                (&stretched.0, stretched.2),
+                "the audit in stretches of {stretch} differs from the audit one commit after another"
+            );
+        }
+        (one_by_one.0, one_by_one.1)
     }
 }
 

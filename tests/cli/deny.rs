@@ -1,12 +1,9 @@
+use crate::common::people::{COMPLIANCE, MANAGER, RECOMMENDER, SUPERVISOR};
 use crate::common::Office;
 use claims::domain::lifecycle::Status;
 
 const WATER_CLAIM: &str = "CLM-2610-RBZJ-DXFA"; // denial recommended by sokafor (NY)
 const FALL_CLAIM: &str = "CLM-2610-8XQQ-T1SD"; // investigating; represented, bodily injury (NY)
-const SUPERVISOR: &str = "lpark@harborpoint.example";
-const MANAGER: &str = "treilly@harborpoint.example";
-const COMPLIANCE: &str = "rgallagher@harborpoint.example";
-const RECOMMENDER: &str = "sokafor@harborpoint.example";
 
 fn status_of(o: &Office, id: &str) -> Status {
     o.claim_where(|c| c.id == id).1.status

@@ -2,15 +2,8 @@
 //! write access and a valid key of their own would make them. `claims audit` must exit 1 and
 //! name each forgery with its code; the tool's own history stays clean (the control).
 
+use crate::common::people::{COMMITTEE, CSR, MANAGER, RECOMMENDER, SENIOR, STAFF, SUPERVISOR};
 use crate::common::Office;
-
-const MANAGER: &str = "treilly@harborpoint.example";
-const COMMITTEE: &str = "cvoss@harborpoint.example";
-const SUPERVISOR: &str = "lpark@harborpoint.example";
-const SENIOR: &str = "amartinez@harborpoint.example";
-const STAFF: &str = "jwhitfield@harborpoint.example";
-const RECOMMENDER: &str = "sokafor@harborpoint.example";
-const CSR: &str = "mdelgado@harborpoint.example";
 
 const AUTO: &str = "CLM-2610-VH4E-J57R"; // settlement pending, jwhitfield's (IL)
 const AUTO_FILE: &str = "claims/2026/10/CLM-2610-VH4E-J57R.yaml";
@@ -20,7 +13,7 @@ const REPORTED: &str = "CLM-2611-FS2R-811K";
 
 /// The findings of `claims audit --full` (which must exit 1): (code, message) pairs.
 fn forged(o: &Office) -> Vec<(String, String)> {
-    let (json, err) = o.expect_any(&["--format", "json", "audit", "--full", "--no-checkpoint"]);
+    let (json, err) = o.full_audit_json();
     let report: serde_json::Value =
         serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}{err}"));
     report["findings"]
@@ -538,6 +531,35 @@ fn proposals_written_or_approved_by_hand() {
         &reworded(&message, "Role: committee", "Role: manager"),
     );
     caught(&o, "A009", "a second manager approves it");
+}
+
+#[test]
+fn a_proposal_written_by_hand_cannot_be_approved_later() {
+    let o = Office::example();
+    let text = o.read("authority.yaml");
+    let at = text.find(&format!("- email: {CSR}")).unwrap();
+    let promoted = format!(
+        "{}{}",
+        &text[..at],
+        text[at..].replacen("role: csr", "role: staff_adjuster", 1)
+    );
+    std::fs::write(o.root.join("authority.yaml"), promoted).unwrap();
+    o.expect(0, &["authority", "propose", "--reason", "Licensed"]);
+    let id = o
+        .git_ok(&["log", "-1", "--format=%(trailers:key=Proposal,valueonly)"])
+        .trim()
+        .to_string();
+    // The same proposal, committed by hand: no `authority propose` wrote it.
+    undo_last(&o);
+    o.commit_as(MANAGER, "Propose a promotion");
+    o.expect(0, &["--as", COMMITTEE, "authority", "approve", &id]);
+    let findings = forged(&o);
+    assert!(
+        findings
+            .iter()
+            .any(|(c, m)| c == "A008" && m.contains("approves") && m.contains("written by hand")),
+        "{findings:?}"
+    );
 }
 
 // --- policies, templates, other files ---------------------------------------------------------

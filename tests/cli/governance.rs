@@ -1,12 +1,8 @@
 //! authority.yaml governed: proposals and a second manager's approval, settings by one
 //! manager, nobody's own authority, key rotation with old signatures still verifying.
 
+use crate::common::people::{COMMITTEE, CSR, STAFF, SUPERVISOR};
 use crate::common::Office;
-
-const COMMITTEE: &str = "cvoss@harborpoint.example";
-const SUPERVISOR: &str = "lpark@harborpoint.example";
-const STAFF: &str = "jwhitfield@harborpoint.example";
-const CSR: &str = "mdelgado@harborpoint.example";
 
 fn promote_csr(text: &str) -> String {
     let at = text.find(&format!("- email: {CSR}")).unwrap();

@@ -12,6 +12,7 @@ mod generate;
 mod governance;
 mod init;
 mod intake;
+mod replay;
 mod reserve;
 mod sla;
 mod spec;

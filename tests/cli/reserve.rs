@@ -1,10 +1,8 @@
+use crate::common::people::{MANAGER, SENIOR, STAFF};
 use crate::common::Office;
 use claims::domain::claim::ApprovalState;
 
 const AUTO: &str = "CLM-2610-VH4E-J57R"; // settlement pending, auto physical damage, reserve 9800.00
-const STAFF: &str = "jwhitfield@harborpoint.example";
-const SENIOR: &str = "amartinez@harborpoint.example";
-const MANAGER: &str = "treilly@harborpoint.example";
 
 fn claim(o: &Office) -> claims::domain::claim::Claim {
     o.claim_where(|c| c.id == AUTO).1
