@@ -5,7 +5,8 @@
 #   make demo    build, then walk through the workflow in a throw-away office
 #   make bench   build, then benchmarks (intake, triage and assign of BENCH_ROWS=N rows, default
 #                2000; reads over a generated office of BENCH_READ_CLAIMS=N claims, default 50000;
-#                installs check-jsonschema into .bench/venv the first time)
+#                installs check-jsonschema into .bench/venv the first time); then the audit of
+#                a 50,000-commit history (BENCH_AUDIT_MONTHS, BENCH_AUDIT_ROWS)
 #   make clean   remove build output
 #
 # Needs only the Rust toolchain (with rustfmt and clippy), git, ssh-keygen and gpg.
@@ -14,7 +15,7 @@ CARGO ?= cargo
 CLAIMS_BIN ?= target/release/claims
 
 .DEFAULT_GOAL := build
-.PHONY: build test fmt-check clippy unit demo bench clean
+.PHONY: build test fmt-check clippy unit demo bench bench-audit clean
 
 build:
 	$(CARGO) build --release
@@ -39,6 +40,11 @@ BENCH_VENV := .bench/venv
 bench: build $(BENCH_VENV)/bin/check-jsonschema
 	$(CARGO) build --release --example parse_floor
 	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" CHECK_JSONSCHEMA="$(abspath $(BENCH_VENV))/bin/check-jsonschema" bash scripts/bench.sh
+	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" bash scripts/bench_audit.sh
+
+# The audit benchmark alone (about 5 minutes: the history is made first).
+bench-audit: build
+	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" bash scripts/bench_audit.sh
 
 # Python tools for the benchmark, in a virtual environment of their own.
 $(BENCH_VENV)/bin/check-jsonschema:

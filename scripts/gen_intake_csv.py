@@ -5,12 +5,18 @@ The rows are for the sample office of `claims init --example` (its active polici
 vehicles' VINs and insured locations) and use the columns of tests/data/intake/batch-good.csv.
 Deterministic: the same N and seed give the same file, byte for byte. Standard library only.
 
-    python3 scripts/gen_intake_csv.py N [--seed S] > rows.csv
+    python3 scripts/gen_intake_csv.py N [--seed S] [--month YYYY-MM] > rows.csv
+
+Losses fall on days 1-19 of --month (default 2026-11). Before a policy's current term, a row
+names the term before it (the same number with the year before: PAU-IL-2025-20931), or the
+one before that, as scripts/bench_audit.sh writes them into the office.
 """
 
 import argparse
 import csv
+import datetime
 import random
+import re
 import sys
 
 COLUMNS = (
@@ -43,6 +49,26 @@ PROPERTY = [
 ]
 LIABILITY = [("GL-NY-2026-80412", "914"), ("GL-CA-2025-81109", "916")]
 WORKERS_COMP = [("WC-TX-2026-30118", "Fort Worth, TX"), ("WC-CA-2026-31402", "Fresno, CA")]
+
+# When each policy's current term began: a loss before it falls in an earlier term.
+EFFECTIVE = {
+    "PAU-IL-2026-20931": "2026-06-15", "PAU-TX-2026-10482": "2026-03-01",
+    "PAU-FL-2026-41288": "2026-04-01", "HO-TX-2026-60254": "2026-02-01",
+    "HO-FL-2026-61720": "2026-05-20", "CPP-IL-2026-70344": "2026-04-01",
+    "GL-NY-2026-80412": "2026-03-15", "GL-CA-2025-81109": "2025-12-01",
+    "WC-TX-2026-30118": "2026-01-01", "WC-CA-2026-31402": "2026-07-01",
+}
+
+
+def term_of(policy, loss_date):
+    """The number of the policy's term the loss falls in (its current one, or an earlier)."""
+    start = datetime.date.fromisoformat(EFFECTIVE[policy])
+    back = 0
+    while start.replace(year=start.year - back) > loss_date:
+        back += 1
+    year = int(re.search(r"-(\d{4})-", policy).group(1))
+    return policy.replace(f"-{year}-", f"-{year - back}-", 1)
+
 
 FIRST = ["Laura", "Sam", "Dana", "Jorge", "Priya", "Marcus", "Elena", "Tom", "Aisha", "Ken",
          "Rosa", "Victor", "Mei", "Omar", "Grace", "Luis", "Hannah", "Derek", "Nina", "Paul"]
@@ -98,10 +124,10 @@ def phone(rng, area):
     return f"({area}) 555-{rng.randint(100, 199):04d}"
 
 
-def row(rng, i):
+def row(rng, i, month):
     r = dict.fromkeys(COLUMNS, "")
     day = rng.randint(1, 19)
-    r["loss_date"] = f"2026-11-{day:02d}"
+    r["loss_date"] = f"{month}-{day:02d}"
     kind = i % 4  # an even mix of the four lines
     if kind == 0:
         policy, state, city, area, vehicles = rng.choice(AUTO)
@@ -134,7 +160,7 @@ def row(rng, i):
         what, cause, allegation = rng.choice(GL_EVENTS)
         received = min(19, day + rng.randint(0, 10))
         r.update(lob="general_liability", policy_number=policy, loss_description=what,
-                 loss_cause=cause, claim_received_on=f"2026-11-{received:02d}",
+                 loss_cause=cause, claim_received_on=f"{month}-{received:02d}",
                  claimant_name=person(rng), claimant_phone=phone(rng, area),
                  allegation=allegation, represented=rng.choice(("no", "no", "yes")),
                  prior_notice="false")
@@ -155,12 +181,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("rows", type=int)
     ap.add_argument("--seed", type=int, default=20261120)
+    ap.add_argument("--month", default="2026-11", help="YYYY-MM of the losses")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     out = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, lineterminator="\n")
     out.writeheader()
     for i in range(args.rows):
-        out.writerow(row(rng, i))
+        r = row(rng, i, args.month)
+        r["policy_number"] = term_of(r["policy_number"],
+                                     datetime.date.fromisoformat(r["loss_date"]))
+        out.writerow(r)
 
 
 if __name__ == "__main__":
