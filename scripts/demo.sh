@@ -180,7 +180,39 @@ run "claims log $DENIAL"
 run 'claims audit'
 run 'claims spec authority | head -20'
 
-section "10. Finding codes"
+section "10. Governing the office, and what the audit catches"
+MANAGER="$(person_with_role manager)"
+COMMITTEE="$(person_with_role committee)"
+CSR="$(person_with_role csr)"
+# The manager edits authority.yaml (a CSR licensed as an adjuster) and proposes it; a second
+# manager approves it. Nobody changes their own entry.
+awk -v who="$CSR" '$0 ~ "- email: " who { mine = 1 } mine && /role: csr/ { sub("role: csr", "role: staff_adjuster"); mine = 0 } { print }' \
+    authority.yaml > ../authority.edited && cp ../authority.edited authority.yaml
+run "claims authority propose --reason \"Licensed as an adjuster\""
+run 'claims authority proposals'
+PROPOSAL="$(claims authority proposals --format csv | awk -F, 'NR == 2 { print $1 }')"
+run "claims authority approve $PROPOSAL || echo \"exit \$?\""
+run "claims --as $COMMITTEE authority approve $PROPOSAL"
+# A person replaces their own key; the old one is kept as retired, so earlier commits verify.
+run "claims --as $CSR keys rotate --generate"
+run "claims --as $CSR note $AUTO \"Signed with my new key\""
+run 'git verify-commit HEAD 2>&1'
+run 'claims audit'
+# A forgery made with plain git and the adjuster's own valid key: the tool's last commit
+# made again with the amount raised past what the adjuster may set. It verifies; it does not
+# replay.
+run "claims --as $STAFF reserve $AUTO --amount 46000.00 --reason new_information"
+git log -1 --format=%B > ../message.txt
+STAFF_NAME="$(git log -1 --format=%an)"
+export GIT_AUTHOR_DATE="$CLAIMS_NOW" GIT_COMMITTER_DATE="$CLAIMS_NOW"
+git reset -q --soft HEAD~1
+sed -i 's/46000.00/96000.00/' claims/*/*/"$AUTO".yaml
+git add -A
+run "git -c user.name=\"$STAFF_NAME\" -c user.email=$STAFF -c user.signingkey=\"\$(git config claims.$STAFF.signingkey)\" commit -q -S -F ../message.txt"
+run 'git verify-commit HEAD 2>&1'
+run "claims audit || echo \"exit \$?\""
+
+section "11. Finding codes"
 run 'claims explain N001'
 
 echo "demo: done (the office in $DEMO is removed now)"
