@@ -41,21 +41,8 @@ die() {
     exit 1
 }
 
-# Seconds since the epoch, with microseconds (bash 5).
-now() { echo "$EPOCHREALTIME"; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0 ? n / s : 0) }'; }
 
-# The email of the first active person with this role in authority.yaml (as demo.sh).
-person_with_role() {
-    awk -v want="$1" '
-        function flush() { if (email != "" && role == want && active != "false") { print email; found = 1; exit } }
-        /^[[:space:]]*- email:/ { flush(); email = $3; role = ""; active = "" }
-        /^[[:space:]]+role:/    { role = $2 }
-        /^[[:space:]]+active:/  { active = $2 }
-        END { if (!found) flush() }
-    ' authority.yaml | tr -d "\"'"
-}
 
 echo "bench: $ROWS CSV rows, claims at $BIN, work folder $WORK"
 

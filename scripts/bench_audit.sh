@@ -38,19 +38,7 @@ die() {
     echo "bench-audit: FAILED: $*" >&2
     exit 1
 }
-now() { echo "$EPOCHREALTIME"; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
-# The email of the first active person with this role in authority.yaml.
-person_with_role() {
-    awk -v want="$1" '
-        function flush() { if (email != "" && role == want && active != "false") { print email; found = 1; exit } }
-        /^[[:space:]]*- email:/ { flush(); email = $3; role = ""; active = "" }
-        /^[[:space:]]+role:/    { role = $2 }
-        /^[[:space:]]+active:/  { active = $2 }
-        END { if (!found) flush() }
-    ' authority.yaml | tr -d "\"'"
-}
 
 echo "bench-audit: $MONTHS months of $ROWS first notices, claims at $BIN, work folder $WORK"
 CLAIMS_NOW=2025-01-02T08:00:00-06:00 claims init office --example > init.log 2>&1 ||

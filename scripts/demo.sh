@@ -30,16 +30,6 @@ run() {
     echo
 }
 
-# The email of the first active person with this role in authority.yaml.
-person_with_role() {
-    awk -v want="$1" '
-        function flush() { if (email != "" && role == want && active != "false") { print email; found = 1; exit } }
-        /^[[:space:]]*- email:/ { flush(); email = $3; role = ""; active = "" }
-        /^[[:space:]]+role:/    { role = $2 }
-        /^[[:space:]]+active:/  { active = $2 }
-        END { if (!found) flush() }
-    ' authority.yaml | tr -d "\"'"
-}
 
 # The first claim id (first csv column) of `claims list --status S --format csv`.
 first_claim() {

@@ -1,8 +1,11 @@
-# Sourced by demo.sh and bench.sh: a throw-away folder holding HOME, the signing keys and git's
-# configuration, so the user's own git setup is never read or touched; removed on exit.
+# Sourced by demo.sh, bench.sh and bench_audit.sh: a throw-away folder holding HOME, the
+# signing keys and git's configuration, so the user's own git setup is never read or touched;
+# removed on exit. And the small helpers the three scripts share.
 #
-#   claims_bin NAME ROOT → prints the absolute path of $CLAIMS_BIN or ROOT/target/release/claims
-#   hermetic NAME BIN    → sets WORK, puts BIN on PATH as `claims`, cd "$WORK"
+#   claims_bin NAME ROOT   → prints the absolute path of $CLAIMS_BIN or ROOT/target/release/claims
+#   hermetic NAME BIN      → sets WORK, puts BIN on PATH as `claims`, cd "$WORK"
+#   person_with_role ROLE  → the email of the first active person with ROLE in ./authority.yaml
+#   now, elapsed A B       → a timestamp; seconds from A to B
 claims_bin() {
     local name="$1" root="$2"
     local bin="${CLAIMS_BIN:-$root/target/release/claims}"
@@ -31,3 +34,18 @@ hermetic() {
     export GIT_PAGER=cat PAGER=cat
     cd "$WORK"
 }
+
+# The email of the first active person with this role in authority.yaml.
+person_with_role() {
+    awk -v want="$1" '
+        function flush() { if (email != "" && role == want && active != "false") { print email; found = 1; exit } }
+        /^[[:space:]]*- email:/ { flush(); email = $3; role = ""; active = "" }
+        /^[[:space:]]+role:/    { role = $2 }
+        /^[[:space:]]+active:/  { active = $2 }
+        END { if (!found) flush() }
+    ' authority.yaml | tr -d "\"'"
+}
+
+# Seconds since the epoch, with microseconds (bash 5), and the seconds between two of them.
+now() { echo "$EPOCHREALTIME"; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
