@@ -260,7 +260,7 @@ impl<'r> History<'r> {
 
     fn signature(&self, commit: &Commit<'_>, office: Option<&Office>) -> Signature {
         let (sig, data) = match self.repo.extract_signature(&commit.id(), None) {
-            Ok((s, d)) => (String::from_utf8_lossy(&s).to_string(), d.as_ref().to_vec()),
+            Ok((s, d)) => (String::from_utf8_lossy(&s).to_string(), d.to_vec()),
             Err(_) => return Signature::Unsigned,
         };
         let email = commit.author().email().unwrap_or("").to_string();

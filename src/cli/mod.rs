@@ -29,6 +29,7 @@ pub mod investigate;
 pub mod keys;
 pub mod list;
 pub mod log;
+pub mod merge;
 pub mod note;
 pub mod output;
 pub mod pay;
@@ -89,6 +90,9 @@ pub enum Command {
     Acknowledge(sla_events::AcknowledgeArgs),
     Deny(deny::Args),
     Triage(triage::Args),
+    Merge(merge::MergeArgs),
+    Unmerge(merge::UnmergeArgs),
+    KeepSeparate(merge::KeepSeparateArgs),
     Assign(assign::Args),
     Workload(workload::Args),
     Task(investigate::TaskArgs),
@@ -240,6 +244,9 @@ pub fn main() -> i32 {
         Command::Acknowledge(a) => sla_events::run_acknowledge(&g, a),
         Command::Deny(a) => deny::run(&g, a),
         Command::Triage(a) => triage::run(&g, a),
+        Command::Merge(a) => merge::run_merge(&g, a),
+        Command::Unmerge(a) => merge::run_unmerge(&g, a),
+        Command::KeepSeparate(a) => merge::run_keep_separate(&g, a),
         Command::Assign(a) => assign::run(&g, a),
         Command::Workload(a) => workload::run(&g, a),
         Command::Task(a) => investigate::run_task(&g, a),

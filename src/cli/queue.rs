@@ -17,7 +17,7 @@ use crate::workflow::intake::channel_name;
 /// --set FIELD=VALUE...`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The queue: incomplete, manual-lookup, approvals, coverage-review, escalation.
+    /// The queue: incomplete, manual-lookup, approvals, duplicates, coverage-review, escalation.
     #[arg(default_value = "incomplete")]
     pub name: String,
 }
@@ -78,6 +78,19 @@ pub const QUEUES: &[Queue] = &[
             } else {
                 "denial approval".to_string()
             }
+        },
+    },
+    Queue {
+        name: "duplicates",
+        about: "possible duplicates triage found: merge (`claims merge ID --into EARLIER`) or keep apart (`claims keep-separate ID --from EARLIER --note TEXT`)",
+        holds: |c| c.status != Status::Merged && c.possible_duplicates.iter().any(|p| p.decision.is_none()),
+        waiting_for: |c| {
+            c.possible_duplicates
+                .iter()
+                .filter(|p| p.decision.is_none())
+                .map(|p| format!("possible duplicate of {}: {}", p.of, p.reasons.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; ")
         },
     },
     Queue {

@@ -105,6 +105,21 @@ pub fn summary(c: &Claim) -> String {
     if let Some(m) = &c.merged_into {
         rows.push(vec!["merged into".into(), m.clone()]);
     }
+    if !c.merged.is_empty() {
+        rows.push(vec!["reports merged in".into(), c.merged.join(", ")]);
+    }
+    let undecided: Vec<&str> = c
+        .possible_duplicates
+        .iter()
+        .filter(|p| p.decision.is_none())
+        .map(|p| p.of.as_str())
+        .collect();
+    if !undecided.is_empty() {
+        rows.push(vec![
+            "possible duplicate of".into(),
+            format!("{} (claims queue duplicates)", undecided.join(", ")),
+        ]);
+    }
     rows.push(vec!["notes".into(), c.notes.len().to_string()]);
     if let Some(e) = c.history.last() {
         rows.push(vec![

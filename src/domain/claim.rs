@@ -40,6 +40,13 @@ pub struct Claim {
     /// Claims folded into this one.
     #[serde(default)]
     pub merged: Vec<String>,
+    /// Earlier claims this notice may be the same loss as, found at triage: the review queue
+    /// until a person merges it or keeps the two apart.
+    #[serde(default)]
+    pub possible_duplicates: Vec<PossibleDuplicate>,
+    /// What the reports merged into this claim added to it, so that a merge can be undone.
+    #[serde(default)]
+    pub gained: Vec<Gain>,
     pub triage: Option<Triage>,
     /// Set when routing found nobody available: the claim waits in the escalation queue.
     pub escalation: Option<Escalation>,
@@ -177,9 +184,49 @@ pub struct Triage {
     /// When the claim must be with an adjuster, from the priority.
     pub assign_by: Option<Timestamp>,
     pub catastrophe: Option<String>,
+    /// The policy coverage was verified against (a claim whose policy number is corrected
+    /// afterwards is triaged again).
+    pub policy: Option<String>,
     /// Escalated at once (represented claimant, fatality, litigation).
     #[serde(default)]
     pub escalated: bool,
+}
+
+/// An earlier claim a notice may be the same loss as, and what a person decided.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PossibleDuplicate {
+    /// The earlier claim.
+    pub of: String,
+    /// The facts the two reports share, and what neither tells.
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    pub found_at: Timestamp,
+    pub decision: Option<DuplicateDecision>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateDecision {
+    pub at: Timestamp,
+    pub by: String,
+    /// `merged` or `separate`.
+    pub outcome: String,
+    pub note: Option<String>,
+}
+
+/// One fact a merged report added to this claim: the field (`auto.fatality`, `auto.injured`),
+/// the value it brought and, for a field it set, the value it replaced (JSON text).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Gain {
+    /// The merged claim the fact came from.
+    pub from: String,
+    pub fact: String,
+    pub value: String,
+    /// `set`: the field was given this value; `added`: the value was appended to the list.
+    pub how: String,
+    pub was: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -576,6 +623,25 @@ impl Claim {
     pub fn handled_by(&self) -> Option<&str> {
         self.adjuster()
             .or_else(|| self.assignment.as_ref().and_then(|a| a.handler.as_deref()))
+    }
+
+    /// A commercial loss: a commercial line, or an insured that is an organization (a
+    /// business's property). Priority and routing use this one definition.
+    pub fn is_commercial(&self) -> bool {
+        self.lob.is_commercial()
+            || self
+                .insured
+                .as_ref()
+                .and_then(|p| p.organization.as_deref())
+                .is_some_and(|o| !o.trim().is_empty())
+    }
+
+    /// The loss as reported: the property estimate, else the vehicle damage estimate.
+    pub fn estimated_loss(&self) -> Option<Money> {
+        self.property
+            .as_ref()
+            .and_then(|p| p.estimated_loss)
+            .or(self.auto.as_ref().and_then(|a| a.estimated_loss))
     }
 
     pub fn priority(&self) -> Option<Priority> {

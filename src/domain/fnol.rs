@@ -58,6 +58,8 @@ pub struct Vehicle {
     pub make: Option<String>,
     pub model: Option<String>,
     pub vin: Option<String>,
+    /// The licence plate (with its state, as reported).
+    pub plate: Option<String>,
     pub damage: Option<String>,
     /// The user accepted a VIN whose check digit does not verify (some real VINs fail).
     #[serde(default)]
@@ -122,11 +124,17 @@ pub enum PropertyLossType {
 #[serde(deny_unknown_fields)]
 pub struct PropertyFacts {
     pub discovered_on: Option<NaiveDate>,
+    /// Local time the loss was discovered, `HH:MM`.
+    pub discovered_at: Option<String>,
     pub loss_type: Option<PropertyLossType>,
     /// Address of the damaged property.
     pub property_address: Option<String>,
     pub damage_description: Option<String>,
     pub emergency_repairs_needed: Option<bool>,
+    /// What emergency repairs were made (tarp, water extraction, board-up), by whom, at what
+    /// cost: documented, since the policy asks the insured to protect the property.
+    pub emergency_repairs: Option<String>,
+    /// A public adjuster represents the insured: the office deals with them.
     pub public_adjuster: Option<bool>,
     /// Mortgage company or lienholder, if any ("none" when the reporter said there is none).
     pub mortgagee: Option<String>,

@@ -88,21 +88,37 @@ impl Status {
             Incomplete => &[Reported, Merged],
             Reported => &[Triaged, NoPolicyFound, Merged, Incomplete],
             NoPolicyFound => &[Reported, Triaged, Merged],
-            Triaged => &[Assigned, Merged],
+            // Triaged again when its policy number was corrected before assignment.
+            Triaged => &[Triaged, Assigned, Merged],
             Assigned => &[
                 Assigned,
                 Investigating,
                 DenialRecommended,
                 SettlementPending,
+                Merged,
             ],
-            Investigating => &[Assigned, SettlementPending, DenialRecommended, Closed],
+            Investigating => &[
+                Assigned,
+                SettlementPending,
+                DenialRecommended,
+                Closed,
+                Merged,
+            ],
             SettlementPending => &[Investigating, Settled],
             Settled => &[Closed, SettlementPending],
             Closed => &[Investigating],
             DenialRecommended => &[DenialApproved, Investigating],
             DenialApproved => &[Denied, Investigating],
             Denied => &[Investigating],
-            Merged => &[],
+            // Unmerged: back to where the notice stood (reported, when merged at triage).
+            Merged => &[
+                Incomplete,
+                Reported,
+                NoPolicyFound,
+                Triaged,
+                Assigned,
+                Investigating,
+            ],
         }
     }
 

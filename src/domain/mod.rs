@@ -15,6 +15,7 @@ pub mod office;
 pub mod policy;
 pub mod priority;
 pub mod routing;
+pub mod same_loss;
 pub mod secrets;
 pub mod settlement;
 pub mod sla;

@@ -6,9 +6,9 @@
 //! facts, or `reported`); records the intake event, the notes and the attachments; and warns
 //! about possible duplicates without refusing them.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveTime;
 
 use super::draft::Draft;
 use crate::domain::claim::{
@@ -37,138 +37,7 @@ pub struct AdmitContext<'a> {
     pub require_complete: bool,
 }
 
-/// What duplicate detection compares: one per existing claim.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DuplicateKey {
-    pub id: String,
-    pub policy_number: Option<String>,
-    pub loss_date: Option<NaiveDate>,
-    pub lob: LineOfBusiness,
-    /// Workers' compensation: the injured employee's id.
-    pub employee_id: Option<String>,
-}
-
-impl DuplicateKey {
-    pub fn of(claim: &Claim) -> DuplicateKey {
-        DuplicateKey {
-            id: claim.id.clone(),
-            policy_number: claim.policy_number.clone(),
-            loss_date: claim.loss.date,
-            lob: claim.lob,
-            employee_id: claim
-                .workers_comp
-                .as_ref()
-                .and_then(|w| w.employee.as_ref())
-                .and_then(|e| e.id.clone()),
-        }
-    }
-}
-
-/// The claims already in the office (and admitted so far in a batch), indexed by policy number
-/// and by employee — the only two ways a claim can be a possible duplicate of another — and
-/// within each by loss date, since only losses days apart are duplicates. A claim's key is
-/// replaced when the claim changes ([`KnownClaims::push`] again) or dropped ([`KnownClaims::remove`]).
-#[derive(Clone, Debug, Default)]
-pub struct KnownClaims {
-    keys: HashMap<String, DuplicateKey>,
-    by_policy: HashMap<String, BTreeSet<(NaiveDate, String)>>,
-    by_employee: HashMap<String, BTreeSet<(NaiveDate, String)>>,
-}
-
-/// Days apart two losses may be and still be the same: same policy, same employee.
-const POLICY_WINDOW: i64 = 1;
-const EMPLOYEE_WINDOW: i64 = 7;
-
-fn policy_index(key: &DuplicateKey) -> Option<(String, NaiveDate)> {
-    Some((
-        key.policy_number.as_ref()?.to_ascii_uppercase(),
-        key.loss_date?,
-    ))
-}
-
-fn employee_index(key: &DuplicateKey) -> Option<(String, NaiveDate)> {
-    Some((
-        key.employee_id.as_ref()?.trim().to_ascii_uppercase(),
-        key.loss_date?,
-    ))
-}
-
-impl KnownClaims {
-    /// Adds a claim's key, replacing the one it had.
-    pub fn push(&mut self, key: DuplicateKey) {
-        self.remove(&key.id);
-        let entry = |(k, d): (String, NaiveDate), index: &mut HashMap<_, BTreeSet<_>>| {
-            index.entry(k).or_default().insert((d, key.id.clone()));
-        };
-        if let Some(at) = policy_index(&key) {
-            entry(at, &mut self.by_policy);
-        }
-        if let Some(at) = employee_index(&key) {
-            entry(at, &mut self.by_employee);
-        }
-        self.keys.insert(key.id.clone(), key);
-    }
-
-    pub fn remove(&mut self, id: &str) {
-        let Some(old) = self.keys.remove(id) else {
-            return;
-        };
-        let drop = |(k, d): (String, NaiveDate), index: &mut HashMap<String, BTreeSet<_>>| {
-            if let Some(set) = index.get_mut(&k) {
-                set.remove(&(d, old.id.clone()));
-                if set.is_empty() {
-                    index.remove(&k);
-                }
-            }
-        };
-        if let Some(at) = policy_index(&old) {
-            drop(at, &mut self.by_policy);
-        }
-        if let Some(at) = employee_index(&old) {
-            drop(at, &mut self.by_employee);
-        }
-    }
-
-    /// The claims sharing `key`'s policy or employee with a loss close to its own, by id.
-    fn candidates(&self, key: &DuplicateKey) -> impl Iterator<Item = &DuplicateKey> {
-        fn near<'k>(
-            index: &'k HashMap<String, BTreeSet<(NaiveDate, String)>>,
-            at: Option<(String, NaiveDate)>,
-            days: i64,
-            ids: &mut BTreeSet<&'k String>,
-        ) {
-            let Some((k, date)) = at else { return };
-            if let Some(set) = index.get(&k) {
-                let from = (date - chrono::Duration::days(days), String::new());
-                let to = date + chrono::Duration::days(days);
-                ids.extend(
-                    set.range(from..)
-                        .take_while(|(d, _)| *d <= to)
-                        .map(|(_, id)| id),
-                );
-            }
-        }
-        let mut ids = BTreeSet::new();
-        near(&self.by_policy, policy_index(key), POLICY_WINDOW, &mut ids);
-        near(
-            &self.by_employee,
-            employee_index(key),
-            EMPLOYEE_WINDOW,
-            &mut ids,
-        );
-        ids.into_iter().filter_map(|id| self.keys.get(id))
-    }
-}
-
-impl From<Vec<DuplicateKey>> for KnownClaims {
-    fn from(keys: Vec<DuplicateKey>) -> KnownClaims {
-        let mut known = KnownClaims::default();
-        for k in keys {
-            known.push(k);
-        }
-        known
-    }
-}
+pub use crate::domain::same_loss::{KnownClaims, LossPrint};
 
 /// Why a draft cannot be admitted: the field (a claim field path) and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -403,6 +272,8 @@ pub fn admit(
         missing: Vec::new(),
         merged_into: None,
         merged: Vec::new(),
+        possible_duplicates: Vec::new(),
+        gained: Vec::new(),
         triage: None,
         escalation: None,
         assignment: None,
@@ -547,57 +418,21 @@ fn guess_kind(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Possible duplicates among `existing`: the same policy with a loss date within a day, or
-/// for workers' compensation the same employee with an injury date within a week.
+/// The known claims that may be the same loss as `claim`, in words (an intake warns; triage
+/// decides).
 pub fn duplicate_warnings(claim: &Claim, existing: &KnownClaims) -> Vec<String> {
-    duplicates(claim, existing)
+    existing
+        .same_loss(&LossPrint::of(claim))
         .into_iter()
-        .map(|(_, why)| why)
+        .map(|(k, l)| {
+            format!(
+                "{} duplicate of {}: {}",
+                l.strength.as_str(),
+                k.id,
+                l.reasons.join(", ")
+            )
+        })
         .collect()
-}
-
-/// The known claims `claim` may duplicate, each with why.
-pub fn duplicates<'k>(claim: &Claim, existing: &'k KnownClaims) -> Vec<(&'k DuplicateKey, String)> {
-    let mut out = Vec::new();
-    let Some(date) = claim.loss.date else {
-        return out;
-    };
-    let key = DuplicateKey::of(claim);
-    for e in existing.candidates(&key) {
-        if e.id == claim.id {
-            continue;
-        }
-        let Some(d) = e.loss_date else { continue };
-        let days = (d - date).num_days().abs();
-        if claim.lob == LineOfBusiness::WorkersComp && e.lob == LineOfBusiness::WorkersComp {
-            // One employer's policy covers every employee: two injuries on one day under it
-            // are two claims. Only the same employee within a week is a likely duplicate.
-            if let (Some(a), Some(b)) = (&key.employee_id, &e.employee_id) {
-                if a.trim().eq_ignore_ascii_case(b.trim()) && days <= EMPLOYEE_WINDOW {
-                    out.push((
-                        e,
-                        format!(
-                            "possible duplicate of {}: same employee {a}, injury dates {d} and {date}",
-                            e.id
-                        ),
-                    ));
-                }
-                continue;
-            }
-        }
-        if let (Some(a), Some(b)) = (&key.policy_number, &e.policy_number) {
-            if a.eq_ignore_ascii_case(b) && days <= POLICY_WINDOW {
-                out.push((
-                    e,
-                    format!(
-                        "possible duplicate of {}: same policy {a}, loss dates {d} and {date}",
-                        e.id
-                    ),
-                ));
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -605,6 +440,7 @@ mod tests {
     use super::*;
     use crate::domain::fnol::{AutoFacts, Employee, LossFacts, Vehicle, WorkersCompFacts};
     use crate::intake::draft::DraftAttachment;
+    use chrono::NaiveDate;
     use rand::SeedableRng;
 
     fn office() -> Office {
@@ -660,7 +496,7 @@ mod tests {
                     model: Some("Camry".into()),
                     vin: Some(vin_with_check(GOOD_VIN).to_lowercase()),
                     damage: Some("rear bumper".into()),
-                    vin_check_overridden: false,
+                    ..Vehicle::default()
                 }],
                 ..Default::default()
             }),
@@ -895,26 +731,29 @@ mod tests {
     fn duplicates_warn_by_policy_within_a_day_and_wc_employee_within_a_week() {
         let mut fx = Fx::new();
         fx.existing = vec![
-            DuplicateKey {
+            LossPrint {
                 id: "CLM-2611-AAAA-AAAA".into(),
                 policy_number: Some("PAU-IL-2026-20931".into()),
                 loss_date: Some(d("2026-11-17")),
-                lob: LineOfBusiness::PersonalAuto,
+                lob: Some(LineOfBusiness::PersonalAuto),
                 employee_id: None,
+                ..LossPrint::default()
             },
-            DuplicateKey {
+            LossPrint {
                 id: "CLM-2611-BBBB-BBBB".into(),
                 policy_number: Some("PAU-IL-2026-20931".into()),
                 loss_date: Some(d("2026-11-15")),
-                lob: LineOfBusiness::PersonalAuto,
+                lob: Some(LineOfBusiness::PersonalAuto),
                 employee_id: None,
+                ..LossPrint::default()
             },
-            DuplicateKey {
+            LossPrint {
                 id: "CLM-2611-CCCC-CCCC".into(),
                 policy_number: Some("WC-OTHER".into()),
                 loss_date: Some(d("2026-11-12")),
-                lob: LineOfBusiness::WorkersComp,
+                lob: Some(LineOfBusiness::WorkersComp),
                 employee_id: Some("E-77".into()),
+                ..LossPrint::default()
             },
         ]
         .into();
@@ -947,12 +786,13 @@ mod tests {
 
         // Another employee hurt the same day under the same employer's policy: two claims,
         // not a duplicate.
-        fx.existing = vec![DuplicateKey {
+        fx.existing = vec![LossPrint {
             id: "CLM-2611-DDDD-DDDD".into(),
             policy_number: Some("WC-TX-2026-30118".into()),
             loss_date: Some(d("2026-11-18")),
-            lob: LineOfBusiness::WorkersComp,
+            lob: Some(LineOfBusiness::WorkersComp),
             employee_id: Some("E-12".into()),
+            ..LossPrint::default()
         }]
         .into();
         let mut other = wc;

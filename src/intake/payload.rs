@@ -13,7 +13,7 @@
 //! insured: { name: ..., phone: ..., email: ... }
 //! reporter: { name: ..., relationship: spouse, phone: ... }
 //! loss: { date: 2026-11-18, time: "07:45", location: ..., description: ..., cause: collision }
-//! auto: { police_report: ..., estimated_loss: ..., vehicles: [ { year, make, model, vin, damage } ],
+//! auto: { police_report: ..., estimated_loss: ..., vehicles: [ { year, make, model, vin, plate, damage } ],
 //!         other_parties: [...], injured: [...], witnesses: [...] }
 //! property: { discovered_on, loss_type, property_address, damage_description,
 //!             emergency_repairs_needed, public_adjuster, mortgagee, estimated_loss }

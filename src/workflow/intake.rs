@@ -54,7 +54,7 @@ pub fn admit_all(
         };
         let admitted = admit(draft, &ctx, rng);
         if let Ok(a) = &admitted {
-            existing.push(crate::intake::admit::DuplicateKey::of(&a.claim));
+            existing.push(crate::domain::same_loss::LossPrint::of(&a.claim));
         }
         out.push(admitted);
     }

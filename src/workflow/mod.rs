@@ -21,6 +21,7 @@ pub mod authority;
 pub mod change;
 pub mod denial;
 pub mod desk;
+pub mod duplicates;
 pub mod fields;
 pub mod governance;
 pub mod intake;
@@ -47,6 +48,9 @@ pub enum Command {
     Intake(Box<intake::FirstNotice>),
     Complete(intake::Complete),
     Triage(triage::TriageClaim),
+    Merge(duplicates::Merge),
+    Unmerge(duplicates::Unmerge),
+    KeepSeparate(duplicates::KeepSeparate),
     Assign(assignment::Assign),
     Task(investigation::TrackTask),
     Document(investigation::TrackDocument),
@@ -82,6 +86,9 @@ macro_rules! each_command {
             Command::Intake($a) => $body,
             Command::Complete($a) => $body,
             Command::Triage($a) => $body,
+            Command::Merge($a) => $body,
+            Command::Unmerge($a) => $body,
+            Command::KeepSeparate($a) => $body,
             Command::Assign($a) => $body,
             Command::Task($a) => $body,
             Command::Document($a) => $body,
@@ -114,10 +121,13 @@ macro_rules! each_command {
 
 impl Command {
     /// Every command's `Command:` trailer, as [`Command::name`] gives them.
-    pub const NAMES: [&'static str; 29] = [
+    pub const NAMES: [&'static str; 32] = [
         "intake",
         "complete",
         "triage",
+        "merge",
+        "unmerge",
+        "keep-separate",
         "assign",
         "task",
         "document",
@@ -152,6 +162,9 @@ impl Command {
             Command::Intake(_) => "intake",
             Command::Complete(_) => "complete",
             Command::Triage(_) => "triage",
+            Command::Merge(_) => "merge",
+            Command::Unmerge(_) => "unmerge",
+            Command::KeepSeparate(_) => "keep-separate",
             Command::Assign(_) => "assign",
             Command::Task(_) => "task",
             Command::Document(_) => "document",
@@ -189,6 +202,9 @@ impl Command {
             Command::Intake(_) => (Intake, "take in new claims"),
             Command::Complete(_) => (Intake, "complete intakes"),
             Command::Triage(_) => (Triage, "triage claims"),
+            Command::Merge(_) => (Triage, "merge duplicate reports"),
+            Command::Unmerge(_) => (Triage, "unmerge reports"),
+            Command::KeepSeparate(_) => (Triage, "review possible duplicates"),
             Command::Assign(a) => a.needs(),
             Command::Task(_) => (Investigate, "track investigation tasks"),
             Command::Document(_) => (Investigate, "track claim documents"),
@@ -236,6 +252,9 @@ impl Command {
         let command = match name {
             "complete" => Command::Complete(intake::Complete::decode(&mut r)?),
             "triage" => Command::Triage(triage::TriageClaim::decode(&mut r)?),
+            "merge" => Command::Merge(duplicates::Merge::decode(&mut r)?),
+            "unmerge" => Command::Unmerge(duplicates::Unmerge::decode(&mut r)?),
+            "keep-separate" => Command::KeepSeparate(duplicates::KeepSeparate::decode(&mut r)?),
             "assign" => Command::Assign(assignment::Assign::decode(&mut r)?),
             "task" => Command::Task(investigation::TrackTask::decode(&mut r)?),
             "document" => Command::Document(investigation::TrackDocument::decode(&mut r)?),

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::domain::claim::{Claim, Timestamp};
 use crate::domain::lifecycle::Status;
 use crate::domain::routing::Workload;
-use crate::intake::admit::{DuplicateKey, KnownClaims};
+use crate::domain::same_loss::{KnownClaims, LossPrint};
 
 /// Where a claim stands, as other commands see it.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,7 +28,7 @@ pub struct Register {
 /// What the register keeps of one claim (a few fields of a file of many).
 #[derive(Clone, Debug)]
 pub struct Entry {
-    key: DuplicateKey,
+    key: LossPrint,
     standing: Standing,
     /// The adjuster whose open caseload it counts in.
     open_with: Option<String>,
@@ -37,7 +37,7 @@ pub struct Entry {
 impl Entry {
     pub fn of(c: &Claim) -> Entry {
         Entry {
-            key: DuplicateKey::of(c),
+            key: LossPrint::of(c),
             standing: Standing {
                 status: c.status,
                 received_at: c.received_at,
@@ -90,7 +90,7 @@ impl Register {
         }
     }
 
-    /// Every claim's duplicate-detection key.
+    /// Every claim's loss print, to tell whether a notice is the same loss.
     pub fn known(&self) -> &KnownClaims {
         &self.known
     }

@@ -1,19 +1,20 @@
 //! Triage: coverage verification against the policy file, the outcome with its reasons,
 //! priority and its assignment deadline, catastrophe codes, and the letter the outcome calls
-//! for. A claim that duplicates an earlier open one is folded into it instead: one commit in
-//! which the original gains the duplicate's facts and the duplicate closes as merged.
+//! for. A notice that is likely the same loss as an earlier open claim is folded into it
+//! instead ([`super::duplicates`]); a possible one is triaged and waits for a person's review.
 
 use super::args::{Reader, Recorder};
 use super::change::{Change, Edit};
 use super::desk::Desk;
-use crate::domain::claim::{Claim, CoverageOutcome, Note, Party, Priority, Timestamp, Triage};
+use super::duplicates::{merge, same_losses, Merging};
+use crate::domain::claim::{Claim, CoverageOutcome, Party, PossibleDuplicate, Priority, Triage};
 use crate::domain::claim_id::ClaimId;
 use crate::domain::coverage::{verify, Verdict};
 use crate::domain::lifecycle::Status;
 use crate::domain::policy::{find_policy, Policy, PolicyKeys};
 use crate::domain::priority::{assign_by, catastrophe, escalates, score};
+use crate::domain::same_loss::Strength;
 use crate::error::{Error, Result};
-use crate::intake::admit::duplicates;
 use crate::letters::{addressee, recipient_of};
 
 /// `claims triage ID` (and each claim of `claims triage --pending`).
@@ -35,17 +36,46 @@ impl TriageClaim {
 
     pub fn apply(&self, desk: &Desk) -> Result<Change> {
         let claim = desk.claim(&self.id)?;
-        if !matches!(claim.status, Status::Reported | Status::NoPolicyFound) {
+        if !matches!(claim.status, Status::Reported | Status::NoPolicyFound)
+            && !policy_corrected(&claim)
+        {
             return Err(Error::refused(format!(
-                "{} is {}: only reported claims (or those waiting for a policy lookup) are triaged",
+                "{} is {}: only reported claims (or those waiting for a policy lookup, or triaged but not assigned whose policy number was corrected since) are triaged",
                 self.id, claim.status
             )));
         }
-        if let Some((original, why)) = original_of(desk, &claim)? {
-            return merge(desk, claim, &original, why);
+        let found = same_losses(desk, &claim)?;
+        if let Some((original, _, why)) = found.iter().find(|(_, s, _)| *s == Strength::Likely) {
+            let original = desk.claim(&super::parse_claim_id(original)?)?;
+            return merge(desk, claim, original, Merging::AtTriage(why.clone()));
         }
-        desk.edit(&self.id, |claim| triage(desk, claim))
+        desk.edit(&self.id, |claim| {
+            let mut edit = triage(desk, claim)?;
+            for (of, _, reasons) in found {
+                edit = edit.trailer("Possible-Duplicate", of.clone());
+                claim.possible_duplicates.push(PossibleDuplicate {
+                    of,
+                    reasons,
+                    found_at: desk.now,
+                    decision: None,
+                });
+            }
+            Ok(edit)
+        })
     }
+}
+
+/// Triaged, not yet assigned, and its policy number is no longer the one triage verified.
+fn policy_corrected(claim: &Claim) -> bool {
+    claim.status == Status::Triaged
+        && claim.assignment.is_none()
+        && claim.triage.as_ref().is_some_and(|t| {
+            t.policy.as_deref().map(str::to_ascii_uppercase)
+                != claim
+                    .policy_number
+                    .as_deref()
+                    .map(|n| n.trim().to_ascii_uppercase())
+        })
 }
 
 /// What the next step is after a triage outcome (for reports).
@@ -64,117 +94,6 @@ pub fn next_step(claim: &Claim) -> String {
         Some(_) => "coverage-review queue: senior adjuster or coverage counsel".into(),
         None => String::new(),
     }
-}
-
-/// The earlier, open claim this one duplicates, if any, and why.
-fn original_of(desk: &Desk, claim: &Claim) -> Result<Option<(ClaimId, String)>> {
-    let register = desk.records.register()?;
-    let mut found: Vec<(Timestamp, String, String)> = duplicates(claim, register.known())
-        .into_iter()
-        .filter(|(k, _)| k.id != claim.id)
-        .filter_map(|(k, why)| {
-            let s = register.standing(&k.id)?;
-            (!s.status.is_final() && (s.received_at, &k.id) < (claim.received_at, &claim.id))
-                .then(|| (s.received_at, k.id.clone(), why))
-        })
-        .collect();
-    found.sort();
-    match found.into_iter().next() {
-        Some((_, id, why)) => Ok(Some((super::parse_claim_id(&id)?, why))),
-        None => Ok(None),
-    }
-}
-
-/// One commit: the original gains the duplicate's facts, the duplicate closes as merged.
-fn merge(desk: &Desk, dup: Claim, into: &ClaimId, why: String) -> Result<Change> {
-    let by = &desk.actor.email;
-    let original = desk.claim(into)?;
-    let mut gained = original.clone();
-    gain_facts(&mut gained, &dup, by, desk.now);
-    let mut merged = dup.clone();
-    let (priority, priority_reasons) = score(&merged, &desk.office.priority);
-    merged.triage = Some(Triage {
-        at: desk.now,
-        by: by.clone(),
-        coverage: CoverageOutcome::Duplicate,
-        reasons: vec![why],
-        conditions: vec![],
-        deductible: None,
-        sublimit: None,
-        priority,
-        priority_reasons,
-        assign_by: None,
-        catastrophe: None,
-        escalated: false,
-    });
-    merged.merged_into = Some(into.to_string());
-    merged.record_event(desk.now, by, "merge", Status::Merged);
-    let dup_id = super::parse_claim_id(&dup.id)?;
-    desk.keep_rules(&dup, &merged, &dup_id.file_path())?;
-    desk.keep_rules(&original, &gained, &into.file_path())?;
-    let mut change = Change::new(
-        format!("triage {}: duplicate, merged into {into}", dup.id),
-        desk,
-    );
-    change.claim = Some(dup.id.clone());
-    change.trailers = vec![
-        ("Outcome".into(), "duplicate".into()),
-        ("Merged-Into".into(), into.to_string()),
-    ];
-    change.write_claim(&dup_id.file_path(), Some(dup), merged)?;
-    change.write_claim(&into.file_path(), Some(original), gained)?;
-    Ok(change)
-}
-
-/// What the duplicate report adds to the original: a note with its facts, the facts the
-/// original lacked, and the duplicate's id among the claims folded into it.
-fn gain_facts(claim: &mut Claim, dup: &Claim, by: &str, now: Timestamp) {
-    let fill = |mine: &mut Option<String>, theirs: &Option<String>| {
-        if mine.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            mine.clone_from(theirs);
-        }
-    };
-    fill(&mut claim.loss.description, &dup.loss.description);
-    fill(&mut claim.loss.location, &dup.loss.location);
-    fill(&mut claim.loss.cause, &dup.loss.cause);
-    if claim.loss.time.is_none() {
-        claim.loss.time.clone_from(&dup.loss.time);
-    }
-    for k in &dup.loss.keywords {
-        if !claim.loss.keywords.contains(k) {
-            claim.loss.keywords.push(k.clone());
-        }
-    }
-    if claim.status == Status::Incomplete {
-        claim.missing = crate::domain::fnol::missing_facts(claim);
-    }
-    if !claim.merged.contains(&dup.id) {
-        claim.merged.push(dup.id.clone());
-    }
-    let reporter = dup
-        .reporter
-        .as_ref()
-        .map(party_line)
-        .unwrap_or_else(|| "unknown reporter".into());
-    claim.notes.push(Note {
-        at: now,
-        by: by.to_string(),
-        text: format!(
-            "Duplicate report {} (received {} via {}, from {reporter}) merged into this claim: {}",
-            dup.id,
-            dup.received_at.format("%Y-%m-%d %H:%M"),
-            super::intake::channel_name(dup.channel),
-            dup.loss.description.as_deref().unwrap_or("no description")
-        ),
-    });
-}
-
-fn party_line(p: &Party) -> String {
-    [p.name.as_deref(), p.phone.as_deref(), p.email.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Triage of one claim: the record, the status, and the letter the outcome calls for.
@@ -216,6 +135,7 @@ fn triage(desk: &Desk, claim: &mut Claim) -> Result<Edit> {
             priority_reasons,
             assign_by: None,
             catastrophe: None,
+            policy: None,
             escalated: false,
         });
         let text = policy_request(desk, claim)?;
@@ -233,7 +153,7 @@ fn triage(desk: &Desk, claim: &mut Claim) -> Result<Edit> {
     if claim.policy_number.as_deref() != Some(policy.number.as_str()) {
         claim.policy_number = Some(policy.number.clone());
     }
-    fill_party(&mut claim.insured, &policy.insured);
+    insured_of_policy(claim, &policy, &by, now);
     if let Some(agent) = &policy.agent {
         fill_party(&mut claim.agent, agent);
     }
@@ -267,6 +187,7 @@ fn triage(desk: &Desk, claim: &mut Claim) -> Result<Edit> {
         priority_reasons,
         assign_by: Some(deadline),
         catastrophe: cat.clone(),
+        policy: Some(policy.number.clone()),
         escalated: escalated || priority == Priority::Critical,
     });
     claim.record_event(now, &by, "triage", Status::Triaged);
@@ -283,6 +204,47 @@ fn triage(desk: &Desk, claim: &mut Claim) -> Result<Edit> {
     }
     edit.files = files;
     Ok(edit)
+}
+
+/// The insured is the policy's named insured, not a mix of the report and the policy: what the
+/// report said of them, where it differs, is kept in a note (a new phone number, say).
+fn insured_of_policy(
+    claim: &mut Claim,
+    policy: &Policy,
+    by: &str,
+    now: crate::domain::claim::Timestamp,
+) {
+    let reported = claim.insured.clone().unwrap_or_default();
+    let named = &policy.insured;
+    let differs = |r: &Option<String>, p: &Option<String>, what: &str| {
+        let r = r.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        (p.as_deref().map(str::trim) != Some(r)).then(|| format!("{what} {r}"))
+    };
+    let said: Vec<String> = [
+        differs(&reported.name, &named.name, "name"),
+        differs(&reported.phone, &named.phone, "phone"),
+        differs(&reported.email, &named.email, "email"),
+        differs(&reported.address, &named.address, "address"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let relationship = reported.relationship.clone();
+    claim.insured = Some(Party {
+        relationship,
+        ..named.clone()
+    });
+    if !said.is_empty() && claim.triage.is_none() {
+        claim.notes.push(crate::domain::claim::Note {
+            at: now,
+            by: by.to_string(),
+            text: format!(
+                "The report gave the insured's {}; the insured on file is policy {}'s named insured",
+                said.join(", "),
+                policy.number
+            ),
+        });
+    }
 }
 
 fn fill_party(mine: &mut Option<Party>, policy: &Party) {

@@ -192,6 +192,27 @@ impl Office {
             .collect()
     }
 
+    /// Takes in one web-form payload (JSON); the new claim's id.
+    pub fn intake_payload(&self, payload: &serde_json::Value) -> String {
+        let path = self
+            .root
+            .join(format!("../payload-{}.json", self.claims().len()));
+        std::fs::write(&path, payload.to_string()).unwrap();
+        let (out, err) = self.expect(
+            0,
+            &[
+                "--format",
+                "json",
+                "intake",
+                "--file",
+                path.to_str().unwrap(),
+            ],
+        );
+        let r: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
+        r["created"][0].as_str().unwrap().to_string()
+    }
+
     /// The private key `claims init --example` made for `email`.
     pub fn key_of(&self, email: &str) -> String {
         self.git_ok(&["config", "--get", &format!("claims.{email}.signingkey")])

@@ -7,6 +7,7 @@ mod assign;
 mod audit;
 mod check;
 mod deny;
+mod duplicates;
 mod forgery;
 mod generate;
 mod governance;

@@ -56,6 +56,68 @@ fn with_approval(o: &Office, who: &str, command: &str, args: &[&str], id: &str) 
     }
 }
 
+/// Duplicate reports: one kept apart by a person, one merged by a person and unmerged again.
+fn duplicates(o: &Office) {
+    use crate::duplicates::{truck, F150};
+    let first = o.intake_payload(&truck(
+        "2026-11-19T08:00:00-06:00",
+        F150,
+        "I-35 at exit 240, Austin, TX",
+        "Rear-ended a van",
+        false,
+    ));
+    let second = o.intake_payload(&truck(
+        "2026-11-19T10:00:00-06:00",
+        F150,
+        "IH-35 northbound, Austin, TX",
+        "Truck hit from behind",
+        false,
+    ));
+    for id in [&first, &second] {
+        step(o, "triage", &["--as", SUPERVISOR, "triage", id]);
+    }
+    step(
+        o,
+        "keep-separate",
+        &[
+            "--as",
+            SUPERVISOR,
+            "keep-separate",
+            &second,
+            "--from",
+            &first,
+            "--note",
+            "Two stops",
+        ],
+    );
+    step(
+        o,
+        "merge",
+        &[
+            "--as",
+            SUPERVISOR,
+            "merge",
+            &second,
+            "--into",
+            &first,
+            "--note",
+            "One stop after all",
+        ],
+    );
+    step(
+        o,
+        "unmerge",
+        &[
+            "--as",
+            SUPERVISOR,
+            "unmerge",
+            &second,
+            "--note",
+            "Two stops: the dashcam shows both",
+        ],
+    );
+}
+
 fn status_of(o: &Office, id: &str) -> Status {
     o.claim_where(|c| c.id == id).1.status
 }
@@ -698,6 +760,7 @@ fn every_command_that_changes_records_replays_in_the_audit() {
     money(&o);
     denials(&o);
     governance(&o);
+    duplicates(&o);
     o.expect(0, &["check"]);
 
     let (json, err) = o.full_audit_json();
