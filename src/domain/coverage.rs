@@ -293,6 +293,47 @@ fn conditions(claim: &Claim, policy: &Policy, loss: NaiveDate) -> Vec<ConditionF
             );
         }
     }
+    // A vehicle the auto policy does not list: covered, if at all, only as a newly acquired,
+    // substitute or non-owned auto — in question, not confirmed.
+    if matches!(
+        claim.lob,
+        LineOfBusiness::PersonalAuto | LineOfBusiness::CommercialAuto
+    ) && !policy.vehicles.is_empty()
+    {
+        for cv in claim.auto.iter().flat_map(|a| a.vehicles.iter()) {
+            let Some(vin) = cv.vin.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            if !policy
+                .vehicles
+                .iter()
+                .any(|v| v.vin.eq_ignore_ascii_case(vin))
+            {
+                flag(
+                    "unlisted_vehicle",
+                    format!(
+                        "{} (VIN {vin}) is not a vehicle listed on policy {}: covered only as a newly acquired, substitute or non-owned auto",
+                        match cv.description() {
+                            d if d.is_empty() => "the vehicle".to_string(),
+                            d => d,
+                        },
+                        policy.number
+                    ),
+                );
+            }
+        }
+    }
+    // Prior notice of the claim (liability): documented for the coverage determination.
+    if claim
+        .liability
+        .as_ref()
+        .is_some_and(|l| l.prior_notice == Some(true))
+    {
+        flag(
+            "prior_notice",
+            "the insured had prior notice of this claim: whether it was known before the policy began, or reported under an earlier policy, decides coverage".into(),
+        );
+    }
     // Claims-made: the claim must be first made within the period (plus any extended period).
     if let Some(cm) = &policy.claims_made {
         let made = claim_made_on(claim);
@@ -517,6 +558,56 @@ mod tests {
                 .any(|c| c.code == "claims_made_reporting"),
             "{:?}",
             v.conditions
+        );
+    }
+
+    #[test]
+    fn a_vehicle_the_auto_policy_does_not_list_puts_coverage_in_question() {
+        let mut claim: Claim =
+            serde_yaml::from_str(include_str!("../../claims/2026/11/CLM-2611-YFNF-X1DT.yaml"))
+                .unwrap();
+        let policy: Policy =
+            serde_yaml::from_str(include_str!("../../policies/PAU-TX-2026-10482.yaml")).unwrap();
+        assert_eq!(verify(&claim, &policy).outcome, CoverageOutcome::Confirmed);
+        let v = &mut claim.auto.as_mut().unwrap().vehicles[0];
+        v.vin = Some("1HGCM82633A004352".into());
+        v.make = Some("Honda".into());
+        v.model = Some("Accord".into());
+        v.year = Some(2003);
+        let verdict = verify(&claim, &policy);
+        assert_eq!(verdict.outcome, CoverageOutcome::InQuestion, "{verdict:?}");
+        let flag = &verdict.conditions[0];
+        assert_eq!(flag.code, "unlisted_vehicle");
+        assert!(flag
+            .description
+            .contains("2003 Honda Accord (VIN 1HGCM82633A004352)"));
+        assert_eq!(
+            flag.provision.as_ref().unwrap().id.as_deref(),
+            Some("PA-DEF-J")
+        );
+    }
+
+    #[test]
+    fn prior_notice_is_documented_for_the_coverage_determination() {
+        let mut claim: Claim =
+            serde_yaml::from_str(include_str!("../../claims/2026/10/CLM-2610-8XQQ-T1SD.yaml"))
+                .unwrap();
+        let policy: Policy =
+            serde_yaml::from_str(include_str!("../../policies/GL-NY-2026-80412.yaml")).unwrap();
+        claim.liability.as_mut().unwrap().prior_notice = Some(false);
+        let before = verify(&claim, &policy);
+        assert!(before.conditions.iter().all(|c| c.code != "prior_notice"));
+        claim.liability.as_mut().unwrap().prior_notice = Some(true);
+        let v = verify(&claim, &policy);
+        assert_eq!(v.outcome, CoverageOutcome::InQuestion, "{v:?}");
+        let flag = v
+            .conditions
+            .iter()
+            .find(|c| c.code == "prior_notice")
+            .unwrap();
+        assert_eq!(
+            flag.provision.as_ref().unwrap().id.as_deref(),
+            Some("GL-A1D")
         );
     }
 }

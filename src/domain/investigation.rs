@@ -191,6 +191,7 @@ mod tests {
                 "Cause of loss determined",
                 "Scope of damage documented",
                 "Mortgagee notified",
+                "Emergency repairs documented (what was done, by whom, invoices kept)",
                 "Contents inventory reviewed",
                 "Payment authorized"
             ]
@@ -206,7 +207,7 @@ mod tests {
                 "Photos of the damage"
             ]
         );
-        assert_eq!(added, 11);
+        assert_eq!(added, 12);
         // Due dates count business days from assignment: Friday + 1 = Monday; +5 skips
         // Thanksgiving (2026-11-26).
         assert_eq!(home.tasks[0].due, Some(day("2026-11-23")));
@@ -296,7 +297,8 @@ mod tests {
         add_checklist(&mut home, &o, day("2026-11-20"), &cal);
         home.tasks[0].status = ItemStatus::Done;
         let late = overdue(&home, day("2026-12-01"), &cal);
-        // Mortgagee notified (due 11-30) and Photos (due 11-30); Insured contacted is done.
+        // Mortgagee notified and the emergency repairs (due 11-30), Photos (due 11-30);
+        // Insured contacted is done.
         let names: Vec<(&str, &str, i64)> = late
             .iter()
             .map(|o| (o.kind, o.name.as_str(), o.days_late))
@@ -304,6 +306,11 @@ mod tests {
         assert_eq!(
             names,
             [
+                (
+                    "task",
+                    "Emergency repairs documented (what was done, by whom, invoices kept)",
+                    1
+                ),
                 ("task", "Mortgagee notified", 1),
                 ("document", "Photos of the damage", 1)
             ]

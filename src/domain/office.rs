@@ -282,6 +282,10 @@ pub struct RouteWhen {
     pub mortgagee: Option<bool>,
     /// The insured cannot live in the home (additional living expense).
     pub displaced: Option<bool>,
+    /// A public adjuster represents the insured (property).
+    pub public_adjuster: Option<bool>,
+    /// Emergency repairs were needed or made (property).
+    pub emergency_repairs: Option<bool>,
     /// A police report number was reported.
     pub police_report: Option<bool>,
     /// Another party (driver, vehicle, carrier) is involved.

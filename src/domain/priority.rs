@@ -9,7 +9,6 @@ use chrono::{NaiveTime, TimeZone};
 
 use super::calendar::BusinessCalendar;
 use super::claim::{Claim, LineOfBusiness, Priority, Timestamp};
-use super::money::Money;
 use super::office::{Catastrophe, PriorityThresholds};
 use super::sla::assignment_due_date;
 
@@ -21,7 +20,7 @@ const CLOSE_OF_BUSINESS: (u32, u32) = (17, 0);
 
 /// The claim's priority and why.
 pub fn score(claim: &Claim, t: &PriorityThresholds) -> (Priority, Vec<String>) {
-    let estimate = estimated_loss(claim);
+    let estimate = claim.estimated_loss();
     let mut critical = Vec::new();
     let fatality = claim.auto.as_ref().is_some_and(|a| a.fatality)
         || claim.workers_comp.as_ref().is_some_and(|w| w.fatality);
@@ -61,7 +60,7 @@ pub fn score(claim: &Claim, t: &PriorityThresholds) -> (Priority, Vec<String>) {
     if claim.lob == LineOfBusiness::WorkersComp {
         high.push("a work injury".to_string());
     }
-    if let Some(e) = estimate.filter(|e| claim.lob.is_commercial() && *e > t.commercial_high_loss) {
+    if let Some(e) = estimate.filter(|e| claim.is_commercial() && *e > t.commercial_high_loss) {
         high.push(format!(
             "commercial loss {e} is over {}",
             t.commercial_high_loss
@@ -105,17 +104,13 @@ pub fn score(claim: &Claim, t: &PriorityThresholds) -> (Priority, Vec<String>) {
         );
     }
     let why = match (estimate, claim.lob) {
-        (Some(e), l) if !l.is_commercial() && e < t.personal_lines_threshold => format!(
+        (Some(e), _) if !claim.is_commercial() && e < t.personal_lines_threshold => format!(
             "personal lines, estimated loss {e} is under {}",
             t.personal_lines_threshold
         ),
         _ => "property damage only".to_string(),
     };
     (Priority::Standard, vec![why])
-}
-
-fn estimated_loss(claim: &Claim) -> Option<Money> {
-    claim.property.as_ref().and_then(|p| p.estimated_loss)
 }
 
 /// A represented claimant (or a lawsuit) on a liability claim escalates at once.
@@ -334,5 +329,44 @@ mod tests {
             Some("78701")
         );
         assert_eq!(zip_of("US-75 near Spring Creek Parkway"), None);
+    }
+
+    #[test]
+    fn a_commercial_loss_over_its_threshold_is_high_on_every_commercial_line() {
+        let t = office().priority;
+        let store: Claim =
+            serde_yaml::from_str(include_str!("../../claims/2026/10/CLM-2610-VA8H-T6J7.yaml"))
+                .unwrap();
+        // A business's property under the critical threshold, over the commercial one.
+        let mut warehouse = store.clone();
+        warehouse.property.as_mut().unwrap().estimated_loss = Some("150000.00".parse().unwrap());
+        warehouse.liability = None;
+        let (p, why) = score(&warehouse, &t);
+        assert_eq!(p, Priority::High, "{why:?}");
+        assert!(why[0].starts_with("commercial loss 150000.00"), "{why:?}");
+        // Over the critical threshold: a significant property loss, commercial or not.
+        assert_eq!(score(&store, &t).0, Priority::Critical);
+        // Commercial auto: the reported vehicle-damage estimate counts the same way.
+        let mut truck = glass();
+        truck.lob = LineOfBusiness::CommercialAuto;
+        truck.loss.cause = Some("collision".into());
+        let auto = truck.auto.as_mut().unwrap();
+        auto.glass_only = false;
+        auto.estimated_loss = Some("120000.00".parse().unwrap());
+        let (p, why) = score(&truck, &t);
+        assert_eq!(p, Priority::High, "{why:?}");
+        // A personal auto estimate under the personal-lines threshold is standard.
+        let mut car = glass();
+        car.loss.cause = Some("collision".into());
+        let auto = car.auto.as_mut().unwrap();
+        auto.glass_only = false;
+        auto.estimated_loss = Some("8000.00".parse().unwrap());
+        assert_eq!(
+            score(&car, &t),
+            (
+                Priority::Standard,
+                vec!["personal lines, estimated loss 8000.00 is under 25000.00".into()]
+            )
+        );
     }
 }

@@ -18,16 +18,14 @@ impl RouteWhen {
         let auto = claim.auto.as_ref();
         let property = claim.property.as_ref();
         let is = |want: Option<bool>, actual: bool| want.is_none_or(|w| w == actual);
-        let estimate = property
-            .and_then(|p| p.estimated_loss)
-            .or(auto.and_then(|a| a.estimated_loss));
+        let estimate = claim.estimated_loss();
         (self.lob.is_empty() || self.lob.contains(&claim.lob))
             && (self.states.is_empty()
                 || self
                     .states
                     .iter()
                     .any(|s| s.eq_ignore_ascii_case(&claim.jurisdiction)))
-            && is(self.commercial, is_commercial(claim))
+            && is(self.commercial, claim.is_commercial())
             && is(self.glass_only, auto.is_some_and(|a| a.glass_only))
             && is(self.bodily_injury, has_bodily_injury(claim))
             && is(self.represented, is_represented(claim))
@@ -52,6 +50,19 @@ impl RouteWhen {
             && is(self.mortgagee, has_mortgagee(claim))
             && is(self.displaced, property.is_some_and(|p| p.displaced))
             && is(
+                self.public_adjuster,
+                property.is_some_and(|p| p.public_adjuster == Some(true)),
+            )
+            && is(
+                self.emergency_repairs,
+                property.is_some_and(|p| {
+                    p.emergency_repairs_needed == Some(true)
+                        || p.emergency_repairs
+                            .as_deref()
+                            .is_some_and(|r| !r.trim().is_empty())
+                }),
+            )
+            && is(
                 self.police_report,
                 auto.and_then(|a| a.police_report.as_deref())
                     .is_some_and(|r| !r.trim().is_empty()),
@@ -61,16 +72,6 @@ impl RouteWhen {
                 auto.is_some_and(|a| !a.other_parties.is_empty()),
             )
     }
-}
-
-/// A commercial line, or an insured that is an organization (a business's property).
-fn is_commercial(claim: &Claim) -> bool {
-    claim.lob.is_commercial()
-        || claim
-            .insured
-            .as_ref()
-            .and_then(|p| p.organization.as_deref())
-            .is_some_and(|o| !o.trim().is_empty())
 }
 
 fn is_represented(claim: &Claim) -> bool {
@@ -198,10 +199,27 @@ pub fn candidates<'o>(
     workload: &Workload,
     on: NaiveDate,
 ) -> Vec<Candidate<'o>> {
+    candidates_at(office, specialty, None, workload, on)
+}
+
+/// Everyone holding `specialty` whose role ranks at least `min_rank`, in the order they would
+/// be chosen.
+pub fn candidates_at<'o>(
+    office: &'o Office,
+    specialty: &str,
+    min_rank: Option<u8>,
+    workload: &Workload,
+    on: NaiveDate,
+) -> Vec<Candidate<'o>> {
+    let ranks = |p: &Person| {
+        office
+            .role(&p.role)
+            .is_some_and(|r| r.rank >= min_rank.unwrap_or(0))
+    };
     let mut out: Vec<Candidate> = office
         .people
         .iter()
-        .filter(|p| p.specialties.iter().any(|s| s == specialty))
+        .filter(|p| p.specialties.iter().any(|s| s == specialty) && ranks(p))
         .map(|p| {
             let open = workload.open(&p.email);
             Candidate {
@@ -230,11 +248,31 @@ pub fn pick<'o>(
     workload: &Workload,
     on: NaiveDate,
 ) -> Result<&'o Person, Vec<Candidate<'o>>> {
-    let all = candidates(office, specialty, workload, on);
+    pick_at(office, specialty, None, workload, on)
+}
+
+/// [`pick`] among those whose role ranks at least `min_rank` (a senior adjuster or above).
+pub fn pick_at<'o>(
+    office: &'o Office,
+    specialty: &str,
+    min_rank: Option<u8>,
+    workload: &Workload,
+    on: NaiveDate,
+) -> Result<&'o Person, Vec<Candidate<'o>>> {
+    let all = candidates_at(office, specialty, min_rank, workload, on);
     match all.first() {
         Some(c) if c.unavailable.is_none() => Ok(c.person),
         _ => Err(all),
     }
+}
+
+/// The role id whose rank is "senior": a rule with `destination: senior`, and every critical
+/// claim, go to a person of this rank or above.
+pub const SENIOR_ROLE: &str = "senior_adjuster";
+
+/// The rank a senior adjuster holds in the office (none: the office has no such role).
+pub fn senior_rank(office: &Office) -> Option<u8> {
+    office.role(SENIOR_ROLE).map(|r| r.rank)
 }
 
 /// The sentence an escalation records: the specialty and why nobody holding it can take it.
@@ -536,5 +574,31 @@ mod tests {
         let o = office();
         let names: Vec<&str> = supervisors(&o).iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["Linda Park"]);
+    }
+
+    #[test]
+    fn a_senior_destination_reaches_only_a_senior_adjuster_or_above() {
+        let o = office();
+        let day: NaiveDate = "2026-11-20".parse().unwrap();
+        let w = Workload::default();
+        let senior = senior_rank(&o);
+        assert!(senior.is_some());
+        let everyone = candidates(&o, "liability", &w, day);
+        let seniors = candidates_at(&o, "liability", senior, &w, day);
+        assert!(
+            seniors.len() < everyone.len(),
+            "liability has a staff adjuster too"
+        );
+        for c in &seniors {
+            let rank = o.role(&c.person.role).unwrap().rank;
+            assert!(
+                rank >= senior.unwrap(),
+                "{} is {}",
+                c.person.email,
+                c.person.role
+            );
+        }
+        let p = pick_at(&o, "liability", senior, &w, day).unwrap();
+        assert!(o.role(&p.role).unwrap().rank >= senior.unwrap());
     }
 }

@@ -325,6 +325,7 @@ fn property(s: &mut Script<'_>, draft: &mut Draft) -> Result<()> {
         }
         Ok(d)
     })?;
+    let discovered_at = s.time("Time it was discovered?")?;
     s.say("Types of loss: 1) fire 2) water 3) wind 4) theft 5) vandalism 6) other")?;
     let loss_type = s.valid(
         "What type of loss?",
@@ -337,6 +338,14 @@ fn property(s: &mut Script<'_>, draft: &mut Draft) -> Result<()> {
     draft.loss.description = Some(s.text("What happened, in a few words?")?);
     let damage = s.text("Describe the damage?")?;
     let emergency = s.yes_no("Are emergency or temporary repairs needed? (y/n)")?;
+    let emergency_repairs = if emergency {
+        Some(s.text_help(
+            "What emergency repairs were made, by whom?",
+            "e.g. roof tarped by Acme Roofing; or none yet",
+        )?)
+    } else {
+        None
+    };
     let public_adjuster = s.yes_no("Has the insured hired a public adjuster? (y/n)")?;
     let mortgagee = s.text_help("Mortgage company or lienholder?", "name, or none")?;
     let estimated_loss = s.optional_valid(
@@ -347,10 +356,12 @@ fn property(s: &mut Script<'_>, draft: &mut Draft) -> Result<()> {
     let displaced = !s.yes_no("Can the insured still live in (or use) the property? (y/n)")?;
     draft.property = Some(PropertyFacts {
         discovered_on: Some(discovered),
+        discovered_at: Some(discovered_at),
         loss_type: Some(loss_type),
         property_address: Some(address),
         damage_description: Some(damage),
         emergency_repairs_needed: Some(emergency),
+        emergency_repairs,
         public_adjuster: Some(public_adjuster),
         mortgagee: Some(if mortgagee.eq_ignore_ascii_case("none") {
             "none".to_string()

@@ -406,3 +406,123 @@ fn triage_of_named_claims_refuses_those_past_triage_and_dry_run_writes_nothing()
     assert!(trailers.contains("Priority: standard"), "{trailers}");
     o.assert_sound();
 }
+
+/// A web report of a fire at the Santiago home (FL homeowners), with the estimate given.
+fn house_fire(estimate: &str) -> serde_json::Value {
+    serde_json::json!({
+        "lob": "property",
+        "policy_number": "HO-FL-2026-61720",
+        "received_at": "2026-11-19T08:00:00-05:00",
+        "insured": { "name": "Gloria Santiago", "phone": "(727) 555-0999" },
+        "reporter": { "name": "Gloria Santiago", "relationship": "insured", "phone": "(727) 555-0999" },
+        "loss": { "date": "2026-11-18", "time": "22:10", "location": "1564 Sunset Point Road, Clearwater, FL 33755",
+                  "description": "Kitchen fire spread to the roof", "cause": "fire" },
+        "property": {
+            "discovered_on": "2026-11-18", "discovered_at": "22:15", "loss_type": "fire",
+            "property_address": "1564 Sunset Point Road, Clearwater, FL 33755",
+            "damage_description": "Kitchen destroyed, roof open to the weather",
+            "emergency_repairs_needed": true,
+            "emergency_repairs": "Roof tarped by Gulf Roofing the next morning, $1,450",
+            "public_adjuster": true, "mortgagee": "none", "estimated_loss": estimate, "displaced": true
+        }
+    })
+}
+
+#[test]
+fn a_critical_claim_reaches_a_senior_adjuster_and_a_public_adjuster_changes_handling() {
+    let o = Office::example();
+    let id = o.intake_payload(&house_fire("310000.00"));
+    o.expect(
+        0,
+        &["--as", crate::common::people::SUPERVISOR, "triage", &id],
+    );
+    let c = claim(&o, &id);
+    assert_eq!(c.triage.as_ref().unwrap().priority, Priority::Critical);
+    // The insured is the policy's named insured; what the report said differently is noted.
+    let insured = c.insured.as_ref().unwrap();
+    assert_eq!(insured.name.as_deref(), Some("Gloria Santiago"));
+    assert_ne!(insured.phone.as_deref(), Some("(727) 555-0999"));
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.text.contains("phone (727) 555-0999")),
+        "{:?}",
+        c.notes
+    );
+    let p = c.property.as_ref().unwrap();
+    assert_eq!(p.discovered_at.as_deref(), Some("22:15"));
+
+    o.expect(
+        0,
+        &["--as", crate::common::people::SUPERVISOR, "assign", &id],
+    );
+    let c = claim(&o, &id);
+    let adjuster = c.adjuster().unwrap().to_string();
+    let authority = o.read("authority.yaml");
+    let office: claims::domain::office::Office = serde_yaml::from_str(&authority).unwrap();
+    let role = &office.person(&adjuster).unwrap().role;
+    assert!(
+        office.role(role).unwrap().rank >= office.role("senior_adjuster").unwrap().rank,
+        "a critical claim went to {adjuster} ({role})"
+    );
+    let tasks: Vec<&str> = c.tasks.iter().map(|t| t.name.as_str()).collect();
+    assert!(
+        tasks
+            .iter()
+            .any(|t| t.starts_with("Public adjuster's letter of representation")),
+        "{tasks:?}"
+    );
+    assert!(
+        tasks
+            .iter()
+            .any(|t| t.starts_with("Emergency repairs documented")),
+        "{tasks:?}"
+    );
+    o.assert_sound();
+}
+
+#[test]
+fn a_claim_whose_policy_number_was_corrected_is_triaged_again() {
+    let o = Office::example();
+    let mut report = house_fire("40000.00");
+    report["policy_number"] = "HO-NY-2025-62201".into();
+    let id = o.intake_payload(&report);
+    o.expect(
+        0,
+        &["--as", crate::common::people::SUPERVISOR, "triage", &id],
+    );
+    let c = claim(&o, &id);
+    assert_eq!(
+        c.triage.as_ref().unwrap().coverage,
+        CoverageOutcome::PotentiallyNone
+    );
+    // Not again without a correction.
+    o.expect(
+        1,
+        &["--as", crate::common::people::SUPERVISOR, "triage", &id],
+    );
+    o.expect(
+        0,
+        &[
+            "update",
+            &id,
+            "--set",
+            "policy_number=HO-FL-2026-61720",
+            "--reason",
+            "The caller read out the number of her old New York policy",
+        ],
+    );
+    o.expect(
+        0,
+        &["--as", crate::common::people::SUPERVISOR, "triage", &id],
+    );
+    let c = claim(&o, &id);
+    let t = c.triage.as_ref().unwrap();
+    assert_eq!(t.coverage, CoverageOutcome::Confirmed, "{:?}", t.reasons);
+    assert_eq!(t.policy.as_deref(), Some("HO-FL-2026-61720"));
+    assert_eq!(
+        c.insured.as_ref().unwrap().name.as_deref(),
+        Some("Gloria Santiago")
+    );
+    o.assert_sound();
+}

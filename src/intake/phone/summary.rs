@@ -96,6 +96,7 @@ pub fn summary_lines(d: &Draft) -> Vec<String> {
 
     if let Some(p) = &d.property {
         line("Discovered on", p.discovered_on.map(|x| x.to_string()));
+        line("Discovered at", p.discovered_at.clone());
         line(
             "Type of loss",
             p.loss_type.map(|t| property_loss_type_name(t).to_string()),
@@ -106,6 +107,7 @@ pub fn summary_lines(d: &Draft) -> Vec<String> {
             "Emergency repairs needed",
             opt_yn(p.emergency_repairs_needed),
         );
+        line("Emergency repairs made", p.emergency_repairs.clone());
         line("Public adjuster", opt_yn(p.public_adjuster));
         line("Mortgage company or lienholder", p.mortgagee.clone());
         line("Estimated loss", p.estimated_loss.map(|m| format!("${m}")));

@@ -219,11 +219,13 @@ fn property_claim() {
         "TX",
         "2024-05-01",
         "2024-05-03",
+        "18:30",
         "2",
         "14 Elm St, Austin, TX 78701",
         "A pipe burst under the kitchen sink while we were away",
         "Kitchen floor and cabinets soaked",
         "y",
+        "Water extracted by DryFast Restoration, $1,200",
         "n",
         "None",
         "$12,500",
@@ -235,6 +237,11 @@ fn property_claim() {
     let d = draft.unwrap_or_else(|e| panic!("{e}\n{transcript}"));
     let p = d.property.unwrap();
     assert_eq!(p.discovered_on, NaiveDate::from_ymd_opt(2024, 5, 3));
+    assert_eq!(p.discovered_at.as_deref(), Some("18:30"));
+    assert_eq!(
+        p.emergency_repairs.as_deref(),
+        Some("Water extracted by DryFast Restoration, $1,200")
+    );
     assert_eq!(p.loss_type, Some(PropertyLossType::Water));
     assert_eq!(
         p.property_address.as_deref(),

@@ -14,13 +14,13 @@ use serde_json::json;
 use super::args::{Reader, Recorder};
 use super::change::{Change, Edit};
 use super::desk::Desk;
-use crate::domain::claim::{Assignment, Claim, Escalation};
+use crate::domain::claim::{Assignment, Claim, Escalation, Priority};
 use crate::domain::claim_id::ClaimId;
 use crate::domain::investigation::add_checklist;
 use crate::domain::lifecycle::Status;
 use crate::domain::office::{Contact, Office, Permission, Person, RoutingRule};
 use crate::domain::routing::{
-    availability, contact_by, nobody_available, pick, route, supervisors,
+    availability, contact_by, nobody_available, pick_at, route, senior_rank, supervisors,
 };
 use crate::error::{Error, Result};
 use notices::Notices;
@@ -212,13 +212,24 @@ fn decide<'o>(
     let taker = match (&rule.specialty, &rule.handler) {
         (Some(s), _) => {
             let workload = desk.records.register()?.workload();
-            match pick(office, s, workload, desk.today()) {
+            // A senior destination, and a critical claim, reach a senior adjuster or above.
+            let critical = claim.priority() == Some(Priority::Critical);
+            let senior = (rule.destination == "senior" || critical)
+                .then(|| senior_rank(office))
+                .flatten();
+            match pick_at(office, s, senior, workload, desk.today()) {
                 Ok(p) => Taker::Person(p),
                 Err(why) => {
-                    return Ok(Decision::Escalate {
-                        rule,
-                        reason: nobody_available(s, &why),
-                    })
+                    let mut reason = nobody_available(s, &why);
+                    if senior.is_some() {
+                        let what = if critical {
+                            "a critical claim"
+                        } else {
+                            "a senior destination"
+                        };
+                        reason = format!("{what} needs a senior adjuster or above: {reason}");
+                    }
+                    return Ok(Decision::Escalate { rule, reason });
                 }
             }
         }
