@@ -143,8 +143,10 @@ fn parse_header(h: &str) -> Option<Column> {
 }
 
 /// Reads every row. A header problem (unknown column) fails the whole file; a bad cell fails
-/// only its row, and every row is read.
+/// only its row, and every row is read. A UTF-8 byte-order mark (Excel's "CSV UTF-8") is
+/// not part of the first column's name.
 pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
@@ -181,8 +183,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
             Err(e) => {
                 let row = e
                     .position()
-                    .map(|p| p.line() as usize)
-                    .unwrap_or(fallback_row);
+                    .map_or(fallback_row, |p| line_at(text, p.byte()));
                 rows.push(CsvRow {
                     row,
                     draft: Err(vec![CellError {
@@ -196,8 +197,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
         };
         let row = record
             .position()
-            .map(|p| p.line() as usize)
-            .unwrap_or(fallback_row);
+            .map_or(fallback_row, |p| line_at(text, p.byte()));
         if record.iter().all(|c| c.is_empty()) {
             continue;
         }
@@ -207,6 +207,19 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
         });
     }
     Ok(rows)
+}
+
+/// The line (1-based) of the record that starts at byte `at`. The csv reader's own line
+/// count falls one behind on CRLF files (the `\n` of a record's terminator is read as the
+/// start of the next record, rust-csv issue #395), so the line is counted from the text: a
+/// record begins at its first byte that is not a line ending.
+fn line_at(text: &str, at: u64) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = usize::try_from(at).unwrap_or(bytes.len()).min(bytes.len());
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    1 + memchr::memchr_iter(b'\n', &bytes[..start]).count()
 }
 
 #[derive(Default)]
@@ -627,6 +640,21 @@ property,H1,11/02/2026,,,,,maybe\n";
             errs[0].to_string().split(':').next(),
             Some("row 4, column loss_date")
         );
+    }
+
+    #[test]
+    fn crlf_and_lf_files_name_the_same_rows() {
+        let lf =
+            "lob,loss_date\nproperty,2026-11-01\n\nproperty,11/02/2026\nproperty,\"2026-11-03\"\n";
+        let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
+        for text in [lf.to_string(), crlf] {
+            let rows = parse_csv(&text).unwrap();
+            let numbers: Vec<usize> = rows.iter().map(|r| r.row).collect();
+            assert_eq!(numbers, [2, 4, 5], "{text:?}");
+            let errs = rows[1].draft.as_ref().unwrap_err();
+            assert_eq!(errs[0].row, 4);
+            assert_eq!(errs[0].column.as_deref(), Some("loss_date"));
+        }
     }
 
     #[test]
