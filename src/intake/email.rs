@@ -218,7 +218,9 @@ pub fn draft_from_eml(raw: &[u8], source_name: &str) -> Result<Draft, EmailError
         lob: facts.lob,
         channel: Some(Channel::Email),
         received_at,
-        jurisdiction: facts.jurisdiction.clone(),
+        // A state read from the text: the policy on file's, when there is one, comes first.
+        jurisdiction: None,
+        jurisdiction_read: facts.jurisdiction.clone(),
         policy_number: facts.policy_number.clone(),
         insured: None,
         agent: None,
@@ -1692,7 +1694,7 @@ mod tests {
         assert_eq!(draft.source, "auto-plain.eml");
         assert_eq!(draft.lob, Some(LineOfBusiness::PersonalAuto));
         assert_eq!(draft.policy_number.as_deref(), Some("PAU-IL-2026-20931"));
-        assert_eq!(draft.jurisdiction.as_deref(), Some("IL"));
+        assert_eq!(draft.jurisdiction_read.as_deref(), Some("IL"));
         assert_eq!(
             draft.received_at.unwrap().to_rfc3339(),
             "2026-11-03T09:14:00-06:00"
@@ -1749,7 +1751,7 @@ mod tests {
         let draft = draft_from_eml(&fixture("property-html-qp.eml"), "qp.eml").unwrap();
         assert_eq!(draft.lob, Some(LineOfBusiness::Property));
         assert_eq!(draft.policy_number.as_deref(), Some("HO-TX-2026-60254"));
-        assert_eq!(draft.jurisdiction.as_deref(), Some("TX"));
+        assert_eq!(draft.jurisdiction_read.as_deref(), Some("TX"));
         assert_eq!(draft.loss.date, Some(d(2026, 11, 1)));
         assert_eq!(draft.loss.cause.as_deref(), Some("water"));
         assert_eq!(
