@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::common::people::{CSR, MANAGER, SUPERVISOR};
 use crate::common::Office;
-use claims::domain::claim::Claim;
+use claims::domain::claim::{Channel, Claim};
 use claims::domain::lifecycle::Status;
 
 fn clients(name: &str) -> PathBuf {
@@ -232,6 +232,154 @@ fn a_report_whose_line_differs_from_its_policy_is_refused_on_a_form_and_held_for
             "policy_number=PAU-TX-2026-10482",
         ],
     );
+    o.expect(0, &["check"]);
+    o.assert_sound();
+}
+
+#[test]
+fn an_email_whose_policy_is_unknown_or_whose_state_is_only_in_the_text_becomes_an_incomplete_claim_in_the_csr_queue(
+) {
+    let o = Office::example();
+    let base = o.head();
+    // Forwarded by the agent (Gmail): policy not on file, the state only in "Austin, TX".
+    let (ids, err) = intake(
+        &o,
+        0,
+        &["--email", clients("fwd-inline-gmail.eml").to_str().unwrap()],
+    );
+    assert!(err.contains("HO-5551209 is not on file"), "{err}");
+    let c = claim(&o, &ids[0]);
+    assert_eq!(c.status, Status::Incomplete);
+    assert_eq!(c.jurisdiction, "TX");
+    assert_eq!(c.policy_number.as_deref(), Some("HO-5551209"));
+    assert_eq!(
+        c.reporter.as_ref().unwrap().name.as_deref(),
+        Some("Ray Dorsey")
+    );
+    // Nothing that tells the state, nor a policy: still a claim to complete.
+    let mail = file(
+        &o,
+        "no-state.eml",
+        &email(
+            "Pat Moore <pat@mailbox.example>",
+            "Water in the basement",
+            "A pipe burst in our basement last night and the carpet is soaked. I don't have my policy number handy.\n\nPat Moore",
+        ),
+    );
+    let (more, _) = intake(&o, 0, &["--email", &mail]);
+    let c = claim(&o, &more[0]);
+    assert_eq!(c.status, Status::Incomplete);
+    assert_eq!(c.jurisdiction, "");
+    assert!(
+        c.missing.contains(&"jurisdiction".to_string()),
+        "{:?}",
+        c.missing
+    );
+    assert!(
+        c.missing.contains(&"policy_number".to_string()),
+        "{:?}",
+        c.missing
+    );
+    let (queue, _) = o.expect(0, &["queue", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&queue).unwrap();
+    for id in [&ids[0], &more[0]] {
+        assert!(
+            rows.as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["id"] == id.as_str()),
+            "{id} not in the CSR queue: {queue}"
+        );
+    }
+    assert!(queue.contains("jurisdiction"), "{queue}");
+    assert_eq!(
+        o.git_ok(&["rev-list", "--count", &format!("{base}..HEAD")])
+            .trim(),
+        "2"
+    );
+    o.expect(0, &["check"]);
+    // The CSR completes the state as typed.
+    o.expect(
+        0,
+        &[
+            "--as",
+            CSR,
+            "complete",
+            &more[0],
+            "--set",
+            "jurisdiction=tx",
+        ],
+    );
+    assert_eq!(claim(&o, &more[0]).jurisdiction, "TX");
+    o.expect(0, &["check"]);
+    o.assert_sound();
+}
+
+/// Messages written by Python's `email` package the way mail clients write them: forwarded
+/// as an attachment (Thunderbird), forwarded inline (Gmail), Latin-1 quoted-printable, and
+/// Outlook's HTML with an inline image.
+#[test]
+fn emails_written_by_real_mail_clients_are_read_for_their_writers_facts() {
+    let o = Office::example();
+    let inbox = o.root.parent().unwrap().join("client-inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    for f in [
+        "fwd-attached-rfc822.eml",
+        "fwd-inline-gmail.eml",
+        "wc-latin1-qp.eml",
+        "glass-outlook-related.eml",
+    ] {
+        std::fs::copy(clients(f), inbox.join(f)).unwrap();
+    }
+    let (ids, _) = intake(&o, 0, &["--email", inbox.to_str().unwrap()]);
+    assert_eq!(ids.len(), 4);
+    let claims: Vec<Claim> = ids.iter().map(|id| claim(&o, id)).collect();
+    let by_policy = |n: &str| {
+        claims
+            .iter()
+            .find(|c| c.policy_number.as_deref() == Some(n))
+            .unwrap_or_else(|| panic!("no claim under {n}"))
+    };
+    for c in &claims {
+        assert_eq!(c.channel, Channel::Email);
+        assert_eq!(c.status, Status::Incomplete);
+    }
+
+    // Forwarded as an attachment: the insured wrote it; the agent passed it on.
+    let fwd = by_policy("PAU-IL-2026-20931");
+    let reporter = fwd.reporter.as_ref().unwrap();
+    assert_eq!(reporter.name.as_deref(), Some("Laura Novak"));
+    assert_eq!(reporter.phone.as_deref(), Some("630-555-0123"));
+    assert_eq!(fwd.loss.date.unwrap().to_string(), "2026-11-15");
+    let auto = fwd.auto.as_ref().unwrap();
+    assert!(auto.injured.is_empty(), "nobody was hurt");
+    assert_eq!(
+        auto.other_parties[0].contact.as_deref(),
+        Some("630-555-0188")
+    );
+    assert!(fwd
+        .notes
+        .iter()
+        .any(|n| n.text.contains("Forwarded by Daniel Kowalski")));
+    assert!(fwd
+        .attachments
+        .iter()
+        .any(|a| a.file.ends_with("Accident-on-Ogden-Ave.eml")));
+
+    // Latin-1 quoted-printable from an employer: the employee as written.
+    let wc = by_policy("WC-TX-2026-30118");
+    let e = wc.workers_comp.as_ref().unwrap().employee.as_ref().unwrap();
+    assert_eq!(e.name.as_deref(), Some("José Peña"));
+    assert_eq!(e.id.as_deref(), Some("E-2207"));
+    assert_eq!(e.job_title.as_deref(), Some("Sheet metal installer"));
+
+    // Outlook, HTML with its inline image: a glass loss, the image kept.
+    let glass = by_policy("PAU-TX-2026-10482");
+    assert!(glass.is_glass_only());
+    assert!(glass
+        .attachments
+        .iter()
+        .any(|a| a.file == "attachments/image001.png"));
     o.expect(0, &["check"]);
     o.assert_sound();
 }
