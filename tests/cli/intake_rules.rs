@@ -497,3 +497,61 @@ fn a_vin_whose_model_year_is_not_the_reported_year_is_warned_about_in_every_chan
     o.expect(0, &["check"]);
     o.assert_sound();
 }
+
+/// A CSV row with the columns beyond the required ones gives the very claim the web form
+/// gives for the same report.
+#[test]
+fn a_csv_row_can_say_every_fact_the_web_form_can_say() {
+    let o = Office::example();
+    let payload = file(
+        &o,
+        "full.json",
+        r#"{"channel": "web", "lob": "general_liability", "policy_number": "GL-NY-2026-80412",
+            "received_at": "2026-11-19T16:45:00-06:00",
+            "insured": {"name": "Hudson Valley Fitness LLC", "organization": "Hudson Valley Fitness LLC",
+                        "address": "45 Main St, Beacon, NY 12508"},
+            "agent": {"name": "Rachel Stein", "email": "rstein@agency.example"},
+            "reporter": {"name": "Mia Chen", "organization": "Hudson Valley Fitness LLC",
+                         "relationship": "manager", "phone": "(845) 555-0150",
+                         "email": "mia@hvfitness.example", "address": "45 Main St, Beacon, NY"},
+            "loss": {"date": "2026-11-18", "time": "18:05", "location": "Pool deck",
+                     "description": "A member slipped on the wet deck", "cause": "slip_and_fall",
+                     "keywords": ["wet floor", "fracture"]},
+            "liability": {"claim_received_on": "2026-11-19",
+                          "claimant": {"name": "Dana Kim", "phone": "(914) 555-0111",
+                                       "email": "dana@mail.example", "address": "9 Elm St, Cold Spring, NY",
+                                       "relationship": "member", "organization": "Kim Design"},
+                          "allegation": "No wet-floor sign; broken wrist",
+                          "represented": true,
+                          "attorney": {"name": "Lee Park", "organization": "Park & Rowe LLP",
+                                       "phone": "(212) 555-0100", "email": "lpark@parkrowe.example",
+                                       "address": "1 Broadway, New York, NY", "relationship": "counsel"},
+                          "prior_notice": false, "litigation": false, "bodily_injury": true},
+            "notes": ["Photos of the deck to follow"]}"#,
+    );
+    let csv = file(
+        &o,
+        "full.csv",
+        "channel,lob,policy_number,received_at,insured_name,insured_organization,insured_address,agent_name,agent_email,reporter_name,reporter_organization,reporter_relationship,reporter_phone,reporter_email,reporter_address,loss_date,loss_time,loss_location,loss_description,loss_cause,loss_keywords,claim_received_on,claimant_name,claimant_phone,claimant_email,claimant_address,claimant_relationship,claimant_organization,allegation,represented,attorney_name,attorney_organization,attorney_phone,attorney_email,attorney_address,attorney_relationship,prior_notice,litigation,bodily_injury,notes\n\
+         web,general_liability,GL-NY-2026-80412,2026-11-19T16:45:00-06:00,Hudson Valley Fitness LLC,Hudson Valley Fitness LLC,\"45 Main St, Beacon, NY 12508\",Rachel Stein,rstein@agency.example,Mia Chen,Hudson Valley Fitness LLC,manager,(845) 555-0150,mia@hvfitness.example,\"45 Main St, Beacon, NY\",2026-11-18,18:05,Pool deck,A member slipped on the wet deck,slip_and_fall,wet floor; fracture,2026-11-19,Dana Kim,(914) 555-0111,dana@mail.example,\"9 Elm St, Cold Spring, NY\",member,Kim Design,No wet-floor sign; broken wrist,Y,Lee Park,Park & Rowe LLP,(212) 555-0100,lpark@parkrowe.example,\"1 Broadway, New York, NY\",counsel,N,N,Y,Photos of the deck to follow\n",
+    );
+    let (web, _) = intake(&o, 0, &["--file", &payload]);
+    let (batch, _) = intake(&o, 0, &["--csv", &csv]);
+    let (a, b) = (claim(&o, &web[0]), claim(&o, &batch[0]));
+    assert_eq!(a.channel, b.channel);
+    assert_eq!(a.received_at, b.received_at);
+    assert_eq!(a.insured, b.insured);
+    assert_eq!(a.agent, b.agent);
+    assert_eq!(a.reporter, b.reporter);
+    assert_eq!(a.loss, b.loss);
+    assert_eq!(a.liability, b.liability);
+    assert_eq!(
+        a.notes.iter().map(|n| &n.text).collect::<Vec<_>>(),
+        b.notes.iter().map(|n| &n.text).collect::<Vec<_>>()
+    );
+    let attorney = b.liability.as_ref().unwrap().attorney.as_ref().unwrap();
+    assert_eq!(attorney.organization.as_deref(), Some("Park & Rowe LLP"));
+    assert_eq!(b.received_at.to_rfc3339(), "2026-11-19T16:45:00-06:00");
+    o.expect(0, &["check"]);
+    o.assert_sound();
+}
