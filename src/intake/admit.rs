@@ -279,7 +279,7 @@ pub fn admit(
     let mut received_at = draft.received_at.unwrap_or(ctx.now);
     if received_at > ctx.now {
         let why = format!(
-            "the notice is dated {}, after it was taken in ({})",
+            "the notice is dated {}, after it was taken in ({}); it is received when taken in",
             received_at.to_rfc3339(),
             ctx.now.to_rfc3339()
         );

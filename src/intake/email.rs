@@ -483,9 +483,10 @@ fn extract(notice: &Notice) -> Facts {
         .or_else(|| parties::state_in(&body));
 
     // The writer's own text gives their phone; any text may name the other parties.
-    let mut contacts = parties::contacts(writer);
+    let liability = lob.is_some_and(|l| l.is_liability());
+    let mut contacts = parties::contacts(writer, liability);
     for (t, _) in parts.iter().skip(1) {
-        let more = parties::contacts(t);
+        let more = parties::contacts(t, liability);
         if notice.forwarded.is_empty() {
             contacts.writer_phone = contacts.writer_phone.or(more.writer_phone);
         }

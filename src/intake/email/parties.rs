@@ -49,8 +49,9 @@ pub struct Contacts {
     pub claimant: Option<Party>,
 }
 
-/// Reads the contacts of `text`.
-pub fn contacts(text: &str) -> Contacts {
+/// Reads the contacts of `text`. Only a liability notice has a claimant (elsewhere "our
+/// customer" is no party to the loss).
+pub fn contacts(text: &str, liability: bool) -> Contacts {
     let text = unwrap_lines(text);
     let lower = text.to_ascii_lowercase();
     let mut c = Contacts::default();
@@ -60,7 +61,7 @@ pub fn contacts(text: &str) -> Contacts {
     let mut claimant_phone = None;
     for (at, phone) in phones(&text) {
         let clause = clause_around(&lower, at);
-        let slot = match whose(clause) {
+        let slot = match whose(clause, liability) {
             Whose::OtherParty => &mut other_phone,
             Whose::Witness => &mut witness_phone,
             Whose::Claimant => &mut claimant_phone,
@@ -88,7 +89,7 @@ pub fn contacts(text: &str) -> Contacts {
             contact: witness_phone,
         });
     }
-    let claimant_name = named_after(&text, CLAIMANT);
+    let claimant_name = liability.then(|| named_after(&text, CLAIMANT)).flatten();
     if claimant_name.is_some() || claimant_phone.is_some() {
         c.claimant = Some(Party {
             name: claimant_name,
@@ -99,13 +100,13 @@ pub fn contacts(text: &str) -> Contacts {
     c
 }
 
-fn whose(clause: &str) -> Whose {
+fn whose(clause: &str, liability: bool) -> Whose {
     let any = |words: &[&str]| words.iter().any(|w| find_word_from(clause, w, 0).is_some());
     if any(OTHER_PARTY) {
         Whose::OtherParty
     } else if any(WITNESS) {
         Whose::Witness
-    } else if any(CLAIMANT) {
+    } else if liability && any(CLAIMANT) {
         Whose::Claimant
     } else if any(WRITER) || clause.contains("you can reach") || clause.contains("call back") {
         Whose::Writer
@@ -509,6 +510,7 @@ mod tests {
             "The other driver, Greg Palmer, was in a grey Nissan Altima; the other \
              driver's number is (630) 555-0188. A witness, Ann Lee, saw it all: (630) \
              555-0177.\n\nYou can reach me at (630) 555-0123.",
+            false,
         );
         assert_eq!(c.writer_phone.as_deref(), Some("630-555-0123"));
         let other = c.other_party.unwrap();
@@ -524,20 +526,29 @@ mod tests {
     fn an_unmarked_number_is_the_writers_and_the_order_does_not_matter() {
         let c = contacts(
             "(512) 555-0188 is the other driver's cell.\n\nThanks,\nAl Ruiz\n512-555-0100",
+            false,
         );
         assert_eq!(c.writer_phone.as_deref(), Some("512-555-0100"));
         assert_eq!(
             c.other_party.unwrap().contact.as_deref(),
             Some("512-555-0188")
         );
-        let c = contacts("Call me at 217.555.0142");
+        let c = contacts("Call me at 217.555.0142", false);
         assert_eq!(c.writer_phone.as_deref(), Some("217-555-0142"));
         assert!(c.other_party.is_none() && c.witness.is_none());
-        let c = contacts("The customer, Dana Kim, left her number: (914) 555-0111.");
+        let text = "The customer, Dana Kim, left her number: (914) 555-0111.";
+        let c = contacts(text, true);
         let claimant = c.claimant.unwrap();
         assert_eq!(claimant.name.as_deref(), Some("Dana Kim"));
         assert_eq!(claimant.phone.as_deref(), Some("914-555-0111"));
         assert_eq!(c.writer_phone, None);
+        // Outside a liability claim a customer is no party: the number is the writer's.
+        let c = contacts(
+            "As a customer for years, you can reach me at 914-555-0111.",
+            false,
+        );
+        assert_eq!(c.writer_phone.as_deref(), Some("914-555-0111"));
+        assert!(c.claimant.is_none());
     }
 
     #[test]
