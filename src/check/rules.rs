@@ -108,7 +108,8 @@ fn check_identity(claim: &Claim, rel_path: &str, ix: &OfficeIndex, out: &mut Vec
 }
 
 fn check_facts(claim: &Claim, out: &mut Vec<Issue>) {
-    if !is_us_state(&claim.jurisdiction) {
+    // None at all is a missing fact (N001, or listed on an incomplete intake).
+    if !claim.jurisdiction.trim().is_empty() && !is_us_state(&claim.jurisdiction) {
         out.push(Issue::at(
             "N003",
             "jurisdiction",

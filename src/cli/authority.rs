@@ -56,12 +56,16 @@ pub enum Action {
     Proposals,
 }
 
+/// One limit of the matrix. `up_to` is money and only money: no limit leaves it empty (null
+/// in JSON) and says so in `unlimited`, so that a spreadsheet or a script can sum and compare
+/// the column.
 #[derive(Serialize)]
 struct Row {
     kind: &'static str,
     claim_type: String,
     role: String,
-    up_to: String,
+    up_to: Option<crate::domain::money::Money>,
+    unlimited: bool,
     review_by: String,
 }
 
@@ -168,7 +172,8 @@ fn matrix(g: &Globals) -> Result<i32> {
                     kind,
                     claim_type: r.claim_type.clone(),
                     role: l.role.clone(),
-                    up_to: l.up_to.map_or("unlimited".into(), |m| m.to_string()),
+                    up_to: l.up_to,
+                    unlimited: l.up_to.is_none(),
                     review_by: r.review_by.clone().unwrap_or_default(),
                 });
             }
@@ -176,14 +181,22 @@ fn matrix(g: &Globals) -> Result<i32> {
     }
     let mut out = Out::new();
     Rows {
-        headers: &["kind", "claim_type", "role", "up_to", "review_by"],
+        headers: &[
+            "kind",
+            "claim_type",
+            "role",
+            "up_to",
+            "unlimited",
+            "review_by",
+        ],
         rows: &rows,
         cells: &|r: &Row| {
             vec![
                 r.kind.to_string(),
                 r.claim_type.clone(),
                 r.role.clone(),
-                r.up_to.clone(),
+                r.up_to.map(|m| m.to_string()).unwrap_or_default(),
+                if r.unlimited { "yes" } else { "no" }.to_string(),
                 r.review_by.clone(),
             ]
         },

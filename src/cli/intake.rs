@@ -432,6 +432,13 @@ pub fn admit_and_commit(
         ))
         .hint("fix them and run again, or pass --skip-invalid to commit only the valid ones"));
     }
+    if created.is_empty() && !problems.is_empty() {
+        // --skip-invalid with nothing valid: not a success, whatever the flag says.
+        return Err(Error::refused(format!(
+            "every notice was invalid ({} skipped); nothing was written",
+            skipped(&problems)
+        )));
+    }
     let verb = if g.dry_run { "would create" } else { "created" };
     g.say(format!("{verb} {} claim(s)", created.len()));
     if !problems.is_empty() {

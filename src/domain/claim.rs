@@ -18,7 +18,8 @@ pub type Timestamp = DateTime<FixedOffset>;
 pub struct Claim {
     pub id: String,
     pub lob: LineOfBusiness,
-    /// US state (two-letter postal code) whose claim-handling rules apply.
+    /// US state (two-letter postal code) whose claim-handling rules apply; empty only on an
+    /// incomplete intake that could not tell it (`missing` then lists `jurisdiction`).
     pub jurisdiction: String,
     pub channel: Channel,
     pub received_at: Timestamp,
@@ -617,6 +618,13 @@ impl Claim {
 
     pub fn adjuster(&self) -> Option<&str> {
         self.assignment.as_ref().and_then(|a| a.adjuster.as_deref())
+    }
+
+    /// A glass-only auto loss (`auto.glass_only`): the one fact priority, routing and the
+    /// investigation checklists read. Intake sets it the same way whatever the channel (a
+    /// loss cause of `glass` is glass only; see [`crate::intake::admit`]).
+    pub fn is_glass_only(&self) -> bool {
+        self.auto.as_ref().is_some_and(|a| a.glass_only)
     }
 
     /// Who handles the claim: the assigned adjuster, else the outside handler.

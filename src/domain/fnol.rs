@@ -210,6 +210,8 @@ pub fn missing_facts(claim: &Claim) -> Vec<String> {
         blank(&claim.policy_number) && claim.insured.as_ref().is_none_or(|p| blank(&p.name)),
         "policy_number",
     );
+    // The state whose rules govern the claim; an email may not say it.
+    need(claim.jurisdiction.trim().is_empty(), "jurisdiction");
     match claim.lob {
         LineOfBusiness::PersonalAuto | LineOfBusiness::CommercialAuto => {
             need(blank(&loss.time), "loss.time");

@@ -168,6 +168,10 @@ pub struct PolicyKeys<'a> {
     pub insured_name: Option<&'a str>,
     pub vins: Vec<&'a str>,
     pub address: Option<&'a str>,
+    /// The line of business the report is for, when it says: only policies of that line
+    /// answer a lookup by insured name, VIN or address (a number is the report's own word,
+    /// and stands whatever its line).
+    pub line: Option<super::claim::LineOfBusiness>,
 }
 
 /// The policy a claim is filed under, and how it was found: by number, else by insured name,
@@ -185,7 +189,9 @@ pub fn find_policy<'p>(
             .map(|p| (p, "number"));
     }
     let unique = |pred: &dyn Fn(&Policy) -> bool| -> Option<&'p Policy> {
-        let mut hits = policies.values().filter(|p| pred(p));
+        let mut hits = policies
+            .values()
+            .filter(|p| keys.line.is_none_or(|l| l == p.lob) && pred(p));
         let first = hits.next()?;
         hits.next().is_none().then_some(first)
     };

@@ -83,7 +83,7 @@ pub fn score(claim: &Claim, t: &PriorityThresholds) -> (Priority, Vec<String>) {
         .as_deref()
         .unwrap_or("")
         .to_ascii_lowercase();
-    if claim.auto.as_ref().is_some_and(|a| a.glass_only) || cause == "glass" {
+    if claim.is_glass_only() {
         return (Priority::Low, vec!["glass only".to_string()]);
     }
     if matches!(

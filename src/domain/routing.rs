@@ -26,7 +26,7 @@ impl RouteWhen {
                     .iter()
                     .any(|s| s.eq_ignore_ascii_case(&claim.jurisdiction)))
             && is(self.commercial, claim.is_commercial())
-            && is(self.glass_only, auto.is_some_and(|a| a.glass_only))
+            && is(self.glass_only, claim.is_glass_only())
             && is(self.bodily_injury, has_bodily_injury(claim))
             && is(self.represented, is_represented(claim))
             && is(

@@ -135,24 +135,64 @@ impl Vin {
         &self.0[..3]
     }
 
-    /// The model year encoded at position 10, or `None` for a code that is never used
-    /// (I, O, Q, U, Z and 0).
-    ///
-    /// The code repeats every 30 years (A is 1980 and 2010, Y is 2000 and 2030, 1-9 are
-    /// 2001-2009 and 2031-2039). As NHTSA decodes it for passenger cars, MPVs and light trucks,
-    /// a digit at position 7 selects the earlier cycle (1980-2009) and a letter the later one
-    /// (2010-2039). Heavier vehicles do not follow the position-7 convention, so for them the
-    /// result may be 30 years off.
-    pub fn model_year(&self) -> Option<i32> {
+    /// The model-year code at position 10 and the years it can stand for, earliest first
+    /// (the code repeats every 30 years: A is 1980 and 2010, Y is 2000 and 2030, 1-9 are
+    /// 2001-2009 and 2031-2039); `None` for a code that is never used (I, O, Q, U, Z, 0).
+    fn model_year_code(&self) -> Option<(char, i32)> {
         const CODES: &[u8; 30] = b"ABCDEFGHJKLMNPRSTVWXY123456789";
-        let bytes = self.0.as_bytes();
-        let index = CODES.iter().position(|&c| c == bytes[9])?;
-        let earlier = 1980 + index as i32;
-        if bytes[6].is_ascii_alphabetic() {
-            Some(earlier + 30)
+        let code = self.0.as_bytes()[9];
+        let index = CODES.iter().position(|&c| c == code)?;
+        Some((code as char, 1980 + index as i32))
+    }
+
+    /// The model year encoded at position 10, for a vehicle reported when `latest` is the
+    /// latest model year on sale (next year: a vehicle is never more than one model year
+    /// ahead of the calendar), or `None` for a code that is never used.
+    ///
+    /// Which 30-year cycle: as NHTSA decodes passenger cars, MPVs and light trucks (49 CFR
+    /// 565.15), a digit at position 7 selects 1980-2009 and a letter 2010-2039, and that rule
+    /// is followed where it can apply. It cannot where it gives a year after `latest` (heavier
+    /// vehicles and some makers outside North America do not follow it); then the code's year
+    /// is the nearest one not after `latest`.
+    pub fn model_year(&self, latest: i32) -> Option<i32> {
+        let (_, earliest) = self.model_year_code()?;
+        let by_position_7 = if self.0.as_bytes()[6].is_ascii_alphabetic() {
+            earliest + 30
         } else {
-            Some(earlier)
+            earliest
+        };
+        if by_position_7 <= latest {
+            return Some(by_position_7);
         }
+        (latest >= earliest).then(|| earliest + (latest - earliest) / 30 * 30)
+    }
+
+    /// Why the vehicle reported as model year `reported` does not match this VIN, or `None`
+    /// when it does (or the VIN carries no model-year code). `latest` as for
+    /// [`Vin::model_year`]. The message names the code, the year it decodes to and, when the
+    /// reported year is the code's year in the other 30-year cycle, says so.
+    pub fn model_year_mismatch(&self, reported: i32, latest: i32) -> Option<String> {
+        let decoded = self.model_year(latest)?;
+        if decoded == reported {
+            return None;
+        }
+        let (code, _) = self.model_year_code()?;
+        let same_code = (reported - decoded) % 30 == 0;
+        Some(if same_code {
+            format!(
+                "VIN {} is model year {decoded} (position 10 '{code}' is {} or {}, and position 7 \
+                 gives {decoded}), not the reported {reported}: confirm the year and the VIN",
+                self.0,
+                decoded.min(reported),
+                decoded.max(reported)
+            )
+        } else {
+            format!(
+                "VIN {} is model year {decoded} (position 10 '{code}'), not the reported \
+                 {reported}: confirm the year and the VIN",
+                self.0
+            )
+        })
     }
 
     /// Consumes the VIN, returning its string.
@@ -220,13 +260,14 @@ mod tests {
         for row in real_vins() {
             let vin = Vin::parse(&row.vin).unwrap();
             assert_eq!(
-                vin.model_year(),
+                vin.model_year(2027),
                 Some(row.model_year),
                 "{} ({} {})",
                 row.vin,
                 row.make,
                 row.model
             );
+            assert_eq!(vin.model_year_mismatch(row.model_year, 2027), None);
         }
     }
 
@@ -235,10 +276,10 @@ mod tests {
         let honda = Vin::parse("JH4KA453XKC037671").unwrap();
         assert_eq!(honda.wmi(), "JH4");
         // Position 10 'K' is 1989 or 2019; position 7 '5' is a digit: 1989.
-        assert_eq!(honda.model_year(), Some(1989));
+        assert_eq!(honda.model_year(2027), Some(1989));
         let ford = Vin::parse("1FMCU14T3JU402061").unwrap();
         assert_eq!(ford.wmi(), "1FM");
-        assert_eq!(ford.model_year(), Some(1988));
+        assert_eq!(ford.model_year(2027), Some(1988));
     }
 
     #[test]
@@ -365,23 +406,53 @@ mod tests {
     }
 
     #[test]
-    fn model_year_cycles_and_unused_codes() {
+    fn model_year_follows_position_7_where_it_can_else_the_nearest_year_not_after_next_year() {
         let with = |pos7: char, pos10: char| {
             let mut chars: Vec<char> = "1FMCU14T3JU402061".chars().collect();
             chars[6] = pos7;
             chars[9] = pos10;
             Vin::parse_unchecked_digit(&chars.into_iter().collect::<String>()).unwrap()
         };
-        assert_eq!(with('4', 'A').model_year(), Some(1980));
-        assert_eq!(with('A', 'A').model_year(), Some(2010));
-        assert_eq!(with('4', 'Y').model_year(), Some(2000));
-        assert_eq!(with('A', 'Y').model_year(), Some(2030));
-        assert_eq!(with('4', '1').model_year(), Some(2001));
-        assert_eq!(with('4', '9').model_year(), Some(2009));
-        assert_eq!(with('Z', '9').model_year(), Some(2039));
-        assert_eq!(with('A', 'S').model_year(), Some(2025));
+        // Position 7 picks the cycle.
+        assert_eq!(with('4', 'A').model_year(2040), Some(1980));
+        assert_eq!(with('A', 'A').model_year(2040), Some(2010));
+        assert_eq!(with('4', 'Y').model_year(2040), Some(2000));
+        assert_eq!(with('A', 'Y').model_year(2040), Some(2030));
+        assert_eq!(with('4', '1').model_year(2040), Some(2001));
+        assert_eq!(with('4', '9').model_year(2040), Some(2009));
+        assert_eq!(with('Z', '9').model_year(2040), Some(2039));
+        assert_eq!(with('A', 'S').model_year(2027), Some(2025));
+        assert_eq!(
+            with('A', 'V').model_year(2027),
+            Some(2027),
+            "next year's models"
+        );
+        // A year after next year cannot be: position 7 does not apply (a heavy truck), and the
+        // nearest year not after next year is taken.
+        assert_eq!(with('A', 'Y').model_year(2027), Some(2000));
+        assert_eq!(with('Z', '9').model_year(2027), Some(2009));
+        assert_eq!(with('A', 'W').model_year(2027), Some(1998));
+        // Before the code's first year there is no model year to give.
+        assert_eq!(with('4', 'B').model_year(1980), None);
         for unused in ['U', 'Z', '0'] {
-            assert_eq!(with('A', unused).model_year(), None);
+            assert_eq!(with('A', unused).model_year(2027), None);
         }
+    }
+
+    #[test]
+    fn a_reported_year_other_than_the_vins_is_a_mismatch_naming_both() {
+        let jeep = Vin::parse("1C4GJWAG3DL544796").unwrap(); // a 2013 Jeep Wrangler
+        assert_eq!(jeep.model_year(2027), Some(2013));
+        assert_eq!(jeep.model_year_mismatch(2013, 2027), None);
+        let m = jeep.model_year_mismatch(2015, 2027).unwrap();
+        assert!(
+            m.contains("model year 2013") && m.contains("'D'") && m.contains("2015"),
+            "{m}"
+        );
+        // The same code 30 years apart: the message says both years.
+        let m = jeep.model_year_mismatch(1983, 2027).unwrap();
+        assert!(m.contains("1983 or 2013"), "{m}");
+        let unused = Vin::parse_unchecked_digit("1C4GJWAG3ZL544796").unwrap();
+        assert_eq!(unused.model_year_mismatch(2013, 2027), None);
     }
 }

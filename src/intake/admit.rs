@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveTime;
+use chrono::{Datelike, NaiveTime};
 
 use super::draft::Draft;
 use crate::domain::claim::{
@@ -19,7 +19,6 @@ use crate::domain::fnol::missing_facts;
 use crate::domain::lifecycle::Status;
 use crate::domain::office::Office;
 use crate::domain::policy::{Policy, PolicyKeys};
-use crate::domain::vin::{Vin, VinError};
 
 /// What admission needs besides the draft. Built once per command (policies are read once).
 pub struct AdmitContext<'a> {
@@ -30,6 +29,8 @@ pub struct AdmitContext<'a> {
     pub actor: &'a str,
     /// Policies by number.
     pub policies: &'a HashMap<String, Policy>,
+    /// Policy number → line of business, as `claims check` reads them.
+    pub policy_lines: &'a HashMap<String, LineOfBusiness>,
     /// Existing claims, for duplicate warnings.
     pub existing: &'a KnownClaims,
     /// Refuse a draft that lacks required facts (web forms, CSV rows) instead of holding it
@@ -78,26 +79,118 @@ pub struct Admitted {
     pub policy_found_by: Option<&'static str>,
 }
 
+/// What admission found wrong, or worth saying, about a draft.
+pub(super) struct Findings {
+    /// Why the notice cannot be admitted.
+    pub errors: Vec<FieldError>,
+    /// For the person running intake.
+    pub warnings: Vec<String>,
+    /// Kept on the claim as notes (`[intake] ...`), for whoever works it next.
+    pub notes: Vec<String>,
+    /// Held for a person: incomplete even when nothing required is missing.
+    pub hold: bool,
+    /// The channel holds what it cannot use (email, phone) instead of refusing it.
+    lenient: bool,
+}
+
+impl Findings {
+    /// A reported fact admission cannot use. A notice that must be complete (web form, CSV
+    /// row) is refused for it; a notice held for a person (email, phone) is not: the fact is
+    /// set aside in a note, the claim is held, and `true` tells the caller to drop the fact.
+    pub fn unusable(&mut self, field: &str, why: String) -> bool {
+        if self.lenient {
+            self.warnings
+                .push(format!("{field}: {why}; set aside for the CSR"));
+            self.notes
+                .push(format!("[intake] {field} set aside: {why}."));
+            self.hold = true;
+            true
+        } else {
+            self.errors.push(FieldError::new(field, why));
+            false
+        }
+    }
+
+    /// The notice is held for a person rather than refused for what it says.
+    pub fn is_lenient(&self) -> bool {
+        self.lenient
+    }
+
+    /// Said to the user and kept on the claim.
+    pub fn remark(&mut self, text: String) {
+        self.notes.push(format!("[intake] {text}."));
+        self.warnings.push(text);
+    }
+}
+
 /// Turns a draft into a new claim, or lists every reason it cannot be one.
+///
+/// A notice that must be complete (web form, CSV row) is refused for any fact that is wrong
+/// or missing. A notice held for a person (email, phone) is never refused for what it says:
+/// a fact that cannot be used is set aside in a note and the claim waits as incomplete for
+/// the CSR. Either way the claim admitted is one `claims check` accepts: admission ends by
+/// running check's own rules on it.
 pub fn admit(
     draft: Draft,
     ctx: &AdmitContext,
     rng: &mut impl rand::RngCore,
 ) -> Result<Admitted, Vec<FieldError>> {
     let mut draft = draft;
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
+    let mut f = Findings {
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        notes: Vec::new(),
+        hold: draft.hold_for_review,
+        lenient: !ctx.require_complete,
+    };
 
-    // The policy.
-    let found = find_policy(&draft, ctx.policies);
-    if let (Some(n), None) = (&draft.policy_number, &found) {
-        warnings.push(format!("policy {n} is not on file (triage will decide)"));
-    }
-    let policy = found.as_ref().map(|(p, _)| *p);
-    if let Some(p) = policy {
-        if draft.policy_number.as_deref().is_none_or(blank) {
-            draft.policy_number = Some(p.number.clone());
+    // When the notice arrived: never after it was taken in (a sender's clock can be wrong).
+    let mut received_at = draft.received_at.unwrap_or(ctx.now);
+    if received_at > ctx.now {
+        let why = format!(
+            "the notice is dated {}, after it was taken in ({}); it is received when taken in",
+            received_at.to_rfc3339(),
+            ctx.now.to_rfc3339()
+        );
+        if f.unusable("received_at", why) {
+            received_at = ctx.now;
         }
+    }
+    let received_local = received_at.with_timezone(&ctx.tz).date_naive();
+
+    // The policy, and the line of business it is for.
+    let found = find_policy(&draft, ctx.policies);
+    if let (Some(n), None) = (draft.policy_number.as_deref().filter(|n| !blank(n)), &found) {
+        f.warnings
+            .push(format!("policy {n} is not on file (triage will decide)"));
+    }
+    let mut policy = found.as_ref().map(|(p, _)| *p);
+    if let (Some(p), Some(lob)) = (policy, draft.lob) {
+        if lob != p.lob {
+            let why = format!(
+                "the report says {lob} but policy {} is a {} policy",
+                p.number, p.lob
+            );
+            if f.lenient {
+                // Not filed under a policy of another line: the CSR finds the right one.
+                f.remark(format!(
+                    "Manual lookup: {why}, so the claim is not filed under it; confirm the \
+                     policy and the line of business with the insured, then complete the claim"
+                ));
+                f.hold = true;
+                draft.policy_number = None;
+                policy = None;
+            } else {
+                f.errors.push(FieldError::new(
+                    "lob",
+                    format!("{why}: correct the line of business or the policy number"),
+                ));
+            }
+        }
+    }
+    if let Some(p) = policy {
+        // The number as the policy file writes it, which is how check finds it.
+        draft.policy_number = Some(p.number.clone());
         draft.insured = Some(merge_party(draft.insured.take(), &p.insured));
         if let Some(agent) = &p.agent {
             draft.agent = Some(merge_party(draft.agent.take(), agent));
@@ -108,19 +201,11 @@ pub fn admit(
         if draft.lob.is_none() {
             draft.lob = Some(p.lob);
         }
-        if let Some(lob) = draft.lob {
-            if lob != p.lob {
-                warnings.push(format!(
-                    "the report says {lob} but policy {} is {}",
-                    p.number, p.lob
-                ));
-            }
-        }
     }
 
     let lob = draft.lob;
     if lob.is_none() {
-        errors.push(FieldError::new(
+        f.errors.push(FieldError::new(
             "lob",
             format!(
                 "the line of business is not known and no policy was found to tell it (one of: {})",
@@ -128,86 +213,53 @@ pub fn admit(
             ),
         ));
     }
-    let jurisdiction = match draft.jurisdiction.as_deref().map(str::trim) {
-        Some(j) if !j.is_empty() => {
-            let j = j.to_ascii_uppercase();
-            if !crate::check::rules::is_us_state(&j) {
-                errors.push(FieldError::new(
-                    "jurisdiction",
-                    format!("`{j}` is not a US state postal code"),
-                ));
-            }
-            j
-        }
-        _ => {
-            errors.push(FieldError::new(
-                "jurisdiction",
-                "no jurisdiction given and no policy found to take it from",
-            ));
-            String::new()
-        }
-    };
+    let jurisdiction = jurisdiction(&mut draft, &mut f);
     let channel = draft.channel.unwrap_or(Channel::Web);
 
     // Dates and times.
-    let received_at = draft.received_at.unwrap_or(ctx.now);
-    let received_local = received_at.with_timezone(&ctx.tz).date_naive();
-    if let Some(t) = draft.loss.time.as_deref().filter(|t| !blank(t)) {
-        match parse_hhmm(t) {
+    if let Some(t) = draft.loss.time.clone().filter(|t| !blank(t)) {
+        match parse_hhmm(&t) {
             Some(norm) => draft.loss.time = Some(norm),
-            None => errors.push(FieldError::new(
-                "loss.time",
-                format!("`{t}` is not a time of day as HH:MM (24-hour, e.g. 14:30)"),
-            )),
+            None => {
+                let why = format!("`{t}` is not a time of day as HH:MM (24-hour, e.g. 14:30)");
+                if f.unusable("loss.time", why) {
+                    draft.loss.time = None;
+                }
+            }
+        }
+    }
+    if let Some(p) = draft.property.as_mut() {
+        if let Some(t) = p.discovered_at.clone().filter(|t| !blank(t)) {
+            match parse_hhmm(&t) {
+                Some(norm) => p.discovered_at = Some(norm),
+                None => {
+                    let why = format!("`{t}` is not a time of day as HH:MM (24-hour, e.g. 22:15)");
+                    if f.unusable("property.discovered_at", why) {
+                        p.discovered_at = None;
+                    }
+                }
+            }
         }
     }
     if let Some(d) = draft.loss.date {
         if d > received_local {
-            errors.push(FieldError::new(
-                "loss.date",
-                format!("the loss date {d} is after the notice was received ({received_local})"),
-            ));
-        }
-    }
-
-    // VINs.
-    if let Some(auto) = draft.auto.as_mut() {
-        for (i, v) in auto.vehicles.iter_mut().enumerate() {
-            let Some(raw) = v.vin.clone().filter(|s| !blank(s)) else {
-                continue;
-            };
-            let field = format!("auto.vehicles[{i}].vin");
-            if draft.vin_override {
-                match Vin::parse_unchecked_digit(&raw) {
-                    Ok(vin) => {
-                        if vin.validate().is_err() {
-                            v.vin_check_overridden = true;
-                            warnings.push(format!(
-                                "{field}: VIN {} fails its check digit; recorded as given (--accept-vin)",
-                                vin.as_str()
-                            ));
-                        }
-                        v.vin = Some(vin.into_string());
-                    }
-                    Err(e) => errors.push(FieldError::new(field, format!("VIN `{raw}`: {e}"))),
-                }
-            } else {
-                match Vin::parse(&raw) {
-                    Ok(vin) => v.vin = Some(vin.into_string()),
-                    Err(e @ VinError::CheckDigit { .. }) => errors.push(FieldError::new(
-                        field,
-                        format!(
-                            "VIN `{raw}`: {e}; if the vehicle really carries this VIN, pass --accept-vin"
-                        ),
-                    )),
-                    Err(e) => errors.push(FieldError::new(field, format!("VIN `{raw}`: {e}"))),
-                }
+            let why =
+                format!("the loss date {d} is after the notice was received ({received_local})");
+            if f.unusable("loss.date", why) {
+                draft.loss.date = None;
             }
         }
     }
 
+    // Vehicles: the VIN's check digit and model year; glass only, one meaning.
+    if let Some(auto) = draft.auto.as_mut() {
+        let latest = received_local.year() + 1;
+        super::vehicles::review(auto, draft.vin_override, latest, &mut f);
+        super::vehicles::settle_glass(&mut draft.loss, auto, &mut f);
+    }
+
     let Some(lob) = lob else {
-        return Err(errors);
+        return Err(f.errors);
     };
 
     // The id.
@@ -215,8 +267,8 @@ pub fn admit(
     let id = match ClaimId::try_generate(prefix, received_local, rng) {
         Ok(id) => id,
         Err(e) => {
-            errors.push(FieldError::new("id", e.to_string()));
-            return Err(errors);
+            f.errors.push(FieldError::new("id", e.to_string()));
+            return Err(f.errors);
         }
     };
     let folder = id.folder();
@@ -244,6 +296,7 @@ pub fn admit(
     let notes = draft
         .notes
         .iter()
+        .chain(&f.notes)
         .map(|t| t.trim())
         .filter(|t| !t.is_empty())
         .map(|t| Note {
@@ -293,16 +346,16 @@ pub fn admit(
     let missing = missing_facts(&claim);
     if ctx.require_complete {
         for m in &missing {
-            errors.push(FieldError::new(
+            f.errors.push(FieldError::new(
                 m.clone(),
                 format!("required for a {lob} claim"),
             ));
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if !f.errors.is_empty() {
+        return Err(f.errors);
     }
-    let status = if missing.is_empty() && !draft.hold_for_review {
+    let status = if missing.is_empty() && !f.hold {
         Status::Reported
     } else {
         Status::Incomplete
@@ -312,13 +365,88 @@ pub fn admit(
     }
     claim.record_event(event_at, ctx.actor, "intake", status);
 
+    // Intake never writes what its own check rejects.
+    let rejected = check_rejects(&claim, ctx);
+    if !rejected.is_empty() {
+        return Err(rejected);
+    }
+
+    let mut warnings = f.warnings;
     warnings.extend(duplicate_warnings(&claim, ctx.existing));
     Ok(Admitted {
         claim,
         files,
         warnings,
-        policy_found_by: found.map(|(_, how)| how),
+        policy_found_by: found.filter(|_| policy.is_some()).map(|(_, how)| how),
     })
+}
+
+/// The claim's state: as reported, else the policy's (already filled in), else one read from
+/// the notice's text. A notice held for a person may leave it unknown (`missing` lists it).
+fn jurisdiction(draft: &mut Draft, f: &mut Findings) -> String {
+    let given = draft
+        .jurisdiction
+        .as_deref()
+        .map(str::trim)
+        .filter(|j| !j.is_empty())
+        .or_else(|| {
+            draft
+                .jurisdiction_read
+                .as_deref()
+                .map(str::trim)
+                .filter(|j| !j.is_empty())
+        })
+        .map(str::to_ascii_uppercase);
+    match given {
+        Some(j) if crate::check::rules::is_us_state(&j) => j,
+        Some(j) => {
+            f.unusable(
+                "jurisdiction",
+                format!("`{j}` is not a US state postal code"),
+            );
+            String::new()
+        }
+        None => {
+            if !f.lenient {
+                f.errors.push(FieldError::new(
+                    "jurisdiction",
+                    "no jurisdiction given and no policy found to take it from",
+                ));
+            }
+            String::new()
+        }
+    }
+}
+
+/// Every error `claims check` would report on the admitted claim, as field errors.
+fn check_rejects(claim: &Claim, ctx: &AdmitContext) -> Vec<FieldError> {
+    let no_ids = Default::default();
+    let ix = crate::check::rules::OfficeIndex {
+        office: Some(ctx.office),
+        tz: ctx.tz,
+        policies: ctx.policy_lines,
+        claim_ids: &no_ids,
+    };
+    let path = claim
+        .id
+        .parse::<ClaimId>()
+        .map(|i| i.file_path())
+        .unwrap_or_default();
+    crate::check::rules::check_claim(claim, &path, &ix)
+        .into_iter()
+        .filter(|i| {
+            crate::check::finding::severity_of(i.code) == crate::check::finding::Severity::Error
+        })
+        .map(|i| {
+            FieldError::new(
+                i.field.clone().unwrap_or_else(|| "claim".into()),
+                format!(
+                    "`claims check` would reject it: error[{}] {}",
+                    i.code, i.message
+                ),
+            )
+        })
+        .collect()
 }
 
 fn blank(s: &str) -> bool {
@@ -365,6 +493,7 @@ fn find_policy<'p>(
             .property
             .as_ref()
             .and_then(|p| p.property_address.as_deref()),
+        line: draft.lob,
     };
     crate::domain::policy::find_policy(&keys, policies)
 }
@@ -439,9 +568,13 @@ pub fn duplicate_warnings(claim: &Claim, existing: &KnownClaims) -> Vec<String> 
 mod tests {
     use super::*;
     use crate::domain::fnol::{AutoFacts, Employee, LossFacts, Vehicle, WorkersCompFacts};
+    use crate::domain::vin::Vin;
     use crate::intake::draft::DraftAttachment;
     use chrono::NaiveDate;
     use rand::SeedableRng;
+
+    /// A person of the sample office (the intake's notes and event are theirs).
+    const CSR: &str = "mdelgado@harborpoint.example";
 
     fn office() -> Office {
         let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/authority.yaml"))
@@ -507,14 +640,17 @@ mod tests {
     struct Fx {
         office: Office,
         policies: HashMap<String, Policy>,
+        lines: HashMap<String, LineOfBusiness>,
         existing: KnownClaims,
     }
 
     impl Fx {
         fn new() -> Fx {
+            let policies = policies();
             Fx {
                 office: office(),
-                policies: policies(),
+                lines: policies.iter().map(|(n, p)| (n.clone(), p.lob)).collect(),
+                policies,
                 existing: KnownClaims::default(),
             }
         }
@@ -523,8 +659,9 @@ mod tests {
                 office: &self.office,
                 tz: chrono_tz::America::Chicago,
                 now: now(),
-                actor: "csr@example.com",
+                actor: CSR,
                 policies: &self.policies,
+                policy_lines: &self.lines,
                 existing: &self.existing,
                 require_complete,
             }
@@ -555,7 +692,7 @@ mod tests {
         assert_eq!(c.loss.time.as_deref(), Some("07:45"));
         assert_eq!(c.history.len(), 1);
         assert_eq!(c.history[0].event, "intake");
-        assert_eq!(c.history[0].by, "csr@example.com");
+        assert_eq!(c.history[0].by, CSR);
         assert_eq!(a.policy_found_by, Some("number"));
         // VIN upper-cased to canonical form.
         let vin = c.auto.as_ref().unwrap().vehicles[0].vin.clone().unwrap();
@@ -579,6 +716,7 @@ mod tests {
         let (number, vin) = fx
             .policies
             .values()
+            .filter(|p| p.lob == LineOfBusiness::PersonalAuto)
             .find_map(|p| {
                 p.vehicles
                     .first()
@@ -608,18 +746,33 @@ mod tests {
     }
 
     #[test]
-    fn no_policy_and_no_jurisdiction_is_an_error() {
+    fn no_policy_and_no_jurisdiction_is_refused_on_a_form_and_missing_on_a_held_notice() {
         let fx = Fx::new();
         let mut dr = auto_draft();
         dr.policy_number = Some("NOPE-1".into());
-        let errs = admit(dr, &fx.ctx(false), &mut rng()).unwrap_err();
+        let errs = admit(dr.clone(), &fx.ctx(true), &mut rng()).unwrap_err();
         assert!(errs.iter().any(|e| e.field == "jurisdiction"), "{errs:?}");
+        let a = admit(dr, &fx.ctx(false), &mut rng()).unwrap();
+        assert_eq!(a.claim.status, Status::Incomplete);
+        assert_eq!(a.claim.jurisdiction, "");
+        assert_eq!(a.claim.missing, ["jurisdiction"]);
+        // A state read from the text serves when nothing better says it.
+        let mut dr = auto_draft();
+        dr.policy_number = Some("NOPE-1".into());
+        dr.jurisdiction_read = Some("tx".into());
+        let a = admit(dr, &fx.ctx(false), &mut rng()).unwrap();
+        assert_eq!(a.claim.jurisdiction, "TX");
         let mut dr = auto_draft();
         dr.policy_number = Some("NOPE-1".into());
         dr.jurisdiction = Some("il".into());
-        let a = admit(dr, &fx.ctx(false), &mut rng()).unwrap();
+        let a = admit(dr, &fx.ctx(true), &mut rng()).unwrap();
         assert_eq!(a.claim.jurisdiction, "IL");
         assert!(a.warnings.iter().any(|w| w.contains("not on file")));
+        // The policy's state beats one read from the text.
+        let mut dr = auto_draft();
+        dr.jurisdiction_read = Some("TX".into());
+        let a = admit(dr, &fx.ctx(false), &mut rng()).unwrap();
+        assert_eq!(a.claim.jurisdiction, "IL");
     }
 
     #[test]
@@ -631,7 +784,7 @@ mod tests {
         let bad: String = bad.into_iter().collect();
         let mut dr = auto_draft();
         dr.auto.as_mut().unwrap().vehicles[0].vin = Some(bad.clone());
-        let errs = admit(dr.clone(), &fx.ctx(false), &mut rng()).unwrap_err();
+        let errs = admit(dr.clone(), &fx.ctx(true), &mut rng()).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field, "auto.vehicles[0].vin");
         assert!(
@@ -639,26 +792,163 @@ mod tests {
             "{}",
             errs[0].message
         );
-        dr.vin_override = true;
+        // Held for a person: set aside in a note, the VIN missing.
         let a = admit(dr.clone(), &fx.ctx(false), &mut rng()).unwrap();
+        assert_eq!(a.claim.missing, ["auto.vehicles[0].vin"]);
+        assert!(a.claim.notes[0].text.contains(&bad), "{:?}", a.claim.notes);
+        dr.vin_override = true;
+        let a = admit(dr.clone(), &fx.ctx(true), &mut rng()).unwrap();
         let v = &a.claim.auto.as_ref().unwrap().vehicles[0];
         assert!(v.vin_check_overridden);
         assert_eq!(v.vin.as_deref(), Some(bad.as_str()));
+        // The override is recorded only where it was needed.
+        let mut dr2 = auto_draft();
+        dr2.vin_override = true;
+        dr2.auto.as_mut().unwrap().vehicles[0].vin_check_overridden = true;
+        let a = admit(dr2, &fx.ctx(true), &mut rng()).unwrap();
+        assert!(!a.claim.auto.unwrap().vehicles[0].vin_check_overridden);
         // The override never excuses a wrong length.
         dr.auto.as_mut().unwrap().vehicles[0].vin = Some("1234".into());
-        let errs = admit(dr, &fx.ctx(false), &mut rng()).unwrap_err();
+        let errs = admit(dr, &fx.ctx(true), &mut rng()).unwrap_err();
         assert!(errs[0].message.contains("17 characters"));
     }
 
     #[test]
-    fn bad_time_and_future_loss_date_are_errors() {
+    fn bad_time_and_future_loss_date_are_refused_on_a_form_and_set_aside_on_a_held_notice() {
         let fx = Fx::new();
         let mut dr = auto_draft();
         dr.loss.time = Some("quarter past".into());
         dr.loss.date = Some(d("2026-11-21"));
-        let errs = admit(dr, &fx.ctx(false), &mut rng()).unwrap_err();
+        let errs = admit(dr.clone(), &fx.ctx(true), &mut rng()).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["loss.time", "loss.date"]);
+        let a = admit(dr, &fx.ctx(false), &mut rng()).unwrap();
+        assert_eq!(a.claim.status, Status::Incomplete);
+        assert_eq!(a.claim.missing, ["loss.date", "loss.time"]);
+        let notes: Vec<&str> = a.claim.notes.iter().map(|n| n.text.as_str()).collect();
+        assert!(
+            notes[0].contains("quarter past") && notes[1].contains("2026-11-21"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn a_notice_dated_after_it_was_taken_in_is_received_when_taken_in() {
+        let fx = Fx::new();
+        let mut dr = auto_draft();
+        dr.received_at = Some(now() + chrono::Duration::hours(3));
+        let errs = admit(dr.clone(), &fx.ctx(true), &mut rng()).unwrap_err();
+        assert_eq!(errs[0].field, "received_at");
+        let a = admit(dr, &fx.ctx(false), &mut rng()).unwrap();
+        assert_eq!(a.claim.received_at, now());
+        assert!(a.claim.notes[0].text.contains("received_at set aside"));
+    }
+
+    #[test]
+    fn a_report_of_another_line_than_its_policy_is_refused_on_a_form_and_held_for_manual_lookup_otherwise(
+    ) {
+        let fx = Fx::new();
+        let mut dr = auto_draft();
+        dr.lob = Some(LineOfBusiness::Property);
+        dr.property = Some(crate::domain::fnol::PropertyFacts::default());
+        let errs = admit(dr.clone(), &fx.ctx(true), &mut rng()).unwrap_err();
+        let lob = errs.iter().find(|e| e.field == "lob").unwrap();
+        assert!(
+            lob.message.contains("PAU-IL-2026-20931") && lob.message.contains("personal_auto"),
+            "{}",
+            lob.message
+        );
+        let a = admit(dr, &fx.ctx(false), &mut rng()).unwrap();
+        assert_eq!(a.claim.status, Status::Incomplete);
+        assert_eq!(
+            a.claim.policy_number, None,
+            "not filed under another line's policy"
+        );
+        assert!(a.claim.insured.is_none(), "nor given that policy's insured");
+        assert!(a.claim.missing.contains(&"policy_number".to_string()));
+        assert!(a.claim.missing.contains(&"jurisdiction".to_string()));
+        assert!(a.policy_found_by.is_none());
+        let note = &a.claim.notes.last().unwrap().text;
+        assert!(
+            note.contains("Manual lookup") && note.contains("PAU-IL-2026-20931"),
+            "{note}"
+        );
+        // A lookup by name finds only policies of the report's line.
+        let dr = Draft {
+            lob: Some(LineOfBusiness::Property),
+            insured: Some(Party {
+                name: Some("Kevin and Laura Novak".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let a = admit(dr, &fx.ctx(false), &mut rng()).unwrap();
+        assert_eq!(a.claim.policy_number, None);
+    }
+
+    #[test]
+    fn a_policy_number_typed_another_way_is_filed_as_the_policy_writes_it() {
+        let fx = Fx::new();
+        let mut dr = auto_draft();
+        dr.policy_number = Some("pau-il-2026-20931".into());
+        let a = admit(dr, &fx.ctx(true), &mut rng()).unwrap();
+        assert_eq!(a.claim.policy_number.as_deref(), Some("PAU-IL-2026-20931"));
+    }
+
+    #[test]
+    fn a_loss_caused_by_glass_is_glass_only_and_glass_only_is_caused_by_glass() {
+        let fx = Fx::new();
+        let mut dr = auto_draft();
+        dr.loss.cause = Some(" Glass ".into());
+        let a = admit(dr, &fx.ctx(true), &mut rng()).unwrap();
+        assert!(a.claim.is_glass_only());
+        assert_eq!(a.claim.loss.cause.as_deref(), Some("glass"));
+        let mut dr = auto_draft();
+        dr.loss.cause = None;
+        dr.auto.as_mut().unwrap().glass_only = true;
+        let a = admit(dr, &fx.ctx(true), &mut rng()).unwrap();
+        assert_eq!(a.claim.loss.cause.as_deref(), Some("glass"));
+        // Someone hurt: not glass only, whatever was ticked.
+        let mut dr = auto_draft();
+        let auto = dr.auto.as_mut().unwrap();
+        auto.glass_only = true;
+        auto.injured.push(crate::domain::fnol::InjuredPerson {
+            name: Some("Ann Lee".into()),
+            contact: Some("(630) 555-0101".into()),
+            description: Some("cut by glass".into()),
+            catastrophic: false,
+        });
+        let a = admit(dr, &fx.ctx(true), &mut rng()).unwrap();
+        assert!(!a.claim.is_glass_only());
+        assert!(a.warnings.iter().any(|w| w.contains("injury claim")));
+    }
+
+    #[test]
+    fn a_vin_of_another_model_year_than_reported_is_warned_about_and_noted() {
+        let fx = Fx::new();
+        let mut dr = auto_draft();
+        dr.auto.as_mut().unwrap().vehicles[0].year = Some(2015); // the VIN says 2012
+        let a = admit(dr, &fx.ctx(true), &mut rng()).unwrap();
+        let w = a
+            .warnings
+            .iter()
+            .find(|w| w.contains("model year"))
+            .unwrap();
+        assert!(w.contains("2012") && w.contains("2015"), "{w}");
+        assert!(a
+            .claim
+            .notes
+            .iter()
+            .any(|n| n.text.contains("not the reported 2015")));
+        // No year on a held notice: the VIN's, noted.
+        let mut dr = auto_draft();
+        dr.auto.as_mut().unwrap().vehicles[0].year = None;
+        let a = admit(dr.clone(), &fx.ctx(false), &mut rng()).unwrap();
+        assert_eq!(a.claim.auto.as_ref().unwrap().vehicles[0].year, Some(2012));
+        assert!(a.claim.notes[0].text.contains("read from the VIN"));
+        // On a form the year is the reporter's to give.
+        let errs = admit(dr, &fx.ctx(true), &mut rng()).unwrap_err();
+        assert_eq!(errs[0].field, "auto.vehicles[0].year");
     }
 
     #[test]

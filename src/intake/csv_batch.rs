@@ -1,20 +1,25 @@
 //! Batch intake: `claims intake --csv F.csv`, one claim per row, columns named in a header.
 //!
-//! Columns (any order, all optional except what the line of business requires; see the
-//! README's "Intake" section):
-//! - every line: lob, jurisdiction, channel, policy_number, insured_name, insured_phone,
-//!   insured_email, reporter_name, reporter_phone, loss_date, loss_time, loss_location,
-//!   loss_description, loss_cause;
-//! - auto: police_report, estimated_loss (the vehicle damage), and the numbered groups vehicleN_year/make/model/vin/damage,
-//!   other_partyN_name/contact/carrier/policy_number/vehicle, injuredN_name/contact/description,
-//!   witnessN_name/contact (N = 1, 2, ...);
-//! - property: discovered_on, loss_type, property_address, damage_description,
-//!   emergency_repairs_needed, public_adjuster, mortgagee, estimated_loss (the loss);
-//! - liability: claim_received_on, claimant_name, claimant_phone, claimant_email, allegation,
-//!   represented, attorney_name, prior_notice, litigation, bodily_injury;
+//! A column for every fact the web payload has (see [`super::payload`]; the README's "CSV
+//! columns" lists them). Any order, all optional except what the line of business requires:
+//! - every line: lob, jurisdiction, channel, policy_number, received_at, loss_date,
+//!   loss_time, loss_location, loss_description, loss_cause, loss_keywords
+//!   (semicolon-separated), notes; and the people `<party>_<field>` for the parties insured,
+//!   agent, reporter, claimant and attorney and the fields name, organization,
+//!   relationship, phone, email, address;
+//! - auto: police_report, estimated_loss (the vehicle damage), glass_only, fatality,
+//!   business_use, and the numbered groups vehicleN_year/make/model/vin/plate/damage,
+//!   other_partyN_name/contact/carrier/policy_number/vehicle,
+//!   injuredN_name/contact/description/catastrophic, witnessN_name/contact (N = 1, 2, ...);
+//! - property: discovered_on, discovered_at (HH:MM), loss_type, property_address,
+//!   damage_description, emergency_repairs_needed, emergency_repairs (what was done),
+//!   public_adjuster, mortgagee, estimated_loss (the loss),
+//!   displaced;
+//! - liability: claim_received_on, the claimant_* and attorney_* columns, allegation,
+//!   represented, prior_notice, litigation, bodily_injury;
 //! - workers' comp: employee_name, employee_id, job_title, how_it_happened, body_parts
 //!   (semicolon-separated), medical_treatment, treatment_facility, treating_physician,
-//!   return_to_work_expected, and the witnessN_name/contact groups.
+//!   return_to_work_expected, fatality, and the witnessN_name/contact groups.
 //!
 //! Booleans are Y/N, yes/no or true/false; dates YYYY-MM-DD; times HH:MM. Rows are numbered
 //! as in the file (the header is row 1).
@@ -59,32 +64,32 @@ const SIMPLE: &[&str] = &[
     "jurisdiction",
     "channel",
     "policy_number",
-    "insured_name",
-    "insured_phone",
-    "insured_email",
-    "reporter_name",
-    "reporter_phone",
+    "received_at",
+    "notes",
     "loss_date",
     "loss_time",
     "loss_location",
     "loss_description",
     "loss_cause",
+    "loss_keywords",
     "police_report",
+    "glass_only",
+    "fatality",
+    "business_use",
+    "displaced",
     "discovered_on",
+    "discovered_at",
     "loss_type",
     "property_address",
     "damage_description",
     "emergency_repairs_needed",
+    "emergency_repairs",
     "public_adjuster",
     "mortgagee",
     "estimated_loss",
     "claim_received_on",
-    "claimant_name",
-    "claimant_phone",
-    "claimant_email",
     "allegation",
     "represented",
-    "attorney_name",
     "prior_notice",
     "litigation",
     "bodily_injury",
@@ -101,18 +106,36 @@ const SIMPLE: &[&str] = &[
 
 /// Repeating groups: prefix and the fields after `<prefix>N_`.
 const GROUPS: &[(&str, &[&str])] = &[
-    ("vehicle", &["year", "make", "model", "vin", "damage"]),
+    (
+        "vehicle",
+        &["year", "make", "model", "vin", "plate", "damage"],
+    ),
     (
         "other_party",
         &["name", "contact", "carrier", "policy_number", "vehicle"],
     ),
-    ("injured", &["name", "contact", "description"]),
+    (
+        "injured",
+        &["name", "contact", "description", "catastrophic"],
+    ),
     ("witness", &["name", "contact"]),
+];
+
+/// The people of a claim, each with a column per [`Party`] field: `<party>_<field>`.
+const PARTIES: &[&str] = &["insured", "agent", "reporter", "claimant", "attorney"];
+const PARTY_FIELDS: &[&str] = &[
+    "name",
+    "organization",
+    "relationship",
+    "phone",
+    "email",
+    "address",
 ];
 
 #[derive(Clone, Debug, PartialEq)]
 enum Column {
     Simple(&'static str),
+    Party(&'static str, &'static str),
     Group(&'static str, usize, &'static str),
 }
 
@@ -120,6 +143,15 @@ fn parse_header(h: &str) -> Option<Column> {
     let h = h.trim();
     if let Some(s) = SIMPLE.iter().find(|s| **s == h) {
         return Some(Column::Simple(s));
+    }
+    for party in PARTIES {
+        if let Some(field) = h
+            .strip_prefix(party)
+            .and_then(|r| r.strip_prefix('_'))
+            .and_then(|f| PARTY_FIELDS.iter().find(|p| **p == f))
+        {
+            return Some(Column::Party(party, field));
+        }
     }
     for (prefix, fields) in GROUPS {
         let Some(rest) = h.strip_prefix(prefix) else {
@@ -143,8 +175,10 @@ fn parse_header(h: &str) -> Option<Column> {
 }
 
 /// Reads every row. A header problem (unknown column) fails the whole file; a bad cell fails
-/// only its row, and every row is read.
+/// only its row, and every row is read. A UTF-8 byte-order mark (Excel's "CSV UTF-8") is
+/// not part of the first column's name.
 pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
@@ -181,8 +215,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
             Err(e) => {
                 let row = e
                     .position()
-                    .map(|p| p.line() as usize)
-                    .unwrap_or(fallback_row);
+                    .map_or(fallback_row, |p| line_at(text, p.byte()));
                 rows.push(CsvRow {
                     row,
                     draft: Err(vec![CellError {
@@ -196,8 +229,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
         };
         let row = record
             .position()
-            .map(|p| p.line() as usize)
-            .unwrap_or(fallback_row);
+            .map_or(fallback_row, |p| line_at(text, p.byte()));
         if record.iter().all(|c| c.is_empty()) {
             continue;
         }
@@ -207,6 +239,19 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
         });
     }
     Ok(rows)
+}
+
+/// The line (1-based) of the record that starts at byte `at`. The csv reader's own line
+/// count falls one behind on CRLF files (the `\n` of a record's terminator is read as the
+/// start of the next record, rust-csv issue #395), so the line is counted from the text: a
+/// record begins at its first byte that is not a line ending.
+fn line_at(text: &str, at: u64) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = usize::try_from(at).unwrap_or(bytes.len()).min(bytes.len());
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    1 + memchr::memchr_iter(b'\n', &bytes[..start]).count()
 }
 
 #[derive(Default)]
@@ -228,12 +273,10 @@ fn row_draft(
         source: format!("row {row}"),
         ..Default::default()
     };
-    let mut insured = Party::default();
-    let mut reporter = Party::default();
+    // The people, by party, as PARTIES lists them.
+    let mut people: BTreeMap<&str, Party> = BTreeMap::new();
     let mut property = PropertyFacts::default();
     let mut liability = LiabilityFacts::default();
-    let mut claimant = Party::default();
-    let mut attorney = Party::default();
     let mut wc = WorkersCompFacts::default();
     let mut employee = Employee::default();
     let mut auto = AutoFacts::default();
@@ -241,6 +284,10 @@ fn row_draft(
     let (mut any_property, mut any_liability, mut any_wc) = (false, false, false);
     // The reporter's estimate of the loss: the vehicle damage on an auto claim, else the property.
     let mut estimate: Option<Money> = None;
+    // A death: the auto claim's or the work injury's, by the row's line.
+    let mut fatality = false;
+    // Auto-only columns given a value, for the error on another line's row.
+    let mut auto_only: Vec<String> = Vec::new();
 
     for (col, value) in columns.iter().zip(record.iter()) {
         if value.is_empty() {
@@ -248,6 +295,7 @@ fn row_draft(
         }
         let name = match col {
             Column::Simple(s) => s.to_string(),
+            Column::Party(p, f) => format!("{p}_{f}"),
             Column::Group(p, n, f) => format!("{p}{n}_{f}"),
         };
         let mut err = |m: String| {
@@ -275,11 +323,27 @@ fn row_draft(
                     )),
                 },
                 "policy_number" => d.policy_number = text(),
-                "insured_name" => insured.name = text(),
-                "insured_phone" => insured.phone = text(),
-                "insured_email" => insured.email = text(),
-                "reporter_name" => reporter.name = text(),
-                "reporter_phone" => reporter.phone = text(),
+                "received_at" => match chrono::DateTime::parse_from_rfc3339(value) {
+                    Ok(t) => d.received_at = Some(t),
+                    Err(_) => err(format!(
+                        "`{value}` is not a date and time with its offset (RFC 3339, e.g. 2026-11-20T09:30:00-06:00)"
+                    )),
+                },
+                "notes" => d.notes.push(value.to_string()),
+                "loss_keywords" => d.loss.keywords = list(value),
+                "glass_only" => {
+                    auto_only.push(name.clone());
+                    auto.glass_only = yes_no(value, &mut err).unwrap_or(false)
+                }
+                "business_use" => {
+                    auto_only.push(name.clone());
+                    auto.business_use = yes_no(value, &mut err).unwrap_or(false)
+                }
+                "fatality" => fatality = yes_no(value, &mut err).unwrap_or(false),
+                "displaced" => {
+                    any_property = true;
+                    property.displaced = yes_no(value, &mut err).unwrap_or(false)
+                }
                 "loss_date" => d.loss.date = date(value, &mut err),
                 "loss_time" => d.loss.time = text(),
                 "loss_location" => d.loss.location = text(),
@@ -289,6 +353,14 @@ fn row_draft(
                 "discovered_on" => {
                     any_property = true;
                     property.discovered_on = date(value, &mut err)
+                }
+                "discovered_at" => {
+                    any_property = true;
+                    property.discovered_at = text()
+                }
+                "emergency_repairs" => {
+                    any_property = true;
+                    property.emergency_repairs = text()
                 }
                 "loss_type" => {
                     any_property = true;
@@ -333,18 +405,6 @@ fn row_draft(
                     any_liability = true;
                     liability.claim_received_on = date(value, &mut err)
                 }
-                "claimant_name" => {
-                    any_liability = true;
-                    claimant.name = text()
-                }
-                "claimant_phone" => {
-                    any_liability = true;
-                    claimant.phone = text()
-                }
-                "claimant_email" => {
-                    any_liability = true;
-                    claimant.email = text()
-                }
                 "allegation" => {
                     any_liability = true;
                     liability.allegation = text()
@@ -352,10 +412,6 @@ fn row_draft(
                 "represented" => {
                     any_liability = true;
                     liability.represented = yes_no(value, &mut err)
-                }
-                "attorney_name" => {
-                    any_liability = true;
-                    attorney.name = text()
                 }
                 "prior_notice" => {
                     any_liability = true;
@@ -387,12 +443,7 @@ fn row_draft(
                 }
                 "body_parts" => {
                     any_wc = true;
-                    wc.body_parts = value
-                        .split(';')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string)
-                        .collect()
+                    wc.body_parts = list(value)
                 }
                 "medical_treatment" => {
                     any_wc = true;
@@ -412,6 +463,21 @@ fn row_draft(
                 }
                 _ => {}
             },
+            Column::Party(party, field) => {
+                if matches!(*party, "claimant" | "attorney") {
+                    any_liability = true;
+                }
+                let p = people.entry(*party).or_default();
+                let slot = match *field {
+                    "name" => &mut p.name,
+                    "organization" => &mut p.organization,
+                    "relationship" => &mut p.relationship,
+                    "phone" => &mut p.phone,
+                    "email" => &mut p.email,
+                    _ => &mut p.address,
+                };
+                *slot = text();
+            }
             Column::Group(prefix, n, f) => match *prefix {
                 "vehicle" => {
                     let v = g.vehicles.entry(*n).or_default();
@@ -423,6 +489,7 @@ fn row_draft(
                         "make" => v.make = text(),
                         "model" => v.model = text(),
                         "vin" => v.vin = text(),
+                        "plate" => v.plate = text(),
                         _ => v.damage = text(),
                     }
                 }
@@ -441,6 +508,9 @@ fn row_draft(
                     match *f {
                         "name" => p.name = text(),
                         "contact" => p.contact = text(),
+                        "catastrophic" => {
+                            p.catastrophic = yes_no(value, &mut err).unwrap_or(false)
+                        }
                         _ => p.description = text(),
                     }
                 }
@@ -463,12 +533,12 @@ fn row_draft(
     }
     let lob = d.lob.unwrap_or(LineOfBusiness::GeneralLiability);
     let witnesses: Vec<Witness> = g.witnesses.into_values().collect();
-    if insured != Party::default() {
-        d.insured = Some(insured);
-    }
-    if reporter != Party::default() {
-        d.reporter = Some(reporter);
-    }
+    let mut person = |party: &str| people.remove(party).filter(|p| *p != Party::default());
+    d.insured = person("insured");
+    d.agent = person("agent");
+    d.reporter = person("reporter");
+    let claimant = person("claimant");
+    let attorney = person("attorney");
     if lob.is_auto() {
         auto.estimated_loss = estimate;
     } else if estimate.is_some() {
@@ -480,6 +550,7 @@ fn row_draft(
         auto.other_parties = g.others.into_values().collect();
         auto.injured = g.injured.into_values().collect();
         auto.witnesses = witnesses;
+        auto.fatality = fatality;
         d.auto = Some(auto);
     } else {
         if !(g.vehicles.is_empty() && g.others.is_empty() && g.injured.is_empty()) {
@@ -491,20 +562,32 @@ fn row_draft(
                 ),
             });
         }
+        for column in auto_only {
+            errors.push(CellError {
+                row,
+                column: Some(column),
+                message: format!("this column is for auto claims, not {lob}"),
+            });
+        }
         if lob == LineOfBusiness::WorkersComp {
             wc.witnesses = witnesses;
+            wc.fatality = fatality;
+        } else if fatality {
+            errors.push(CellError {
+                row,
+                column: Some("fatality".into()),
+                message: format!(
+                    "a fatality is recorded on auto and workers' compensation claims, not {lob}"
+                ),
+            });
         }
     }
     if lob == LineOfBusiness::Property || any_property {
         d.property = Some(property);
     }
     if lob.is_liability() || any_liability {
-        if claimant != Party::default() {
-            liability.claimant = Some(claimant);
-        }
-        if attorney != Party::default() {
-            liability.attorney = Some(attorney);
-        }
+        liability.claimant = claimant;
+        liability.attorney = attorney;
         d.liability = Some(liability);
     }
     if lob == LineOfBusiness::WorkersComp || any_wc {
@@ -518,6 +601,16 @@ fn row_draft(
     } else {
         Err(errors)
     }
+}
+
+/// A semicolon-separated list: `left wrist; lower back`.
+fn list(value: &str) -> Vec<String> {
+    value
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn date(value: &str, err: &mut impl FnMut(String)) -> Option<NaiveDate> {
@@ -575,13 +668,20 @@ pub fn column_for(field: &str) -> String {
     {
         return indexed(rest, "witness");
     }
+    // The people: `insured.name` → insured_name, `liability.claimant.phone` → claimant_phone.
+    let person = field
+        .strip_prefix("liability.")
+        .filter(|p| p.starts_with("claimant.") || p.starts_with("attorney."))
+        .unwrap_or(field);
+    if let Some((party, f)) = person.split_once('.') {
+        if PARTIES.contains(&party) && PARTY_FIELDS.contains(&f) {
+            return format!("{party}_{f}");
+        }
+    }
     match field {
-        "liability.claimant.name" => return "claimant_name".into(),
-        "liability.claimant.phone" => return "claimant_phone".into(),
         "workers_comp.employee.name" => return "employee_name".into(),
         "workers_comp.employee.id" => return "employee_id".into(),
         "workers_comp.employee.job_title" => return "job_title".into(),
-        "insured.name" => return "insured_name".into(),
         "property" => return "property_address".into(),
         "liability" => return "allegation".into(),
         "workers_comp" => return "employee_name".into(),
@@ -630,6 +730,123 @@ property,H1,11/02/2026,,,,,maybe\n";
     }
 
     #[test]
+    fn crlf_and_lf_files_name_the_same_rows() {
+        let lf =
+            "lob,loss_date\nproperty,2026-11-01\n\nproperty,11/02/2026\nproperty,\"2026-11-03\"\n";
+        let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
+        for text in [lf.to_string(), crlf] {
+            let rows = parse_csv(&text).unwrap();
+            let numbers: Vec<usize> = rows.iter().map(|r| r.row).collect();
+            assert_eq!(numbers, [2, 4, 5], "{text:?}");
+            let errs = rows[1].draft.as_ref().unwrap_err();
+            assert_eq!(errs[0].row, 4);
+            assert_eq!(errs[0].column.as_deref(), Some("loss_date"));
+        }
+    }
+
+    /// The batch must be able to say whatever the web form says: every field of the
+    /// payload's sections has its column (`--accept-vin` is the batch's word for a VIN whose
+    /// check digit fails, as on the command line of a payload).
+    #[test]
+    fn every_fact_the_web_payload_has_has_a_column() {
+        fn fields<T: schemars::JsonSchema>() -> Vec<String> {
+            let schema = serde_json::to_value(schemars::schema_for!(T)).unwrap();
+            schema["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect()
+        }
+        use crate::domain::fnol::LossFacts;
+        let mut columns: Vec<String> = Vec::new();
+        for f in fields::<Party>() {
+            for p in PARTIES {
+                columns.push(format!("{p}_{f}"));
+            }
+        }
+        columns.extend(fields::<LossFacts>().iter().map(|f| format!("loss_{f}")));
+        let grouped = |prefix: &str, fs: Vec<String>| -> Vec<String> {
+            fs.into_iter().map(|f| format!("{prefix}1_{f}")).collect()
+        };
+        columns.extend(grouped(
+            "vehicle",
+            fields::<Vehicle>()
+                .into_iter()
+                .filter(|f| f != "vin_check_overridden")
+                .collect(),
+        ));
+        columns.extend(grouped("other_party", fields::<OtherParty>()));
+        columns.extend(grouped("injured", fields::<InjuredPerson>()));
+        columns.extend(grouped("witness", fields::<Witness>()));
+        let plain = |fs: Vec<String>, nested: &[&str]| -> Vec<String> {
+            fs.into_iter()
+                .filter(|f| !nested.contains(&f.as_str()))
+                .collect()
+        };
+        columns.extend(plain(
+            fields::<AutoFacts>(),
+            &["vehicles", "other_parties", "injured", "witnesses"],
+        ));
+        columns.extend(plain(fields::<PropertyFacts>(), &[]));
+        columns.extend(plain(fields::<LiabilityFacts>(), &["claimant", "attorney"]));
+        columns.extend(plain(
+            fields::<WorkersCompFacts>(),
+            &["employee", "witnesses"],
+        ));
+        columns.extend(["employee_name", "employee_id", "job_title"].map(String::from));
+        columns.extend(
+            [
+                "lob",
+                "jurisdiction",
+                "channel",
+                "policy_number",
+                "received_at",
+                "notes",
+            ]
+            .map(String::from),
+        );
+        let missing: Vec<&String> = columns
+            .iter()
+            .filter(|c| parse_header(c).is_none())
+            .collect();
+        assert!(missing.is_empty(), "no CSV column for {missing:?}");
+        // The employee's fields are the three columns named above.
+        assert_eq!(fields::<Employee>(), ["id", "job_title", "name"]);
+    }
+
+    #[test]
+    fn a_row_can_give_the_facts_beyond_the_required_ones() {
+        let text = "lob,received_at,insured_organization,agent_name,agent_email,reporter_relationship,reporter_email,loss_keywords,glass_only,business_use,fatality,injured1_name,injured1_catastrophic,notes\n\
+personal_auto,2026-11-19T08:30:00-06:00,Novak Family Trust,Daniel Kowalski,dk@agency.example,spouse,laura@mail.example,windshield; rock chip,Y,N,N,Ann,Y,Called twice\n\
+property,,,,,,,,Y,,Y,,,\n";
+        let rows = parse_csv(text).unwrap();
+        let d = rows[0].draft.as_ref().unwrap();
+        assert_eq!(
+            d.received_at.unwrap().to_rfc3339(),
+            "2026-11-19T08:30:00-06:00"
+        );
+        assert_eq!(
+            d.insured.as_ref().unwrap().organization.as_deref(),
+            Some("Novak Family Trust")
+        );
+        let agent = d.agent.as_ref().unwrap();
+        assert_eq!(agent.name.as_deref(), Some("Daniel Kowalski"));
+        assert_eq!(agent.email.as_deref(), Some("dk@agency.example"));
+        let reporter = d.reporter.as_ref().unwrap();
+        assert_eq!(reporter.relationship.as_deref(), Some("spouse"));
+        assert_eq!(d.loss.keywords, ["windshield", "rock chip"]);
+        let auto = d.auto.as_ref().unwrap();
+        assert!(auto.glass_only && !auto.business_use && !auto.fatality);
+        assert!(auto.injured[0].catastrophic);
+        assert_eq!(d.notes, ["Called twice"]);
+        // Auto-only facts on a property row are errors naming their columns.
+        let errs = rows[1].draft.as_ref().unwrap_err();
+        let cols: Vec<_> = errs.iter().filter_map(|e| e.column.as_deref()).collect();
+        assert_eq!(cols, ["glass_only", "fatality"]);
+    }
+
+    #[test]
     fn unknown_columns_fail_the_header() {
         let errs = parse_csv("lob,colour,vehicle0_vin,vehicle1_paint\nproperty,red,,\n")
             .err()
@@ -661,6 +878,10 @@ property,H1,11/02/2026,,,,,maybe\n";
         assert_eq!(column_for("loss.time"), "loss_time");
         assert_eq!(column_for("property.mortgagee"), "mortgagee");
         assert_eq!(column_for("liability.claimant.phone"), "claimant_phone");
+        assert_eq!(column_for("liability.attorney.email"), "attorney_email");
+        assert_eq!(column_for("insured.name"), "insured_name");
+        assert_eq!(column_for("auto.glass_only"), "glass_only");
+        assert_eq!(column_for("received_at"), "received_at");
         assert_eq!(column_for("workers_comp.employee.id"), "employee_id");
         assert_eq!(
             column_for("workers_comp.witnesses[0].name"),

@@ -16,6 +16,9 @@ pub struct Draft {
     /// When the notice arrived (an email's Date header); None = now.
     pub received_at: Option<DateTime<FixedOffset>>,
     pub jurisdiction: Option<String>,
+    /// A state read from the notice's free text (an email's "Austin, TX"): the claim's
+    /// jurisdiction only when neither the report nor a policy on file gives one.
+    pub jurisdiction_read: Option<String>,
     pub policy_number: Option<String>,
     pub insured: Option<Party>,
     pub agent: Option<Party>,

@@ -17,12 +17,16 @@ use mail_parser::{MessageParser, MimeHeaders};
 
 use crate::domain::claim::{Channel, LineOfBusiness, Party};
 use crate::domain::fnol::{
-    AutoFacts, LiabilityFacts, LossFacts, PropertyFacts, PropertyLossType, Vehicle,
+    AutoFacts, InjuredPerson, LiabilityFacts, LossFacts, PropertyFacts, PropertyLossType, Vehicle,
     WorkersCompFacts,
 };
 use crate::domain::vin::{Vin, VIN_LENGTH};
 
 use super::draft::{Draft, DraftAttachment};
+
+mod forward;
+mod negation;
+mod parties;
 
 /// The most body text kept in the claim's note, in characters.
 pub const NOTE_BODY_LIMIT: usize = 4000;
@@ -84,13 +88,18 @@ pub fn drafts_from_path(
 
 /// Makes a draft from one raw message. `source_name` names it in messages and in the draft.
 ///
-/// Fills: channel email, `received_at` from the Date header, the reporter (From name and
-/// address, the phone found in the text, the name from the text when From has none),
-/// `hold_for_review`, the attachments (the original message as `original.eml`, kind
-/// "email", then every attachment of the message), one note with the sender, the subject
-/// and the body, and whatever the rules below find: line of business, policy number and
-/// jurisdiction, date, time, place, cause and damage words of the loss, and the facts of the
-/// line of business (vehicles with VIN, property loss type and address, ...).
+/// Fills: channel email, `received_at` from the Date header, the reporter, `hold_for_review`,
+/// the attachments (the original message as `original.eml`, kind "email", then every
+/// attachment of the message), one note with the sender, the subject and the body, and
+/// whatever the rules below find: line of business, policy number, a state the text names,
+/// date, time, place, cause and damage words of the loss, and the facts of the line of
+/// business (vehicles with VIN, the other driver, witnesses, injuries, property loss type and
+/// address, the claimant, the employee, ...).
+///
+/// A forwarded message (attached as `message/rfc822` or inline under a client's header
+/// block, see [`forward`]) is the notice: its writer is the reporter and its date anchors
+/// "yesterday" in it; the forwarder is named in the note. The reporter is otherwise the
+/// sender (From), with the phone number the text gives as theirs.
 pub fn draft_from_eml(raw: &[u8], source_name: &str) -> Result<Draft, EmailError> {
     let name = source_name.to_string();
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
@@ -121,18 +130,14 @@ pub fn draft_from_eml(raw: &[u8], source_name: &str) -> Result<Draft, EmailError
         .single()
     });
 
-    // The text body: every text/plain body (HTML-only bodies converted to text by
-    // mail-parser), joined.
-    let mut bodies: Vec<String> = (0..message.text_body_count())
-        .filter_map(|i| message.body_text(i).map(|t| t.into_owned()))
-        .collect();
-    if bodies.is_empty() {
-        bodies = (0..message.html_body_count())
-            .filter_map(|i| message.body_html(i))
-            .map(|h| mail_parser::decoders::html::html_to_text(&h))
-            .collect();
+    let body = text_of(&message);
+    // The notice may be a message forwarded inline, or attached.
+    let (own, mut forwarded) = forward::split_inline(&body, &subject);
+    for part in message.attachments() {
+        if let Some(inner) = part.message() {
+            forwarded.extend(forward::attached(inner, &text_of(inner)));
+        }
     }
-    let body = normalise_text(&bodies.join("\n\n"));
 
     // Attachments: the original first, then the message's own (names sanitised, unique).
     let mut attachments = vec![DraftAttachment {
@@ -176,17 +181,26 @@ pub fn draft_from_eml(raw: &[u8], source_name: &str) -> Result<Draft, EmailError
         .filter(|n| !n.is_empty());
     let from_email = from.and_then(|a| a.address()).map(|a| a.trim().to_string());
 
-    let facts = extract(&subject, &body, received_at.map(|t| t.date_naive()));
+    let notice = Notice {
+        subject: &subject,
+        own: &own,
+        received: received_at.map(|t| t.date_naive()),
+        forwarded: &forwarded,
+    };
+    let facts = extract(&notice);
 
-    let mut reporter = Party {
-        name: from_name.clone().or_else(|| facts.name.clone()),
-        email: from_email.clone(),
-        phone: facts.phone.clone(),
+    // The writer of the notice: the forwarded message's, else the sender.
+    let original = forwarded.last();
+    let (writer_name, writer_email) = match original {
+        Some(o) => (o.from_name.clone(), o.from_email.clone()),
+        None => (from_name.clone(), from_email.clone()),
+    };
+    let reporter = Party {
+        name: writer_name.clone().or_else(|| facts.name.clone()),
+        email: writer_email.clone(),
+        phone: facts.contacts.writer_phone.clone(),
         ..Party::default()
     };
-    if reporter == Party::default() {
-        reporter.name = None;
-    }
 
     let sender = match (&from_name, &from_email) {
         (Some(n), Some(e)) => format!("{n} <{e}>"),
@@ -203,8 +217,27 @@ pub fn draft_from_eml(raw: &[u8], source_name: &str) -> Result<Draft, EmailError
         },
         truncate_chars(body.trim(), NOTE_BODY_LIMIT)
     );
-    if let (Some(found), Some(from_name)) = (&facts.name, &from_name) {
-        if !found.eq_ignore_ascii_case(from_name) {
+    if let Some(o) = original {
+        let writer = match (&o.from_name, &o.from_email) {
+            (Some(n), Some(e)) => format!("{n} <{e}>"),
+            (Some(n), None) => n.clone(),
+            (None, Some(e)) => e.clone(),
+            (None, None) => "an unnamed writer".to_string(),
+        };
+        let when = o.date.map(|d| format!(" of {d}")).unwrap_or_default();
+        note.push_str(&format!(
+            "\n\n[intake] Forwarded by {sender}: the notice is the message{when} from {writer}."
+        ));
+        if !o.text.is_empty() && !body.contains(o.text.as_str()) {
+            // An attached message's text is not in the body: keep it with the note.
+            note.push_str(&format!(
+                "\n\n{}",
+                truncate_chars(o.text.trim(), NOTE_BODY_LIMIT)
+            ));
+        }
+    }
+    if let (Some(found), Some(writer)) = (&facts.name, &writer_name) {
+        if !found.eq_ignore_ascii_case(writer) {
             note.push_str(&format!("\n\n[intake] Name given in the message: {found}"));
         }
     }
@@ -214,17 +247,27 @@ pub fn draft_from_eml(raw: &[u8], source_name: &str) -> Result<Draft, EmailError
         ));
     }
 
+    let mut auto = facts.auto.clone();
+    if let Some(a) = auto.as_mut() {
+        // "I hurt my neck": the writer is the injured person.
+        if let (Some(injured), true) = (a.injured.first_mut(), facts.writer_hurt) {
+            injured.name.clone_from(&reporter.name);
+            injured.contact = reporter.phone.clone().or_else(|| reporter.email.clone());
+        }
+    }
+
     Ok(Draft {
         lob: facts.lob,
         channel: Some(Channel::Email),
         received_at,
-        jurisdiction: facts.jurisdiction.clone(),
+        jurisdiction: None,
+        jurisdiction_read: facts.jurisdiction.clone(),
         policy_number: facts.policy_number.clone(),
         insured: None,
         agent: None,
         reporter: (reporter != Party::default()).then_some(reporter),
         loss: facts.loss.clone(),
-        auto: facts.auto.clone(),
+        auto,
         property: facts.property.clone(),
         liability: facts.liability.clone(),
         workers_comp: facts.workers_comp.clone(),
@@ -234,6 +277,21 @@ pub fn draft_from_eml(raw: &[u8], source_name: &str) -> Result<Draft, EmailError
         hold_for_review: true,
         source: source_name.to_string(),
     })
+}
+
+/// A message's text: every text/plain body (HTML-only bodies converted to text by
+/// mail-parser), joined and normalised.
+fn text_of(message: &mail_parser::Message) -> String {
+    let mut bodies: Vec<String> = (0..message.text_body_count())
+        .filter_map(|i| message.body_text(i).map(|t| t.into_owned()))
+        .collect();
+    if bodies.is_empty() {
+        bodies = (0..message.html_body_count())
+            .filter_map(|i| message.body_html(i))
+            .map(|h| mail_parser::decoders::html::html_to_text(&h))
+            .collect();
+    }
+    normalise_text(&bodies.join("\n\n"))
 }
 
 /// Line endings to `\n`, non-breaking spaces to spaces, trailing spaces removed, runs of
@@ -331,14 +389,54 @@ fn attachment_kind(ctype: &str, subtype: &str) -> &'static str {
 // Extraction rules
 // ---------------------------------------------------------------------------------------
 
-/// What the rules found in a message's subject and body.
+/// What a message holds: its subject, the sender's own words (reply quotes left out), the
+/// day it was received, and the messages it forwards (outermost first).
+struct Notice<'a> {
+    subject: &'a str,
+    own: &'a str,
+    received: Option<NaiveDate>,
+    forwarded: &'a [forward::Forwarded],
+}
+
+impl Notice<'_> {
+    /// The texts to read, the notice's own first: the innermost forwarded message (the
+    /// writer's), the ones that forwarded it, then the sender's own words; each with the day
+    /// it was written.
+    fn parts(&self) -> Vec<(String, Option<NaiveDate>)> {
+        let own: String = self
+            .own
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('>'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut parts: Vec<(String, Option<NaiveDate>)> = self
+            .forwarded
+            .iter()
+            .rev()
+            .map(|f| (f.text.clone(), f.date.or(self.received)))
+            .collect();
+        parts.push((own, self.received));
+        parts
+    }
+
+    fn subject(&self) -> &str {
+        let inner = self.forwarded.last().and_then(|f| f.subject.as_deref());
+        forward::bare_subject(inner.unwrap_or(self.subject))
+    }
+}
+
+/// What the rules found in a message.
 #[derive(Clone, Debug, Default)]
 struct Facts {
     lob: Option<LineOfBusiness>,
     policy_number: Option<String>,
+    /// A state: the policy number's, else the place of loss's, else the first the text names.
     jurisdiction: Option<String>,
-    phone: Option<String>,
     name: Option<String>,
+    /// The writer's phone and the other parties' contacts.
+    contacts: parties::Contacts,
+    /// The writer speaks of their own injury ("I hurt my neck").
+    writer_hurt: bool,
     loss: LossFacts,
     auto: Option<AutoFacts>,
     property: Option<PropertyFacts>,
@@ -347,30 +445,60 @@ struct Facts {
     rejected_vins: Vec<(String, String)>,
 }
 
-fn extract(subject: &str, body: &str, received: Option<NaiveDate>) -> Facts {
-    // Quoted replies ("> ...") describe an earlier message; leave them out of extraction.
-    let body: String = body
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('>'))
+fn extract(notice: &Notice) -> Facts {
+    let parts = notice.parts();
+    let subject = notice.subject();
+    let writer = parts.first().map_or("", |(t, _)| t.as_str());
+    let body = parts
+        .iter()
+        .map(|(t, _)| t.as_str())
         .collect::<Vec<_>>()
-        .join("\n");
+        .join("\n\n");
     let text = format!("{subject}\n{body}");
     // ASCII lower-casing keeps byte offsets, so positions found in `lower` index `text`.
     let lower = text.to_ascii_lowercase();
+    // The first of the notice's texts (then the subject) that says it.
+    let first = |rule: &dyn Fn(&str, Option<NaiveDate>) -> Option<String>| {
+        parts
+            .iter()
+            .find_map(|(t, d)| rule(t, *d))
+            .or_else(|| rule(subject, notice.received))
+    };
 
     let policy_number = find_policy_number(&text);
-    let jurisdiction = policy_number.as_deref().and_then(policy_state);
     let (vins, rejected_vins) = find_vins(&text);
     let lob = detect_lob(&lower, policy_number.as_deref(), !vins.is_empty());
     let keywords = damage_keywords(&lower);
     let cause = detect_cause(&lower);
-    let date = find_loss_date(&text, received);
-    let description = summary(subject, &body);
+    let date = parts
+        .iter()
+        .find_map(|(t, d)| find_loss_date(t, *d))
+        .or_else(|| find_loss_date(subject, notice.received));
+    let description = summary(subject, writer);
+    let location = first(&|t, _| find_place(t));
+    let jurisdiction = policy_number
+        .as_deref()
+        .and_then(policy_state)
+        .or_else(|| location.as_deref().and_then(parties::state_in))
+        .or_else(|| parties::state_in(&body));
+
+    // The writer's own text gives their phone; any text may name the other parties.
+    let liability = lob.is_some_and(|l| l.is_liability());
+    let mut contacts = parties::contacts(writer, liability);
+    for (t, _) in parts.iter().skip(1) {
+        let more = parties::contacts(t, liability);
+        if notice.forwarded.is_empty() {
+            contacts.writer_phone = contacts.writer_phone.or(more.writer_phone);
+        }
+        contacts.other_party = contacts.other_party.or(more.other_party);
+        contacts.witness = contacts.witness.or(more.witness);
+        contacts.claimant = contacts.claimant.or(more.claimant);
+    }
 
     let loss = LossFacts {
         date,
-        time: find_time(&text),
-        location: find_place(&text),
+        time: first(&|t, _| find_time(t)),
+        location,
         description,
         cause: cause.map(str::to_string),
         keywords: keywords.clone(),
@@ -382,6 +510,8 @@ fn extract(subject: &str, body: &str, received: Option<NaiveDate>) -> Facts {
         .collect();
     let injury = keywords.iter().any(|k| k == "injury");
     let fatality = keywords.iter().any(|k| k == "fatality");
+    let hurt = injury_sentences(writer).or_else(|| injury_sentences(&body));
+    let writer_hurt = hurt.as_ref().is_some_and(|(_, first_person)| *first_person);
 
     let auto = lob.filter(|l| l.is_auto()).map(|_| {
         let damage = (!damage_words.is_empty()).then(|| {
@@ -410,9 +540,20 @@ fn extract(subject: &str, body: &str, received: Option<NaiveDate>) -> Facts {
             vehicles[0].make = Some(make);
             vehicles[0].model = model;
         }
+        // An injury the writer affirms is an injured person the CSR completes.
+        let injured = match (&hurt, injury) {
+            (Some((what, _)), true) => vec![InjuredPerson {
+                description: Some(what.clone()),
+                ..InjuredPerson::default()
+            }],
+            _ => Vec::new(),
+        };
         AutoFacts {
             police_report: find_police_report(&text),
             vehicles,
+            other_parties: contacts.other_party.iter().cloned().collect(),
+            injured,
+            witnesses: contacts.witness.iter().cloned().collect(),
             fatality,
             glass_only: cause == Some("glass"),
             business_use: any_word(&lower, COMMERCIAL_AUTO_WORDS),
@@ -431,9 +572,9 @@ fn extract(subject: &str, body: &str, received: Option<NaiveDate>) -> Facts {
             _ => PropertyLossType::Other,
         }),
         property_address: loss.location.clone(),
-        damage_description: damage_sentences(&body),
+        damage_description: damage_sentences(writer).or_else(|| damage_sentences(&body)),
         // "can't stay", "hotel", "uninhabitable": the insured is out of the home.
-        displaced: any_word(
+        displaced: affirmed_any(
             &lower,
             &[
                 "uninhabitable",
@@ -451,8 +592,10 @@ fn extract(subject: &str, body: &str, received: Option<NaiveDate>) -> Facts {
 
     let liability = lob.filter(|l| l.is_liability()).map(|_| LiabilityFacts {
         allegation: loss.description.clone(),
-        // A lawyer in the story: flag representation for escalation; the CSR confirms.
-        represented: any_word(
+        claimant: contacts.claimant.clone(),
+        // A lawyer in the story: flag representation for escalation; the CSR confirms. Only
+        // a denial ("has not hired a lawyer") says no.
+        represented: said(
             &lower,
             &[
                 "attorney",
@@ -461,9 +604,8 @@ fn extract(subject: &str, body: &str, received: Option<NaiveDate>) -> Facts {
                 "counsel",
                 "legal representation",
             ],
-        )
-        .then_some(true),
-        litigation: any_word(
+        ),
+        litigation: affirmed_any(
             &lower,
             &["lawsuit", "sued", "suing", "summons", "complaint was filed"],
         ),
@@ -472,6 +614,7 @@ fn extract(subject: &str, body: &str, received: Option<NaiveDate>) -> Facts {
     });
 
     let workers_comp = (lob == Some(LineOfBusiness::WorkersComp)).then(|| WorkersCompFacts {
+        employee: parties::employee(writer).or_else(|| parties::employee(&body)),
         how_it_happened: loss.description.clone(),
         body_parts: BODY_PARTS
             .iter()
@@ -479,7 +622,7 @@ fn extract(subject: &str, body: &str, received: Option<NaiveDate>) -> Facts {
             .map(|p| p.to_string())
             .collect(),
         // Treatment words: hospital, urgent care, emergency room, doctor, clinic.
-        medical_treatment: any_word(
+        medical_treatment: said(
             &lower,
             &[
                 "hospital",
@@ -489,9 +632,11 @@ fn extract(subject: &str, body: &str, received: Option<NaiveDate>) -> Facts {
                 "clinic",
                 "physician",
                 "ambulance",
+                "stitches",
             ],
-        )
-        .then_some(true),
+        ),
+        treating_physician: parties::physician(&body),
+        witnesses: contacts.witness.iter().cloned().collect(),
         fatality,
         ..WorkersCompFacts::default()
     });
@@ -500,8 +645,9 @@ fn extract(subject: &str, body: &str, received: Option<NaiveDate>) -> Facts {
         lob,
         policy_number,
         jurisdiction,
-        phone: find_phone(&text),
-        name: find_name(&text),
+        name: find_name(writer),
+        contacts,
+        writer_hurt,
         loss,
         auto,
         property,
@@ -511,14 +657,61 @@ fn extract(subject: &str, body: &str, received: Option<NaiveDate>) -> Facts {
     }
 }
 
+/// Some when the writer speaks to it: true for a mention they affirm, false when every
+/// mention is denied ("has not hired a lawyer", "did not see a doctor").
+fn said(lower: &str, words: &[&str]) -> Option<bool> {
+    if affirmed_any(lower, words) {
+        Some(true)
+    } else if words.iter().any(|w| negation::denied(lower, w)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn affirmed_any(lower: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| negation::affirmed(lower, w).is_some())
+}
+
+/// The sentences that affirm an injury (at most two, 300 characters), and whether the
+/// writer is the one hurt ("I hurt my neck", "I was injured").
+fn injury_sentences(text: &str) -> Option<(String, bool)> {
+    let mut first_person = false;
+    let picked: Vec<String> = sentences(text)
+        .into_iter()
+        .filter(|s| {
+            let lower = s.to_ascii_lowercase();
+            let hurt = INJURY_WORDS
+                .iter()
+                .any(|w| negation::affirmed(&lower, w).is_some());
+            if hurt && (find_word(&lower, "i").is_some() || find_word(&lower, "i'm").is_some()) {
+                first_person = true;
+            }
+            hurt
+        })
+        .take(2)
+        .collect();
+    (!picked.is_empty()).then(|| (truncate_chars(&picked.join(" "), 300), first_person))
+}
+
+/// Finds `word` (lower case) in `lower` at a word boundary, at or after byte `from`.
+fn find_word_from(lower: &str, word: &str, from: usize) -> Option<usize> {
+    let from = (from..=lower.len()).find(|&i| lower.is_char_boundary(i))?;
+    lower[from..]
+        .match_indices(word)
+        .map(|(i, _)| from + i)
+        .find(|&i| {
+            let before = lower[..i].chars().next_back();
+            let after = lower[i + word.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric())
+                && !after.is_some_and(|c| c.is_alphanumeric())
+        })
+}
+
 /// Finds `word` (lower case, may contain spaces or hyphens) in `lower` at word boundaries:
 /// the characters around the match are not letters or digits.
 fn find_word(lower: &str, word: &str) -> Option<usize> {
-    lower.match_indices(word).map(|(i, _)| i).find(|&i| {
-        let before = lower[..i].chars().next_back();
-        let after = lower[i + word.len()..].chars().next();
-        !before.is_some_and(|c| c.is_alphanumeric()) && !after.is_some_and(|c| c.is_alphanumeric())
-    })
+    find_word_from(lower, word, 0)
 }
 
 fn any_word(lower: &str, words: &[&str]) -> bool {
@@ -805,17 +998,18 @@ const INJURY_WORDS: &[&str] = &[
 ];
 const FATALITY_WORDS: &[&str] = &["fatality", "fatal", "killed", "died", "deceased", "death"];
 
+/// A word the writer denies ("nobody was hurt", "nothing was stolen") is not one of them.
 fn damage_keywords(lower: &str) -> Vec<String> {
     let mut out: Vec<String> = DAMAGE_WORDS
         .iter()
         .chain(INJURY_WORDS)
-        .filter(|w| find_word(lower, w).is_some())
+        .filter(|w| negation::affirmed(lower, w).is_some())
         .map(|w| w.to_string())
         .collect();
-    if any_word(lower, INJURY_WORDS) {
+    if affirmed_any(lower, INJURY_WORDS) {
         out.push("injury".to_string());
     }
-    if any_word(lower, FATALITY_WORDS) {
+    if affirmed_any(lower, FATALITY_WORDS) {
         out.push("fatality".to_string());
     }
     out.dedup();
@@ -1101,56 +1295,6 @@ fn find_police_report(text: &str) -> Option<String> {
                         && !matches!(t.to_ascii_lowercase().as_str(), "no" | "number" | "is")
                 })
                 .map(str::to_string);
-        }
-    }
-    None
-}
-
-/// US phone numbers: a run of digits and the separators `( ) - . space +`, not glued to a
-/// letter or digit, holding 10 digits (or 11 starting with 1): `(217) 555-0142`,
-/// `713.555.0199`, `+1 512 555 0100`, `5125550100`. Written back as `217-555-0142`.
-fn find_phone(text: &str) -> Option<String> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i].1;
-        let boundary = i == 0 || !chars[i - 1].1.is_alphanumeric();
-        if (c.is_ascii_digit() || c == '(' || c == '+') && boundary {
-            let mut j = i;
-            let mut digits = String::new();
-            let mut last_digit = i;
-            while j < chars.len() {
-                let d = chars[j].1;
-                if d.is_ascii_digit() {
-                    digits.push(d);
-                    last_digit = j;
-                } else if !matches!(d, '(' | ')' | '-' | '.' | ' ' | '+') {
-                    break;
-                }
-                if digits.len() > 11 {
-                    break;
-                }
-                j += 1;
-            }
-            let glued = chars
-                .get(last_digit + 1)
-                .is_some_and(|(_, c)| c.is_alphanumeric() || *c == '/' || *c == ':');
-            let digits = match digits.len() {
-                11 if digits.starts_with('1') => digits[1..].to_string(),
-                10 => digits,
-                _ => String::new(),
-            };
-            if !digits.is_empty() && !glued && !digits.starts_with(['0', '1']) {
-                return Some(format!(
-                    "{}-{}-{}",
-                    &digits[..3],
-                    &digits[3..6],
-                    &digits[6..]
-                ));
-            }
-            i = j.max(i + 1);
-        } else {
-            i += 1;
         }
     }
     None
@@ -1507,21 +1651,14 @@ fn find_place(text: &str) -> Option<String> {
     let text = &unwrap_lines(text);
     let lower = text.to_ascii_lowercase();
     if let Some(i) = find_word(&lower, "intersection of") {
-        let rest = &text[i..];
-        let end = rest.find(['\n', '.', ';']).unwrap_or(rest.len());
-        let mut phrase = rest[..end].to_string();
-        // Keep "A and B"; cut at the first clause word after the second street.
-        let pl = phrase.to_ascii_lowercase();
-        let after_and = pl.find(" and ").map(|a| a + 5).unwrap_or(0);
-        if let Some(cut) = CLAUSE_ENDS
-            .iter()
-            .filter(|c| **c != " and ")
-            .filter_map(|c| pl[after_and..].find(c).map(|x| x + after_and))
-            .min()
-        {
-            phrase.truncate(cut);
+        return Some(corner_phrase(&text[i..]));
+    }
+    // A street corner: "at Ogden Ave and Washington St, Naperville, IL".
+    for (i, _) in lower.match_indices(" at ") {
+        let rest = &text[i + 4..];
+        if is_corner(rest) {
+            return Some(corner_phrase(rest));
         }
-        return Some(truncate_chars(phrase.trim().trim_end_matches(','), 120));
     }
     const ROADS: &[&str] = &[
         "i-",
@@ -1573,6 +1710,78 @@ fn find_place(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The phrase of a street corner ("A and B, City"): up to the sentence end, keeping the
+/// "and" between the streets and cutting at the first clause word after the second.
+fn corner_phrase(rest: &str) -> String {
+    let end = rest.find(['\n', '.', ';']).unwrap_or(rest.len());
+    let mut phrase = rest[..end].to_string();
+    let pl = phrase.to_ascii_lowercase();
+    let after_and = pl.find(" and ").map(|a| a + 5).unwrap_or(0);
+    if let Some(cut) = CLAUSE_ENDS
+        .iter()
+        .filter(|c| **c != " and ")
+        .filter_map(|c| pl[after_and..].find(c).map(|x| x + after_and))
+        .min()
+    {
+        phrase.truncate(cut);
+    }
+    truncate_chars(phrase.trim().trim_end_matches(','), 120)
+}
+
+/// "Ogden Ave and Washington St": one to four capitalised words ending in a street word,
+/// "and", then another street.
+fn is_corner(rest: &str) -> bool {
+    const STREET: &[&str] = &[
+        "st",
+        "street",
+        "ave",
+        "avenue",
+        "rd",
+        "road",
+        "blvd",
+        "boulevard",
+        "dr",
+        "drive",
+        "ln",
+        "lane",
+        "pkwy",
+        "parkway",
+        "hwy",
+        "highway",
+        "way",
+        "ct",
+        "court",
+        "pl",
+        "place",
+    ];
+    let words: Vec<&str> = rest.split_whitespace().take(10).collect();
+    let Some(and) = words.iter().position(|w| *w == "and") else {
+        return false;
+    };
+    let street = |ws: &[&str]| {
+        (1..=4).contains(&ws.len())
+            && ws.iter().all(|w| {
+                w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            })
+            && ws.iter().any(|w| {
+                STREET.contains(&w.trim_end_matches([',', '.']).to_ascii_lowercase().as_str())
+            })
+    };
+    let after: Vec<&str> = words[and + 1..]
+        .iter()
+        .take_while(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        })
+        .take(4)
+        .copied()
+        .collect();
+    street(&words[..and]) && street(&after)
 }
 
 /// Joins the lines of each paragraph with spaces (blank lines stay paragraph breaks).
@@ -1692,7 +1901,7 @@ mod tests {
         assert_eq!(draft.source, "auto-plain.eml");
         assert_eq!(draft.lob, Some(LineOfBusiness::PersonalAuto));
         assert_eq!(draft.policy_number.as_deref(), Some("PAU-IL-2026-20931"));
-        assert_eq!(draft.jurisdiction.as_deref(), Some("IL"));
+        assert_eq!(draft.jurisdiction_read.as_deref(), Some("IL"));
         assert_eq!(
             draft.received_at.unwrap().to_rfc3339(),
             "2026-11-03T09:14:00-06:00"
@@ -1749,7 +1958,7 @@ mod tests {
         let draft = draft_from_eml(&fixture("property-html-qp.eml"), "qp.eml").unwrap();
         assert_eq!(draft.lob, Some(LineOfBusiness::Property));
         assert_eq!(draft.policy_number.as_deref(), Some("HO-TX-2026-60254"));
-        assert_eq!(draft.jurisdiction.as_deref(), Some("TX"));
+        assert_eq!(draft.jurisdiction_read.as_deref(), Some("TX"));
         assert_eq!(draft.loss.date, Some(d(2026, 11, 1)));
         assert_eq!(draft.loss.cause.as_deref(), Some("water"));
         assert_eq!(
@@ -1925,17 +2134,18 @@ mod tests {
 
     #[test]
     fn phones_policies_places() {
+        let phone = |t: &str| parties::phones(t).into_iter().next().map(|(_, p)| p);
         assert_eq!(
-            find_phone("call (217) 555-0142").as_deref(),
+            phone("call (217) 555-0142").as_deref(),
             Some("217-555-0142")
         );
         assert_eq!(
-            find_phone("call +1 512 555 0100").as_deref(),
+            phone("call +1 512 555 0100").as_deref(),
             Some("512-555-0100")
         );
-        assert_eq!(find_phone("5125550100").as_deref(), Some("512-555-0100"));
-        assert_eq!(find_phone("VIN JH4KA453XKC037671 on 11/02/2026"), None);
-        assert_eq!(find_phone("policy PAU-IL-2026-20931"), None);
+        assert_eq!(phone("5125550100").as_deref(), Some("512-555-0100"));
+        assert_eq!(phone("VIN JH4KA453XKC037671 on 11/02/2026"), None);
+        assert_eq!(phone("policy PAU-IL-2026-20931"), None);
         assert_eq!(
             find_policy_number("policy #GL-NY-2026-80412.").as_deref(),
             Some("GL-NY-2026-80412")
@@ -1984,6 +2194,180 @@ mod tests {
         );
         assert_eq!(lob("Please call me"), None);
         assert_eq!(detect_cause("my windshield has a crack"), Some("glass"));
+    }
+
+    /// Messages written by Python's `email` package as mail clients write them
+    /// (tests/data/email/clients/generate.py).
+    fn client(name: &str) -> Vec<u8> {
+        fixture(&format!("clients/{name}"))
+    }
+
+    #[test]
+    fn a_message_forwarded_as_an_attachment_is_the_notice_and_its_writer_the_reporter() {
+        let raw = client("fwd-attached-rfc822.eml");
+        let draft = draft_from_eml(&raw, "fwd.eml").unwrap();
+        // Received when the forward came; "yesterday" is the day before the insured wrote.
+        assert_eq!(
+            draft.received_at.unwrap().to_rfc3339(),
+            "2026-11-17T09:05:00-06:00"
+        );
+        assert_eq!(draft.loss.date, Some(d(2026, 11, 15)));
+        assert_eq!(draft.loss.time.as_deref(), Some("07:45"));
+        assert_eq!(draft.lob, Some(LineOfBusiness::PersonalAuto));
+        assert_eq!(draft.policy_number.as_deref(), Some("PAU-IL-2026-20931"));
+        assert_eq!(
+            draft.loss.location.as_deref(),
+            Some("Ogden Ave and Washington St, Naperville, IL")
+        );
+        let reporter = draft.reporter.as_ref().unwrap();
+        assert_eq!(reporter.name.as_deref(), Some("Laura Novak"));
+        assert_eq!(
+            reporter.email.as_deref(),
+            Some("laura.novak@mailbox.example")
+        );
+        // Her number, not the agent's in his signature, nor the other driver's.
+        assert_eq!(reporter.phone.as_deref(), Some("630-555-0123"));
+        let auto = draft.auto.as_ref().unwrap();
+        assert_eq!(auto.other_parties.len(), 1);
+        let other = &auto.other_parties[0];
+        assert_eq!(other.name.as_deref(), Some("Greg Palmer"));
+        assert_eq!(other.contact.as_deref(), Some("630-555-0188"));
+        assert_eq!(other.vehicle.as_deref(), Some("grey Nissan Altima"));
+        // "Nobody was hurt."
+        assert!(auto.injured.is_empty(), "{:?}", auto.injured);
+        assert!(!draft
+            .loss
+            .keywords
+            .iter()
+            .any(|k| k == "injury" || k == "hurt"));
+        let v = &auto.vehicles[0];
+        assert_eq!(v.vin.as_deref(), Some("4T1BB3EK5AU118081"));
+        assert_eq!((v.year, v.make.as_deref()), (Some(2010), Some("Toyota")));
+        assert_eq!(auto.police_report.as_deref(), Some("NPD-26-7714"));
+        let note = &draft.notes[0];
+        assert!(
+            note.contains("[intake] Forwarded by Daniel Kowalski <dkowalski@prairieagency.example>: the notice is the message of 2026-11-16 from Laura Novak <laura.novak@mailbox.example>."),
+            "{note}"
+        );
+        assert!(note.contains("Our policy is PAU-IL-2026-20931"), "{note}");
+        let names: Vec<_> = draft
+            .attachments
+            .iter()
+            .map(|a| a.file_name.as_str())
+            .collect();
+        assert_eq!(names, ["original.eml", "Accident on Ogden Ave.eml"]);
+        assert_eq!(draft.attachments[1].kind.as_deref(), Some("email"));
+    }
+
+    #[test]
+    fn an_inline_gmail_forward_is_read_without_its_header_block() {
+        let draft = draft_from_eml(&client("fwd-inline-gmail.eml"), "gmail.eml").unwrap();
+        let reporter = draft.reporter.as_ref().unwrap();
+        assert_eq!(reporter.name.as_deref(), Some("Ray Dorsey"));
+        assert_eq!(
+            reporter.email.as_deref(),
+            Some("ray.dorsey@mailbox.example")
+        );
+        // "last night" before the Tuesday evening he wrote; the header's 9:12 PM is no
+        // time of loss.
+        assert_eq!(draft.loss.date, Some(d(2026, 11, 16)));
+        assert_eq!(draft.loss.time, None);
+        assert_eq!(draft.lob, Some(LineOfBusiness::Property));
+        assert_eq!(draft.policy_number.as_deref(), Some("HO-5551209"));
+        // The policy number names no state; the text does.
+        assert_eq!(draft.jurisdiction_read.as_deref(), Some("TX"));
+        let p = draft.property.as_ref().unwrap();
+        assert_eq!(
+            p.property_address.as_deref(),
+            Some("2208 Barton Hills Dr, Austin, TX 78704")
+        );
+        assert!(!draft.loss.keywords.iter().any(|k| k == "injury"));
+        assert!(draft
+            .loss
+            .description
+            .as_deref()
+            .unwrap()
+            .starts_with("hail damage: "));
+    }
+
+    #[test]
+    fn a_latin1_quoted_printable_work_injury_names_the_employee() {
+        let draft = draft_from_eml(&client("wc-latin1-qp.eml"), "wc.eml").unwrap();
+        assert_eq!(draft.lob, Some(LineOfBusiness::WorkersComp));
+        assert_eq!(draft.jurisdiction_read.as_deref(), Some("TX"));
+        assert_eq!(draft.loss.date, Some(d(2026, 11, 16)));
+        assert_eq!(draft.loss.time.as_deref(), Some("14:15"));
+        let wc = draft.workers_comp.as_ref().unwrap();
+        let e = wc.employee.as_ref().unwrap();
+        assert_eq!(e.name.as_deref(), Some("Jos\u{e9} Pe\u{f1}a"));
+        assert_eq!(e.id.as_deref(), Some("E-2207"));
+        assert_eq!(e.job_title.as_deref(), Some("Sheet metal installer"));
+        assert_eq!(wc.body_parts, ["hand"]);
+        assert_eq!(wc.medical_treatment, Some(true));
+        assert_eq!(wc.treating_physician.as_deref(), Some("Dr. Amy Chen"));
+        assert!(draft.notes[0].contains("Work injury report - Jos\u{e9} Pe\u{f1}a"));
+    }
+
+    #[test]
+    fn an_outlook_html_message_with_an_inline_image_is_a_glass_loss() {
+        let draft = draft_from_eml(&client("glass-outlook-related.eml"), "o.eml").unwrap();
+        assert_eq!(draft.lob, Some(LineOfBusiness::PersonalAuto));
+        assert_eq!(draft.loss.cause.as_deref(), Some("glass"));
+        let auto = draft.auto.as_ref().unwrap();
+        assert!(auto.glass_only);
+        assert!(auto.injured.is_empty());
+        let v = &auto.vehicles[0];
+        assert_eq!(v.vin.as_deref(), Some("1C4GJWAG3DL544796"));
+        assert_eq!(
+            (v.year, v.make.as_deref(), v.model.as_deref()),
+            (Some(2013), Some("Jeep"), Some("Wrangler"))
+        );
+        assert_eq!(draft.loss.date, Some(d(2026, 11, 16)));
+        assert_eq!(draft.loss.time.as_deref(), Some("16:30"));
+        assert_eq!(
+            draft.loss.location.as_deref(),
+            Some("US-75 southbound near Spring Creek Parkway, Plano, TX")
+        );
+        assert_eq!(
+            draft.reporter.as_ref().unwrap().phone.as_deref(),
+            Some("972-555-0186")
+        );
+        assert!(draft
+            .attachments
+            .iter()
+            .any(|a| a.file_name == "image001.png" && a.kind.as_deref() == Some("photo")));
+    }
+
+    #[test]
+    fn negations_make_no_injuries_and_a_phone_goes_to_the_party_named() {
+        let raw = b"From: Al Ruiz <al@x.example>\r\nSubject: car accident\r\nDate: Tue, 3 Nov 2026 09:00:00 -0600\r\n\r\nMy car was rear-ended on Route 9 yesterday. No injuries. The other driver's number is 512-555-0188; you can reach me at 512-555-0100.\r\n";
+        let draft = draft_from_eml(raw, "x.eml").unwrap();
+        let auto = draft.auto.as_ref().unwrap();
+        assert!(auto.injured.is_empty());
+        assert_eq!(
+            draft.reporter.unwrap().phone.as_deref(),
+            Some("512-555-0100")
+        );
+        assert_eq!(
+            auto.other_parties[0].contact.as_deref(),
+            Some("512-555-0188")
+        );
+        // An injury the writer affirms is an injured person to complete; "I" is the writer.
+        let raw = b"From: Al Ruiz <al@x.example>\r\nSubject: car accident\r\nDate: Tue, 3 Nov 2026 09:00:00 -0600\r\n\r\nMy car was rear-ended yesterday and I hurt my neck. Call me at 512-555-0100.\r\n";
+        let draft = draft_from_eml(raw, "x.eml").unwrap();
+        let injured = &draft.auto.as_ref().unwrap().injured;
+        assert_eq!(injured.len(), 1);
+        assert_eq!(injured[0].name.as_deref(), Some("Al Ruiz"));
+        assert_eq!(injured[0].contact.as_deref(), Some("512-555-0100"));
+        assert!(injured[0]
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("hurt my neck"));
+        // A liability claimant's lawyer, denied: not represented.
+        let raw = b"From: Store <s@x.example>\r\nSubject: slip and fall claim\r\nDate: Tue, 3 Nov 2026 09:00:00 -0600\r\n\r\nA customer slipped on our wet floor yesterday. She has not hired a lawyer.\r\n";
+        let draft = draft_from_eml(raw, "x.eml").unwrap();
+        assert_eq!(draft.liability.unwrap().represented, Some(false));
     }
 
     #[test]

@@ -7,3 +7,4 @@ pub mod draft;
 pub mod email;
 pub mod payload;
 pub mod phone;
+pub mod vehicles;

@@ -12,6 +12,7 @@ use super::args::{Reader, Recorder};
 use super::change::{Change, File};
 use super::desk::Desk;
 use super::fields::{apply_set, parse_sets};
+use crate::check::finding::{severity_of, Severity};
 use crate::check::rules::{check_claim, OfficeIndex};
 use crate::domain::claim::{Channel, Claim, LineOfBusiness, Note, SlaEvents};
 use crate::domain::claim_id::ClaimId;
@@ -49,6 +50,7 @@ pub fn admit_all(
             now: desk.now,
             actor: &desk.actor.email,
             policies: desk.records.policies(),
+            policy_lines: desk.records.policy_lines(),
             existing: &existing,
             require_complete,
         };
@@ -242,7 +244,7 @@ fn admissible(desk: &Desk, claim: &Claim, files: &[File]) -> Result<()> {
             "its files must be exactly the attachments it lists under {folder}attachments/"
         ));
     }
-    // The record itself must be sound: identity, lifecycle and money rules.
+    // The record itself must be sound: a first notice is nothing `claims check` rejects.
     let no_ids = Default::default();
     let ix = OfficeIndex {
         office: Some(desk.office),
@@ -257,7 +259,7 @@ fn admissible(desk: &Desk, claim: &Claim, files: &[File]) -> Result<()> {
         .unwrap_or_default();
     let structural: Vec<String> = check_claim(claim, &path, &ix)
         .into_iter()
-        .filter(|i| matches!(i.code.as_bytes()[0], b'F' | b'L' | b'M' | b'D'))
+        .filter(|i| severity_of(i.code) == Severity::Error)
         .map(|i| format!("{}: {}", i.code, i.message))
         .collect();
     if !structural.is_empty() {
@@ -327,6 +329,8 @@ impl Complete {
                     if value.is_empty() { "(removed)" } else { value }
                 ));
             }
+            // A state as the CSR typed it: `tx` is TX.
+            claim.jurisdiction = claim.jurisdiction.trim().to_ascii_uppercase();
             if let Some(t) = claim.loss.time.clone().filter(|t| !t.trim().is_empty()) {
                 claim.loss.time = Some(parse_hhmm(&t).ok_or_else(|| {
                     Error::refused(format!(

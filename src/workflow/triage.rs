@@ -114,6 +114,7 @@ fn triage(desk: &Desk, claim: &mut Claim) -> Result<Edit> {
             .property
             .as_ref()
             .and_then(|p| p.property_address.as_deref()),
+        line: None,
     };
     let found = find_policy(&keys, desk.records.policies()).map(|(p, how)| (p.clone(), how));
     let (priority, priority_reasons) = score(claim, &office.priority);

@@ -120,10 +120,11 @@ fn csv_with_bad_rows_commits_nothing_and_names_row_and_column() {
     let o = Office::example();
     let base = o.head();
     let before = o.claims().len();
+    // batch.csv has CRLF line endings: rows are still the file's lines (the header is 1).
     let (_, err) = o.expect(1, &["intake", "--csv", &data("batch.csv")]);
-    assert!(err.contains("row 3, column loss_date"), "{err}");
-    assert!(err.contains("row 3, column public_adjuster"), "{err}");
-    assert!(err.contains("row 5, column vehicle1_vin"), "{err}");
+    assert!(err.contains("row 4, column loss_date"), "{err}");
+    assert!(err.contains("row 4, column public_adjuster"), "{err}");
+    assert!(err.contains("row 6, column vehicle1_vin"), "{err}");
     assert!(err.contains("--accept-vin"), "{err}");
     assert_eq!(o.head(), base);
     assert_eq!(o.claims().len(), before);
@@ -321,7 +322,7 @@ fn json_output_lists_created_ids_warnings_and_errors() {
     let errors = v["errors"].as_array().unwrap();
     assert!(errors
         .iter()
-        .any(|e| e["row"] == 5 && e["column"] == "vehicle1_vin"));
+        .any(|e| e["row"] == 6 && e["column"] == "vehicle1_vin"));
     // The batch's auto row duplicates the one just committed (same policy, loss date).
     let (out, _) = o.expect(
         0,
@@ -534,5 +535,91 @@ fn emails_become_incomplete_claims_with_the_original_message_kept() {
         assert!(queue.contains(id.as_str()), "{queue}");
     }
     o.expect(0, &["check"]);
+    o.assert_sound();
+}
+
+/// Python's csv module and Excel write CRLF line endings (and Excel's "CSV UTF-8" a
+/// byte-order mark before the header): the rows the errors name are still the file's rows.
+#[test]
+fn a_crlf_batch_written_by_pythons_csv_module_names_the_rows_of_the_file() {
+    let o = Office::example();
+    let base = o.head();
+    let (out, err) = o.expect(
+        1,
+        &[
+            "--format",
+            "json",
+            "intake",
+            "--csv",
+            &data("batch-crlf.csv"),
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut named: Vec<(u64, String)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["column"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    named.sort();
+    named.dedup();
+    assert_eq!(
+        named,
+        [
+            (4, "loss_date".to_string()),
+            (5, "vehicle1_vin".to_string())
+        ],
+        "{out}\n{err}"
+    );
+    assert_eq!(o.head(), base);
+
+    let (out, _) = o.expect(
+        0,
+        &[
+            "--format",
+            "json",
+            "intake",
+            "--csv",
+            &data("batch-crlf.csv"),
+            "--skip-invalid",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["created"].as_array().unwrap().len(), 2, "{out}");
+    assert_eq!(commits_since(&o, &base), 2);
+    o.expect(0, &["check"]);
+    o.assert_sound();
+}
+
+/// `--skip-invalid` commits what is valid; when nothing is, the batch failed: exit 1 with
+/// the reason, nothing written.
+#[test]
+fn skip_invalid_that_skips_every_row_creates_nothing_and_exits_1() {
+    let o = Office::example();
+    let base = o.head();
+    let path = o.root.join("../all-bad.csv");
+    std::fs::write(
+        &path,
+        "lob,policy_number,loss_date\n\
+         property,HO-TX-2026-60254,11/02/2026\n\
+         personal_auto,PAU-IL-2026-20931,2026-11-01\n",
+    )
+    .unwrap();
+    let (_, err) = o.expect(
+        1,
+        &["intake", "--csv", path.to_str().unwrap(), "--skip-invalid"],
+    );
+    assert!(err.contains("row 2, column loss_date"), "{err}");
+    assert!(
+        err.contains("every notice was invalid (2 skipped); nothing was written"),
+        "{err}"
+    );
+    assert!(!err.contains("created 0"), "{err}");
+    assert_eq!(o.head(), base);
     o.assert_sound();
 }

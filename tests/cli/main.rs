@@ -13,6 +13,7 @@ mod generate;
 mod governance;
 mod init;
 mod intake;
+mod intake_rules;
 mod replay;
 mod reserve;
 mod sla;

@@ -13,19 +13,56 @@ fn authority_prints_the_matrix() {
     let o = Office::example();
     let (csv, _) = o.expect(0, &["--format", "csv", "authority"]);
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "kind,claim_type,role,up_to,review_by");
+    assert_eq!(lines[0], "kind,claim_type,role,up_to,unlimited,review_by");
     assert!(
-        lines.contains(&"reserve,auto_physical_damage,staff_adjuster,10000.00,"),
+        lines.contains(&"reserve,auto_physical_damage,staff_adjuster,10000.00,no,"),
         "{csv}"
     );
     assert!(
-        lines.contains(&"reserve,bodily_injury,senior_adjuster,250000.00,manager"),
+        lines.contains(&"reserve,bodily_injury,senior_adjuster,250000.00,no,manager"),
         "{csv}"
     );
     assert!(
-        lines.contains(&"settlement,auto_physical_damage,committee,unlimited,"),
+        lines.contains(&"settlement,auto_physical_damage,committee,,yes,"),
         "{csv}"
     );
+}
+
+/// A money column holds amounts a spreadsheet can add up: no words in it. No limit is an
+/// empty `up_to` with `unlimited` saying so (null and true in JSON).
+#[test]
+fn the_authority_matrix_money_column_holds_only_amounts_and_unlimited_is_its_own_column() {
+    let o = Office::example();
+    let (csv, _) = o.expect(0, &["--format", "csv", "authority"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (up_to, unlimited) = (col("up_to"), col("unlimited"));
+    let (mut amounts, mut open) = (0, 0);
+    for record in reader.records() {
+        let record = record.unwrap();
+        match (&record[up_to], &record[unlimited]) {
+            ("", "yes") => open += 1,
+            (amount, "no") => {
+                let m: claims::domain::money::Money = amount
+                    .parse()
+                    .unwrap_or_else(|e| panic!("up_to `{amount}` is not an amount: {e}"));
+                assert!(!m.is_negative(), "{amount}");
+                amounts += 1;
+            }
+            other => panic!("up_to and unlimited disagree: {other:?} in {record:?}"),
+        }
+    }
+    assert!(amounts > 0 && open > 0, "{csv}");
+
+    let (json, _) = o.expect(0, &["--format", "json", "authority"]);
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for r in rows.as_array().unwrap() {
+        assert_eq!(r["up_to"].is_null(), r["unlimited"] == true, "{r}");
+        if let Some(a) = r["up_to"].as_str() {
+            assert!(a.parse::<claims::domain::money::Money>().is_ok(), "{r}");
+        }
+    }
 }
 
 #[test]
