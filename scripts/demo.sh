@@ -135,8 +135,27 @@ section "7. Triage and assignment: routing, workload, notices, the investigation
 SUPERVISOR="$(person_with_role supervisor)"
 STAFF="$(person_with_role staff_adjuster)"
 SENIOR="$(person_with_role senior_adjuster)"
+# Two reports of one fleet truck the same morning, the places worded differently: a
+# possible duplicate, for a person to judge (a likely one would merge at triage).
+for n in 1 2; do
+    place="I-35 at exit 240, Austin, TX"; said="Rear-ended a van at the light"; at="08:00"
+    if [[ $n == 2 ]]; then place="IH-35 northbound, Austin, TX"; said="Our F-150 hit a van from behind"; at="10:30"; fi
+    cat > "../fnol/truck-$n.json" <<JSON
+{ "lob": "commercial_auto", "policy_number": "CAU-TX-2026-50017", "received_at": "2026-11-19T$at:00-06:00",
+  "reporter": { "name": "Dale Ortiz", "relationship": "fleet manager", "phone": "(817) 555-0104" },
+  "loss": { "date": "2026-11-18", "time": "07:40", "location": "$place", "description": "$said", "cause": "collision" },
+  "auto": { "vehicles": [ { "year": 2023, "make": "Ford", "model": "F-150", "vin": "1FTFW1SJ8PL000001", "damage": "front end" } ] } }
+JSON
+done
+run "claims --as $CSR intake --file ../fnol/truck-1.json"
+run "claims --as $CSR intake --file ../fnol/truck-2.json 2>&1"
 run "claims --as $SUPERVISOR triage --pending"
 run 'claims queue manual-lookup'
+run 'claims --format csv queue duplicates'
+TRUCK2="$(claims --quiet --format csv queue duplicates | awk -F, 'NR == 2 { print $1 }')"
+TRUCK1="$(claims --quiet --format csv queue duplicates | awk 'NR == 2' | grep -oE 'possible duplicate of CLM-[0-9A-Z-]+' | head -1 | awk '{ print $4 }')"
+run "claims --as $SUPERVISOR merge $TRUCK2 --into $TRUCK1 --note \"Same van, same stop: the dashcam shows one impact\""
+run "claims show $TRUCK2 | grep -E '^(status|merged into)'"
 run "claims --as $SUPERVISOR assign --pending"
 run 'claims workload --by-specialty'
 run 'ls outbox | head -6'
