@@ -553,6 +553,25 @@ fn check_money(claim: &Claim, out: &mut Vec<Issue>) {
             ));
         }
     }
+    if let Some((i, r)) = claim
+        .reserves
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, r)| r.state == ApprovalState::Effective)
+    {
+        if let Some(limit) = r.above_limit.as_ref().filter(|l| r.amount > l.amount) {
+            out.push(Issue::at(
+                "M006",
+                format!("reserves[{i}].amount"),
+                format!(
+                    "the reserve of {} is above {limit} on policy {}",
+                    r.amount,
+                    claim.policy_number.as_deref().unwrap_or("-")
+                ),
+            ));
+        }
+    }
     let paid = claim.paid();
     let reserve = claim.effective_reserve();
     if paid > reserve {

@@ -340,11 +340,29 @@ pub struct ReserveChange {
     pub amount: Money,
     pub previous: Money,
     pub reason: String,
+    /// The adjuster's note explaining the basis of the figure.
     pub note: Option<String>,
+    /// The policy limit this reserve is above, flagged when it was set (`claims check` M006).
+    pub above_limit: Option<PolicyLimit>,
     pub state: ApprovalState,
     /// The authority this change needed (role and limit), recorded for the auditor.
     pub authority: Option<AuthorityUsed>,
     pub approval: Option<Approval>,
+}
+
+/// The limit of insurance that caps what a claim can pay: a coverage's limit, or a sublimit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyLimit {
+    /// What it is, in words: `collision limit`, `mold sublimit`.
+    pub name: String,
+    pub amount: Money,
+}
+
+impl std::fmt::Display for PolicyLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the {} of {}", self.name, self.amount)
+    }
 }
 
 /// The authority a money change needed and which role's limit covered it.

@@ -6,7 +6,9 @@
 
 use chrono::NaiveDate;
 
-use super::claim::{Claim, ConditionFlag, CoverageOutcome, LineOfBusiness, ProvisionRef, Sublimit};
+use super::claim::{
+    Claim, ConditionFlag, CoverageOutcome, LineOfBusiness, PolicyLimit, ProvisionRef, Sublimit,
+};
 use super::money::Money;
 use super::policy::{Policy, PolicyStatus};
 
@@ -211,6 +213,33 @@ pub fn covering<'p>(policy: &'p Policy, perils: &[String]) -> Option<&'p super::
             .chain(c.sublimits.iter().flat_map(|s| s.perils.iter()))
             .any(|cp| perils.iter().any(|p| p == cp))
     })
+}
+
+/// The limit that caps what the claim can pay: the sublimit triage found, when it is lower
+/// than the limit of the coverage that answers the claim's perils, else that coverage's limit.
+/// None when neither is known or the policy states none (statutory workers' compensation is
+/// written with a limit of zero).
+pub fn applicable_limit(claim: &Claim, policy: Option<&Policy>) -> Option<PolicyLimit> {
+    let coverage = policy
+        .and_then(|p| covering(p, &claim_perils(claim)))
+        .filter(|c| !c.limit.is_zero())
+        .map(|c| PolicyLimit {
+            name: format!("{} limit", c.code.replace('_', " ")),
+            amount: c.limit,
+        });
+    let sublimit = claim
+        .triage
+        .as_ref()
+        .and_then(|t| t.sublimit.as_ref())
+        .map(|s| PolicyLimit {
+            name: format!("{} sublimit", s.name.replace('_', " ")),
+            amount: s.amount,
+        });
+    match (sublimit, coverage) {
+        (Some(s), Some(c)) if c.amount <= s.amount => Some(c),
+        (Some(s), _) => Some(s),
+        (None, c) => c,
+    }
 }
 
 fn cite(policy: &Policy, provision: &str) -> String {
@@ -518,5 +547,36 @@ mod tests {
             "{:?}",
             v.conditions
         );
+    }
+
+    #[test]
+    fn the_applicable_limit_is_the_lower_of_the_sublimit_and_the_coverage_limit() {
+        let (mut claim, policy) = fixture();
+        let limit = applicable_limit(&claim, Some(&policy)).unwrap();
+        assert_eq!(limit.to_string(), "the dwelling limit of 295000.00");
+        // Triage found the mold sublimit: it caps the claim.
+        claim.loss.cause = Some("mold".into());
+        let v = verify(&claim, &policy);
+        let mut triage: crate::domain::claim::Triage = serde_yaml::from_str(
+            "at: 2026-10-15T11:00:00-05:00\nby: x\ncoverage: confirmed\npriority: standard\n",
+        )
+        .unwrap();
+        triage.sublimit = v.sublimit;
+        claim.triage = Some(triage);
+        let limit = applicable_limit(&claim, Some(&policy)).unwrap();
+        assert_eq!(limit.to_string(), "the mold sublimit of 10000.00");
+        // No policy on file: the sublimit alone; nothing at all: no limit.
+        assert_eq!(
+            applicable_limit(&claim, None).unwrap().amount.to_string(),
+            "10000.00"
+        );
+        claim.triage = None;
+        assert_eq!(applicable_limit(&claim, None), None);
+        // A coverage written with a zero limit (statutory workers' compensation) states none.
+        let (claim, mut policy) = fixture();
+        for c in &mut policy.coverages {
+            c.limit = crate::domain::money::Money::ZERO;
+        }
+        assert_eq!(applicable_limit(&claim, Some(&policy)), None);
     }
 }

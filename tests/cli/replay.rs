@@ -336,6 +336,8 @@ fn money(o: &Office) {
             "9950.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     step(
@@ -400,6 +402,8 @@ fn money(o: &Office) {
             "12000.00",
             "--reason",
             "new_information",
+            "--note",
+            "ER bill 2,850.00 and six weeks of physical therapy",
         ],
         COMMERCIAL,
     );

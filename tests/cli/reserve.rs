@@ -43,6 +43,8 @@ fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
             "9950.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     let r = claim(&o).reserves.last().unwrap().clone();
@@ -96,6 +98,8 @@ fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
             "46000.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     assert!(err.contains("waiting for approval"), "{err}");
@@ -139,6 +143,8 @@ fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
             "60000.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     let (_, err) = o.expect(1, &["--as", SENIOR, "approve", AUTO]);
@@ -159,13 +165,24 @@ fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
             "ten",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     assert!(err.contains("--amount `ten`"), "{err}");
     let (_, err) = o.expect(
         1,
         &[
-            "--as", STAFF, "reserve", AUTO, "--amount", "100.00", "--reason", "hunch",
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "100.00",
+            "--reason",
+            "hunch",
+            "--note",
+            "Basis noted on the file",
         ],
     );
     assert!(err.contains("--reason `hunch` is not one of"), "{err}");
@@ -366,6 +383,8 @@ fn a_paid_claim_closes_after_its_release_and_checklist_and_subrogation_is_listed
             "12000.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
         id,
     );
@@ -498,6 +517,8 @@ fn band_edges_and_the_mortgagee_on_a_property_payment() {
             "10000.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     let r = claim(&o).reserves.last().unwrap().clone();
@@ -515,6 +536,8 @@ fn band_edges_and_the_mortgagee_on_a_property_payment() {
             "10000.01",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     let r = claim(&o).reserves.last().unwrap().clone();
@@ -572,6 +595,8 @@ fn bad_amounts_are_refused_naming_the_flag_and_nothing_is_written() {
                 "--amount=-5.00",
                 "--reason",
                 "new_information",
+                "--note",
+                "Repair estimate and storage invoices received",
             ],
             "--amount must not be negative",
         ),
@@ -583,6 +608,8 @@ fn bad_amounts_are_refused_naming_the_flag_and_nothing_is_written() {
                 "12,5O0",
                 "--reason",
                 "new_information",
+                "--note",
+                "Repair estimate and storage invoices received",
             ],
             "--amount `12,5O0`",
         ),
@@ -612,4 +639,145 @@ fn bad_amounts_are_refused_naming_the_flag_and_nothing_is_written() {
         assert!(err.contains(says), "{full:?}: {err}");
     }
     assert_eq!(o.head(), head);
+}
+
+#[test]
+fn every_reserve_change_carries_the_adjusters_note_on_its_basis() {
+    let o = Office::example();
+    let head = o.head();
+    // No note at all: a usage error; a blank one: refused, naming the flag.
+    let (_, err) = o.expect(
+        2,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "9900.00",
+            "--reason",
+            "new_information",
+        ],
+    );
+    assert!(err.contains("--note"), "{err}");
+    let (_, err) = o.expect(
+        1,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "9900.00",
+            "--reason",
+            "new_information",
+            "--note",
+            "  ",
+        ],
+    );
+    assert!(
+        err.contains("--note is required: the adjuster's note explaining the basis"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head, "nothing written");
+
+    o.expect(
+        0,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "9900.00",
+            "--reason",
+            "new_information",
+            "--note",
+            "Storage at the salvage yard since 10/28, 100.00",
+        ],
+    );
+    let r = claim(&o).reserves.last().unwrap().clone();
+    assert_eq!(
+        r.note.as_deref(),
+        Some("Storage at the salvage yard since 10/28, 100.00")
+    );
+    assert_eq!(r.above_limit, None, "within the comprehensive limit");
+    let args = o.git_ok(&["log", "-1", "--format=%(trailers:key=Args,valueonly)"]);
+    assert!(
+        args.contains("--note \"Storage at the salvage yard since 10/28, 100.00\""),
+        "{args}"
+    );
+    o.assert_sound();
+}
+
+#[test]
+fn a_reserve_above_the_policy_limit_is_flagged_naming_the_limit() {
+    let o = Office::example();
+    // The deer strike is answered by the comprehensive coverage, limit 100,000.00. The manager's
+    // reserve authority on auto physical damage is unlimited: the reserve takes effect, flagged.
+    let (_, err) = o.expect(
+        0,
+        &[
+            "--as",
+            MANAGER,
+            "reserve",
+            AUTO,
+            "--amount",
+            "120000.00",
+            "--reason",
+            "new_information",
+            "--note",
+            "Demand from the salvage yard for storage and a disputed valuation",
+        ],
+    );
+    assert!(
+        err.contains("warning: CLM-2610-VH4E-J57R: the reserve of 120000.00 is above the comprehensive limit of 100000.00 on policy PAU-IL-2026-20931"),
+        "{err}"
+    );
+    let r = claim(&o).reserves.last().unwrap().clone();
+    assert_eq!(r.state, ApprovalState::Effective);
+    let limit = r.above_limit.unwrap();
+    assert_eq!(
+        (limit.name.as_str(), limit.amount.to_string().as_str()),
+        ("comprehensive limit", "100000.00")
+    );
+    let trailers = o.git_ok(&["log", "-1", "--format=%(trailers)"]);
+    assert!(
+        trailers.contains("Above-Limit: comprehensive limit 100000.00"),
+        "{trailers}"
+    );
+
+    // `claims check` reports it as a warning naming the limit; --strict fails on it.
+    let (out, _) = o.expect(0, &["check"]);
+    let line = out
+        .lines()
+        .find(|l| l.contains("warning[M006]"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains("CLM-2610-VH4E-J57R.yaml")
+            && line.contains("the reserve of 120000.00 is above the comprehensive limit of 100000.00 on policy PAU-IL-2026-20931"),
+        "{line}"
+    );
+    o.expect(1, &["check", "--strict"]);
+
+    // Brought back within the limit, the flag goes with it.
+    let (_, err) = o.expect(
+        0,
+        &[
+            "--as",
+            MANAGER,
+            "reserve",
+            AUTO,
+            "--amount",
+            "9800.00",
+            "--reason",
+            "new_information",
+            "--note",
+            "Storage dispute settled with the yard",
+        ],
+    );
+    assert!(!err.contains("warning"), "{err}");
+    let (out, _) = o.expect(0, &["check"]);
+    assert!(!out.contains("M006"), "{out}");
+    o.assert_sound();
 }
