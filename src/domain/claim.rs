@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::exposure::Exposure;
 use super::fnol::{AutoFacts, LiabilityFacts, LossFacts, PropertyFacts, WorkersCompFacts};
 use super::lifecycle::Status;
 use super::money::Money;
@@ -438,6 +439,8 @@ pub struct Payment {
     pub at: Timestamp,
     pub by: String,
     pub role: String,
+    /// What it pays for; it decides whether a lienholder or mortgagee is co-payee.
+    pub exposure: Option<Exposure>,
     pub payee: String,
     pub co_payee: Option<String>,
     pub method: PaymentMethod,

@@ -7,6 +7,7 @@ pub mod claim;
 pub mod claim_id;
 pub mod coverage;
 pub mod denial;
+pub mod exposure;
 pub mod fnol;
 pub mod investigation;
 pub mod lifecycle;

@@ -15,6 +15,7 @@ use crate::domain::claim::{
 };
 use crate::domain::claim_id::ClaimId;
 use crate::domain::coverage::{claim_perils, covering};
+use crate::domain::exposure::{Exposure, SecuredInterest};
 use crate::domain::lifecycle::Status;
 use crate::domain::money::Money;
 use crate::domain::policy::Policy;
@@ -143,7 +144,7 @@ impl Settle {
                     claim.id
                 )));
             }
-            let policy = policy_of(desk, claim).ok_or_else(|| {
+            let policy = desk.policy_of(claim).ok_or_else(|| {
                 Error::refused(format!("{}: its policy is not in policies/", claim.id))
             })?;
             let coverage = covering(policy, &claim_perils(claim));
@@ -226,13 +227,6 @@ impl Settle {
     }
 }
 
-fn policy_of<'d>(desk: &'d Desk, claim: &Claim) -> Option<&'d Policy> {
-    claim
-        .policy_number
-        .as_ref()
-        .and_then(|n| desk.records.policies().get(n))
-}
-
 /// `claims negotiate ID --kind demand|offer|counter --party WHO --amount A [--on DATE]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Negotiate {
@@ -306,17 +300,23 @@ impl Negotiate {
     }
 }
 
-/// The mortgagee or lienholder with an interest in the payment, from the claim or the policy.
-pub fn co_payee_on_file(claim: &Claim, policy: Option<&Policy>) -> Option<String> {
+/// The secured creditor on file: the insured vehicle's lienholder (the policy's schedule, by
+/// the claim's VINs), or the insured property's mortgagee (the report, else the policy's
+/// location).
+pub fn secured_party_on_file(
+    claim: &Claim,
+    policy: Option<&Policy>,
+    interest: SecuredInterest,
+) -> Option<String> {
     let none = |s: &String| s.trim().is_empty() || s.trim().eq_ignore_ascii_case("none");
-    match claim.lob {
-        LineOfBusiness::Property => claim
+    match interest {
+        SecuredInterest::Mortgagee if claim.lob == LineOfBusiness::Property => claim
             .property
             .as_ref()
             .and_then(|p| p.mortgagee.clone())
             .filter(|m| !none(m))
             .or_else(|| policy.and_then(|p| p.locations.iter().find_map(|l| l.mortgagee.clone()))),
-        l if l.is_auto() => {
+        SecuredInterest::Lienholder if claim.lob.is_auto() => {
             let vins: Vec<String> = claim
                 .auto
                 .iter()
@@ -333,11 +333,54 @@ pub fn co_payee_on_file(claim: &Claim, policy: Option<&Policy>) -> Option<String
     }
 }
 
-/// `claims pay ID --amount A --payee WHO --method check|ach --reference REF [--co-payee WHO]`.
+/// The co-payee of a payment for `exposure`: the one given (`none` for none), else the secured
+/// creditor on file with an interest in what it pays for (unless that creditor is the payee).
+/// A lienholder or mortgagee is never put on a payment for anything else: refused.
+fn co_payee_for(
+    claim: &Claim,
+    policy: Option<&Policy>,
+    exposure: Exposure,
+    payee: &str,
+    given: Option<&str>,
+) -> Result<Option<String>> {
+    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    match given.map(str::trim) {
+        Some(c) if c.eq_ignore_ascii_case("none") => Ok(None),
+        Some(c) => {
+            for interest in [SecuredInterest::Lienholder, SecuredInterest::Mortgagee] {
+                if exposure.secured_interest() == Some(interest) {
+                    continue;
+                }
+                if let Some(holder) =
+                    secured_party_on_file(claim, policy, interest).filter(|h| same(h, c))
+                {
+                    let held = match interest {
+                        SecuredInterest::Lienholder => "the insured vehicle",
+                        SecuredInterest::Mortgagee => "the dwelling or building",
+                    };
+                    return Err(Error::refused(format!(
+                        "--co-payee {holder}: the {} on file holds an interest in {held}, not in a payment for {exposure}",
+                        interest.as_str()
+                    )));
+                }
+            }
+            Ok(Some(c.to_string()))
+        }
+        None => Ok(exposure
+            .secured_interest()
+            .and_then(|i| secured_party_on_file(claim, policy, i))
+            .filter(|h| !same(h, payee))),
+    }
+}
+
+/// `claims pay ID --amount A --for EXPOSURE --payee WHO --method check|ach --reference REF
+/// [--co-payee WHO]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pay {
     pub id: ClaimId,
     pub amount: String,
+    /// What it pays for, as typed (checked against the claim's line).
+    pub exposure: String,
     pub payee: String,
     pub method: PaymentMethod,
     pub reference: String,
@@ -355,6 +398,7 @@ impl Pay {
     pub fn record(&self, r: &mut Recorder) {
         r.positional(&self.id)
             .flag("amount", &self.amount)
+            .flag("for", &self.exposure)
             .flag("payee", &self.payee)
             .flag("method", method_name(self.method))
             .flag("reference", &self.reference)
@@ -364,6 +408,7 @@ impl Pay {
     pub fn decode(r: &mut Reader) -> std::result::Result<Pay, String> {
         let id = super::claim_id(r)?;
         let amount = r.required("amount")?;
+        let exposure = r.required("for")?;
         let payee = r.required("payee")?;
         let m = r.required("method")?;
         let method = match m.as_str() {
@@ -374,6 +419,7 @@ impl Pay {
         Ok(Pay {
             id,
             amount,
+            exposure,
             payee,
             method,
             reference: r.required("reference")?,
@@ -436,18 +482,22 @@ impl Pay {
                     )));
                 }
             }
+            let exposure = Exposure::for_line(&self.exposure, claim.lob).map_err(Error::refused)?;
             let needed = authority::needed(claim, desk.office, Kind::Settlement, amount, role)
                 .map_err(Error::refused)?;
-            let co_payee = match &self.co_payee {
-                Some(c) if c.trim().eq_ignore_ascii_case("none") => None,
-                Some(c) => Some(c.trim().to_string()),
-                None => co_payee_on_file(claim, policy_of(desk, claim)),
-            };
+            let co_payee = co_payee_for(
+                claim,
+                desk.policy_of(claim),
+                exposure,
+                &payee,
+                self.co_payee.as_deref(),
+            )?;
             let (state, approval) = authority::start(&needed);
             claim.payments.push(Payment {
                 at: desk.now,
                 by: by.clone(),
                 role: role.clone(),
+                exposure: Some(exposure),
                 payee: payee.clone(),
                 co_payee: co_payee.clone(),
                 method: self.method,
@@ -461,7 +511,7 @@ impl Pay {
                 claim.sla.paid_at = Some(desk.now);
             }
             let mut edit = Edit::new(format!(
-                "pay {}: {amount} to {payee}{}{}",
+                "pay {}: {amount} to {payee}{} for {exposure}{}",
                 claim.id,
                 co_payee
                     .as_deref()
@@ -474,6 +524,7 @@ impl Pay {
                 }
             ))
             .trailer("Amount", amount.to_string())
+            .trailer("Exposure", exposure.as_str())
             .trailer("Payee", payee.clone())
             .trailer("Reference", reference.clone())
             .trailer("Authority", needed.used.required_role.clone())

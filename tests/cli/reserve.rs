@@ -209,6 +209,8 @@ fn payments_stay_within_the_reserve_name_the_lienholder_and_export() {
             AUTO,
             "--amount",
             &over,
+            "--for",
+            "vehicle",
             "--payee",
             "Laura Novak",
             "--method",
@@ -229,6 +231,8 @@ fn payments_stay_within_the_reserve_name_the_lienholder_and_export() {
             AUTO,
             "--amount",
             "500.00",
+            "--for",
+            "vehicle",
             "--payee",
             "Laura Novak",
             "--method",
@@ -244,10 +248,10 @@ fn payments_stay_within_the_reserve_name_the_lienholder_and_export() {
     // The payments export for the payment department.
     let (csv, _) = o.expect(0, &["--format", "csv", "payments"]);
     assert!(
-        csv.starts_with("claim,date,payee,co_payee,method,reference,amount,state,by\n"),
+        csv.starts_with("claim,date,payee,co_payee,exposure,method,reference,amount,state,by\n"),
         "{csv}"
     );
-    assert!(csv.contains(&format!("{AUTO},2026-11-20,Laura Novak,BMO Harris Bank N.A.,ach,ACH-7781,500.00,effective,{STAFF}")), "{csv}");
+    assert!(csv.contains(&format!("{AUTO},2026-11-20,Laura Novak,BMO Harris Bank N.A.,vehicle,ach,ACH-7781,500.00,effective,{STAFF}")), "{csv}");
     o.expect(0, &["check"]);
     o.assert_sound();
 }
@@ -415,8 +419,10 @@ fn a_paid_claim_closes_after_its_release_and_checklist_and_subrogation_is_listed
             id,
             "--amount",
             "10000.00",
+            "--for",
+            "bodily_injury",
             "--payee",
-            "Ana Ruiz",
+            "Christine Yates",
             "--method",
             "check",
             "--reference",
@@ -555,6 +561,8 @@ fn band_edges_and_the_mortgagee_on_a_property_payment() {
             property,
             "--amount",
             "25000.00",
+            "--for",
+            "building",
             "--payee",
             "Prairie Cold Storage, Inc.",
             "--method",
@@ -619,6 +627,8 @@ fn bad_amounts_are_refused_naming_the_flag_and_nothing_is_written() {
                 AUTO,
                 "--amount",
                 "0.00",
+                "--for",
+                "vehicle",
                 "--payee",
                 "Kevin Novak",
                 "--method",
@@ -779,5 +789,236 @@ fn a_reserve_above_the_policy_limit_is_flagged_naming_the_limit() {
     assert!(!err.contains("warning"), "{err}");
     let (out, _) = o.expect(0, &["check"]);
     assert!(!out.contains("M006"), "{out}");
+    o.assert_sound();
+}
+
+/// `claims pay` as `who`, for `exposure`; returns (exit code, stderr).
+fn pay(
+    o: &Office,
+    who: &str,
+    id: &str,
+    exposure: &str,
+    amount: &str,
+    payee: &str,
+    extra: &[&str],
+) -> (i32, String) {
+    let mut args = vec![
+        "--as",
+        who,
+        "pay",
+        id,
+        "--amount",
+        amount,
+        "--for",
+        exposure,
+        "--payee",
+        payee,
+        "--method",
+        "check",
+        "--reference",
+        "CHK-1",
+    ];
+    args.extend_from_slice(extra);
+    let out = o.run(&args);
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn last_payment(o: &Office, id: &str) -> claims::domain::claim::Payment {
+    o.claim_where(|c| c.id == id)
+        .1
+        .payments
+        .last()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn the_lienholder_is_co_payee_only_on_payments_for_the_insured_vehicle() {
+    let o = Office::example();
+    // Rental reimbursement is the insured's loss of use: BMO Harris holds no interest in it.
+    assert_eq!(
+        pay(&o, STAFF, AUTO, "rental", "300.00", "Laura Novak", &[]).0,
+        0
+    );
+    let p = last_payment(&o, AUTO);
+    assert_eq!(
+        (p.exposure.map(|e| e.as_str()), p.co_payee.as_deref()),
+        (Some("rental"), None)
+    );
+    let trailers = o.git_ok(&["log", "-1", "--format=%(trailers)"]);
+    assert!(
+        trailers.contains("Exposure: rental") && !trailers.contains("Co-Payee"),
+        "{trailers}"
+    );
+    // Naming the lienholder on it anyway is refused, and nothing is written.
+    let head = o.head();
+    let (code, err) = pay(
+        &o,
+        STAFF,
+        AUTO,
+        "rental",
+        "300.00",
+        "Laura Novak",
+        &["--co-payee", "BMO Harris Bank N.A."],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("--co-payee BMO Harris Bank N.A.: the lienholder on file holds an interest in the insured vehicle, not in a payment for rental"),
+        "{err}"
+    );
+    // An exposure the line does not have names the flag and the exposures it does have.
+    let (code, err) = pay(&o, STAFF, AUTO, "dwelling", "300.00", "Laura Novak", &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("--for dwelling is not an exposure of a personal_auto claim (one of: vehicle, rental, bodily_injury, medical, third_party_property)"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head);
+
+    // The vehicle: the lienholder is co-payee; the lien payoff check to the bank itself has
+    // no co-payee.
+    assert_eq!(
+        pay(&o, STAFF, AUTO, "vehicle", "500.00", "Laura Novak", &[]).0,
+        0
+    );
+    assert_eq!(
+        last_payment(&o, AUTO).co_payee.as_deref(),
+        Some("BMO Harris Bank N.A.")
+    );
+    assert_eq!(
+        pay(
+            &o,
+            STAFF,
+            AUTO,
+            "vehicle",
+            "4212.37",
+            "BMO Harris Bank N.A.",
+            &[]
+        )
+        .0,
+        0
+    );
+    assert_eq!(last_payment(&o, AUTO).co_payee, None);
+
+    // The commercial truck carries Ford Motor Credit's lien; the injured claimant's payment
+    // never names it, the truck's repair does.
+    let truck = "CLM-2611-33T6-3CJ0";
+    with_approval(
+        &o,
+        SENIOR,
+        &[
+            "reserve",
+            truck,
+            "--amount",
+            "20000.00",
+            "--reason",
+            "new_information",
+            "--note",
+            "ER bill 2,850.00; truck repair estimate 6,900.00",
+        ],
+        truck,
+    );
+    assert_eq!(
+        pay(
+            &o,
+            SENIOR,
+            truck,
+            "bodily_injury",
+            "2850.00",
+            "Christine Yates",
+            &[]
+        )
+        .0,
+        0
+    );
+    let p = last_payment(&o, truck);
+    assert_eq!(
+        (p.exposure.map(|e| e.as_str()), p.co_payee.as_deref()),
+        (Some("bodily_injury"), None)
+    );
+    assert_eq!(
+        pay(
+            &o,
+            SENIOR,
+            truck,
+            "vehicle",
+            "5900.00",
+            "Lone Star Mechanical Services LLC",
+            &[]
+        )
+        .0,
+        0
+    );
+    assert_eq!(
+        last_payment(&o, truck).co_payee.as_deref(),
+        Some("Ford Motor Credit Company LLC")
+    );
+    let (csv, _) = o.expect(0, &["--format", "csv", "payments"]);
+    assert!(
+        csv.contains(&format!(
+            "{truck},2026-11-20,Christine Yates,,bodily_injury,check,"
+        )),
+        "{csv}"
+    );
+    o.assert_sound();
+}
+
+#[test]
+fn the_mortgagee_is_co_payee_only_on_payments_for_the_building() {
+    let o = Office::example();
+    let property = "CLM-2610-VA8H-T6J7"; // commercial property, Old National Bank mortgagee
+    let insured = "Prairie Cold Storage, Inc.";
+    for exposure in ["contents", "business_income"] {
+        assert_eq!(
+            pay(&o, MANAGER, property, exposure, "1000.00", insured, &[]).0,
+            0
+        );
+        assert_eq!(last_payment(&o, property).co_payee, None, "{exposure}");
+    }
+    assert_eq!(
+        pay(&o, MANAGER, property, "building", "1000.00", insured, &[]).0,
+        0
+    );
+    assert_eq!(
+        last_payment(&o, property).co_payee.as_deref(),
+        Some("Old National Bank")
+    );
+    let head = o.head();
+    let (code, err) = pay(
+        &o,
+        MANAGER,
+        property,
+        "contents",
+        "1000.00",
+        insured,
+        &["--co-payee", "old national bank"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the mortgagee on file holds an interest in the dwelling or building, not in a payment for contents"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head);
+    // Another co-payee (the contractor, with the insured's consent) is the adjuster's call.
+    assert_eq!(
+        pay(
+            &o,
+            MANAGER,
+            property,
+            "contents",
+            "1000.00",
+            insured,
+            &["--co-payee", "Joliet Refrigeration Service"],
+        )
+        .0,
+        0
+    );
+    assert_eq!(
+        last_payment(&o, property).co_payee.as_deref(),
+        Some("Joliet Refrigeration Service")
+    );
     o.assert_sound();
 }
