@@ -507,7 +507,10 @@ pub struct SlaEvents {
     pub acknowledged_at: Option<Timestamp>,
     pub proof_of_loss_at: Option<Timestamp>,
     pub all_items_received_at: Option<Timestamp>,
+    /// Coverage accepted or denied: the coverage decision, whichever way it went.
     pub coverage_decided_at: Option<Timestamp>,
+    /// Coverage accepted (`claims accept`).
+    pub coverage_accepted_at: Option<Timestamp>,
     pub settlement_agreed_at: Option<Timestamp>,
     pub paid_at: Option<Timestamp>,
     #[serde(default)]

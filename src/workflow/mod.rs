@@ -19,6 +19,7 @@ pub mod args;
 pub mod assignment;
 pub mod authority;
 pub mod change;
+pub mod coverage_decision;
 pub mod denial;
 pub mod desk;
 pub mod fields;
@@ -67,6 +68,7 @@ pub enum Command {
     Answer(sla_events::AnswerInquiry),
     ProofOfLoss(sla_events::ProofOfLoss),
     Acknowledge(sla_events::Acknowledge),
+    Accept(coverage_decision::AcceptCoverage),
     Note(records::AddNote),
     Update(records::Correct),
     AuthorityPropose(authority::Propose),
@@ -102,6 +104,7 @@ macro_rules! each_command {
             Command::Answer($a) => $body,
             Command::ProofOfLoss($a) => $body,
             Command::Acknowledge($a) => $body,
+            Command::Accept($a) => $body,
             Command::Note($a) => $body,
             Command::Update($a) => $body,
             Command::AuthorityPropose($a) => $body,
@@ -114,7 +117,7 @@ macro_rules! each_command {
 
 impl Command {
     /// Every command's `Command:` trailer, as [`Command::name`] gives them.
-    pub const NAMES: [&'static str; 29] = [
+    pub const NAMES: [&'static str; 30] = [
         "intake",
         "complete",
         "triage",
@@ -138,6 +141,7 @@ impl Command {
         "answer",
         "proof-of-loss",
         "acknowledge",
+        "accept",
         "note",
         "update",
         "authority propose",
@@ -172,6 +176,7 @@ impl Command {
             Command::Answer(_) => "answer",
             Command::ProofOfLoss(_) => "proof-of-loss",
             Command::Acknowledge(_) => "acknowledge",
+            Command::Accept(_) => "accept",
             Command::Note(_) => "note",
             Command::Update(_) => "update",
             Command::AuthorityPropose(_) => "authority propose",
@@ -215,6 +220,7 @@ impl Command {
             Command::Answer(_) => (Note, "answer inquiries"),
             Command::ProofOfLoss(_) => (Investigate, "record proof of loss"),
             Command::Acknowledge(_) => (Note, "record acknowledgments"),
+            Command::Accept(_) => (Settle, "accept coverage"),
             Command::Note(_) => (Note, "add notes"),
             Command::Update(_) => (Update, "correct claim records"),
         })
@@ -256,6 +262,7 @@ impl Command {
             "answer" => Command::Answer(sla_events::AnswerInquiry::decode(&mut r)?),
             "proof-of-loss" => Command::ProofOfLoss(sla_events::ProofOfLoss::decode(&mut r)?),
             "acknowledge" => Command::Acknowledge(sla_events::Acknowledge::decode(&mut r)?),
+            "accept" => Command::Accept(coverage_decision::AcceptCoverage::decode(&mut r)?),
             "note" => Command::Note(records::AddNote::decode(&mut r)?),
             "update" => Command::Update(records::Correct::decode(&mut r)?),
             "authority approve" => {

@@ -392,7 +392,19 @@ fn money(o: &Office) {
         ],
     );
 
-    // The commercial auto claim from reserve to subrogation.
+    // The commercial auto claim from coverage acceptance and reserve to subrogation.
+    step(
+        o,
+        "accept",
+        &[
+            "--as",
+            SENIOR,
+            "accept",
+            COMMERCIAL,
+            "--at",
+            "2026-11-20 09:30",
+        ],
+    );
     with_approval(
         o,
         SENIOR,
