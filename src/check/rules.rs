@@ -537,18 +537,18 @@ fn check_money(claim: &Claim, out: &mut Vec<Issue>) {
             "settlement",
             &s.proposed_by,
             s.state,
-            s.amount,
+            s.total(),
             s.authority.as_ref(),
             s.approval.as_ref(),
         );
         let paid = claim.paid();
-        if s.state == ApprovalState::Effective && paid > s.amount {
+        if s.state == ApprovalState::Effective && paid > s.total() {
             out.push(Issue::at(
                 "M002",
                 "payments",
                 format!(
                     "payments total {paid}, more than the settlement of {}",
-                    s.amount
+                    s.total()
                 ),
             ));
         }

@@ -51,6 +51,9 @@ pub struct Claim {
     pub documents: Vec<Document>,
     #[serde(default)]
     pub reserves: Vec<ReserveChange>,
+    /// Demands, offers, counter-offers and the agreement, before and after a settlement.
+    #[serde(default)]
+    pub negotiation: Vec<NegotiationStep>,
     pub settlement: Option<Settlement>,
     #[serde(default)]
     pub payments: Vec<Payment>,
@@ -382,12 +385,15 @@ pub struct AuthorityUsed {
 #[serde(deny_unknown_fields)]
 pub struct Settlement {
     pub basis: SettlementBasis,
+    /// What it settles (the exposure); it decides who gives the release.
+    pub exposure: Option<Exposure>,
     /// The calculation, line by line, as shown to the user.
     #[serde(default)]
     pub calculation: Vec<CalculationLine>,
+    /// What the settlement pays, after the payments already made (`paid_before`).
     pub amount: Money,
-    #[serde(default)]
-    pub negotiation: Vec<NegotiationStep>,
+    /// Payments made on the claim before this settlement; with `amount`, its total.
+    pub paid_before: Option<Money>,
     pub proposed_by: String,
     pub proposed_at: Timestamp,
     pub state: ApprovalState,
@@ -416,7 +422,7 @@ pub struct CalculationLine {
 #[serde(deny_unknown_fields)]
 pub struct NegotiationStep {
     pub on: NaiveDate,
-    /// demand, offer or counter
+    /// demand, offer, counter, or agreed (the figure both sides accepted)
     pub kind: String,
     pub party: String,
     pub amount: Money,
@@ -570,6 +576,13 @@ pub struct Event {
     pub by: String,
     pub event: String,
     pub status: Status,
+}
+
+impl Settlement {
+    /// What the claim pays in all under this settlement: its amount and what was paid before.
+    pub fn total(&self) -> Money {
+        self.amount + self.paid_before.unwrap_or(Money::ZERO)
+    }
 }
 
 impl Claim {

@@ -6,7 +6,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::claim::LineOfBusiness;
+use super::claim::{Claim, LineOfBusiness};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -155,6 +155,63 @@ impl Exposure {
             Exposure::Vehicle => Some(SecuredInterest::Lienholder),
             Exposure::Dwelling | Exposure::Building => Some(SecuredInterest::Mortgagee),
             _ => None,
+        }
+    }
+}
+
+impl Exposure {
+    /// The insured's own property: the deductible is taken from what is paid for it (never
+    /// from what is owed to an injured person or a third party).
+    pub fn takes_the_deductible(self) -> bool {
+        matches!(
+            self,
+            Exposure::Vehicle | Exposure::Dwelling | Exposure::Building | Exposure::Contents
+        )
+    }
+
+    /// Owed for injury: settled on injury damages (medical specials and general damages).
+    pub fn is_injury(self) -> bool {
+        matches!(
+            self,
+            Exposure::BodilyInjury | Exposure::Medical | Exposure::Indemnity
+        )
+    }
+
+    /// What a settlement settles when the adjuster does not say: a worker's wage loss, a
+    /// professional's error, the claimant's injury (or property, with no injury) under general
+    /// liability, the dwelling (or, for an organization, the building), and on auto the
+    /// injury when `injury` (damages for injury, or an agreed figure on a claim with injured
+    /// people), else the insured vehicle.
+    pub fn settled_by_default(claim: &Claim, injury: bool) -> Exposure {
+        match claim.lob {
+            LineOfBusiness::WorkersComp => Exposure::Indemnity,
+            LineOfBusiness::ProfessionalLiability => Exposure::LiabilityDamages,
+            LineOfBusiness::GeneralLiability => {
+                if injury || claim.liability.as_ref().is_some_and(|l| l.bodily_injury) {
+                    Exposure::BodilyInjury
+                } else {
+                    Exposure::ThirdPartyProperty
+                }
+            }
+            LineOfBusiness::Property => {
+                let organization = claim
+                    .insured
+                    .as_ref()
+                    .and_then(|p| p.organization.as_deref())
+                    .is_some_and(|o| !o.trim().is_empty());
+                if organization {
+                    Exposure::Building
+                } else {
+                    Exposure::Dwelling
+                }
+            }
+            LineOfBusiness::PersonalAuto | LineOfBusiness::CommercialAuto => {
+                if injury {
+                    Exposure::BodilyInjury
+                } else {
+                    Exposure::Vehicle
+                }
+            }
         }
     }
 }

@@ -409,6 +409,7 @@ pub fn admit(
         tasks: Vec::new(),
         documents: Vec::new(),
         reserves: Vec::new(),
+        negotiation: Vec::new(),
         settlement: None,
         payments: Vec::new(),
         subrogation: None,

@@ -274,7 +274,7 @@ impl Waiting {
                 (
                     "settlement",
                     Kind::Settlement,
-                    s.amount,
+                    s.total(),
                     s.proposed_by.clone(),
                     s.authority.clone(),
                 )

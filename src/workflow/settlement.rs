@@ -8,13 +8,13 @@ use super::args::{Reader, Recorder};
 use super::change::{Change, Edit};
 use super::desk::Desk;
 use super::reserves::money;
-use crate::domain::authority::{self, Kind};
+use crate::domain::authority::{self, has_bodily_injury, Kind, Needed};
 use crate::domain::claim::{
-    ApprovalState, Claim, ItemStatus, LineOfBusiness, NegotiationStep, Payment, PaymentMethod,
-    Release, Settlement, Subrogation,
+    ApprovalState, CalculationLine, Claim, ItemStatus, LineOfBusiness, NegotiationStep, Note,
+    Payment, PaymentMethod, Release, Settlement, SettlementBasis, Subrogation,
 };
 use crate::domain::claim_id::ClaimId;
-use crate::domain::coverage::{claim_perils, covering};
+use crate::domain::coverage::{applicable_limit, claim_perils, covering};
 use crate::domain::exposure::{Exposure, SecuredInterest};
 use crate::domain::lifecycle::Status;
 use crate::domain::money::Money;
@@ -61,6 +61,9 @@ pub struct Settle {
     pub general_damages: Option<String>,
     pub amount: Option<String>,
     pub property_value: Option<String>,
+    /// What it settles, as typed (default: what the settlement settled before, else the
+    /// claim's usual exposure for the basis).
+    pub exposure: Option<String>,
 }
 
 fn required_money(flag: &str, v: &Option<String>) -> Result<Money> {
@@ -79,7 +82,8 @@ impl Settle {
             .opt("medical", &self.medical)
             .opt("general-damages", &self.general_damages)
             .opt("amount", &self.amount)
-            .opt("property-value", &self.property_value);
+            .opt("property-value", &self.property_value)
+            .opt("for", &self.exposure);
     }
 
     pub fn decode(r: &mut Reader) -> std::result::Result<Settle, String> {
@@ -94,6 +98,7 @@ impl Settle {
             general_damages: r.optional("general-damages")?,
             amount: r.optional("amount")?,
             property_value: r.optional("property-value")?,
+            exposure: r.optional("for")?,
         })
     }
 
@@ -123,25 +128,18 @@ impl Settle {
             .is_some()
             .then(|| required_money("property-value", &self.property_value))
             .transpose()?;
-        let (by, role) = (&desk.actor.email, &desk.actor.role);
         desk.edit(&self.id, |claim| {
-            if !matches!(
-                claim.status,
-                Status::Assigned | Status::Investigating | Status::SettlementPending
-            ) {
-                return Err(Error::refused(format!(
-                    "{} is {}: nothing to settle",
-                    claim.id, claim.status
-                )));
-            }
-            if claim
-                .settlement
-                .as_ref()
-                .is_some_and(|s| s.state == ApprovalState::Effective)
+            open_to_settle(claim)?;
+            let injury = self.basis == Basis::Injury
+                || (self.basis == Basis::Agreed && has_bodily_injury(claim));
+            let exposure = settled_exposure(claim, self.exposure.as_deref(), injury)?;
+            if (self.basis == Basis::Injury) != exposure.is_injury()
+                && exposure != Exposure::LiabilityDamages
+                && self.basis != Basis::Agreed
             {
                 return Err(Error::refused(format!(
-                    "{} already has an approved settlement",
-                    claim.id
+                    "--basis {} does not settle {exposure}: injury damages are settled on --basis injury (or agreed), property on acv, rcv or agreed",
+                    self.basis.as_str()
                 )));
             }
             let policy = desk.policy_of(claim).ok_or_else(|| {
@@ -149,14 +147,15 @@ impl Settle {
             })?;
             let coverage = covering(policy, &claim_perils(claim));
             let triage = claim.triage.as_ref();
-            // Injury damages are owed to a third party: the insured's deductible is not taken.
-            let deductible = if self.basis == Basis::Injury {
-                Money::ZERO
-            } else {
+            // The deductible is the insured's share of its own loss: never taken from what is
+            // owed to an injured person or a third party.
+            let deductible = if exposure.takes_the_deductible() {
                 triage
                     .and_then(|t| t.deductible)
                     .or(coverage.map(|c| c.deductible))
                     .unwrap_or(Money::ZERO)
+            } else {
+                Money::ZERO
             };
             let coinsurance = match (coverage.and_then(|c| c.coinsurance_percent), property_value) {
                 (Some(percent), Some(value)) => Some(Coinsurance {
@@ -181,53 +180,133 @@ impl Settle {
                 prior_payments: claim.paid(),
             };
             let (lines, payable) = calculate(&loss, &terms).map_err(Error::refused)?;
-            let needed = authority::needed(claim, desk.office, Kind::Settlement, payable, role)
-                .map_err(Error::refused)?;
-            let (state, approval) = authority::start(&needed);
-            let negotiation = claim
-                .settlement
-                .take()
-                .map(|s| s.negotiation)
-                .unwrap_or_default();
-            claim.settlement = Some(Settlement {
-                basis: loss.basis(),
-                calculation: lines,
-                amount: payable,
-                negotiation,
-                proposed_by: by.clone(),
-                proposed_at: desk.now,
-                state,
-                authority: Some(needed.used.clone()),
-                approval,
-                release: None,
-            });
-            if claim.status != Status::SettlementPending {
-                claim.record_event(desk.now, by, "settle", Status::SettlementPending);
-            }
-            let word = if needed.effective {
-                "effective"
-            } else {
-                "pending approval"
-            };
-            Ok(
-                Edit::new(format!("settle {}: {payable} ({word})", claim.id))
+            let needed = propose(desk, claim, loss.basis(), exposure, lines, payable)?;
+            Ok(proposed(
+                Edit::new(format!("settle {}: {payable} ({})", claim.id, in_effect(&needed)))
                     .trailer("Amount", payable.to_string())
-                    .trailer("Basis", self.basis.as_str())
-                    .trailer("Authority", needed.used.required_role.clone())
-                    .trailer(
-                        "State",
-                        if needed.effective {
-                            "effective"
-                        } else {
-                            "pending"
-                        },
-                    ),
-            )
+                    .trailer("Basis", self.basis.as_str()),
+                exposure,
+                &needed,
+            ))
         })
     }
 }
 
-/// `claims negotiate ID --kind demand|offer|counter --party WHO --amount A [--on DATE]`.
+/// A settlement can be proposed, or revised, on a claim being handled whose release is not
+/// signed yet (a signed release is final).
+fn open_to_settle(claim: &Claim) -> Result<()> {
+    if !matches!(
+        claim.status,
+        Status::Assigned | Status::Investigating | Status::SettlementPending | Status::Settled
+    ) {
+        return Err(Error::refused(format!(
+            "{} is {}: nothing to settle",
+            claim.id, claim.status
+        )));
+    }
+    if let Some(r) = claim.settlement.as_ref().and_then(|s| s.release.as_ref()) {
+        if let (Some(by), Some(on)) = (&r.signed_by, r.signed_on) {
+            return Err(Error::refused(format!(
+                "{}: the release was signed by {by} on {on}; the settlement is final",
+                claim.id
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `--for EXPOSURE` of a settlement, else the one the settlement already settles, else what a
+/// settlement on this claim settles by default.
+fn settled_exposure(claim: &Claim, given: Option<&str>, injury: bool) -> Result<Exposure> {
+    match given {
+        Some(e) => Exposure::for_line(e, claim.lob).map_err(Error::refused),
+        None => Ok(claim
+            .settlement
+            .as_ref()
+            .and_then(|s| s.exposure)
+            .unwrap_or_else(|| Exposure::settled_by_default(claim, injury))),
+    }
+}
+
+/// Makes the calculation the claim's settlement — replacing any before it, whose unsigned
+/// release is withdrawn — effective within the actor's settlement authority for its total
+/// (what it pays with the payments already made), otherwise pending approval.
+fn propose(
+    desk: &Desk,
+    claim: &mut Claim,
+    basis: SettlementBasis,
+    exposure: Exposure,
+    calculation: Vec<CalculationLine>,
+    amount: Money,
+) -> Result<Needed> {
+    let (by, role) = (&desk.actor.email, &desk.actor.role);
+    let paid_before = claim.paid();
+    let needed = authority::needed(
+        claim,
+        desk.office,
+        Kind::Settlement,
+        amount + paid_before,
+        role,
+    )
+    .map_err(Error::refused)?;
+    let (state, approval) = authority::start(&needed);
+    if let Some(r) = claim.settlement.as_ref().and_then(|s| s.release.as_ref()) {
+        claim.notes.push(Note {
+            at: desk.now,
+            by: by.clone(),
+            text: format!(
+                "The unsigned release {} is withdrawn: the settlement is revised",
+                r.letter
+            ),
+        });
+    }
+    claim.settlement = Some(Settlement {
+        basis,
+        exposure: Some(exposure),
+        calculation,
+        amount,
+        paid_before: (!paid_before.is_zero()).then_some(paid_before),
+        proposed_by: by.clone(),
+        proposed_at: desk.now,
+        state,
+        authority: Some(needed.used.clone()),
+        approval,
+        release: None,
+    });
+    if claim.status != Status::SettlementPending {
+        claim.record_event(desk.now, by, "settle", Status::SettlementPending);
+    }
+    Ok(needed)
+}
+
+fn in_effect(needed: &Needed) -> &'static str {
+    if needed.effective {
+        "effective"
+    } else {
+        "pending approval"
+    }
+}
+
+/// The trailers every settlement proposal carries after its own.
+fn proposed(edit: Edit, exposure: Exposure, needed: &Needed) -> Edit {
+    edit.trailer("Exposure", exposure.as_str())
+        .trailer("Authority", needed.used.required_role.clone())
+        .trailer(
+            "State",
+            if needed.effective {
+                "effective"
+            } else {
+                "pending"
+            },
+        )
+}
+
+const NEGOTIATION_KINDS: [&str; 4] = ["demand", "offer", "counter", "agreed"];
+
+/// `claims negotiate ID --kind demand|offer|counter|agreed --party WHO --amount A [--on DATE]
+/// [--for EXPOSURE] [--note TEXT]`: a step of the negotiation, before or after a settlement is
+/// proposed. The agreed figure becomes the settlement (what the claim pays in all, net of the
+/// deductible, the payments already made included), through the settlement authority again.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Negotiate {
     pub id: ClaimId,
@@ -235,6 +314,8 @@ pub struct Negotiate {
     pub party: String,
     pub amount: String,
     pub on: Option<NaiveDate>,
+    /// For an agreement: what it settles.
+    pub exposure: Option<String>,
     pub note: Option<String>,
 }
 
@@ -245,6 +326,7 @@ impl Negotiate {
             .flag("party", &self.party)
             .flag("amount", &self.amount)
             .opt("on", &self.on)
+            .opt("for", &self.exposure)
             .opt("note", &self.note);
     }
 
@@ -255,47 +337,120 @@ impl Negotiate {
             party: r.required("party")?,
             amount: r.required("amount")?,
             on: super::date(r.optional("on")?, "on")?,
+            exposure: r.optional("for")?,
             note: r.optional("note")?,
         })
     }
 
     pub fn apply(&self, desk: &Desk) -> Result<Change> {
         let kind = self.kind.trim().to_ascii_lowercase();
-        if !["demand", "offer", "counter"].contains(&kind.as_str()) {
+        if !NEGOTIATION_KINDS.contains(&kind.as_str()) {
             return Err(Error::refused(format!(
-                "--kind `{}` is not demand, offer or counter",
+                "--kind `{}` is not demand, offer, counter or agreed",
                 self.kind
             )));
         }
+        if kind != "agreed" && self.exposure.is_some() {
+            return Err(Error::refused(
+                "--for names what an agreement settles: it goes with --kind agreed",
+            ));
+        }
         let value = money("amount", &self.amount)?;
         let party = self.party.trim().to_string();
+        if party.is_empty() {
+            return Err(Error::refused("--party must name who made it"));
+        }
         desk.edit(&self.id, |claim| {
-            let on = self.on.unwrap_or_else(|| desk.now.date_naive());
-            if on > desk.now.date_naive() {
+            let on = self.on.unwrap_or_else(|| desk.today());
+            if on > desk.today() {
                 return Err(Error::refused(format!("--on {on} is in the future")));
             }
-            let step = NegotiationStep {
+            if on < claim.received_at.with_timezone(&desk.tz).date_naive() {
+                return Err(Error::refused(format!(
+                    "--on {on} is before the claim was received"
+                )));
+            }
+            if !matches!(
+                claim.status,
+                Status::Assigned
+                    | Status::Investigating
+                    | Status::SettlementPending
+                    | Status::Settled
+            ) {
+                return Err(Error::refused(format!(
+                    "{} is {}: no negotiation on it",
+                    claim.id, claim.status
+                )));
+            }
+            claim.negotiation.push(NegotiationStep {
                 on,
                 kind: kind.clone(),
                 party: party.clone(),
                 amount: value,
                 note: self.note.clone().filter(|n| !n.trim().is_empty()),
-            };
-            match claim.settlement.as_mut() {
-                Some(s) => s.negotiation.push(step),
-                None => {
-                    return Err(Error::refused(format!(
-                        "{} has no settlement yet: propose one with `claims settle` first",
-                        claim.id
-                    )))
-                }
+            });
+            if kind != "agreed" {
+                return Ok(Edit::new(format!(
+                    "negotiate {}: {kind} {value} from {party}",
+                    claim.id
+                ))
+                .trailer("Amount", value.to_string())
+                .trailer("Kind", kind.clone()));
             }
-            Ok(Edit::new(format!(
-                "negotiate {}: {kind} {value} from {party}",
-                claim.id
+            open_to_settle(claim)?;
+            let exposure =
+                settled_exposure(claim, self.exposure.as_deref(), has_bodily_injury(claim))?;
+            if let Some(limit) =
+                applicable_limit(claim, desk.policy_of(claim)).filter(|l| value > l.amount)
+            {
+                return Err(Error::refused(format!(
+                    "the agreed {value} is above {limit}: the claim cannot pay more than the limit"
+                )));
+            }
+            let paid = claim.paid();
+            if value < paid {
+                return Err(Error::refused(format!(
+                    "the agreed {value} is less than the {paid} already paid on the claim"
+                )));
+            }
+            let terms = Terms {
+                deductible: Money::ZERO,
+                limit: None,
+                sublimit: None,
+                coinsurance: None,
+                prior_payments: paid,
+            };
+            let (mut lines, payable) =
+                calculate(&Loss::Agreed { amount: value }, &terms).map_err(Error::refused)?;
+            lines[0].label = format!("Agreed with {party} on {on}");
+            // The first agreement starts the clock (NY: pay within 5 business days of it); a
+            // revised figure does not give the insurer more time.
+            if claim.sla.settlement_agreed_at.is_none() {
+                claim.sla.settlement_agreed_at = Some(if on == desk.today() {
+                    desk.now
+                } else {
+                    super::sla_events::parse_at(&on.to_string(), desk.tz)?
+                });
+            }
+            let needed = propose(
+                desk,
+                claim,
+                SettlementBasis::Agreed,
+                exposure,
+                lines,
+                payable,
+            )?;
+            Ok(proposed(
+                Edit::new(format!(
+                    "negotiate {}: agreed {value} with {party} ({})",
+                    claim.id,
+                    in_effect(&needed)
+                ))
+                .trailer("Amount", value.to_string())
+                .trailer("Kind", kind.clone()),
+                exposure,
+                &needed,
             ))
-            .trailer("Amount", value.to_string())
-            .trailer("Kind", kind.clone()))
         })
     }
 }
@@ -474,11 +629,11 @@ impl Pay {
                 .as_ref()
                 .filter(|s| s.state == ApprovalState::Effective)
             {
-                if committed + amount > s.amount {
+                if committed + amount > s.total() {
                     return Err(Error::refused(format!(
                         "{amount} would bring payments to {}, more than the settlement of {}",
                         committed + amount,
-                        s.amount
+                        s.total()
                     )));
                 }
             }
@@ -716,11 +871,11 @@ impl Close {
                         claim.id
                     ))
                 })?;
-            if claim.paid() < s.amount {
+            if claim.paid() < s.total() {
                 return Err(Error::refused(format!(
                     "{} paid of the {} settlement: pay the rest first",
                     claim.paid(),
-                    s.amount
+                    s.total()
                 )));
             }
             if injury(claim) && s.release.as_ref().is_none_or(|r| r.signed_on.is_none()) {

@@ -14,6 +14,7 @@ mod init;
 mod intake;
 mod replay;
 mod reserve;
+mod settlement;
 mod sla;
 mod spec;
 mod triage;

@@ -421,6 +421,26 @@ fn money(o: &Office) {
         ],
         COMMERCIAL,
     );
+    // A demand before any settlement; the settlement calculated, then revised to the figure
+    // agreed with the claimant, each through the settlement authority.
+    step(
+        o,
+        "negotiate",
+        &[
+            "--as",
+            SENIOR,
+            "negotiate",
+            COMMERCIAL,
+            "--kind",
+            "demand",
+            "--party",
+            "Christine Yates",
+            "--amount",
+            "15000.00",
+            "--on",
+            "2026-11-19",
+        ],
+    );
     with_approval(
         o,
         SENIOR,
@@ -437,23 +457,23 @@ fn money(o: &Office) {
         ],
         COMMERCIAL,
     );
-    step(
+    with_approval(
         o,
+        SENIOR,
         "negotiate",
         &[
-            "--as",
-            SENIOR,
             "negotiate",
             COMMERCIAL,
             "--kind",
-            "demand",
+            "agreed",
             "--party",
-            "claimant's attorney",
+            "Christine Yates",
             "--amount",
-            "15000.00",
-            "--on",
-            "2026-11-18",
+            "10500.00",
+            "--note",
+            "Accepted by phone",
         ],
+        COMMERCIAL,
     );
     with_approval(
         o,
@@ -463,7 +483,7 @@ fn money(o: &Office) {
             "pay",
             COMMERCIAL,
             "--amount",
-            "10000.00",
+            "10500.00",
             "--for",
             "bodily_injury",
             "--payee",

@@ -319,7 +319,7 @@ fn settlement_is_calculated_line_by_line_and_waits_for_authority() {
             "--amount",
             "15000.00",
             "--on",
-            "2026-11-18",
+            "2026-11-19",
         ],
     );
     let before = o.head();
@@ -338,7 +338,10 @@ fn settlement_is_calculated_line_by_line_and_waits_for_authority() {
             "1.00",
         ],
     );
-    assert!(err.contains("not demand, offer or counter"), "{err}");
+    assert!(
+        err.contains("not demand, offer, counter or agreed"),
+        "{err}"
+    );
     let (_, err) = o.expect(
         1,
         &[
@@ -354,9 +357,9 @@ fn settlement_is_calculated_line_by_line_and_waits_for_authority() {
     );
     assert!(err.contains("--depreciation is required"), "{err}");
     assert_eq!(o.head(), before);
-    let s = o.claim_where(|c| c.id == id).1.settlement.unwrap();
-    assert_eq!(s.negotiation[0].kind, "demand");
-    assert_eq!(s.negotiation[0].amount.to_string(), "15000.00");
+    let c = o.claim_where(|c| c.id == id).1;
+    assert_eq!(c.negotiation[0].kind, "demand");
+    assert_eq!(c.negotiation[0].amount.to_string(), "15000.00");
     o.expect(0, &["check"]);
     o.expect(0, &["audit"]);
     o.assert_sound();

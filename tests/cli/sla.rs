@@ -564,3 +564,91 @@ fn where_payment_runs_from_proof_of_loss_acceptance_stops_only_the_decision_cloc
     );
     o.assert_sound();
 }
+
+#[test]
+fn a_settlement_agreement_starts_the_new_york_payment_clock() {
+    use crate::common::people::{COMMITTEE, SENIOR};
+    let o = Office::example();
+    let fall = "CLM-2610-8XQQ-T1SD"; // NY general liability, represented claimant
+    assert_eq!(clock(&o, fall, "payment", "2026-11-20"), None);
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "negotiate",
+            fall,
+            "--kind",
+            "agreed",
+            "--party",
+            "Jonathan Levin for Denise Carter",
+            "--amount",
+            "40000.00",
+            "--on",
+            "2026-11-19",
+        ],
+    );
+    // 11 NYCRR 216.6(g): 5 business days from the agreement (Thanksgiving skipped): 20, 23,
+    // 24, 25, 27 → Nov 27; the alert after 3, Nov 24.
+    let rows = clocks_of(&o, fall, "2026-11-20");
+    let p = rows.iter().find(|r| &r[5] == "payment").unwrap();
+    assert_eq!(&p[6], "11 NYCRR 216.6(g) (Regulation 64)");
+    assert_eq!(
+        clock(&o, fall, "payment", "2026-11-20"),
+        owned(["2026-11-19", "2026-11-27", "2026-11-24", "", "open"])
+    );
+    // A revised figure the next day does not restart the clock.
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "negotiate",
+            fall,
+            "--kind",
+            "agreed",
+            "--party",
+            "Jonathan Levin for Denise Carter",
+            "--amount",
+            "41000.00",
+        ],
+    );
+    assert_eq!(
+        clock(&o, fall, "payment", "2026-11-20").unwrap()[0],
+        "2026-11-19"
+    );
+    // A represented claimant's file is litigated: the committee approves and pays.
+    o.expect(0, &["--as", COMMITTEE, "approve", fall]);
+    o.expect(
+        0,
+        &[
+            "--as",
+            COMMITTEE,
+            "pay",
+            fall,
+            "--amount",
+            "41000.00",
+            "--for",
+            "bodily_injury",
+            "--payee",
+            "Denise Carter",
+            "--co-payee",
+            "Levin & Marks LLP",
+            "--method",
+            "check",
+            "--reference",
+            "CHK-4100",
+        ],
+    );
+    assert_eq!(
+        clock(&o, fall, "payment", "2026-11-20"),
+        owned([
+            "2026-11-19",
+            "2026-11-27",
+            "2026-11-24",
+            "2026-11-20",
+            "met"
+        ])
+    );
+    o.assert_sound();
+}
