@@ -432,9 +432,16 @@ pub struct NegotiationStep {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Release {
-    /// general (bodily injury) or property
+    /// general (a third party's injury or damages), property (a third party's property),
+    /// first_party (the insured's own loss, released to the insurer), workers_comp
     pub kind: String,
     pub letter: String,
+    /// Who gives up the claim, as the letter names them, and where their facts are kept
+    /// (`auto.injured[0]`, `liability.claimant`, `workers_comp.employee`, `insured`).
+    pub releasor: Option<String>,
+    pub releasor_field: Option<String>,
+    /// Whom the release discharges.
+    pub releasee: Option<String>,
     pub signed_by: Option<String>,
     pub signed_on: Option<NaiveDate>,
 }

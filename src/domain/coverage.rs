@@ -215,30 +215,39 @@ pub fn covering<'p>(policy: &'p Policy, perils: &[String]) -> Option<&'p super::
     })
 }
 
-/// The limit that caps what the claim can pay: the sublimit triage found, when it is lower
-/// than the limit of the coverage that answers the claim's perils, else that coverage's limit.
-/// None when neither is known or the policy states none (statutory workers' compensation is
-/// written with a limit of zero).
+/// The limit that caps what the claim can pay: the limit of the coverage that answers the
+/// claim's perils — or the sublimit triage found, when the claim's cause of loss is one of that
+/// sublimit's perils (the whole loss is mold, say). A sublimit that caps only part of a loss
+/// (the spoilage in a fire) does not cap the claim. None without the policy file, or when the
+/// policy states none (statutory workers' compensation is written with a limit of zero).
 pub fn applicable_limit(claim: &Claim, policy: Option<&Policy>) -> Option<PolicyLimit> {
-    let coverage = policy
-        .and_then(|p| covering(p, &claim_perils(claim)))
-        .filter(|c| !c.limit.is_zero())
-        .map(|c| PolicyLimit {
-            name: format!("{} limit", c.code.replace('_', " ")),
-            amount: c.limit,
-        });
+    let coverage = covering(policy?, &claim_perils(claim))?;
+    let cause = claim
+        .loss
+        .cause
+        .as_deref()
+        .map(|c| c.trim().to_ascii_lowercase());
     let sublimit = claim
         .triage
         .as_ref()
         .and_then(|t| t.sublimit.as_ref())
+        .filter(|s| {
+            coverage.sublimits.iter().any(|spec| {
+                spec.name == s.name && spec.perils.iter().any(|p| Some(p) == cause.as_ref())
+            })
+        })
         .map(|s| PolicyLimit {
             name: format!("{} sublimit", s.name.replace('_', " ")),
             amount: s.amount,
         });
-    match (sublimit, coverage) {
-        (Some(s), Some(c)) if c.amount <= s.amount => Some(c),
+    let limit = (!coverage.limit.is_zero()).then(|| PolicyLimit {
+        name: format!("{} limit", coverage.code.replace('_', " ")),
+        amount: coverage.limit,
+    });
+    match (sublimit, limit) {
+        (Some(s), Some(l)) if l.amount <= s.amount => Some(l),
         (Some(s), _) => Some(s),
-        (None, c) => c,
+        (None, l) => l,
     }
 }
 
@@ -550,7 +559,7 @@ mod tests {
     }
 
     #[test]
-    fn the_applicable_limit_is_the_lower_of_the_sublimit_and_the_coverage_limit() {
+    fn the_applicable_limit_is_the_coverage_limit_or_the_sublimit_of_the_whole_loss() {
         let (mut claim, policy) = fixture();
         let limit = applicable_limit(&claim, Some(&policy)).unwrap();
         assert_eq!(limit.to_string(), "the dwelling limit of 295000.00");
@@ -565,12 +574,11 @@ mod tests {
         claim.triage = Some(triage);
         let limit = applicable_limit(&claim, Some(&policy)).unwrap();
         assert_eq!(limit.to_string(), "the mold sublimit of 10000.00");
-        // No policy on file: the sublimit alone; nothing at all: no limit.
-        assert_eq!(
-            applicable_limit(&claim, None).unwrap().amount.to_string(),
-            "10000.00"
-        );
-        claim.triage = None;
+        // A loss of another cause with some mold in it: the sublimit caps only that part.
+        claim.loss.cause = Some("water".into());
+        let limit = applicable_limit(&claim, Some(&policy)).unwrap();
+        assert_eq!(limit.to_string(), "the dwelling limit of 295000.00");
+        // Without the policy file nothing is known.
         assert_eq!(applicable_limit(&claim, None), None);
         // A coverage written with a zero limit (statutory workers' compensation) states none.
         let (claim, mut policy) = fixture();

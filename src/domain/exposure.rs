@@ -6,7 +6,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::claim::{Claim, LineOfBusiness};
+use super::authority::has_bodily_injury;
+use super::claim::{Claim, LineOfBusiness, Settlement, SettlementBasis};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -85,6 +86,24 @@ impl Exposure {
             Exposure::Indemnity => "indemnity",
             Exposure::ThirdPartyProperty => "third_party_property",
             Exposure::LiabilityDamages => "liability_damages",
+        }
+    }
+
+    /// What it pays for, as a letter says it.
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Exposure::Vehicle => "physical damage to the vehicle",
+            Exposure::Rental => "loss of use of the vehicle",
+            Exposure::Dwelling => "damage to the dwelling",
+            Exposure::Building => "damage to the building",
+            Exposure::Contents => "loss of or damage to personal property",
+            Exposure::AdditionalLivingExpense => "additional living expense",
+            Exposure::BusinessIncome => "business income and extra expense",
+            Exposure::BodilyInjury => "bodily injury",
+            Exposure::Medical => "medical expenses",
+            Exposure::Indemnity => "wage-loss benefits",
+            Exposure::ThirdPartyProperty => "damage to property",
+            Exposure::LiabilityDamages => "damages",
         }
     }
 
@@ -177,12 +196,14 @@ impl Exposure {
         )
     }
 
-    /// What a settlement settles when the adjuster does not say: a worker's wage loss, a
-    /// professional's error, the claimant's injury (or property, with no injury) under general
-    /// liability, the dwelling (or, for an organization, the building), and on auto the
-    /// injury when `injury` (damages for injury, or an agreed figure on a claim with injured
+    /// What a settlement on `basis` settles when the adjuster does not say: a worker's wage
+    /// loss, a professional's error, the claimant's injury (or property, with no injury) under
+    /// general liability, the dwelling (or, for an organization, the building), and on auto
+    /// the injury when the basis is injury damages (or an agreed figure on a claim with injured
     /// people), else the insured vehicle.
-    pub fn settled_by_default(claim: &Claim, injury: bool) -> Exposure {
+    pub fn settled_by_default(claim: &Claim, basis: SettlementBasis) -> Exposure {
+        let injury = basis == SettlementBasis::Injury
+            || (basis == SettlementBasis::Agreed && has_bodily_injury(claim));
         match claim.lob {
             LineOfBusiness::WorkersComp => Exposure::Indemnity,
             LineOfBusiness::ProfessionalLiability => Exposure::LiabilityDamages,
@@ -214,6 +235,14 @@ impl Exposure {
             }
         }
     }
+}
+
+/// What a settlement settles: as recorded, or (a settlement recorded before exposures were)
+/// what one on its basis settles by default.
+pub fn settled_by(claim: &Claim, settlement: &Settlement) -> Exposure {
+    settlement
+        .exposure
+        .unwrap_or_else(|| Exposure::settled_by_default(claim, settlement.basis))
 }
 
 impl std::fmt::Display for Exposure {

@@ -15,6 +15,7 @@ pub mod money;
 pub mod office;
 pub mod policy;
 pub mod priority;
+pub mod release;
 pub mod routing;
 pub mod secrets;
 pub mod settlement;

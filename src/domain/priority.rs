@@ -209,6 +209,7 @@ mod tests {
             contact: None,
             description: Some("neck pain".into()),
             catastrophic: false,
+            ..Default::default()
         }
     }
 

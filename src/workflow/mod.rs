@@ -28,6 +28,7 @@ pub mod intake;
 pub mod investigation;
 pub mod records;
 pub mod register;
+pub mod release;
 pub mod reserves;
 pub mod settlement;
 pub mod sla_events;
@@ -56,7 +57,7 @@ pub enum Command {
     Settle(settlement::Settle),
     Negotiate(settlement::Negotiate),
     Pay(settlement::Pay),
-    Release(settlement::WriteRelease),
+    Release(release::WriteRelease),
     Close(settlement::Close),
     Subrogation(settlement::FlagSubrogation),
     DenyRecommend(denial::Recommend),
@@ -250,7 +251,7 @@ impl Command {
             "settle" => Command::Settle(settlement::Settle::decode(&mut r)?),
             "negotiate" => Command::Negotiate(settlement::Negotiate::decode(&mut r)?),
             "pay" => Command::Pay(settlement::Pay::decode(&mut r)?),
-            "release" => Command::Release(settlement::WriteRelease::decode(&mut r)?),
+            "release" => Command::Release(release::WriteRelease::decode(&mut r)?),
             "close" => Command::Close(settlement::Close::decode(&mut r)?),
             "subrogation" => Command::Subrogation(settlement::FlagSubrogation::decode(&mut r)?),
             "deny recommend" => Command::DenyRecommend(denial::Recommend::decode(&mut r)?),

@@ -1,6 +1,6 @@
 //! Settlement: the amount calculated on its basis within settlement authority, the
-//! negotiation on file, payments within the reserve and the settlement, the release, closing,
-//! and the subrogation flag.
+//! negotiation on file, payments within the reserve and the settlement, closing, and the
+//! subrogation flag. (The release is in [`super::release`].)
 
 use chrono::NaiveDate;
 
@@ -8,17 +8,18 @@ use super::args::{Reader, Recorder};
 use super::change::{Change, Edit};
 use super::desk::Desk;
 use super::reserves::money;
-use crate::domain::authority::{self, has_bodily_injury, Kind, Needed};
+use crate::domain::authority::{self, Kind, Needed};
 use crate::domain::claim::{
     ApprovalState, CalculationLine, Claim, ItemStatus, LineOfBusiness, NegotiationStep, Note,
-    Payment, PaymentMethod, Release, Settlement, SettlementBasis, Subrogation,
+    Payment, PaymentMethod, Settlement, SettlementBasis, Subrogation,
 };
 use crate::domain::claim_id::ClaimId;
 use crate::domain::coverage::{applicable_limit, claim_perils, covering};
-use crate::domain::exposure::{Exposure, SecuredInterest};
+use crate::domain::exposure::{settled_by, Exposure, SecuredInterest};
 use crate::domain::lifecycle::Status;
 use crate::domain::money::Money;
 use crate::domain::policy::Policy;
+use crate::domain::release::ReleaseKind;
 use crate::domain::settlement::{calculate, Coinsurance, Loss, Terms};
 use crate::error::{Error, Result};
 
@@ -130,9 +131,7 @@ impl Settle {
             .transpose()?;
         desk.edit(&self.id, |claim| {
             open_to_settle(claim)?;
-            let injury = self.basis == Basis::Injury
-                || (self.basis == Basis::Agreed && has_bodily_injury(claim));
-            let exposure = settled_exposure(claim, self.exposure.as_deref(), injury)?;
+            let exposure = settled_exposure(claim, self.exposure.as_deref(), loss.basis())?;
             if (self.basis == Basis::Injury) != exposure.is_injury()
                 && exposure != Exposure::LiabilityDamages
                 && self.basis != Basis::Agreed
@@ -217,14 +216,18 @@ fn open_to_settle(claim: &Claim) -> Result<()> {
 
 /// `--for EXPOSURE` of a settlement, else the one the settlement already settles, else what a
 /// settlement on this claim settles by default.
-fn settled_exposure(claim: &Claim, given: Option<&str>, injury: bool) -> Result<Exposure> {
+fn settled_exposure(
+    claim: &Claim,
+    given: Option<&str>,
+    basis: SettlementBasis,
+) -> Result<Exposure> {
     match given {
         Some(e) => Exposure::for_line(e, claim.lob).map_err(Error::refused),
         None => Ok(claim
             .settlement
             .as_ref()
             .and_then(|s| s.exposure)
-            .unwrap_or_else(|| Exposure::settled_by_default(claim, injury))),
+            .unwrap_or_else(|| Exposure::settled_by_default(claim, basis))),
     }
 }
 
@@ -399,7 +402,7 @@ impl Negotiate {
             }
             open_to_settle(claim)?;
             let exposure =
-                settled_exposure(claim, self.exposure.as_deref(), has_bodily_injury(claim))?;
+                settled_exposure(claim, self.exposure.as_deref(), SettlementBasis::Agreed)?;
             if let Some(limit) =
                 applicable_limit(claim, desk.policy_of(claim)).filter(|l| value > l.amount)
             {
@@ -699,137 +702,6 @@ impl Pay {
     }
 }
 
-fn injury(c: &Claim) -> bool {
-    c.lob == LineOfBusiness::WorkersComp
-        || c.liability.as_ref().is_some_and(|l| l.bodily_injury)
-        || c.auto.as_ref().is_some_and(|a| !a.injured.is_empty())
-}
-
-/// `claims release ID [--signed-by NAME --on DATE]`: writes the release for the approved
-/// settlement (a general release for bodily injury, a property release otherwise;
-/// `release_KIND_STATE` when the office has state wording), or records it signed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WriteRelease {
-    pub id: ClaimId,
-    pub signed_by: Option<String>,
-    pub on: Option<NaiveDate>,
-}
-
-impl WriteRelease {
-    pub fn record(&self, r: &mut Recorder) {
-        r.positional(&self.id)
-            .opt("signed-by", &self.signed_by)
-            .opt("on", &self.on);
-    }
-
-    pub fn decode(r: &mut Reader) -> std::result::Result<WriteRelease, String> {
-        Ok(WriteRelease {
-            id: super::claim_id(r)?,
-            signed_by: r.optional("signed-by")?,
-            on: super::date(r.optional("on")?, "on")?,
-        })
-    }
-
-    pub fn apply(&self, desk: &Desk) -> Result<Change> {
-        let office = desk.office;
-        desk.edit(&self.id, |claim| {
-            let kind = if injury(claim) { "general" } else { "property" };
-            let Some(s) = claim
-                .settlement
-                .as_ref()
-                .filter(|s| s.state == ApprovalState::Effective)
-            else {
-                return Err(Error::refused(format!(
-                    "{} has no approved settlement to release",
-                    claim.id
-                )));
-            };
-            if let Some(who) = &self.signed_by {
-                let on = self
-                    .on
-                    .ok_or_else(|| Error::usage("--signed-by needs --on DATE"))?;
-                if on > desk.now.date_naive() {
-                    return Err(Error::refused(format!("--on {on} is in the future")));
-                }
-                let r = claim
-                    .settlement
-                    .as_mut()
-                    .and_then(|s| s.release.as_mut())
-                    .ok_or_else(|| {
-                        Error::refused(format!(
-                            "{} has no release written yet (`claims release {}`)",
-                            claim.id, claim.id
-                        ))
-                    })?;
-                r.signed_by = Some(who.trim().to_string());
-                r.signed_on = Some(on);
-                return Ok(Edit::new(format!(
-                    "release {}: signed by {} on {on}",
-                    claim.id,
-                    who.trim()
-                ))
-                .trailer("Signed-By", who.trim()));
-            }
-            if s.release.is_some() {
-                return Err(Error::refused(format!(
-                    "{} already has its release",
-                    claim.id
-                )));
-            }
-            let templates = desk.records.templates()?;
-            let claimant = claim
-                .liability
-                .as_ref()
-                .and_then(|l| l.claimant.clone())
-                .or_else(|| claim.insured.clone())
-                .ok_or_else(|| {
-                    Error::refused("no claimant or insured on the claim to sign the release")
-                })?;
-            let state_template =
-                format!("release_{kind}_{}", claim.jurisdiction.to_ascii_lowercase());
-            let template = if templates.has(&state_template) {
-                state_template
-            } else {
-                format!("release_{kind}")
-            };
-            let property = claim
-                .auto
-                .as_ref()
-                .and_then(|a| a.vehicles.first())
-                .map(|v| v.description())
-                .or_else(|| {
-                    claim
-                        .property
-                        .as_ref()
-                        .and_then(|p| p.property_address.clone())
-                });
-            let ctx = serde_json::json!({
-                "office": office.office,
-                "today": desk.now.date_naive().to_string(),
-                "claimant": claimant,
-                "claim": claim,
-                "amount": s.amount.to_string(),
-                "attorney": claim.liability.as_ref().and_then(|l| l.attorney.clone()),
-                "state": claim.jurisdiction,
-                "property_description": property,
-            });
-            let text = templates
-                .render(&template, &ctx)
-                .map_err(|e| Error::refused(format!("the release cannot be written: {e}")))?;
-            let (file, letter) = super::file_letter(claim, &template, "claimant", desk.now, text)?;
-            claim.settlement.as_mut().expect("checked").release = Some(Release {
-                kind: kind.to_string(),
-                letter: file,
-                signed_by: None,
-                signed_on: None,
-            });
-            let mut edit = Edit::new(format!("release {}: {kind} release written", claim.id));
-            edit.files.push(letter);
-            Ok(edit)
-        })
-    }
-}
-
 /// `claims close ID [--waive NAME=REASON...]`: the settlement paid in full, its release
 /// signed, and no task or document outstanding (or each waived with a reason).
 #[derive(Clone, Debug, PartialEq)]
@@ -878,8 +750,14 @@ impl Close {
                     s.total()
                 )));
             }
-            if injury(claim) && s.release.as_ref().is_none_or(|r| r.signed_on.is_none()) {
-                return Err(Error::refused("the general release is not signed (`claims release ID --signed-by NAME --on DATE`)"));
+            let kind = ReleaseKind::of(claim.lob, settled_by(claim, &s));
+            if kind.must_be_signed() && s.release.as_ref().is_none_or(|r| r.signed_on.is_none()) {
+                return Err(Error::refused(format!(
+                    "the {} release is not signed: a claim against {} closes once its claimant has released it (`claims release {} --signed-by NAME --on DATE`)",
+                    kind.as_str().replace('_', " "),
+                    if kind == ReleaseKind::WorkersComp { "the employer" } else { "the insured" },
+                    claim.id
+                )));
             }
             for (name, reason) in &waivers {
                 let mut found = false;

@@ -495,6 +495,20 @@ fn money(o: &Office) {
         ],
         COMMERCIAL,
     );
+    step(
+        o,
+        "update",
+        &[
+            "--as",
+            SENIOR,
+            "update",
+            COMMERCIAL,
+            "--set",
+            "auto.injured[0].address=4417 Wedgmont Circle, Fort Worth, TX 76133",
+            "--reason",
+            "Claimant gave her address on the call",
+        ],
+    );
     step(o, "release", &["--as", SENIOR, "release", COMMERCIAL]);
     step(
         o,
@@ -505,9 +519,9 @@ fn money(o: &Office) {
             "release",
             COMMERCIAL,
             "--signed-by",
-            "Ana Ruiz",
+            "Christine Yates",
             "--on",
-            "2026-11-19",
+            "2026-11-20",
         ],
     );
     step(

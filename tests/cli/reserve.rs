@@ -437,6 +437,19 @@ fn a_paid_claim_closes_after_its_release_and_checklist_and_subrogation_is_listed
     // Bodily injury: the general release, written from the template, then signed.
     let (_, err) = o.expect(1, &["--as", SENIOR, "close", id]);
     assert!(err.contains("release is not signed"), "{err}");
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "update",
+            id,
+            "--set",
+            "auto.injured[0].address=4417 Wedgmont Circle, Fort Worth, TX 76133",
+            "--reason",
+            "Claimant gave her address on the call",
+        ],
+    );
     o.expect(0, &["--as", SENIOR, "release", id]);
     let c = o.claim_where(|c| c.id == id).1;
     let r = c.settlement.as_ref().unwrap().release.clone().unwrap();
@@ -454,9 +467,9 @@ fn a_paid_claim_closes_after_its_release_and_checklist_and_subrogation_is_listed
             "release",
             id,
             "--signed-by",
-            "Ana Ruiz",
+            "Christine Yates",
             "--on",
-            "2026-11-19",
+            "2026-11-20",
         ],
     );
 
