@@ -172,7 +172,7 @@ run 'claims overdue --as-of 2026-12-15 | head -8'
 
 section "8. Reserves within authority, a regulated denial"
 AUTO="$(first_claim settlement_pending)"
-run "claims --as $STAFF reserve $AUTO --amount 45000.00 --reason new_information"
+run "claims --as $STAFF reserve $AUTO --amount 45000.00 --reason new_information --note \"Rental and storage invoices through 11/30\""
 run 'claims queue approvals'
 run "claims --as $SENIOR approve $AUTO --note \"Storage and rental invoices seen\""
 DENIAL="$(first_claim denial_recommended)"
@@ -210,7 +210,7 @@ run 'claims audit'
 # A forgery made with plain git and the adjuster's own valid key: the tool's last commit
 # made again with the amount raised past what the adjuster may set. It verifies; it does not
 # replay.
-run "claims --as $STAFF reserve $AUTO --amount 46000.00 --reason new_information"
+run "claims --as $STAFF reserve $AUTO --amount 46000.00 --reason new_information --note \"Storage invoices through 11/30\""
 git log -1 --format=%B > ../message.txt
 STAFF_NAME="$(git log -1 --format=%an)"
 export GIT_AUTHOR_DATE="$CLAIMS_NOW" GIT_COMMITTER_DATE="$CLAIMS_NOW"

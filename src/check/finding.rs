@@ -128,6 +128,8 @@ pub const CODES: &[CodeDoc] = &[
         explanation: "Each reserve change's `previous` must equal the reserve in effect before it." },
     CodeDoc { code: "M005", severity: Severity::Error, title: "approval missing or invalid",
         explanation: "An effective change that needed more authority has no approval, or it was approved by the person who asked for it." },
+    CodeDoc { code: "M006", severity: Severity::Warning, title: "reserve above the policy limit",
+        explanation: "The reserve in effect is above the limit of insurance that applies to the claim (the coverage that answers its cause of loss, or the sublimit triage found), as flagged when it was set. The claim cannot pay more than the limit: lower the reserve, or note why the exposure exceeds it (excess exposure, defense outside the limits)." },
     CodeDoc { code: "D001", severity: Severity::Error, title: "denial without independent approval",
         explanation: "A denied (or denial approved) claim must carry an approval by a person other than the one who recommended the denial." },
     CodeDoc { code: "D002", severity: Severity::Error, title: "denial letter missing",

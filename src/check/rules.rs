@@ -538,18 +538,37 @@ fn check_money(claim: &Claim, out: &mut Vec<Issue>) {
             "settlement",
             &s.proposed_by,
             s.state,
-            s.amount,
+            s.total(),
             s.authority.as_ref(),
             s.approval.as_ref(),
         );
         let paid = claim.paid();
-        if s.state == ApprovalState::Effective && paid > s.amount {
+        if s.state == ApprovalState::Effective && paid > s.total() {
             out.push(Issue::at(
                 "M002",
                 "payments",
                 format!(
                     "payments total {paid}, more than the settlement of {}",
-                    s.amount
+                    s.total()
+                ),
+            ));
+        }
+    }
+    if let Some((i, r)) = claim
+        .reserves
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, r)| r.state == ApprovalState::Effective)
+    {
+        if let Some(limit) = r.above_limit.as_ref().filter(|l| r.amount > l.amount) {
+            out.push(Issue::at(
+                "M006",
+                format!("reserves[{i}].amount"),
+                format!(
+                    "the reserve of {} is above {limit} on policy {}",
+                    r.amount,
+                    claim.policy_number.as_deref().unwrap_or("-")
                 ),
             ));
         }

@@ -6,16 +6,24 @@ use super::output::{Format, Out, Rows};
 use super::Globals;
 use crate::error::Result;
 use crate::store::files::{find_office_root, load_claims};
-use crate::workflow::settlement::{Close, FlagSubrogation, WriteRelease};
+use crate::workflow::release::WriteRelease;
+use crate::workflow::settlement::{Close, FlagSubrogation};
 use crate::workflow::{parse_claim_id, Command};
 
-/// Write the release for the approved settlement (a general release for bodily injury, a
-/// property release otherwise; `release_KIND_STATE` when the office has state wording), or
-/// record it as signed with --signed-by and --on.
+/// Write the release for the approved settlement, or record it as signed with --signed-by and
+/// --on. The release is given by the person who gives up the claim — the injured claimant on
+/// a third-party injury claim (never the insured), the owner of a third party's damaged
+/// property, the employee on a workers' comp settlement (not the employer), the insured on its
+/// own loss (releasing the insurer) — from `templates/release_KIND.txt.j2` (general, property,
+/// workers_comp, first_party; `release_KIND_STATE` where the office has state wording).
 #[derive(clap::Args, Debug)]
 pub struct ReleaseArgs {
     pub id: String,
-    /// Record the release as signed by this person (the claimant).
+    /// Whose release it is, where the claim lists several injured people or other drivers.
+    #[arg(long, conflicts_with = "signed_by")]
+    pub claimant: Option<String>,
+    /// Record the release as signed by this person: the releasor, or a representative of
+    /// theirs on file (attorney, guardian; for an organization, the person reporting for it).
     #[arg(long, requires = "on")]
     pub signed_by: Option<String>,
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -28,6 +36,7 @@ pub fn run_release(g: &Globals, a: ReleaseArgs) -> Result<i32> {
         g,
         Command::Release(WriteRelease {
             id,
+            claimant: a.claimant,
             signed_by: a.signed_by,
             on: a.on,
         }),

@@ -11,6 +11,7 @@ use crate::domain::claim_id::ClaimId;
 use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
 
+pub mod accept;
 pub mod approve;
 pub mod assign;
 pub mod audit;
@@ -88,6 +89,7 @@ pub enum Command {
     Answer(sla_events::AnswerArgs),
     ProofOfLoss(sla_events::ProofOfLossArgs),
     Acknowledge(sla_events::AcknowledgeArgs),
+    Accept(accept::Args),
     Deny(deny::Args),
     Triage(triage::Args),
     Merge(merge::MergeArgs),
@@ -242,6 +244,7 @@ pub fn main() -> i32 {
         Command::Answer(a) => sla_events::run_answer(&g, a),
         Command::ProofOfLoss(a) => sla_events::run_proof_of_loss(&g, a),
         Command::Acknowledge(a) => sla_events::run_acknowledge(&g, a),
+        Command::Accept(a) => accept::run(&g, a),
         Command::Deny(a) => deny::run(&g, a),
         Command::Triage(a) => triage::run(&g, a),
         Command::Merge(a) => merge::run_merge(&g, a),
@@ -299,6 +302,9 @@ pub(crate) fn run_one(g: &Globals, command: crate::workflow::Command) -> crate::
     let session = session(g)?;
     let done = session.run(&command, g.dry_run)?;
     update::report(g, &done);
+    for w in &done.change.warnings {
+        g.say(format!("warning: {w}"));
+    }
     Ok(0)
 }
 

@@ -1,5 +1,5 @@
-//! `claims pay ID ...`: issue a payment within the effective reserve and the settlement
-//! authority; `claims payments`: the export for the payment department.
+//! `claims pay ID --for EXPOSURE ...`: issue a payment within the effective reserve and the
+//! settlement authority; `claims payments`: the export for the payment department.
 
 use serde::Serialize;
 
@@ -11,14 +11,21 @@ use crate::store::files::{find_office_root, load_claims};
 use crate::workflow::settlement::Pay;
 use crate::workflow::{parse_claim_id, Command};
 
-/// Issue a payment: check or ACH, payee, reference. The mortgagee (property) or lienholder
-/// (auto) on file is added as co-payee. Refused beyond the effective reserve; above the payer's
-/// settlement authority it waits for `claims approve`.
+/// Issue a payment for one exposure of the claim: check or ACH, payee, reference. On a
+/// payment for the insured vehicle the lienholder on file is added as co-payee, on one for
+/// the dwelling or building the mortgagee — never on anything else. Refused beyond the
+/// effective reserve; above the payer's settlement authority it waits for `claims approve`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     pub id: String,
     #[arg(long)]
     pub amount: String,
+    /// What it pays for: vehicle, rental (auto); dwelling, building, contents,
+    /// additional_living_expense, business_income (property); bodily_injury, medical,
+    /// third_party_property (auto, general liability); indemnity, medical (workers' comp);
+    /// liability_damages (general and professional liability).
+    #[arg(long = "for", value_name = "EXPOSURE")]
+    pub exposure: String,
     #[arg(long)]
     pub payee: String,
     #[arg(long, value_enum)]
@@ -26,7 +33,8 @@ pub struct Args {
     /// Check number or ACH trace number.
     #[arg(long)]
     pub reference: String,
-    /// Co-payee instead of the one on file ("none" for none).
+    /// Co-payee instead of the one on file ("none" for none); a lienholder or mortgagee on
+    /// file only on a payment for the property it holds an interest in.
     #[arg(long)]
     pub co_payee: Option<String>,
 }
@@ -44,6 +52,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         Command::Pay(Pay {
             id,
             amount: args.amount,
+            exposure: args.exposure,
             payee: args.payee,
             method: match args.method {
                 Method::Check => PaymentMethod::Check,
@@ -69,6 +78,7 @@ struct Row {
     date: String,
     payee: String,
     co_payee: String,
+    exposure: String,
     method: String,
     reference: String,
     amount: String,
@@ -91,6 +101,10 @@ pub fn run_payments(g: &Globals, args: PaymentsArgs) -> Result<i32> {
                 date: p.at.date_naive().to_string(),
                 payee: p.payee.clone(),
                 co_payee: p.co_payee.clone().unwrap_or_default(),
+                exposure: p
+                    .exposure
+                    .map(|e| e.as_str().to_string())
+                    .unwrap_or_default(),
                 method: crate::workflow::plain(&p.method),
                 reference: p.reference.clone(),
                 amount: p.amount.to_string(),
@@ -107,6 +121,7 @@ pub fn run_payments(g: &Globals, args: PaymentsArgs) -> Result<i32> {
             "date",
             "payee",
             "co_payee",
+            "exposure",
             "method",
             "reference",
             "amount",
@@ -120,6 +135,7 @@ pub fn run_payments(g: &Globals, args: PaymentsArgs) -> Result<i32> {
                 r.date.clone(),
                 r.payee.clone(),
                 r.co_payee.clone(),
+                r.exposure.clone(),
                 r.method.clone(),
                 r.reference.clone(),
                 r.amount.clone(),

@@ -1,4 +1,5 @@
-//! `claims reserve ID --amount A --reason R`: set the reserve, within the authority matrix.
+//! `claims reserve ID --amount A --reason R --note N`: set the reserve, within the authority
+//! matrix, with the adjuster's note on its basis.
 
 use super::Globals;
 use crate::error::Result;
@@ -7,7 +8,8 @@ use crate::workflow::{parse_claim_id, Command};
 
 /// Set a claim's reserve (the amount after the change). Within the actor's authority it takes
 /// effect; above it — or where the matrix wants a second review — it is pending, in
-/// `claims queue approvals`, until `claims approve`.
+/// `claims queue approvals`, until `claims approve`. A reserve above the policy's applicable
+/// limit is flagged (a warning naming the limit, and `claims check` M006).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     pub id: String,
@@ -17,9 +19,9 @@ pub struct Args {
     /// new_information, coverage_clarification, medical_update, settlement_negotiation, other
     #[arg(long)]
     pub reason: String,
-    /// Free text (required with --reason other).
+    /// The adjuster's note explaining the basis of the figure (estimates, bills, valuation).
     #[arg(long)]
-    pub note: Option<String>,
+    pub note: String,
 }
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
@@ -30,7 +32,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             id,
             amount: args.amount,
             reason: args.reason,
-            note: args.note,
+            note: Some(args.note),
         }),
     )
 }

@@ -1,5 +1,6 @@
 //! `claims settle ID --basis ...`: the settlement calculated on its basis, line by line, within
-//! settlement authority; `claims negotiate ID`: demands, offers and counter-offers on file.
+//! settlement authority; `claims negotiate ID`: demands, offers, counter-offers and the
+//! agreement on file.
 
 use super::output::{Format, Out, Rows};
 use super::Globals;
@@ -8,9 +9,11 @@ use crate::error::Result;
 use crate::workflow::settlement::{self, Negotiate, Settle};
 use crate::workflow::{parse_claim_id, Command};
 
-/// Propose the settlement: the loss on its basis, less any coinsurance penalty, the deductible
-/// on the claim (from triage), capped at the sublimit or coverage limit, less prior payments.
-/// Within the actor's settlement authority it is effective; above it, pending `claims approve`.
+/// Propose the settlement, or revise it: the loss on its basis, less any coinsurance penalty,
+/// the deductible on the claim (from triage; only on the insured's own property), capped at the
+/// sublimit or coverage limit, less prior payments. Within the actor's settlement authority
+/// for its total it is effective; above it, pending `claims approve`. Refused once the release
+/// is signed.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     pub id: String,
@@ -34,6 +37,11 @@ pub struct Args {
     /// Property with a coinsurance clause: its value at the time of loss.
     #[arg(long)]
     pub property_value: Option<String>,
+    /// What it settles (vehicle, dwelling, building, contents, bodily_injury, indemnity,
+    /// third_party_property, ...); default: what the settlement settled before, else the
+    /// claim's usual exposure (injury damages on an injury claim, the insured's property).
+    #[arg(long = "for", value_name = "EXPOSURE")]
+    pub exposure: Option<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +70,7 @@ pub fn run(g: &Globals, a: Args) -> Result<i32> {
             general_damages: a.general_damages,
             amount: a.amount,
             property_value: a.property_value,
+            exposure: a.exposure,
         }),
         g.dry_run,
     )?;
@@ -82,14 +91,21 @@ pub fn run(g: &Globals, a: Args) -> Result<i32> {
         out.flush();
     }
     super::update::report(g, &done);
+    for w in &done.change.warnings {
+        g.say(format!("warning: {w}"));
+    }
     Ok(0)
 }
 
-/// Log a demand, an offer or a counter-offer on the claim's settlement file.
+/// Log a demand, an offer or a counter-offer on the claim's file, before or after a
+/// settlement is proposed; or the agreed figure (--kind agreed), which becomes the settlement
+/// through the settlement authority again and starts the payment clock where it counts from
+/// the agreement (NY).
 #[derive(clap::Args, Debug)]
 pub struct NegotiateArgs {
     pub id: String,
-    /// demand (from the claimant), offer (ours), counter
+    /// demand (from the claimant), offer (ours), counter, agreed (both sides accepted it: what
+    /// the claim pays in all, net of the deductible, payments already made included)
     #[arg(long)]
     pub kind: String,
     /// Who made it (claimant, attorney, us).
@@ -100,6 +116,9 @@ pub struct NegotiateArgs {
     /// The date it was made; default today.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub on: Option<chrono::NaiveDate>,
+    /// With --kind agreed: what the agreement settles (as `claims settle --for`).
+    #[arg(long = "for", value_name = "EXPOSURE")]
+    pub exposure: Option<String>,
     #[arg(long)]
     pub note: Option<String>,
 }
@@ -114,6 +133,7 @@ pub fn run_negotiate(g: &Globals, a: NegotiateArgs) -> Result<i32> {
             party: a.party,
             amount: a.amount,
             on: a.on,
+            exposure: a.exposure,
             note: a.note,
         }),
     )

@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::exposure::Exposure;
 use super::fnol::{AutoFacts, LiabilityFacts, LossFacts, PropertyFacts, WorkersCompFacts};
 use super::lifecycle::Status;
 use super::money::Money;
@@ -58,6 +59,9 @@ pub struct Claim {
     pub documents: Vec<Document>,
     #[serde(default)]
     pub reserves: Vec<ReserveChange>,
+    /// Demands, offers, counter-offers and the agreement, before and after a settlement.
+    #[serde(default)]
+    pub negotiation: Vec<NegotiationStep>,
     pub settlement: Option<Settlement>,
     #[serde(default)]
     pub payments: Vec<Payment>,
@@ -388,11 +392,29 @@ pub struct ReserveChange {
     pub amount: Money,
     pub previous: Money,
     pub reason: String,
+    /// The adjuster's note explaining the basis of the figure.
     pub note: Option<String>,
+    /// The policy limit this reserve is above, flagged when it was set (`claims check` M006).
+    pub above_limit: Option<PolicyLimit>,
     pub state: ApprovalState,
     /// The authority this change needed (role and limit), recorded for the auditor.
     pub authority: Option<AuthorityUsed>,
     pub approval: Option<Approval>,
+}
+
+/// The limit of insurance that caps what a claim can pay: a coverage's limit, or a sublimit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyLimit {
+    /// What it is, in words: `collision limit`, `mold sublimit`.
+    pub name: String,
+    pub amount: Money,
+}
+
+impl std::fmt::Display for PolicyLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the {} of {}", self.name, self.amount)
+    }
 }
 
 /// The authority a money change needed and which role's limit covered it.
@@ -411,12 +433,15 @@ pub struct AuthorityUsed {
 #[serde(deny_unknown_fields)]
 pub struct Settlement {
     pub basis: SettlementBasis,
+    /// What it settles (the exposure); it decides who gives the release.
+    pub exposure: Option<Exposure>,
     /// The calculation, line by line, as shown to the user.
     #[serde(default)]
     pub calculation: Vec<CalculationLine>,
+    /// What the settlement pays, after the payments already made (`paid_before`).
     pub amount: Money,
-    #[serde(default)]
-    pub negotiation: Vec<NegotiationStep>,
+    /// Payments made on the claim before this settlement; with `amount`, its total.
+    pub paid_before: Option<Money>,
     pub proposed_by: String,
     pub proposed_at: Timestamp,
     pub state: ApprovalState,
@@ -445,7 +470,7 @@ pub struct CalculationLine {
 #[serde(deny_unknown_fields)]
 pub struct NegotiationStep {
     pub on: NaiveDate,
-    /// demand, offer or counter
+    /// demand, offer, counter, or agreed (the figure both sides accepted)
     pub kind: String,
     pub party: String,
     pub amount: Money,
@@ -455,9 +480,16 @@ pub struct NegotiationStep {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Release {
-    /// general (bodily injury) or property
+    /// general (a third party's injury or damages), property (a third party's property),
+    /// first_party (the insured's own loss, released to the insurer), workers_comp
     pub kind: String,
     pub letter: String,
+    /// Who gives up the claim, as the letter names them, and where their facts are kept
+    /// (`auto.injured[0]`, `liability.claimant`, `workers_comp.employee`, `insured`).
+    pub releasor: Option<String>,
+    pub releasor_field: Option<String>,
+    /// Whom the release discharges.
+    pub releasee: Option<String>,
     pub signed_by: Option<String>,
     pub signed_on: Option<NaiveDate>,
 }
@@ -468,6 +500,8 @@ pub struct Payment {
     pub at: Timestamp,
     pub by: String,
     pub role: String,
+    /// What it pays for; it decides whether a lienholder or mortgagee is co-payee.
+    pub exposure: Option<Exposure>,
     pub payee: String,
     pub co_payee: Option<String>,
     pub method: PaymentMethod,
@@ -534,7 +568,10 @@ pub struct SlaEvents {
     pub acknowledged_at: Option<Timestamp>,
     pub proof_of_loss_at: Option<Timestamp>,
     pub all_items_received_at: Option<Timestamp>,
+    /// Coverage accepted or denied: the coverage decision, whichever way it went.
     pub coverage_decided_at: Option<Timestamp>,
+    /// Coverage accepted (`claims accept`).
+    pub coverage_accepted_at: Option<Timestamp>,
     pub settlement_agreed_at: Option<Timestamp>,
     pub paid_at: Option<Timestamp>,
     #[serde(default)]
@@ -594,6 +631,13 @@ pub struct Event {
     pub by: String,
     pub event: String,
     pub status: Status,
+}
+
+impl Settlement {
+    /// What the claim pays in all under this settlement: its amount and what was paid before.
+    pub fn total(&self) -> Money {
+        self.amount + self.paid_before.unwrap_or(Money::ZERO)
+    }
 }
 
 impl Claim {

@@ -6,7 +6,9 @@
 
 use chrono::NaiveDate;
 
-use super::claim::{Claim, ConditionFlag, CoverageOutcome, LineOfBusiness, ProvisionRef, Sublimit};
+use super::claim::{
+    Claim, ConditionFlag, CoverageOutcome, LineOfBusiness, PolicyLimit, ProvisionRef, Sublimit,
+};
 use super::money::Money;
 use super::policy::{Policy, PolicyStatus};
 
@@ -211,6 +213,42 @@ pub fn covering<'p>(policy: &'p Policy, perils: &[String]) -> Option<&'p super::
             .chain(c.sublimits.iter().flat_map(|s| s.perils.iter()))
             .any(|cp| perils.iter().any(|p| p == cp))
     })
+}
+
+/// The limit that caps what the claim can pay: the limit of the coverage that answers the
+/// claim's perils — or the sublimit triage found, when the claim's cause of loss is one of that
+/// sublimit's perils (the whole loss is mold, say). A sublimit that caps only part of a loss
+/// (the spoilage in a fire) does not cap the claim. None without the policy file, or when the
+/// policy states none (statutory workers' compensation is written with a limit of zero).
+pub fn applicable_limit(claim: &Claim, policy: Option<&Policy>) -> Option<PolicyLimit> {
+    let coverage = covering(policy?, &claim_perils(claim))?;
+    let cause = claim
+        .loss
+        .cause
+        .as_deref()
+        .map(|c| c.trim().to_ascii_lowercase());
+    let sublimit = claim
+        .triage
+        .as_ref()
+        .and_then(|t| t.sublimit.as_ref())
+        .filter(|s| {
+            coverage.sublimits.iter().any(|spec| {
+                spec.name == s.name && spec.perils.iter().any(|p| Some(p) == cause.as_ref())
+            })
+        })
+        .map(|s| PolicyLimit {
+            name: format!("{} sublimit", s.name.replace('_', " ")),
+            amount: s.amount,
+        });
+    let limit = (!coverage.limit.is_zero()).then(|| PolicyLimit {
+        name: format!("{} limit", coverage.code.replace('_', " ")),
+        amount: coverage.limit,
+    });
+    match (sublimit, limit) {
+        (Some(s), Some(l)) if l.amount <= s.amount => Some(l),
+        (Some(s), _) => Some(s),
+        (None, l) => l,
+    }
 }
 
 fn cite(policy: &Policy, provision: &str) -> String {
@@ -609,5 +647,35 @@ mod tests {
             flag.provision.as_ref().unwrap().id.as_deref(),
             Some("GL-A1D")
         );
+    }
+
+    #[test]
+    fn the_applicable_limit_is_the_coverage_limit_or_the_sublimit_of_the_whole_loss() {
+        let (mut claim, policy) = fixture();
+        let limit = applicable_limit(&claim, Some(&policy)).unwrap();
+        assert_eq!(limit.to_string(), "the dwelling limit of 295000.00");
+        // Triage found the mold sublimit: it caps the claim.
+        claim.loss.cause = Some("mold".into());
+        let v = verify(&claim, &policy);
+        let mut triage: crate::domain::claim::Triage = serde_yaml::from_str(
+            "at: 2026-10-15T11:00:00-05:00\nby: x\ncoverage: confirmed\npriority: standard\n",
+        )
+        .unwrap();
+        triage.sublimit = v.sublimit;
+        claim.triage = Some(triage);
+        let limit = applicable_limit(&claim, Some(&policy)).unwrap();
+        assert_eq!(limit.to_string(), "the mold sublimit of 10000.00");
+        // A loss of another cause with some mold in it: the sublimit caps only that part.
+        claim.loss.cause = Some("water".into());
+        let limit = applicable_limit(&claim, Some(&policy)).unwrap();
+        assert_eq!(limit.to_string(), "the dwelling limit of 295000.00");
+        // Without the policy file nothing is known.
+        assert_eq!(applicable_limit(&claim, None), None);
+        // A coverage written with a zero limit (statutory workers' compensation) states none.
+        let (claim, mut policy) = fixture();
+        for c in &mut policy.coverages {
+            c.limit = crate::domain::money::Money::ZERO;
+        }
+        assert_eq!(applicable_limit(&claim, Some(&policy)), None);
     }
 }

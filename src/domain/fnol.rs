@@ -89,6 +89,10 @@ pub struct OtherParty {
     pub carrier: Option<String>,
     pub policy_number: Option<String>,
     pub vehicle: Option<String>,
+    /// Postal address (a release names it).
+    pub address: Option<String>,
+    /// Someone who acts for them (attorney, guardian): may sign their release.
+    pub representative: Option<Party>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -100,6 +104,10 @@ pub struct InjuredPerson {
     /// Life-altering injury (spinal, brain, amputation, severe burns).
     #[serde(default)]
     pub catastrophic: bool,
+    /// Postal address (a release names it).
+    pub address: Option<String>,
+    /// Someone who acts for them (attorney, guardian, estate): may sign their release.
+    pub representative: Option<Party>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -189,6 +197,10 @@ pub struct Employee {
     pub name: Option<String>,
     pub id: Option<String>,
     pub job_title: Option<String>,
+    /// Postal address (a release names it).
+    pub address: Option<String>,
+    /// Someone who acts for them (the employee's attorney): may sign their release.
+    pub representative: Option<Party>,
 }
 
 fn blank(s: &Option<String>) -> bool {

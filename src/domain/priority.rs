@@ -204,6 +204,7 @@ mod tests {
             contact: None,
             description: Some("neck pain".into()),
             catastrophic: false,
+            ..Default::default()
         }
     }
 

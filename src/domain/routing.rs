@@ -419,6 +419,7 @@ mod tests {
             contact: None,
             description: Some("neck pain".into()),
             catastrophic: false,
+            ..Default::default()
         });
         assert_eq!(rule_for(&hurt), "bodily_injury");
         assert_eq!(rule_for(&confirmed(packing_plant())), "workers_comp");

@@ -251,8 +251,8 @@ pub fn closed_on(claim: &Claim, tz: chrono_tz::Tz) -> Option<NaiveDate> {
     Some(local_date(at, tz))
 }
 
-/// When a claim event happened. `after`: for a stop event that can repeat (status letters),
-/// the first occurrence at or after the clock's start.
+/// When a claim event happened. `after`: for a stop event that can repeat (status letters,
+/// payments), the first occurrence at or after the clock's start.
 pub fn event_at(claim: &Claim, event: ClockEvent, after: Option<Timestamp>) -> Option<Timestamp> {
     let sla = &claim.sla;
     match event {
@@ -261,15 +261,24 @@ pub fn event_at(claim: &Claim, event: ClockEvent, after: Option<Timestamp>) -> O
         ClockEvent::ProofOfLoss => sla.proof_of_loss_at,
         ClockEvent::AllItemsReceived => sla.all_items_received_at,
         ClockEvent::CoverageDecided => sla.coverage_decided_at,
+        ClockEvent::CoverageAccepted => sla.coverage_accepted_at,
         ClockEvent::SettlementAgreed => sla.settlement_agreed_at,
-        ClockEvent::Paid => sla.paid_at.or_else(|| {
-            claim
+        // As a stop: the first payment on or after the clock's start — an advance made before
+        // proof of loss or acceptance does not pay what is owed after it.
+        ClockEvent::Paid => {
+            let paid = claim
                 .payments
                 .iter()
                 .filter(|p| p.state == ApprovalState::Effective)
-                .map(|p| p.at)
-                .min()
-        }),
+                .map(|p| p.at);
+            match after {
+                Some(start) => paid
+                    .filter(|t| *t >= start)
+                    .min()
+                    .or(sla.paid_at.filter(|t| *t >= start)),
+                None => sla.paid_at.or_else(|| paid.min()),
+            }
+        }
         // One inquiry clock per inquiry is built by the caller; as a plain event, the latest.
         ClockEvent::InquiryReceived => sla.inquiries.iter().map(|q| q.received_at).max(),
         ClockEvent::InquiryAnswered => sla.inquiries.iter().filter_map(|q| q.answered_at).max(),

@@ -51,6 +51,8 @@ pub enum ClockEvent {
     ProofOfLoss,
     AllItemsReceived,
     CoverageDecided,
+    /// Coverage accepted (`claims accept`): a decision in the insured's favour.
+    CoverageAccepted,
     SettlementAgreed,
     Paid,
     InquiryReceived,

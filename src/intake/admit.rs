@@ -333,6 +333,7 @@ pub fn admit(
         tasks: Vec::new(),
         documents: Vec::new(),
         reserves: Vec::new(),
+        negotiation: Vec::new(),
         settlement: None,
         payments: Vec::new(),
         subrogation: None,
@@ -917,6 +918,7 @@ mod tests {
             contact: Some("(630) 555-0101".into()),
             description: Some("cut by glass".into()),
             catastrophic: false,
+            ..Default::default()
         });
         let a = admit(dr, &fx.ctx(true), &mut rng()).unwrap();
         assert!(!a.claim.is_glass_only());

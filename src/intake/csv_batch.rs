@@ -9,15 +9,17 @@
 //!   relationship, phone, email, address;
 //! - auto: police_report, estimated_loss (the vehicle damage), glass_only, fatality,
 //!   business_use, and the numbered groups vehicleN_year/make/model/vin/plate/damage,
-//!   other_partyN_name/contact/carrier/policy_number/vehicle,
-//!   injuredN_name/contact/description/catastrophic, witnessN_name/contact (N = 1, 2, ...);
+//!   other_partyN_name/contact/carrier/policy_number/vehicle/address/representative,
+//!   injuredN_name/contact/description/catastrophic/address/representative,
+//!   witnessN_name/contact (N = 1, 2, ...);
 //! - property: discovered_on, discovered_at (HH:MM), loss_type, property_address,
 //!   damage_description, emergency_repairs_needed, emergency_repairs (what was done),
 //!   public_adjuster, mortgagee, estimated_loss (the loss),
 //!   displaced;
 //! - liability: claim_received_on, the claimant_* and attorney_* columns, allegation,
 //!   represented, prior_notice, litigation, bodily_injury;
-//! - workers' comp: employee_name, employee_id, job_title, how_it_happened, body_parts
+//! - workers' comp: employee_name, employee_id, job_title, employee_address,
+//!   employee_representative, how_it_happened, body_parts
 //!   (semicolon-separated), medical_treatment, treatment_facility, treating_physician,
 //!   return_to_work_expected, fatality, and the witnessN_name/contact groups.
 //!
@@ -96,6 +98,8 @@ const SIMPLE: &[&str] = &[
     "employee_name",
     "employee_id",
     "job_title",
+    "employee_address",
+    "employee_representative",
     "how_it_happened",
     "body_parts",
     "medical_treatment",
@@ -112,14 +116,37 @@ const GROUPS: &[(&str, &[&str])] = &[
     ),
     (
         "other_party",
-        &["name", "contact", "carrier", "policy_number", "vehicle"],
+        &[
+            "name",
+            "contact",
+            "carrier",
+            "policy_number",
+            "vehicle",
+            "address",
+            "representative",
+        ],
     ),
     (
         "injured",
-        &["name", "contact", "description", "catastrophic"],
+        &[
+            "name",
+            "contact",
+            "description",
+            "catastrophic",
+            "address",
+            "representative",
+        ],
     ),
     ("witness", &["name", "contact"]),
 ];
+
+/// A representative named in one cell (an attorney, a guardian): their name.
+fn representative(name: Option<String>) -> Option<Party> {
+    name.map(|n| Party {
+        name: Some(n),
+        ..Party::default()
+    })
+}
 
 /// The people of a claim, each with a column per [`Party`] field: `<party>_<field>`.
 const PARTIES: &[&str] = &["insured", "agent", "reporter", "claimant", "attorney"];
@@ -437,6 +464,14 @@ fn row_draft(
                     any_wc = true;
                     employee.job_title = text()
                 }
+                "employee_address" => {
+                    any_wc = true;
+                    employee.address = text()
+                }
+                "employee_representative" => {
+                    any_wc = true;
+                    employee.representative = representative(text())
+                }
                 "how_it_happened" => {
                     any_wc = true;
                     wc.how_it_happened = text()
@@ -500,6 +535,8 @@ fn row_draft(
                         "contact" => p.contact = text(),
                         "carrier" => p.carrier = text(),
                         "policy_number" => p.policy_number = text(),
+                        "address" => p.address = text(),
+                        "representative" => p.representative = representative(text()),
                         _ => p.vehicle = text(),
                     }
                 }
@@ -511,6 +548,8 @@ fn row_draft(
                         "catastrophic" => {
                             p.catastrophic = yes_no(value, &mut err).unwrap_or(false)
                         }
+                        "address" => p.address = text(),
+                        "representative" => p.representative = representative(text()),
                         _ => p.description = text(),
                     }
                 }
@@ -682,6 +721,8 @@ pub fn column_for(field: &str) -> String {
         "workers_comp.employee.name" => return "employee_name".into(),
         "workers_comp.employee.id" => return "employee_id".into(),
         "workers_comp.employee.job_title" => return "job_title".into(),
+        "workers_comp.employee.address" => return "employee_address".into(),
+        "workers_comp.employee.representative" => return "employee_representative".into(),
         "property" => return "property_address".into(),
         "liability" => return "allegation".into(),
         "workers_comp" => return "employee_name".into(),
@@ -811,8 +852,11 @@ property,H1,11/02/2026,,,,,maybe\n";
             .filter(|c| parse_header(c).is_none())
             .collect();
         assert!(missing.is_empty(), "no CSV column for {missing:?}");
-        // The employee's fields are the three columns named above.
-        assert_eq!(fields::<Employee>(), ["id", "job_title", "name"]);
+        // The employee's fields are the five columns named above.
+        assert_eq!(
+            fields::<Employee>(),
+            ["address", "id", "job_title", "name", "representative"]
+        );
     }
 
     #[test]

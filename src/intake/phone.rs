@@ -280,6 +280,7 @@ fn auto(s: &mut Script<'_>, draft: &mut Draft, lob: LineOfBusiness) -> Result<()
                     &format!("{who}: vehicle (year, make, model)?"),
                     Some("Enter if none or unknown"),
                 )?,
+                ..Default::default()
             });
         }
     }
@@ -300,6 +301,7 @@ fn auto(s: &mut Script<'_>, draft: &mut Draft, lob: LineOfBusiness) -> Result<()
                     "{who}: is the injury life-altering (spinal, brain, amputation, severe \
                      burns)? (y/n)"
                 ))?,
+                ..Default::default()
             });
         }
         facts.fatality = s.yes_no("Was anyone killed? (y/n)")?;
@@ -444,6 +446,7 @@ fn workers_comp(s: &mut Script<'_>, draft: &mut Draft) -> Result<()> {
         name: Some(s.text("Employee's name?")?),
         id: Some(s.text("Employee ID?")?),
         job_title: Some(s.text("Employee's job title?")?),
+        ..Default::default()
     };
     let how = s.text("How did the injury happen?")?;
     draft.loss.description = Some(how.clone());

@@ -61,6 +61,8 @@ pub struct Edit {
     pub mail: Vec<Email>,
     /// Details for the user's report (not committed): `("open_claims", "12")`.
     pub facts: Vec<(&'static str, String)>,
+    /// What the user should know (not committed), as [`Change::warnings`].
+    pub warnings: Vec<String>,
 }
 
 impl Edit {
@@ -73,6 +75,11 @@ impl Edit {
 
     pub fn trailer(mut self, key: &str, value: impl Into<String>) -> Edit {
         self.trailers.push((key.to_string(), value.into()));
+        self
+    }
+
+    pub fn warning(mut self, text: impl Into<String>) -> Edit {
+        self.warnings.push(text.into());
         self
     }
 }

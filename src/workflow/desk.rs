@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::change::{Change, ClaimEdit, Edit, File};
 use super::register::Register;
+use crate::check::finding::{severity_of, Severity};
 use crate::check::rules::{check_claim, OfficeIndex};
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::claim::{Claim, LineOfBusiness, Timestamp};
@@ -128,13 +129,23 @@ impl<'a> Desk<'a> {
         change.trailers = e.trailers;
         change.mail = e.mail;
         change.facts = e.facts;
+        change.warnings = e.warnings;
         self.keep_rules(&before, &after, &id.file_path())?;
         change.write_claim(&id.file_path(), Some(before), after)?;
         change.files.extend(e.files);
         Ok(change)
     }
 
-    /// A change may not introduce claim-rule violations the claim did not already have.
+    /// The policy the claim is filed under, when policies/ holds it.
+    pub fn policy_of(&self, claim: &Claim) -> Option<&'a Policy> {
+        claim
+            .policy_number
+            .as_ref()
+            .and_then(|n| self.records.policies().get(n))
+    }
+
+    /// A change may not introduce claim-rule violations (errors) the claim did not already
+    /// have; a warning it raises (a reserve above the policy limit) is the command's to report.
     pub fn keep_rules(&self, before: &Claim, after: &Claim, path: &str) -> Result<()> {
         let no_ids = Default::default();
         let ix = OfficeIndex {
@@ -149,7 +160,11 @@ impl<'a> Desk<'a> {
             .collect();
         let new: Vec<_> = check_claim(after, path, &ix)
             .into_iter()
-            .filter(|i| i.code != "R004" && !old.contains(&(i.code, i.field.clone())))
+            .filter(|i| {
+                i.code != "R004"
+                    && severity_of(i.code) == Severity::Error
+                    && !old.contains(&(i.code, i.field.clone()))
+            })
             .collect();
         if new.is_empty() {
             return Ok(());

@@ -19,6 +19,7 @@ pub mod args;
 pub mod assignment;
 pub mod authority;
 pub mod change;
+pub mod coverage_decision;
 pub mod denial;
 pub mod desk;
 pub mod duplicates;
@@ -28,6 +29,7 @@ pub mod intake;
 pub mod investigation;
 pub mod records;
 pub mod register;
+pub mod release;
 pub mod reserves;
 pub mod settlement;
 pub mod sla_events;
@@ -59,7 +61,7 @@ pub enum Command {
     Settle(settlement::Settle),
     Negotiate(settlement::Negotiate),
     Pay(settlement::Pay),
-    Release(settlement::WriteRelease),
+    Release(release::WriteRelease),
     Close(settlement::Close),
     Subrogation(settlement::FlagSubrogation),
     DenyRecommend(denial::Recommend),
@@ -71,6 +73,7 @@ pub enum Command {
     Answer(sla_events::AnswerInquiry),
     ProofOfLoss(sla_events::ProofOfLoss),
     Acknowledge(sla_events::Acknowledge),
+    Accept(coverage_decision::AcceptCoverage),
     Note(records::AddNote),
     Update(records::Correct),
     AuthorityPropose(authority::Propose),
@@ -109,6 +112,7 @@ macro_rules! each_command {
             Command::Answer($a) => $body,
             Command::ProofOfLoss($a) => $body,
             Command::Acknowledge($a) => $body,
+            Command::Accept($a) => $body,
             Command::Note($a) => $body,
             Command::Update($a) => $body,
             Command::AuthorityPropose($a) => $body,
@@ -121,7 +125,7 @@ macro_rules! each_command {
 
 impl Command {
     /// Every command's `Command:` trailer, as [`Command::name`] gives them.
-    pub const NAMES: [&'static str; 32] = [
+    pub const NAMES: [&'static str; 33] = [
         "intake",
         "complete",
         "triage",
@@ -148,6 +152,7 @@ impl Command {
         "answer",
         "proof-of-loss",
         "acknowledge",
+        "accept",
         "note",
         "update",
         "authority propose",
@@ -185,6 +190,7 @@ impl Command {
             Command::Answer(_) => "answer",
             Command::ProofOfLoss(_) => "proof-of-loss",
             Command::Acknowledge(_) => "acknowledge",
+            Command::Accept(_) => "accept",
             Command::Note(_) => "note",
             Command::Update(_) => "update",
             Command::AuthorityPropose(_) => "authority propose",
@@ -231,6 +237,7 @@ impl Command {
             Command::Answer(_) => (Note, "answer inquiries"),
             Command::ProofOfLoss(_) => (Investigate, "record proof of loss"),
             Command::Acknowledge(_) => (Note, "record acknowledgments"),
+            Command::Accept(_) => (Settle, "accept coverage"),
             Command::Note(_) => (Note, "add notes"),
             Command::Update(_) => (Update, "correct claim records"),
         })
@@ -263,7 +270,7 @@ impl Command {
             "settle" => Command::Settle(settlement::Settle::decode(&mut r)?),
             "negotiate" => Command::Negotiate(settlement::Negotiate::decode(&mut r)?),
             "pay" => Command::Pay(settlement::Pay::decode(&mut r)?),
-            "release" => Command::Release(settlement::WriteRelease::decode(&mut r)?),
+            "release" => Command::Release(release::WriteRelease::decode(&mut r)?),
             "close" => Command::Close(settlement::Close::decode(&mut r)?),
             "subrogation" => Command::Subrogation(settlement::FlagSubrogation::decode(&mut r)?),
             "deny recommend" => Command::DenyRecommend(denial::Recommend::decode(&mut r)?),
@@ -275,6 +282,7 @@ impl Command {
             "answer" => Command::Answer(sla_events::AnswerInquiry::decode(&mut r)?),
             "proof-of-loss" => Command::ProofOfLoss(sla_events::ProofOfLoss::decode(&mut r)?),
             "acknowledge" => Command::Acknowledge(sla_events::Acknowledge::decode(&mut r)?),
+            "accept" => Command::Accept(coverage_decision::AcceptCoverage::decode(&mut r)?),
             "note" => Command::Note(records::AddNote::decode(&mut r)?),
             "update" => Command::Update(records::Correct::decode(&mut r)?),
             "authority approve" => {

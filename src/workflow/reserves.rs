@@ -7,6 +7,7 @@ use super::desk::Desk;
 use crate::domain::authority::{self, Kind};
 use crate::domain::claim::{ApprovalState, AuthorityUsed, Claim, ReserveChange};
 use crate::domain::claim_id::ClaimId;
+use crate::domain::coverage::applicable_limit;
 use crate::domain::lifecycle::Status;
 use crate::domain::money::Money;
 use crate::domain::office::Permission;
@@ -20,7 +21,8 @@ pub const REASONS: &[&str] = &[
     "other",
 ];
 
-/// `claims reserve ID --amount A --reason R [--note TEXT]`: the reserve after the change.
+/// `claims reserve ID --amount A --reason R --note TEXT`: the reserve after the change, and
+/// the adjuster's note explaining its basis.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetReserve {
     pub id: ClaimId,
@@ -68,15 +70,19 @@ impl SetReserve {
                 REASONS.join(", ")
             )));
         }
+        // The seed's rule: every reserve change carries the adjuster's notes on its basis.
         let note = self
             .note
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty())
-            .map(str::to_string);
-        if reason == "other" && note.is_none() {
-            return Err(Error::refused("--reason other needs --note saying why"));
-        }
+            .map(str::to_string)
+            .ok_or_else(|| {
+                Error::refused(
+                    "--note is required: the adjuster's note explaining the basis of the reserve",
+                )
+                .hint("e.g. --note \"Repair estimate 8,450.00 plus rental 21 days at 45.00\"")
+            })?;
         let (by, role) = (&desk.actor.email, &desk.actor.role);
         desk.edit(&self.id, |claim| {
             if claim.status.is_final() || !claim.status.is_open() {
@@ -102,6 +108,8 @@ impl SetReserve {
                 .map_err(Error::refused)?;
             let (state, approval) = authority::start(&needed);
             let required = needed.used.required_role.clone();
+            let above_limit = applicable_limit(claim, desk.policy_of(claim))
+                .filter(|limit| amount > limit.amount);
             claim.reserves.push(ReserveChange {
                 at: desk.now,
                 by: by.clone(),
@@ -109,7 +117,8 @@ impl SetReserve {
                 amount,
                 previous,
                 reason: reason.clone(),
-                note: note.clone(),
+                note: Some(note.clone()),
+                above_limit: above_limit.clone(),
                 state,
                 authority: Some(needed.used),
                 approval,
@@ -119,7 +128,7 @@ impl SetReserve {
             } else {
                 "pending approval"
             };
-            Ok(Edit::new(format!(
+            let mut edit = Edit::new(format!(
                 "reserve {}: {previous} -> {amount} ({word})",
                 claim.id
             ))
@@ -134,7 +143,17 @@ impl SetReserve {
                 } else {
                     "pending"
                 },
-            ))
+            );
+            if let Some(limit) = above_limit {
+                edit = edit
+                    .trailer("Above-Limit", format!("{} {}", limit.name, limit.amount))
+                    .warning(format!(
+                        "{}: the reserve of {amount} is above {limit} on policy {}; the claim cannot pay more than the limit (check M006)",
+                        claim.id,
+                        claim.policy_number.as_deref().unwrap_or("-")
+                    ));
+            }
+            Ok(edit)
         })
     }
 }
@@ -255,7 +274,7 @@ impl Waiting {
                 (
                     "settlement",
                     Kind::Settlement,
-                    s.amount,
+                    s.total(),
                     s.proposed_by.clone(),
                     s.authority.clone(),
                 )

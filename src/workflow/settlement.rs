@@ -1,6 +1,6 @@
 //! Settlement: the amount calculated on its basis within settlement authority, the
-//! negotiation on file, payments within the reserve and the settlement, the release, closing,
-//! and the subrogation flag.
+//! negotiation on file, payments within the reserve and the settlement, closing, and the
+//! subrogation flag. (The release is in [`super::release`].)
 
 use chrono::NaiveDate;
 
@@ -8,16 +8,18 @@ use super::args::{Reader, Recorder};
 use super::change::{Change, Edit};
 use super::desk::Desk;
 use super::reserves::money;
-use crate::domain::authority::{self, Kind};
+use crate::domain::authority::{self, Kind, Needed};
 use crate::domain::claim::{
-    ApprovalState, Claim, ItemStatus, LineOfBusiness, NegotiationStep, Payment, PaymentMethod,
-    Release, Settlement, Subrogation,
+    ApprovalState, CalculationLine, Claim, ItemStatus, LineOfBusiness, NegotiationStep, Note,
+    Payment, PaymentMethod, Settlement, SettlementBasis, Subrogation,
 };
 use crate::domain::claim_id::ClaimId;
-use crate::domain::coverage::{claim_perils, covering};
+use crate::domain::coverage::{applicable_limit, claim_perils, covering};
+use crate::domain::exposure::{settled_by, Exposure, SecuredInterest};
 use crate::domain::lifecycle::Status;
 use crate::domain::money::Money;
 use crate::domain::policy::Policy;
+use crate::domain::release::ReleaseKind;
 use crate::domain::settlement::{calculate, Coinsurance, Loss, Terms};
 use crate::error::{Error, Result};
 
@@ -60,6 +62,9 @@ pub struct Settle {
     pub general_damages: Option<String>,
     pub amount: Option<String>,
     pub property_value: Option<String>,
+    /// What it settles, as typed (default: what the settlement settled before, else the
+    /// claim's usual exposure for the basis).
+    pub exposure: Option<String>,
 }
 
 fn required_money(flag: &str, v: &Option<String>) -> Result<Money> {
@@ -78,7 +83,8 @@ impl Settle {
             .opt("medical", &self.medical)
             .opt("general-damages", &self.general_damages)
             .opt("amount", &self.amount)
-            .opt("property-value", &self.property_value);
+            .opt("property-value", &self.property_value)
+            .opt("for", &self.exposure);
     }
 
     pub fn decode(r: &mut Reader) -> std::result::Result<Settle, String> {
@@ -93,6 +99,7 @@ impl Settle {
             general_damages: r.optional("general-damages")?,
             amount: r.optional("amount")?,
             property_value: r.optional("property-value")?,
+            exposure: r.optional("for")?,
         })
     }
 
@@ -122,40 +129,32 @@ impl Settle {
             .is_some()
             .then(|| required_money("property-value", &self.property_value))
             .transpose()?;
-        let (by, role) = (&desk.actor.email, &desk.actor.role);
         desk.edit(&self.id, |claim| {
-            if !matches!(
-                claim.status,
-                Status::Assigned | Status::Investigating | Status::SettlementPending
-            ) {
-                return Err(Error::refused(format!(
-                    "{} is {}: nothing to settle",
-                    claim.id, claim.status
-                )));
-            }
-            if claim
-                .settlement
-                .as_ref()
-                .is_some_and(|s| s.state == ApprovalState::Effective)
+            open_to_settle(claim)?;
+            let exposure = settled_exposure(claim, self.exposure.as_deref(), loss.basis())?;
+            if (self.basis == Basis::Injury) != exposure.is_injury()
+                && exposure != Exposure::LiabilityDamages
+                && self.basis != Basis::Agreed
             {
                 return Err(Error::refused(format!(
-                    "{} already has an approved settlement",
-                    claim.id
+                    "--basis {} does not settle {exposure}: injury damages are settled on --basis injury (or agreed), property on acv, rcv or agreed",
+                    self.basis.as_str()
                 )));
             }
-            let policy = policy_of(desk, claim).ok_or_else(|| {
+            let policy = desk.policy_of(claim).ok_or_else(|| {
                 Error::refused(format!("{}: its policy is not in policies/", claim.id))
             })?;
             let coverage = covering(policy, &claim_perils(claim));
             let triage = claim.triage.as_ref();
-            // Injury damages are owed to a third party: the insured's deductible is not taken.
-            let deductible = if self.basis == Basis::Injury {
-                Money::ZERO
-            } else {
+            // The deductible is the insured's share of its own loss: never taken from what is
+            // owed to an injured person or a third party.
+            let deductible = if exposure.takes_the_deductible() {
                 triage
                     .and_then(|t| t.deductible)
                     .or(coverage.map(|c| c.deductible))
                     .unwrap_or(Money::ZERO)
+            } else {
+                Money::ZERO
             };
             let coinsurance = match (coverage.and_then(|c| c.coinsurance_percent), property_value) {
                 (Some(percent), Some(value)) => Some(Coinsurance {
@@ -180,60 +179,137 @@ impl Settle {
                 prior_payments: claim.paid(),
             };
             let (lines, payable) = calculate(&loss, &terms).map_err(Error::refused)?;
-            let needed = authority::needed(claim, desk.office, Kind::Settlement, payable, role)
-                .map_err(Error::refused)?;
-            let (state, approval) = authority::start(&needed);
-            let negotiation = claim
-                .settlement
-                .take()
-                .map(|s| s.negotiation)
-                .unwrap_or_default();
-            claim.settlement = Some(Settlement {
-                basis: loss.basis(),
-                calculation: lines,
-                amount: payable,
-                negotiation,
-                proposed_by: by.clone(),
-                proposed_at: desk.now,
-                state,
-                authority: Some(needed.used.clone()),
-                approval,
-                release: None,
-            });
-            if claim.status != Status::SettlementPending {
-                claim.record_event(desk.now, by, "settle", Status::SettlementPending);
-            }
-            let word = if needed.effective {
-                "effective"
-            } else {
-                "pending approval"
-            };
-            Ok(
-                Edit::new(format!("settle {}: {payable} ({word})", claim.id))
+            let needed = propose(desk, claim, loss.basis(), exposure, lines, payable)?;
+            Ok(proposed(
+                Edit::new(format!("settle {}: {payable} ({})", claim.id, in_effect(&needed)))
                     .trailer("Amount", payable.to_string())
-                    .trailer("Basis", self.basis.as_str())
-                    .trailer("Authority", needed.used.required_role.clone())
-                    .trailer(
-                        "State",
-                        if needed.effective {
-                            "effective"
-                        } else {
-                            "pending"
-                        },
-                    ),
-            )
+                    .trailer("Basis", self.basis.as_str()),
+                exposure,
+                &needed,
+            ))
         })
     }
 }
 
-fn policy_of<'d>(desk: &'d Desk, claim: &Claim) -> Option<&'d Policy> {
-    claim
-        .policy_number
-        .as_ref()
-        .and_then(|n| desk.records.policies().get(n))
+/// A settlement can be proposed, or revised, on a claim being handled whose release is not
+/// signed yet (a signed release is final).
+fn open_to_settle(claim: &Claim) -> Result<()> {
+    if !matches!(
+        claim.status,
+        Status::Assigned | Status::Investigating | Status::SettlementPending | Status::Settled
+    ) {
+        return Err(Error::refused(format!(
+            "{} is {}: nothing to settle",
+            claim.id, claim.status
+        )));
+    }
+    if let Some(r) = claim.settlement.as_ref().and_then(|s| s.release.as_ref()) {
+        if let (Some(by), Some(on)) = (&r.signed_by, r.signed_on) {
+            return Err(Error::refused(format!(
+                "{}: the release was signed by {by} on {on}; the settlement is final",
+                claim.id
+            )));
+        }
+    }
+    Ok(())
 }
 
-/// `claims negotiate ID --kind demand|offer|counter --party WHO --amount A [--on DATE]`.
+/// `--for EXPOSURE` of a settlement, else the one the settlement already settles, else what a
+/// settlement on this claim settles by default.
+fn settled_exposure(
+    claim: &Claim,
+    given: Option<&str>,
+    basis: SettlementBasis,
+) -> Result<Exposure> {
+    match given {
+        Some(e) => Exposure::for_line(e, claim.lob).map_err(Error::refused),
+        None => Ok(claim
+            .settlement
+            .as_ref()
+            .and_then(|s| s.exposure)
+            .unwrap_or_else(|| Exposure::settled_by_default(claim, basis))),
+    }
+}
+
+/// Makes the calculation the claim's settlement — replacing any before it, whose unsigned
+/// release is withdrawn — effective within the actor's settlement authority for its total
+/// (what it pays with the payments already made), otherwise pending approval.
+fn propose(
+    desk: &Desk,
+    claim: &mut Claim,
+    basis: SettlementBasis,
+    exposure: Exposure,
+    calculation: Vec<CalculationLine>,
+    amount: Money,
+) -> Result<Needed> {
+    let (by, role) = (&desk.actor.email, &desk.actor.role);
+    let paid_before = claim.paid();
+    let needed = authority::needed(
+        claim,
+        desk.office,
+        Kind::Settlement,
+        amount + paid_before,
+        role,
+    )
+    .map_err(Error::refused)?;
+    let (state, approval) = authority::start(&needed);
+    if let Some(r) = claim.settlement.as_ref().and_then(|s| s.release.as_ref()) {
+        claim.notes.push(Note {
+            at: desk.now,
+            by: by.clone(),
+            text: format!(
+                "The unsigned release {} is withdrawn: the settlement is revised",
+                r.letter
+            ),
+        });
+    }
+    claim.settlement = Some(Settlement {
+        basis,
+        exposure: Some(exposure),
+        calculation,
+        amount,
+        paid_before: (!paid_before.is_zero()).then_some(paid_before),
+        proposed_by: by.clone(),
+        proposed_at: desk.now,
+        state,
+        authority: Some(needed.used.clone()),
+        approval,
+        release: None,
+    });
+    if claim.status != Status::SettlementPending {
+        claim.record_event(desk.now, by, "settle", Status::SettlementPending);
+    }
+    Ok(needed)
+}
+
+fn in_effect(needed: &Needed) -> &'static str {
+    if needed.effective {
+        "effective"
+    } else {
+        "pending approval"
+    }
+}
+
+/// The trailers every settlement proposal carries after its own.
+fn proposed(edit: Edit, exposure: Exposure, needed: &Needed) -> Edit {
+    edit.trailer("Exposure", exposure.as_str())
+        .trailer("Authority", needed.used.required_role.clone())
+        .trailer(
+            "State",
+            if needed.effective {
+                "effective"
+            } else {
+                "pending"
+            },
+        )
+}
+
+const NEGOTIATION_KINDS: [&str; 4] = ["demand", "offer", "counter", "agreed"];
+
+/// `claims negotiate ID --kind demand|offer|counter|agreed --party WHO --amount A [--on DATE]
+/// [--for EXPOSURE] [--note TEXT]`: a step of the negotiation, before or after a settlement is
+/// proposed. The agreed figure becomes the settlement (what the claim pays in all, net of the
+/// deductible, the payments already made included), through the settlement authority again.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Negotiate {
     pub id: ClaimId,
@@ -241,6 +317,8 @@ pub struct Negotiate {
     pub party: String,
     pub amount: String,
     pub on: Option<NaiveDate>,
+    /// For an agreement: what it settles.
+    pub exposure: Option<String>,
     pub note: Option<String>,
 }
 
@@ -251,6 +329,7 @@ impl Negotiate {
             .flag("party", &self.party)
             .flag("amount", &self.amount)
             .opt("on", &self.on)
+            .opt("for", &self.exposure)
             .opt("note", &self.note);
     }
 
@@ -261,62 +340,141 @@ impl Negotiate {
             party: r.required("party")?,
             amount: r.required("amount")?,
             on: super::date(r.optional("on")?, "on")?,
+            exposure: r.optional("for")?,
             note: r.optional("note")?,
         })
     }
 
     pub fn apply(&self, desk: &Desk) -> Result<Change> {
         let kind = self.kind.trim().to_ascii_lowercase();
-        if !["demand", "offer", "counter"].contains(&kind.as_str()) {
+        if !NEGOTIATION_KINDS.contains(&kind.as_str()) {
             return Err(Error::refused(format!(
-                "--kind `{}` is not demand, offer or counter",
+                "--kind `{}` is not demand, offer, counter or agreed",
                 self.kind
             )));
         }
+        if kind != "agreed" && self.exposure.is_some() {
+            return Err(Error::refused(
+                "--for names what an agreement settles: it goes with --kind agreed",
+            ));
+        }
         let value = money("amount", &self.amount)?;
         let party = self.party.trim().to_string();
+        if party.is_empty() {
+            return Err(Error::refused("--party must name who made it"));
+        }
         desk.edit(&self.id, |claim| {
-            let on = self.on.unwrap_or_else(|| desk.now.date_naive());
-            if on > desk.now.date_naive() {
+            let on = self.on.unwrap_or_else(|| desk.today());
+            if on > desk.today() {
                 return Err(Error::refused(format!("--on {on} is in the future")));
             }
-            let step = NegotiationStep {
+            if on < claim.received_at.with_timezone(&desk.tz).date_naive() {
+                return Err(Error::refused(format!(
+                    "--on {on} is before the claim was received"
+                )));
+            }
+            if !matches!(
+                claim.status,
+                Status::Assigned
+                    | Status::Investigating
+                    | Status::SettlementPending
+                    | Status::Settled
+            ) {
+                return Err(Error::refused(format!(
+                    "{} is {}: no negotiation on it",
+                    claim.id, claim.status
+                )));
+            }
+            claim.negotiation.push(NegotiationStep {
                 on,
                 kind: kind.clone(),
                 party: party.clone(),
                 amount: value,
                 note: self.note.clone().filter(|n| !n.trim().is_empty()),
-            };
-            match claim.settlement.as_mut() {
-                Some(s) => s.negotiation.push(step),
-                None => {
-                    return Err(Error::refused(format!(
-                        "{} has no settlement yet: propose one with `claims settle` first",
-                        claim.id
-                    )))
-                }
+            });
+            if kind != "agreed" {
+                return Ok(Edit::new(format!(
+                    "negotiate {}: {kind} {value} from {party}",
+                    claim.id
+                ))
+                .trailer("Amount", value.to_string())
+                .trailer("Kind", kind.clone()));
             }
-            Ok(Edit::new(format!(
-                "negotiate {}: {kind} {value} from {party}",
-                claim.id
+            open_to_settle(claim)?;
+            let exposure =
+                settled_exposure(claim, self.exposure.as_deref(), SettlementBasis::Agreed)?;
+            if let Some(limit) =
+                applicable_limit(claim, desk.policy_of(claim)).filter(|l| value > l.amount)
+            {
+                return Err(Error::refused(format!(
+                    "the agreed {value} is above {limit}: the claim cannot pay more than the limit"
+                )));
+            }
+            let paid = claim.paid();
+            if value < paid {
+                return Err(Error::refused(format!(
+                    "the agreed {value} is less than the {paid} already paid on the claim"
+                )));
+            }
+            let terms = Terms {
+                deductible: Money::ZERO,
+                limit: None,
+                sublimit: None,
+                coinsurance: None,
+                prior_payments: paid,
+            };
+            let (mut lines, payable) =
+                calculate(&Loss::Agreed { amount: value }, &terms).map_err(Error::refused)?;
+            lines[0].label = format!("Agreed with {party} on {on}");
+            // The first agreement starts the clock (NY: pay within 5 business days of it); a
+            // revised figure does not give the insurer more time.
+            if claim.sla.settlement_agreed_at.is_none() {
+                claim.sla.settlement_agreed_at = Some(if on == desk.today() {
+                    desk.now
+                } else {
+                    super::sla_events::parse_at(&on.to_string(), desk.tz)?
+                });
+            }
+            let needed = propose(
+                desk,
+                claim,
+                SettlementBasis::Agreed,
+                exposure,
+                lines,
+                payable,
+            )?;
+            Ok(proposed(
+                Edit::new(format!(
+                    "negotiate {}: agreed {value} with {party} ({})",
+                    claim.id,
+                    in_effect(&needed)
+                ))
+                .trailer("Amount", value.to_string())
+                .trailer("Kind", kind.clone()),
+                exposure,
+                &needed,
             ))
-            .trailer("Amount", value.to_string())
-            .trailer("Kind", kind.clone()))
         })
     }
 }
 
-/// The mortgagee or lienholder with an interest in the payment, from the claim or the policy.
-pub fn co_payee_on_file(claim: &Claim, policy: Option<&Policy>) -> Option<String> {
+/// The secured creditor on file: the insured vehicle's lienholder (the policy's schedule, by
+/// the claim's VINs), or the insured property's mortgagee (the report, else the policy's
+/// location).
+pub fn secured_party_on_file(
+    claim: &Claim,
+    policy: Option<&Policy>,
+    interest: SecuredInterest,
+) -> Option<String> {
     let none = |s: &String| s.trim().is_empty() || s.trim().eq_ignore_ascii_case("none");
-    match claim.lob {
-        LineOfBusiness::Property => claim
+    match interest {
+        SecuredInterest::Mortgagee if claim.lob == LineOfBusiness::Property => claim
             .property
             .as_ref()
             .and_then(|p| p.mortgagee.clone())
             .filter(|m| !none(m))
             .or_else(|| policy.and_then(|p| p.locations.iter().find_map(|l| l.mortgagee.clone()))),
-        l if l.is_auto() => {
+        SecuredInterest::Lienholder if claim.lob.is_auto() => {
             let vins: Vec<String> = claim
                 .auto
                 .iter()
@@ -333,11 +491,54 @@ pub fn co_payee_on_file(claim: &Claim, policy: Option<&Policy>) -> Option<String
     }
 }
 
-/// `claims pay ID --amount A --payee WHO --method check|ach --reference REF [--co-payee WHO]`.
+/// The co-payee of a payment for `exposure`: the one given (`none` for none), else the secured
+/// creditor on file with an interest in what it pays for (unless that creditor is the payee).
+/// A lienholder or mortgagee is never put on a payment for anything else: refused.
+fn co_payee_for(
+    claim: &Claim,
+    policy: Option<&Policy>,
+    exposure: Exposure,
+    payee: &str,
+    given: Option<&str>,
+) -> Result<Option<String>> {
+    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    match given.map(str::trim) {
+        Some(c) if c.eq_ignore_ascii_case("none") => Ok(None),
+        Some(c) => {
+            for interest in [SecuredInterest::Lienholder, SecuredInterest::Mortgagee] {
+                if exposure.secured_interest() == Some(interest) {
+                    continue;
+                }
+                if let Some(holder) =
+                    secured_party_on_file(claim, policy, interest).filter(|h| same(h, c))
+                {
+                    let held = match interest {
+                        SecuredInterest::Lienholder => "the insured vehicle",
+                        SecuredInterest::Mortgagee => "the dwelling or building",
+                    };
+                    return Err(Error::refused(format!(
+                        "--co-payee {holder}: the {} on file holds an interest in {held}, not in a payment for {exposure}",
+                        interest.as_str()
+                    )));
+                }
+            }
+            Ok(Some(c.to_string()))
+        }
+        None => Ok(exposure
+            .secured_interest()
+            .and_then(|i| secured_party_on_file(claim, policy, i))
+            .filter(|h| !same(h, payee))),
+    }
+}
+
+/// `claims pay ID --amount A --for EXPOSURE --payee WHO --method check|ach --reference REF
+/// [--co-payee WHO]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pay {
     pub id: ClaimId,
     pub amount: String,
+    /// What it pays for, as typed (checked against the claim's line).
+    pub exposure: String,
     pub payee: String,
     pub method: PaymentMethod,
     pub reference: String,
@@ -355,6 +556,7 @@ impl Pay {
     pub fn record(&self, r: &mut Recorder) {
         r.positional(&self.id)
             .flag("amount", &self.amount)
+            .flag("for", &self.exposure)
             .flag("payee", &self.payee)
             .flag("method", method_name(self.method))
             .flag("reference", &self.reference)
@@ -364,6 +566,7 @@ impl Pay {
     pub fn decode(r: &mut Reader) -> std::result::Result<Pay, String> {
         let id = super::claim_id(r)?;
         let amount = r.required("amount")?;
+        let exposure = r.required("for")?;
         let payee = r.required("payee")?;
         let m = r.required("method")?;
         let method = match m.as_str() {
@@ -374,6 +577,7 @@ impl Pay {
         Ok(Pay {
             id,
             amount,
+            exposure,
             payee,
             method,
             reference: r.required("reference")?,
@@ -428,26 +632,30 @@ impl Pay {
                 .as_ref()
                 .filter(|s| s.state == ApprovalState::Effective)
             {
-                if committed + amount > s.amount {
+                if committed + amount > s.total() {
                     return Err(Error::refused(format!(
                         "{amount} would bring payments to {}, more than the settlement of {}",
                         committed + amount,
-                        s.amount
+                        s.total()
                     )));
                 }
             }
+            let exposure = Exposure::for_line(&self.exposure, claim.lob).map_err(Error::refused)?;
             let needed = authority::needed(claim, desk.office, Kind::Settlement, amount, role)
                 .map_err(Error::refused)?;
-            let co_payee = match &self.co_payee {
-                Some(c) if c.trim().eq_ignore_ascii_case("none") => None,
-                Some(c) => Some(c.trim().to_string()),
-                None => co_payee_on_file(claim, policy_of(desk, claim)),
-            };
+            let co_payee = co_payee_for(
+                claim,
+                desk.policy_of(claim),
+                exposure,
+                &payee,
+                self.co_payee.as_deref(),
+            )?;
             let (state, approval) = authority::start(&needed);
             claim.payments.push(Payment {
                 at: desk.now,
                 by: by.clone(),
                 role: role.clone(),
+                exposure: Some(exposure),
                 payee: payee.clone(),
                 co_payee: co_payee.clone(),
                 method: self.method,
@@ -461,7 +669,7 @@ impl Pay {
                 claim.sla.paid_at = Some(desk.now);
             }
             let mut edit = Edit::new(format!(
-                "pay {}: {amount} to {payee}{}{}",
+                "pay {}: {amount} to {payee}{} for {exposure}{}",
                 claim.id,
                 co_payee
                     .as_deref()
@@ -474,6 +682,7 @@ impl Pay {
                 }
             ))
             .trailer("Amount", amount.to_string())
+            .trailer("Exposure", exposure.as_str())
             .trailer("Payee", payee.clone())
             .trailer("Reference", reference.clone())
             .trailer("Authority", needed.used.required_role.clone())
@@ -488,137 +697,6 @@ impl Pay {
             if let Some(c) = co_payee {
                 edit = edit.trailer("Co-Payee", c);
             }
-            Ok(edit)
-        })
-    }
-}
-
-fn injury(c: &Claim) -> bool {
-    c.lob == LineOfBusiness::WorkersComp
-        || c.liability.as_ref().is_some_and(|l| l.bodily_injury)
-        || c.auto.as_ref().is_some_and(|a| !a.injured.is_empty())
-}
-
-/// `claims release ID [--signed-by NAME --on DATE]`: writes the release for the approved
-/// settlement (a general release for bodily injury, a property release otherwise;
-/// `release_KIND_STATE` when the office has state wording), or records it signed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WriteRelease {
-    pub id: ClaimId,
-    pub signed_by: Option<String>,
-    pub on: Option<NaiveDate>,
-}
-
-impl WriteRelease {
-    pub fn record(&self, r: &mut Recorder) {
-        r.positional(&self.id)
-            .opt("signed-by", &self.signed_by)
-            .opt("on", &self.on);
-    }
-
-    pub fn decode(r: &mut Reader) -> std::result::Result<WriteRelease, String> {
-        Ok(WriteRelease {
-            id: super::claim_id(r)?,
-            signed_by: r.optional("signed-by")?,
-            on: super::date(r.optional("on")?, "on")?,
-        })
-    }
-
-    pub fn apply(&self, desk: &Desk) -> Result<Change> {
-        let office = desk.office;
-        desk.edit(&self.id, |claim| {
-            let kind = if injury(claim) { "general" } else { "property" };
-            let Some(s) = claim
-                .settlement
-                .as_ref()
-                .filter(|s| s.state == ApprovalState::Effective)
-            else {
-                return Err(Error::refused(format!(
-                    "{} has no approved settlement to release",
-                    claim.id
-                )));
-            };
-            if let Some(who) = &self.signed_by {
-                let on = self
-                    .on
-                    .ok_or_else(|| Error::usage("--signed-by needs --on DATE"))?;
-                if on > desk.now.date_naive() {
-                    return Err(Error::refused(format!("--on {on} is in the future")));
-                }
-                let r = claim
-                    .settlement
-                    .as_mut()
-                    .and_then(|s| s.release.as_mut())
-                    .ok_or_else(|| {
-                        Error::refused(format!(
-                            "{} has no release written yet (`claims release {}`)",
-                            claim.id, claim.id
-                        ))
-                    })?;
-                r.signed_by = Some(who.trim().to_string());
-                r.signed_on = Some(on);
-                return Ok(Edit::new(format!(
-                    "release {}: signed by {} on {on}",
-                    claim.id,
-                    who.trim()
-                ))
-                .trailer("Signed-By", who.trim()));
-            }
-            if s.release.is_some() {
-                return Err(Error::refused(format!(
-                    "{} already has its release",
-                    claim.id
-                )));
-            }
-            let templates = desk.records.templates()?;
-            let claimant = claim
-                .liability
-                .as_ref()
-                .and_then(|l| l.claimant.clone())
-                .or_else(|| claim.insured.clone())
-                .ok_or_else(|| {
-                    Error::refused("no claimant or insured on the claim to sign the release")
-                })?;
-            let state_template =
-                format!("release_{kind}_{}", claim.jurisdiction.to_ascii_lowercase());
-            let template = if templates.has(&state_template) {
-                state_template
-            } else {
-                format!("release_{kind}")
-            };
-            let property = claim
-                .auto
-                .as_ref()
-                .and_then(|a| a.vehicles.first())
-                .map(|v| v.description())
-                .or_else(|| {
-                    claim
-                        .property
-                        .as_ref()
-                        .and_then(|p| p.property_address.clone())
-                });
-            let ctx = serde_json::json!({
-                "office": office.office,
-                "today": desk.now.date_naive().to_string(),
-                "claimant": claimant,
-                "claim": claim,
-                "amount": s.amount.to_string(),
-                "attorney": claim.liability.as_ref().and_then(|l| l.attorney.clone()),
-                "state": claim.jurisdiction,
-                "property_description": property,
-            });
-            let text = templates
-                .render(&template, &ctx)
-                .map_err(|e| Error::refused(format!("the release cannot be written: {e}")))?;
-            let (file, letter) = super::file_letter(claim, &template, "claimant", desk.now, text)?;
-            claim.settlement.as_mut().expect("checked").release = Some(Release {
-                kind: kind.to_string(),
-                letter: file,
-                signed_by: None,
-                signed_on: None,
-            });
-            let mut edit = Edit::new(format!("release {}: {kind} release written", claim.id));
-            edit.files.push(letter);
             Ok(edit)
         })
     }
@@ -665,15 +743,21 @@ impl Close {
                         claim.id
                     ))
                 })?;
-            if claim.paid() < s.amount {
+            if claim.paid() < s.total() {
                 return Err(Error::refused(format!(
                     "{} paid of the {} settlement: pay the rest first",
                     claim.paid(),
-                    s.amount
+                    s.total()
                 )));
             }
-            if injury(claim) && s.release.as_ref().is_none_or(|r| r.signed_on.is_none()) {
-                return Err(Error::refused("the general release is not signed (`claims release ID --signed-by NAME --on DATE`)"));
+            let kind = ReleaseKind::of(claim.lob, settled_by(claim, &s));
+            if kind.must_be_signed() && s.release.as_ref().is_none_or(|r| r.signed_on.is_none()) {
+                return Err(Error::refused(format!(
+                    "the {} release is not signed: a claim against {} closes once its claimant has released it (`claims release {} --signed-by NAME --on DATE`)",
+                    kind.as_str().replace('_', " "),
+                    if kind == ReleaseKind::WorkersComp { "the employer" } else { "the insured" },
+                    claim.id
+                )));
             }
             for (name, reason) in &waivers {
                 let mut found = false;

@@ -43,7 +43,7 @@ pub fn parse_at(s: &str, tz: chrono_tz::Tz) -> Result<Timestamp> {
 
 /// Resolves `--at` against the desk's clock: neither in the future nor before the claim was
 /// received.
-fn when(desk: &Desk, at: &Option<String>, claim: &Claim) -> Result<Timestamp> {
+pub(crate) fn when(desk: &Desk, at: &Option<String>, claim: &Claim) -> Result<Timestamp> {
     let t = match at {
         Some(s) => parse_at(s, desk.tz)?,
         None => desk.now,

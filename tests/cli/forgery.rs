@@ -141,6 +141,8 @@ fn a_staff_adjuster_forges_an_effective_reserve_with_a_senior_limit() {
             "45000.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     let message = undo_last(&o);
@@ -179,6 +181,8 @@ fn an_approval_in_another_persons_name() {
             "45000.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     o.expect(0, &["--as", SENIOR, "approve", AUTO, "--note", "seen"]);
@@ -823,6 +827,8 @@ fn the_tools_own_history_is_clean() {
             "45000.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     o.expect(0, &["--as", SENIOR, "approve", AUTO]);

@@ -16,6 +16,7 @@ mod intake;
 mod intake_rules;
 mod replay;
 mod reserve;
+mod settlement;
 mod sla;
 mod spec;
 mod triage;

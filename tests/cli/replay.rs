@@ -398,6 +398,8 @@ fn money(o: &Office) {
             "9950.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     step(
@@ -441,6 +443,8 @@ fn money(o: &Office) {
             AUTO,
             "--amount",
             "500.00",
+            "--for",
+            "vehicle",
             "--payee",
             "Laura Novak",
             "--method",
@@ -450,7 +454,19 @@ fn money(o: &Office) {
         ],
     );
 
-    // The commercial auto claim from reserve to subrogation.
+    // The commercial auto claim from coverage acceptance and reserve to subrogation.
+    step(
+        o,
+        "accept",
+        &[
+            "--as",
+            SENIOR,
+            "accept",
+            COMMERCIAL,
+            "--at",
+            "2026-11-20 09:30",
+        ],
+    );
     with_approval(
         o,
         SENIOR,
@@ -462,8 +478,30 @@ fn money(o: &Office) {
             "12000.00",
             "--reason",
             "new_information",
+            "--note",
+            "ER bill 2,850.00 and six weeks of physical therapy",
         ],
         COMMERCIAL,
+    );
+    // A demand before any settlement; the settlement calculated, then revised to the figure
+    // agreed with the claimant, each through the settlement authority.
+    step(
+        o,
+        "negotiate",
+        &[
+            "--as",
+            SENIOR,
+            "negotiate",
+            COMMERCIAL,
+            "--kind",
+            "demand",
+            "--party",
+            "Christine Yates",
+            "--amount",
+            "15000.00",
+            "--on",
+            "2026-11-19",
+        ],
     );
     with_approval(
         o,
@@ -481,23 +519,23 @@ fn money(o: &Office) {
         ],
         COMMERCIAL,
     );
-    step(
+    with_approval(
         o,
+        SENIOR,
         "negotiate",
         &[
-            "--as",
-            SENIOR,
             "negotiate",
             COMMERCIAL,
             "--kind",
-            "demand",
+            "agreed",
             "--party",
-            "claimant's attorney",
+            "Christine Yates",
             "--amount",
-            "15000.00",
-            "--on",
-            "2026-11-18",
+            "10500.00",
+            "--note",
+            "Accepted by phone",
         ],
+        COMMERCIAL,
     );
     with_approval(
         o,
@@ -507,15 +545,31 @@ fn money(o: &Office) {
             "pay",
             COMMERCIAL,
             "--amount",
-            "10000.00",
+            "10500.00",
+            "--for",
+            "bodily_injury",
             "--payee",
-            "Ana Ruiz",
+            "Christine Yates",
             "--method",
             "check",
             "--reference",
             "CHK-2201",
         ],
         COMMERCIAL,
+    );
+    step(
+        o,
+        "update",
+        &[
+            "--as",
+            SENIOR,
+            "update",
+            COMMERCIAL,
+            "--set",
+            "auto.injured[0].address=4417 Wedgmont Circle, Fort Worth, TX 76133",
+            "--reason",
+            "Claimant gave her address on the call",
+        ],
     );
     step(o, "release", &["--as", SENIOR, "release", COMMERCIAL]);
     step(
@@ -527,9 +581,9 @@ fn money(o: &Office) {
             "release",
             COMMERCIAL,
             "--signed-by",
-            "Ana Ruiz",
+            "Christine Yates",
             "--on",
-            "2026-11-19",
+            "2026-11-20",
         ],
     );
     step(

@@ -80,6 +80,8 @@ fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
             "9950.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     let r = claim(&o).reserves.last().unwrap().clone();
@@ -133,6 +135,8 @@ fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
             "46000.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     assert!(err.contains("waiting for approval"), "{err}");
@@ -176,6 +180,8 @@ fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
             "60000.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     let (_, err) = o.expect(1, &["--as", SENIOR, "approve", AUTO]);
@@ -196,13 +202,24 @@ fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
             "ten",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     assert!(err.contains("--amount `ten`"), "{err}");
     let (_, err) = o.expect(
         1,
         &[
-            "--as", STAFF, "reserve", AUTO, "--amount", "100.00", "--reason", "hunch",
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "100.00",
+            "--reason",
+            "hunch",
+            "--note",
+            "Basis noted on the file",
         ],
     );
     assert!(err.contains("--reason `hunch` is not one of"), "{err}");
@@ -229,6 +246,8 @@ fn payments_stay_within_the_reserve_name_the_lienholder_and_export() {
             AUTO,
             "--amount",
             &over,
+            "--for",
+            "vehicle",
             "--payee",
             "Laura Novak",
             "--method",
@@ -249,6 +268,8 @@ fn payments_stay_within_the_reserve_name_the_lienholder_and_export() {
             AUTO,
             "--amount",
             "500.00",
+            "--for",
+            "vehicle",
             "--payee",
             "Laura Novak",
             "--method",
@@ -264,10 +285,10 @@ fn payments_stay_within_the_reserve_name_the_lienholder_and_export() {
     // The payments export for the payment department.
     let (csv, _) = o.expect(0, &["--format", "csv", "payments"]);
     assert!(
-        csv.starts_with("claim,date,payee,co_payee,method,reference,amount,state,by\n"),
+        csv.starts_with("claim,date,payee,co_payee,exposure,method,reference,amount,state,by\n"),
         "{csv}"
     );
-    assert!(csv.contains(&format!("{AUTO},2026-11-20,Laura Novak,BMO Harris Bank N.A.,ach,ACH-7781,500.00,effective,{STAFF}")), "{csv}");
+    assert!(csv.contains(&format!("{AUTO},2026-11-20,Laura Novak,BMO Harris Bank N.A.,vehicle,ach,ACH-7781,500.00,effective,{STAFF}")), "{csv}");
     o.expect(0, &["check"]);
     o.assert_sound();
 }
@@ -335,7 +356,7 @@ fn settlement_is_calculated_line_by_line_and_waits_for_authority() {
             "--amount",
             "15000.00",
             "--on",
-            "2026-11-18",
+            "2026-11-19",
         ],
     );
     let before = o.head();
@@ -354,7 +375,10 @@ fn settlement_is_calculated_line_by_line_and_waits_for_authority() {
             "1.00",
         ],
     );
-    assert!(err.contains("not demand, offer or counter"), "{err}");
+    assert!(
+        err.contains("not demand, offer, counter or agreed"),
+        "{err}"
+    );
     let (_, err) = o.expect(
         1,
         &[
@@ -370,9 +394,9 @@ fn settlement_is_calculated_line_by_line_and_waits_for_authority() {
     );
     assert!(err.contains("--depreciation is required"), "{err}");
     assert_eq!(o.head(), before);
-    let s = o.claim_where(|c| c.id == id).1.settlement.unwrap();
-    assert_eq!(s.negotiation[0].kind, "demand");
-    assert_eq!(s.negotiation[0].amount.to_string(), "15000.00");
+    let c = o.claim_where(|c| c.id == id).1;
+    assert_eq!(c.negotiation[0].kind, "demand");
+    assert_eq!(c.negotiation[0].amount.to_string(), "15000.00");
     o.expect(0, &["check"]);
     o.expect(0, &["audit"]);
     o.assert_sound();
@@ -403,6 +427,8 @@ fn a_paid_claim_closes_after_its_release_and_checklist_and_subrogation_is_listed
             "12000.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
         id,
     );
@@ -433,8 +459,10 @@ fn a_paid_claim_closes_after_its_release_and_checklist_and_subrogation_is_listed
             id,
             "--amount",
             "10000.00",
+            "--for",
+            "bodily_injury",
             "--payee",
-            "Ana Ruiz",
+            "Christine Yates",
             "--method",
             "check",
             "--reference",
@@ -446,6 +474,19 @@ fn a_paid_claim_closes_after_its_release_and_checklist_and_subrogation_is_listed
     // Bodily injury: the general release, written from the template, then signed.
     let (_, err) = o.expect(1, &["--as", SENIOR, "close", id]);
     assert!(err.contains("release is not signed"), "{err}");
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "update",
+            id,
+            "--set",
+            "auto.injured[0].address=4417 Wedgmont Circle, Fort Worth, TX 76133",
+            "--reason",
+            "Claimant gave her address on the call",
+        ],
+    );
     o.expect(0, &["--as", SENIOR, "release", id]);
     let c = o.claim_where(|c| c.id == id).1;
     let r = c.settlement.as_ref().unwrap().release.clone().unwrap();
@@ -463,9 +504,9 @@ fn a_paid_claim_closes_after_its_release_and_checklist_and_subrogation_is_listed
             "release",
             id,
             "--signed-by",
-            "Ana Ruiz",
+            "Christine Yates",
             "--on",
-            "2026-11-19",
+            "2026-11-20",
         ],
     );
 
@@ -535,6 +576,8 @@ fn band_edges_and_the_mortgagee_on_a_property_payment() {
             "10000.00",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     let r = claim(&o).reserves.last().unwrap().clone();
@@ -552,6 +595,8 @@ fn band_edges_and_the_mortgagee_on_a_property_payment() {
             "10000.01",
             "--reason",
             "new_information",
+            "--note",
+            "Repair estimate and storage invoices received",
         ],
     );
     let r = claim(&o).reserves.last().unwrap().clone();
@@ -569,6 +614,8 @@ fn band_edges_and_the_mortgagee_on_a_property_payment() {
             property,
             "--amount",
             "25000.00",
+            "--for",
+            "building",
             "--payee",
             "Prairie Cold Storage, Inc.",
             "--method",
@@ -609,6 +656,8 @@ fn bad_amounts_are_refused_naming_the_flag_and_nothing_is_written() {
                 "--amount=-5.00",
                 "--reason",
                 "new_information",
+                "--note",
+                "Repair estimate and storage invoices received",
             ],
             "--amount must not be negative",
         ),
@@ -620,6 +669,8 @@ fn bad_amounts_are_refused_naming_the_flag_and_nothing_is_written() {
                 "12,5O0",
                 "--reason",
                 "new_information",
+                "--note",
+                "Repair estimate and storage invoices received",
             ],
             "--amount `12,5O0`",
         ),
@@ -629,6 +680,8 @@ fn bad_amounts_are_refused_naming_the_flag_and_nothing_is_written() {
                 AUTO,
                 "--amount",
                 "0.00",
+                "--for",
+                "vehicle",
                 "--payee",
                 "Kevin Novak",
                 "--method",
@@ -649,4 +702,376 @@ fn bad_amounts_are_refused_naming_the_flag_and_nothing_is_written() {
         assert!(err.contains(says), "{full:?}: {err}");
     }
     assert_eq!(o.head(), head);
+}
+
+#[test]
+fn every_reserve_change_carries_the_adjusters_note_on_its_basis() {
+    let o = Office::example();
+    let head = o.head();
+    // No note at all: a usage error; a blank one: refused, naming the flag.
+    let (_, err) = o.expect(
+        2,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "9900.00",
+            "--reason",
+            "new_information",
+        ],
+    );
+    assert!(err.contains("--note"), "{err}");
+    let (_, err) = o.expect(
+        1,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "9900.00",
+            "--reason",
+            "new_information",
+            "--note",
+            "  ",
+        ],
+    );
+    assert!(
+        err.contains("--note is required: the adjuster's note explaining the basis"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head, "nothing written");
+
+    o.expect(
+        0,
+        &[
+            "--as",
+            STAFF,
+            "reserve",
+            AUTO,
+            "--amount",
+            "9900.00",
+            "--reason",
+            "new_information",
+            "--note",
+            "Storage at the salvage yard since 10/28, 100.00",
+        ],
+    );
+    let r = claim(&o).reserves.last().unwrap().clone();
+    assert_eq!(
+        r.note.as_deref(),
+        Some("Storage at the salvage yard since 10/28, 100.00")
+    );
+    assert_eq!(r.above_limit, None, "within the comprehensive limit");
+    let args = o.git_ok(&["log", "-1", "--format=%(trailers:key=Args,valueonly)"]);
+    assert!(
+        args.contains("--note \"Storage at the salvage yard since 10/28, 100.00\""),
+        "{args}"
+    );
+    o.assert_sound();
+}
+
+#[test]
+fn a_reserve_above_the_policy_limit_is_flagged_naming_the_limit() {
+    let o = Office::example();
+    // The deer strike is answered by the comprehensive coverage, limit 100,000.00. The manager's
+    // reserve authority on auto physical damage is unlimited: the reserve takes effect, flagged.
+    let (_, err) = o.expect(
+        0,
+        &[
+            "--as",
+            MANAGER,
+            "reserve",
+            AUTO,
+            "--amount",
+            "120000.00",
+            "--reason",
+            "new_information",
+            "--note",
+            "Demand from the salvage yard for storage and a disputed valuation",
+        ],
+    );
+    assert!(
+        err.contains("warning: CLM-2610-VH4E-J57R: the reserve of 120000.00 is above the comprehensive limit of 100000.00 on policy PAU-IL-2026-20931"),
+        "{err}"
+    );
+    let r = claim(&o).reserves.last().unwrap().clone();
+    assert_eq!(r.state, ApprovalState::Effective);
+    let limit = r.above_limit.unwrap();
+    assert_eq!(
+        (limit.name.as_str(), limit.amount.to_string().as_str()),
+        ("comprehensive limit", "100000.00")
+    );
+    let trailers = o.git_ok(&["log", "-1", "--format=%(trailers)"]);
+    assert!(
+        trailers.contains("Above-Limit: comprehensive limit 100000.00"),
+        "{trailers}"
+    );
+
+    // `claims check` reports it as a warning naming the limit; --strict fails on it.
+    let (out, _) = o.expect(0, &["check"]);
+    let line = out
+        .lines()
+        .find(|l| l.contains("warning[M006]"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains("CLM-2610-VH4E-J57R.yaml")
+            && line.contains("the reserve of 120000.00 is above the comprehensive limit of 100000.00 on policy PAU-IL-2026-20931"),
+        "{line}"
+    );
+    o.expect(1, &["check", "--strict"]);
+
+    // Brought back within the limit, the flag goes with it.
+    let (_, err) = o.expect(
+        0,
+        &[
+            "--as",
+            MANAGER,
+            "reserve",
+            AUTO,
+            "--amount",
+            "9800.00",
+            "--reason",
+            "new_information",
+            "--note",
+            "Storage dispute settled with the yard",
+        ],
+    );
+    assert!(!err.contains("warning"), "{err}");
+    let (out, _) = o.expect(0, &["check"]);
+    assert!(!out.contains("M006"), "{out}");
+    o.assert_sound();
+}
+
+/// `claims pay` as `who`, for `exposure`; returns (exit code, stderr).
+fn pay(
+    o: &Office,
+    who: &str,
+    id: &str,
+    exposure: &str,
+    amount: &str,
+    payee: &str,
+    extra: &[&str],
+) -> (i32, String) {
+    let mut args = vec![
+        "--as",
+        who,
+        "pay",
+        id,
+        "--amount",
+        amount,
+        "--for",
+        exposure,
+        "--payee",
+        payee,
+        "--method",
+        "check",
+        "--reference",
+        "CHK-1",
+    ];
+    args.extend_from_slice(extra);
+    let out = o.run(&args);
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn last_payment(o: &Office, id: &str) -> claims::domain::claim::Payment {
+    o.claim_where(|c| c.id == id)
+        .1
+        .payments
+        .last()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn the_lienholder_is_co_payee_only_on_payments_for_the_insured_vehicle() {
+    let o = Office::example();
+    // Rental reimbursement is the insured's loss of use: BMO Harris holds no interest in it.
+    assert_eq!(
+        pay(&o, STAFF, AUTO, "rental", "300.00", "Laura Novak", &[]).0,
+        0
+    );
+    let p = last_payment(&o, AUTO);
+    assert_eq!(
+        (p.exposure.map(|e| e.as_str()), p.co_payee.as_deref()),
+        (Some("rental"), None)
+    );
+    let trailers = o.git_ok(&["log", "-1", "--format=%(trailers)"]);
+    assert!(
+        trailers.contains("Exposure: rental") && !trailers.contains("Co-Payee"),
+        "{trailers}"
+    );
+    // Naming the lienholder on it anyway is refused, and nothing is written.
+    let head = o.head();
+    let (code, err) = pay(
+        &o,
+        STAFF,
+        AUTO,
+        "rental",
+        "300.00",
+        "Laura Novak",
+        &["--co-payee", "BMO Harris Bank N.A."],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("--co-payee BMO Harris Bank N.A.: the lienholder on file holds an interest in the insured vehicle, not in a payment for rental"),
+        "{err}"
+    );
+    // An exposure the line does not have names the flag and the exposures it does have.
+    let (code, err) = pay(&o, STAFF, AUTO, "dwelling", "300.00", "Laura Novak", &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("--for dwelling is not an exposure of a personal_auto claim (one of: vehicle, rental, bodily_injury, medical, third_party_property)"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head);
+
+    // The vehicle: the lienholder is co-payee; the lien payoff check to the bank itself has
+    // no co-payee.
+    assert_eq!(
+        pay(&o, STAFF, AUTO, "vehicle", "500.00", "Laura Novak", &[]).0,
+        0
+    );
+    assert_eq!(
+        last_payment(&o, AUTO).co_payee.as_deref(),
+        Some("BMO Harris Bank N.A.")
+    );
+    assert_eq!(
+        pay(
+            &o,
+            STAFF,
+            AUTO,
+            "vehicle",
+            "4212.37",
+            "BMO Harris Bank N.A.",
+            &[]
+        )
+        .0,
+        0
+    );
+    assert_eq!(last_payment(&o, AUTO).co_payee, None);
+
+    // The commercial truck carries Ford Motor Credit's lien; the injured claimant's payment
+    // never names it, the truck's repair does.
+    let truck = "CLM-2611-33T6-3CJ0";
+    with_approval(
+        &o,
+        SENIOR,
+        &[
+            "reserve",
+            truck,
+            "--amount",
+            "20000.00",
+            "--reason",
+            "new_information",
+            "--note",
+            "ER bill 2,850.00; truck repair estimate 6,900.00",
+        ],
+        truck,
+    );
+    assert_eq!(
+        pay(
+            &o,
+            SENIOR,
+            truck,
+            "bodily_injury",
+            "2850.00",
+            "Christine Yates",
+            &[]
+        )
+        .0,
+        0
+    );
+    let p = last_payment(&o, truck);
+    assert_eq!(
+        (p.exposure.map(|e| e.as_str()), p.co_payee.as_deref()),
+        (Some("bodily_injury"), None)
+    );
+    assert_eq!(
+        pay(
+            &o,
+            SENIOR,
+            truck,
+            "vehicle",
+            "5900.00",
+            "Lone Star Mechanical Services LLC",
+            &[]
+        )
+        .0,
+        0
+    );
+    assert_eq!(
+        last_payment(&o, truck).co_payee.as_deref(),
+        Some("Ford Motor Credit Company LLC")
+    );
+    let (csv, _) = o.expect(0, &["--format", "csv", "payments"]);
+    assert!(
+        csv.contains(&format!(
+            "{truck},2026-11-20,Christine Yates,,bodily_injury,check,"
+        )),
+        "{csv}"
+    );
+    o.assert_sound();
+}
+
+#[test]
+fn the_mortgagee_is_co_payee_only_on_payments_for_the_building() {
+    let o = Office::example();
+    let property = "CLM-2610-VA8H-T6J7"; // commercial property, Old National Bank mortgagee
+    let insured = "Prairie Cold Storage, Inc.";
+    for exposure in ["contents", "business_income"] {
+        assert_eq!(
+            pay(&o, MANAGER, property, exposure, "1000.00", insured, &[]).0,
+            0
+        );
+        assert_eq!(last_payment(&o, property).co_payee, None, "{exposure}");
+    }
+    assert_eq!(
+        pay(&o, MANAGER, property, "building", "1000.00", insured, &[]).0,
+        0
+    );
+    assert_eq!(
+        last_payment(&o, property).co_payee.as_deref(),
+        Some("Old National Bank")
+    );
+    let head = o.head();
+    let (code, err) = pay(
+        &o,
+        MANAGER,
+        property,
+        "contents",
+        "1000.00",
+        insured,
+        &["--co-payee", "old national bank"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the mortgagee on file holds an interest in the dwelling or building, not in a payment for contents"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head);
+    // Another co-payee (the contractor, with the insured's consent) is the adjuster's call.
+    assert_eq!(
+        pay(
+            &o,
+            MANAGER,
+            property,
+            "contents",
+            "1000.00",
+            insured,
+            &["--co-payee", "Joliet Refrigeration Service"],
+        )
+        .0,
+        0
+    );
+    assert_eq!(
+        last_payment(&o, property).co_payee.as_deref(),
+        Some("Joliet Refrigeration Service")
+    );
+    o.assert_sound();
 }

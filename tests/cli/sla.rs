@@ -322,3 +322,333 @@ fn an_unreadable_claim_file_is_reported_and_fails_the_gate() {
         &["sla-report", "--as-of", "2026-09-01", "--fail-on", "breach"],
     );
 }
+
+/// One clock's (start, due, alert, done, status) in the `--all` report as of a date.
+fn clock(o: &Office, id: &str, name: &str, as_of: &str) -> Option<[String; 5]> {
+    clocks_of(o, id, as_of)
+        .into_iter()
+        .find(|r| &r[5] == name)
+        .map(|r| [7, 8, 9, 10, 11].map(|i| r[i].to_string()))
+}
+
+fn owned(v: [&str; 5]) -> Option<[String; 5]> {
+    Some(v.map(str::to_string))
+}
+
+#[test]
+fn accepting_coverage_in_texas_starts_the_five_business_day_payment_clock() {
+    use crate::common::people::{MANAGER, SENIOR};
+    let o = Office::example();
+    let truck = "CLM-2611-33T6-3CJ0"; // TX commercial auto, assigned to Angela Martinez
+    assert_eq!(clock(&o, truck, "payment", "2026-11-20"), None);
+    o.expect(
+        0,
+        &["--as", SENIOR, "accept", truck, "--at", "2026-11-20 09:30"],
+    );
+    let trailers = o.git_ok(&["log", "-1", "--format=%(trailers)"]);
+    assert!(
+        trailers.contains("Command: accept")
+            && trailers.contains("Clock: coverage_decision")
+            && trailers.contains("At: 2026-11-20T09:30:00-06:00"),
+        "{trailers}"
+    );
+    let c = o.claim_where(|c| c.id == truck).1;
+    assert_eq!(c.sla.coverage_accepted_at, c.sla.coverage_decided_at);
+    // Tex. Ins. Code §542.057(a): 5 business days from acceptance; Thanksgiving (Nov 26) is
+    // not one: 23, 24, 25, 27, 30 → Nov 30; the alert after 3, Nov 25.
+    let rows = clocks_of(&o, truck, "2026-11-20");
+    let p = rows.iter().find(|r| &r[5] == "payment").unwrap();
+    assert_eq!(&p[6], "Tex. Ins. Code §542.057(a)");
+    assert_eq!(
+        clock(&o, truck, "payment", "2026-11-20"),
+        owned(["2026-11-20", "2026-11-30", "2026-11-25", "", "open"])
+    );
+    assert_eq!(&p[12], "5");
+    assert_eq!(
+        clock(&o, truck, "payment", "2026-11-25").unwrap()[4],
+        "at_risk"
+    );
+    assert_eq!(
+        clock(&o, truck, "payment", "2026-12-01").unwrap()[4],
+        "breached"
+    );
+    // Accepted once.
+    let head = o.head();
+    let (_, err) = o.expect(1, &["--as", SENIOR, "accept", truck]);
+    assert!(
+        err.contains("coverage was already accepted at 2026-11-20T09:30:00-06:00"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head);
+
+    // Paid the same day: the clock is met.
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "reserve",
+            truck,
+            "--amount",
+            "8000.00",
+            "--reason",
+            "new_information",
+            "--note",
+            "ER bill 2,850.00",
+        ],
+    );
+    o.expect(0, &["--as", MANAGER, "approve", truck]);
+    o.expect(
+        0,
+        &[
+            "--as",
+            MANAGER,
+            "pay",
+            truck,
+            "--amount",
+            "2850.00",
+            "--for",
+            "medical",
+            "--payee",
+            "JPS Health Network",
+            "--method",
+            "check",
+            "--reference",
+            "CHK-3001",
+        ],
+    );
+    assert_eq!(
+        clock(&o, truck, "payment", "2026-11-20"),
+        owned([
+            "2026-11-20",
+            "2026-11-30",
+            "2026-11-25",
+            "2026-11-20",
+            "met"
+        ])
+    );
+    o.assert_sound();
+}
+
+#[test]
+fn accepting_coverage_in_california_stops_the_decision_clock_and_starts_payment() {
+    use crate::common::people::SENIOR;
+    let o = Office::example();
+    let wc = "CLM-2609-EZDS-G36W"; // CA workers' comp, proof of claim 2026-09-11
+    assert_eq!(
+        clock(&o, wc, "coverage_decision", "2026-11-20"),
+        owned(["2026-09-11", "2026-10-21", "2026-10-11", "", "breached"])
+    );
+    o.expect(
+        0,
+        &["--as", SENIOR, "accept", wc, "--at", "2026-11-18 15:00"],
+    );
+    // The decision, late, stops its clock; Cal. Code Regs. tit. 10, §2695.7(h): payment within
+    // 30 calendar days of acceptance (alert after 20).
+    assert_eq!(
+        clock(&o, wc, "coverage_decision", "2026-11-20"),
+        owned([
+            "2026-09-11",
+            "2026-10-21",
+            "2026-10-11",
+            "2026-11-18",
+            "breached"
+        ])
+    );
+    // Temporary disability paid since September does not stop it: the first payment after
+    // acceptance does.
+    assert_eq!(
+        clock(&o, wc, "payment", "2026-11-20"),
+        owned(["2026-11-18", "2026-12-18", "2026-12-08", "", "open"])
+    );
+    // The default view (running clocks only) now lists the payment clock, not the decision.
+    let (out, _) = o.expect(
+        0,
+        &["sla-report", "--as-of", "2026-11-20", "--format", "csv"],
+    );
+    let running: Vec<String> = csv_rows(&out)
+        .into_iter()
+        .filter(|r| &r[0] == wc)
+        .map(|r| r[5].to_string())
+        .collect();
+    assert_eq!(running, vec!["payment".to_string()], "{out}");
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "pay",
+            wc,
+            "--amount",
+            "1286.66",
+            "--for",
+            "indemnity",
+            "--payee",
+            "Luis Ortega",
+            "--method",
+            "ach",
+            "--reference",
+            "ACH 2026112000077",
+        ],
+    );
+    assert_eq!(
+        clock(&o, wc, "payment", "2026-11-20"),
+        owned([
+            "2026-11-18",
+            "2026-12-18",
+            "2026-12-08",
+            "2026-11-20",
+            "met"
+        ])
+    );
+    o.assert_sound();
+}
+
+#[test]
+fn where_payment_runs_from_proof_of_loss_acceptance_stops_only_the_decision_clock() {
+    use crate::common::people::{CSR, MANAGER};
+    let o = Office::example();
+    let fire = "CLM-2610-VA8H-T6J7"; // IL commercial property, coverage in question at triage
+    let head = o.head();
+    let (_, err) = o.expect(1, &["--as", CSR, "accept", fire]);
+    assert!(err.contains("may not accept coverage"), "{err}");
+    let (_, err) = o.expect(1, &["--as", MANAGER, "accept", fire]);
+    assert!(
+        err.contains(
+            "coverage was in_question at triage: --note must say how the question was resolved"
+        ),
+        "{err}"
+    );
+    let (_, err) = o.expect(1, &["--as", MANAGER, "accept", "CLM-2611-FS2R-811K"]);
+    assert!(
+        err.contains("is reported: coverage is accepted on a claim an adjuster is handling"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head, "nothing written");
+
+    o.expect(
+        0,
+        &[
+            "--as",
+            MANAGER,
+            "accept",
+            fire,
+            "--note",
+            "Fire marshal's report: electrical fault, no vacancy; the condition does not apply",
+        ],
+    );
+    let c = o.claim_where(|c| c.id == fire).1;
+    assert!(c
+        .notes
+        .last()
+        .unwrap()
+        .text
+        .starts_with("Coverage accepted: Fire marshal's report"));
+    // Office standard: the decision within 45 days of receipt (Oct 6 → Nov 20), met today.
+    assert_eq!(
+        clock(&o, fire, "coverage_decision", "2026-11-20"),
+        owned([
+            "2026-10-06",
+            "2026-11-20",
+            "2026-11-10",
+            "2026-11-20",
+            "met"
+        ])
+    );
+    // The office standard counts payment from proof of loss, not from acceptance.
+    assert_eq!(clock(&o, fire, "payment", "2026-11-20"), None);
+    o.expect(0, &["proof-of-loss", fire]);
+    assert_eq!(
+        clock(&o, fire, "payment", "2026-11-20").unwrap()[0],
+        "2026-11-20"
+    );
+    o.assert_sound();
+}
+
+#[test]
+fn a_settlement_agreement_starts_the_new_york_payment_clock() {
+    use crate::common::people::{COMMITTEE, SENIOR};
+    let o = Office::example();
+    let fall = "CLM-2610-8XQQ-T1SD"; // NY general liability, represented claimant
+    assert_eq!(clock(&o, fall, "payment", "2026-11-20"), None);
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "negotiate",
+            fall,
+            "--kind",
+            "agreed",
+            "--party",
+            "Jonathan Levin for Denise Carter",
+            "--amount",
+            "40000.00",
+            "--on",
+            "2026-11-19",
+        ],
+    );
+    // 11 NYCRR 216.6(g): 5 business days from the agreement (Thanksgiving skipped): 20, 23,
+    // 24, 25, 27 → Nov 27; the alert after 3, Nov 24.
+    let rows = clocks_of(&o, fall, "2026-11-20");
+    let p = rows.iter().find(|r| &r[5] == "payment").unwrap();
+    assert_eq!(&p[6], "11 NYCRR 216.6(g) (Regulation 64)");
+    assert_eq!(
+        clock(&o, fall, "payment", "2026-11-20"),
+        owned(["2026-11-19", "2026-11-27", "2026-11-24", "", "open"])
+    );
+    // A revised figure the next day does not restart the clock.
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "negotiate",
+            fall,
+            "--kind",
+            "agreed",
+            "--party",
+            "Jonathan Levin for Denise Carter",
+            "--amount",
+            "41000.00",
+        ],
+    );
+    assert_eq!(
+        clock(&o, fall, "payment", "2026-11-20").unwrap()[0],
+        "2026-11-19"
+    );
+    // A represented claimant's file is litigated: the committee approves and pays.
+    o.expect(0, &["--as", COMMITTEE, "approve", fall]);
+    o.expect(
+        0,
+        &[
+            "--as",
+            COMMITTEE,
+            "pay",
+            fall,
+            "--amount",
+            "41000.00",
+            "--for",
+            "bodily_injury",
+            "--payee",
+            "Denise Carter",
+            "--co-payee",
+            "Levin & Marks LLP",
+            "--method",
+            "check",
+            "--reference",
+            "CHK-4100",
+        ],
+    );
+    assert_eq!(
+        clock(&o, fall, "payment", "2026-11-20"),
+        owned([
+            "2026-11-19",
+            "2026-11-27",
+            "2026-11-24",
+            "2026-11-20",
+            "met"
+        ])
+    );
+    o.assert_sound();
+}
