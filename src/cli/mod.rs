@@ -113,6 +113,8 @@ pub enum Command {
     Negotiate(settle::NegotiateArgs),
     Release(close::ReleaseArgs),
     Close(close::CloseArgs),
+    Reopen(close::ReopenArgs),
+    Closed(close::ClosedArgs),
     Subrogation(close::SubrogationArgs),
 }
 
@@ -264,6 +266,8 @@ pub fn main() -> i32 {
         Command::Negotiate(a) => settle::run_negotiate(&g, a),
         Command::Release(a) => close::run_release(&g, a),
         Command::Close(a) => close::run_close(&g, a),
+        Command::Reopen(a) => close::run_reopen(&g, a),
+        Command::Closed(a) => close::run_closed(&g, a),
         Command::Subrogation(a) => close::run_subrogation(&g, a),
     };
     match result {

@@ -88,16 +88,19 @@ impl Status {
             Incomplete => &[Reported, Merged],
             Reported => &[Triaged, NoPolicyFound, Merged, Incomplete],
             NoPolicyFound => &[Reported, Triaged, Merged],
-            Triaged => &[Assigned, Merged],
+            // Closed without payment: withdrawn, record only, below the deductible, ...
+            Triaged => &[Assigned, Merged, Closed],
             Assigned => &[
                 Assigned,
                 Investigating,
                 DenialRecommended,
                 SettlementPending,
+                Closed,
             ],
             Investigating => &[Assigned, SettlementPending, DenialRecommended, Closed],
-            SettlementPending => &[Investigating, Settled],
+            SettlementPending => &[Investigating, Settled, Closed],
             Settled => &[Closed, SettlementPending],
+            // Reopened.
             Closed => &[Investigating],
             DenialRecommended => &[DenialApproved, Investigating],
             DenialApproved => &[Denied, Investigating],

@@ -414,6 +414,8 @@ pub fn admit(
         payments: Vec::new(),
         subrogation: None,
         denial: None,
+        closure: None,
+        reopenings: Vec::new(),
         sla: SlaEvents::default(),
         attachments,
         letters: Vec::new(),

@@ -19,6 +19,7 @@ pub mod args;
 pub mod assignment;
 pub mod authority;
 pub mod change;
+pub mod closing;
 pub mod coverage_decision;
 pub mod denial;
 pub mod desk;
@@ -58,7 +59,8 @@ pub enum Command {
     Negotiate(settlement::Negotiate),
     Pay(settlement::Pay),
     Release(release::WriteRelease),
-    Close(settlement::Close),
+    Close(closing::Close),
+    Reopen(closing::Reopen),
     Subrogation(settlement::FlagSubrogation),
     DenyRecommend(denial::Recommend),
     DenyReview(denial::Review),
@@ -95,6 +97,7 @@ macro_rules! each_command {
             Command::Pay($a) => $body,
             Command::Release($a) => $body,
             Command::Close($a) => $body,
+            Command::Reopen($a) => $body,
             Command::Subrogation($a) => $body,
             Command::DenyRecommend($a) => $body,
             Command::DenyReview($a) => $body,
@@ -118,7 +121,7 @@ macro_rules! each_command {
 
 impl Command {
     /// Every command's `Command:` trailer, as [`Command::name`] gives them.
-    pub const NAMES: [&'static str; 30] = [
+    pub const NAMES: [&'static str; 31] = [
         "intake",
         "complete",
         "triage",
@@ -132,6 +135,7 @@ impl Command {
         "pay",
         "release",
         "close",
+        "reopen",
         "subrogation",
         "deny recommend",
         "deny review",
@@ -167,6 +171,7 @@ impl Command {
             Command::Pay(_) => "pay",
             Command::Release(_) => "release",
             Command::Close(_) => "close",
+            Command::Reopen(_) => "reopen",
             Command::Subrogation(_) => "subrogation",
             Command::DenyRecommend(_) => "deny recommend",
             Command::DenyReview(_) => "deny review",
@@ -199,9 +204,10 @@ impl Command {
             Command::Task(_) => (Investigate, "track investigation tasks"),
             Command::Document(_) => (Investigate, "track claim documents"),
             Command::Reserve(_) => (Reserve, "set reserves"),
-            // They decide by the claim (`approve` approves money or a denial) or by the
-            // governance rules (who may manage authority.yaml).
+            // They decide by the claim (`approve` approves money or a denial, `reopen` a closed
+            // file or a denial) or by the governance rules (who may manage authority.yaml).
             Command::Approve(_)
+            | Command::Reopen(_)
             | Command::AuthorityPropose(_)
             | Command::AuthorityApprove(_)
             | Command::AuthorityReject(_)
@@ -252,7 +258,8 @@ impl Command {
             "negotiate" => Command::Negotiate(settlement::Negotiate::decode(&mut r)?),
             "pay" => Command::Pay(settlement::Pay::decode(&mut r)?),
             "release" => Command::Release(release::WriteRelease::decode(&mut r)?),
-            "close" => Command::Close(settlement::Close::decode(&mut r)?),
+            "close" => Command::Close(closing::Close::decode(&mut r)?),
+            "reopen" => Command::Reopen(closing::Reopen::decode(&mut r)?),
             "subrogation" => Command::Subrogation(settlement::FlagSubrogation::decode(&mut r)?),
             "deny recommend" => Command::DenyRecommend(denial::Recommend::decode(&mut r)?),
             "deny review" => Command::DenyReview(denial::Review::decode(&mut r)?),
