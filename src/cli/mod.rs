@@ -299,9 +299,7 @@ pub(crate) fn run_one(g: &Globals, command: crate::workflow::Command) -> crate::
     let session = session(g)?;
     let done = session.run(&command, g.dry_run)?;
     update::report(g, &done);
-    for w in &done.change.warnings {
-        g.say(format!("warning: {w}"));
-    }
+    update::warn(g, &done);
     Ok(0)
 }
 

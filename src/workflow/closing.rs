@@ -136,7 +136,7 @@ impl Close {
                     claim.id, claim.status
                 )));
             }
-            let released = close_the_reserve(desk, claim, outcome, reason);
+            let released = close_the_reserve(desk, claim, reason);
             claim.closure = Some(Closure {
                 at: desk.now,
                 by: by.clone(),
@@ -281,17 +281,16 @@ fn closable_without_payment(desk: &Desk, claim: &Claim, reason: NoPaymentReason)
 fn close_the_reserve(
     desk: &Desk,
     claim: &mut Claim,
-    outcome: ClosureOutcome,
-    reason: Option<NoPaymentReason>,
+    without_payment: Option<NoPaymentReason>,
 ) -> Option<(Money, Money)> {
     let previous = claim.effective_reserve();
     let paid = claim.paid();
     if previous <= paid {
         return None;
     }
-    let why = match (outcome, reason) {
-        (_, Some(r)) => format!("without payment ({})", r.as_str().replace('_', " ")),
-        _ => format!("paid {paid}"),
+    let why = match without_payment {
+        Some(r) => format!("without payment ({})", r.as_str().replace('_', " ")),
+        None => format!("paid {paid}"),
     };
     claim.reserves.push(ReserveChange {
         at: desk.now,

@@ -131,10 +131,7 @@ impl Settle {
         desk.edit(&self.id, |claim| {
             open_to_settle(claim)?;
             let exposure = settled_exposure(claim, self.exposure.as_deref(), loss.basis())?;
-            if (self.basis == Basis::Injury) != exposure.is_injury()
-                && exposure != Exposure::LiabilityDamages
-                && self.basis != Basis::Agreed
-            {
+            if !basis_fits(self.basis, exposure) {
                 return Err(Error::refused(format!(
                     "--basis {} does not settle {exposure}: injury damages are settled on --basis injury (or agreed), property on acv, rcv or agreed",
                     self.basis.as_str()
@@ -187,6 +184,16 @@ impl Settle {
                 &needed,
             ))
         })
+    }
+}
+
+/// Injury damages settle an injury, a loss of property settles property; an agreed figure,
+/// and a third party's damages, settle either.
+fn basis_fits(basis: Basis, exposure: Exposure) -> bool {
+    match basis {
+        Basis::Agreed => true,
+        Basis::Injury => exposure.is_injury() || exposure == Exposure::LiabilityDamages,
+        Basis::Acv | Basis::Rcv => !exposure.is_injury(),
     }
 }
 
