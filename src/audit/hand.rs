@@ -27,8 +27,18 @@ pub(super) fn guarded_parts(before: &Claim, after: &Claim) -> Vec<&'static str> 
         ),
         (
             "status",
-            json(&(&before.status, &before.history)),
-            json(&(&after.status, &after.history)),
+            json(&(
+                &before.status,
+                &before.history,
+                &before.closure,
+                &before.reopenings,
+            )),
+            json(&(
+                &after.status,
+                &after.history,
+                &after.closure,
+                &after.reopenings,
+            )),
         ),
         (
             "money",

@@ -117,6 +117,8 @@ pub enum Command {
     Negotiate(settle::NegotiateArgs),
     Release(close::ReleaseArgs),
     Close(close::CloseArgs),
+    Reopen(close::ReopenArgs),
+    Closed(close::ClosedArgs),
     Subrogation(close::SubrogationArgs),
 }
 
@@ -271,6 +273,8 @@ pub fn main() -> i32 {
         Command::Negotiate(a) => settle::run_negotiate(&g, a),
         Command::Release(a) => close::run_release(&g, a),
         Command::Close(a) => close::run_close(&g, a),
+        Command::Reopen(a) => close::run_reopen(&g, a),
+        Command::Closed(a) => close::run_closed(&g, a),
         Command::Subrogation(a) => close::run_subrogation(&g, a),
     };
     match result {
@@ -302,9 +306,7 @@ pub(crate) fn run_one(g: &Globals, command: crate::workflow::Command) -> crate::
     let session = session(g)?;
     let done = session.run(&command, g.dry_run)?;
     update::report(g, &done);
-    for w in &done.change.warnings {
-        g.say(format!("warning: {w}"));
-    }
+    update::warn(g, &done);
     Ok(0)
 }
 

@@ -91,9 +91,7 @@ pub fn run(g: &Globals, a: Args) -> Result<i32> {
         out.flush();
     }
     super::update::report(g, &done);
-    for w in &done.change.warnings {
-        g.say(format!("warning: {w}"));
-    }
+    super::update::warn(g, &done);
     Ok(0)
 }
 

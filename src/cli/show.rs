@@ -102,6 +102,30 @@ pub fn summary(c: &Claim) -> String {
     if !c.missing.is_empty() {
         rows.push(vec!["missing".into(), c.missing.join(", ")]);
     }
+    if let Some(x) = &c.closure {
+        rows.push(vec![
+            "closed".into(),
+            format!(
+                "{} {}{}",
+                x.at.date_naive(),
+                crate::workflow::plain(&x.outcome).replace('_', " "),
+                x.reason
+                    .map(|r| format!(" ({})", r.as_str().replace('_', " ")))
+                    .unwrap_or_default()
+            ),
+        ]);
+    }
+    if let Some(r) = c.reopenings.last() {
+        rows.push(vec![
+            "reopened".into(),
+            format!(
+                "{} time(s), last {} ({})",
+                c.reopenings.len(),
+                r.at.date_naive(),
+                r.reason.replace('_', " ")
+            ),
+        ]);
+    }
     if let Some(m) = &c.merged_into {
         rows.push(vec!["merged into".into(), m.clone()]);
     }

@@ -67,6 +67,11 @@ pub struct Claim {
     pub payments: Vec<Payment>,
     pub subrogation: Option<Subrogation>,
     pub denial: Option<Denial>,
+    /// How the claim was closed, while it is (paid, or without payment and why).
+    pub closure: Option<Closure>,
+    /// Every time the claim was reopened after it was closed or denied, oldest first.
+    #[serde(default)]
+    pub reopenings: Vec<Reopening>,
     #[serde(default)]
     pub sla: SlaEvents,
     #[serde(default)]
@@ -559,6 +564,94 @@ pub struct Delivery {
     pub tracking_number: Option<String>,
     pub message_id: Option<String>,
     pub on: NaiveDate,
+}
+
+/// How a claim was closed: the record regulators' closed-claim counts read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Closure {
+    pub at: Timestamp,
+    pub by: String,
+    pub outcome: ClosureOutcome,
+    /// Why it closed without payment.
+    pub reason: Option<NoPaymentReason>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosureOutcome {
+    /// The settlement paid in full.
+    Paid,
+    WithoutPayment,
+}
+
+/// Why a claim closed without payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoPaymentReason {
+    /// The claimant or insured withdrew it.
+    Withdrawn,
+    /// The loss is less than the deductible (the insured's own loss).
+    BelowDeductible,
+    /// No damage or injury was found.
+    NoDamages,
+    /// The insured is not liable to the claimant (a claim against the insured).
+    NoLiability,
+    /// The claimant stopped answering and did not pursue it.
+    NoResponse,
+    /// Another insurer or party paid it.
+    PaidByOther,
+    /// Reported for the record only; no claim was made.
+    RecordOnly,
+    /// Anything else: the note says what.
+    Other,
+}
+
+impl NoPaymentReason {
+    pub const ALL: [NoPaymentReason; 8] = [
+        NoPaymentReason::Withdrawn,
+        NoPaymentReason::BelowDeductible,
+        NoPaymentReason::NoDamages,
+        NoPaymentReason::NoLiability,
+        NoPaymentReason::NoResponse,
+        NoPaymentReason::PaidByOther,
+        NoPaymentReason::RecordOnly,
+        NoPaymentReason::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoPaymentReason::Withdrawn => "withdrawn",
+            NoPaymentReason::BelowDeductible => "below_deductible",
+            NoPaymentReason::NoDamages => "no_damages",
+            NoPaymentReason::NoLiability => "no_liability",
+            NoPaymentReason::NoResponse => "no_response",
+            NoPaymentReason::PaidByOther => "paid_by_other",
+            NoPaymentReason::RecordOnly => "record_only",
+            NoPaymentReason::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NoPaymentReason> {
+        let s = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        NoPaymentReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A claim reopened after it was closed or denied.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reopening {
+    pub at: Timestamp,
+    pub by: String,
+    /// The status it was reopened from: closed or denied.
+    pub from: Status,
+    /// new_information, supplemental_damage, reinvestigation, payment_issue, litigation, other
+    pub reason: String,
+    pub note: Option<String>,
+    /// The closure it undid.
+    pub closure: Option<Closure>,
 }
 
 /// The events SLA clocks start and stop on.

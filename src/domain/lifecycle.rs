@@ -88,14 +88,16 @@ impl Status {
             Incomplete => &[Reported, Merged],
             Reported => &[Triaged, NoPolicyFound, Merged, Incomplete],
             NoPolicyFound => &[Reported, Triaged, Merged],
-            // Triaged again when its policy number was corrected before assignment.
-            Triaged => &[Triaged, Assigned, Merged],
+            // Triaged again when its policy number was corrected before assignment; closed
+            // without payment: withdrawn, record only, below the deductible, ...
+            Triaged => &[Triaged, Assigned, Merged, Closed],
             Assigned => &[
                 Assigned,
                 Investigating,
                 DenialRecommended,
                 SettlementPending,
                 Merged,
+                Closed,
             ],
             Investigating => &[
                 Assigned,
@@ -104,8 +106,9 @@ impl Status {
                 Closed,
                 Merged,
             ],
-            SettlementPending => &[Investigating, Settled],
+            SettlementPending => &[Investigating, Settled, Closed],
             Settled => &[Closed, SettlementPending],
+            // Reopened.
             Closed => &[Investigating],
             DenialRecommended => &[DenialApproved, Investigating],
             DenialApproved => &[Denied, Investigating],

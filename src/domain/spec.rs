@@ -239,7 +239,15 @@ pub fn workflow(o: &Office) -> String {
         holders(o, Permission::Pay),
         holders(o, Permission::Approve)
     );
-    let _ = writeln!(w, "- Decision: within the actor's limit (see the Authority Matrix) → effective; above it → pending until someone with enough authority approves, never the requester.\n");
+    let _ = writeln!(w, "- Decision: within the actor's limit (see the Authority Matrix) → effective; above it → pending until someone with enough authority approves, never the requester.");
+    let _ = writeln!(w, "- Every reserve change carries the adjuster's note on its basis; a reserve above the policy's applicable limit is flagged.");
+    let _ = writeln!(w, "- Coverage accepted (`claims accept`) → the coverage-decision clock stops; where the state counts payment from acceptance, the payment clock starts. Potentially not covered → accepted only by someone who may approve.");
+    let _ = writeln!(w, "- Negotiation (demand, offer, counter) before or after a settlement; the agreed figure becomes the settlement through the authority matrix again.");
+    let _ = writeln!(w, "- Payment for one exposure; the lienholder or mortgagee is co-payee only on the vehicle, dwelling or building it holds an interest in.");
+    let _ = writeln!(w, "- Release by the person giving up the claim: the injured claimant (never the insured), the employee (not the employer), the insured on its own loss (releasing the insurer).");
+    let _ = writeln!(w, "- Close: paid (settlement paid, release signed where the claim was against the insured or employer), or without payment with a recorded reason (withdrawn, below deductible, no damages, no liability, no response, paid by other, record only, other); the unpaid reserve is released. Reopen a closed claim: {}; a denied one: {}.\n",
+        holders(o, Permission::Approve),
+        holders(o, Permission::ApproveDenial));
 
     let _ = writeln!(w, "## 6. Denial\n");
     let _ = writeln!(

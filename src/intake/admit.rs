@@ -338,6 +338,8 @@ pub fn admit(
         payments: Vec::new(),
         subrogation: None,
         denial: None,
+        closure: None,
+        reopenings: Vec::new(),
         sla: SlaEvents::default(),
         attachments,
         letters: Vec::new(),

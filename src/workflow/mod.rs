@@ -19,6 +19,7 @@ pub mod args;
 pub mod assignment;
 pub mod authority;
 pub mod change;
+pub mod closing;
 pub mod coverage_decision;
 pub mod denial;
 pub mod desk;
@@ -62,7 +63,8 @@ pub enum Command {
     Negotiate(settlement::Negotiate),
     Pay(settlement::Pay),
     Release(release::WriteRelease),
-    Close(settlement::Close),
+    Close(closing::Close),
+    Reopen(closing::Reopen),
     Subrogation(settlement::FlagSubrogation),
     DenyRecommend(denial::Recommend),
     DenyReview(denial::Review),
@@ -102,6 +104,7 @@ macro_rules! each_command {
             Command::Pay($a) => $body,
             Command::Release($a) => $body,
             Command::Close($a) => $body,
+            Command::Reopen($a) => $body,
             Command::Subrogation($a) => $body,
             Command::DenyRecommend($a) => $body,
             Command::DenyReview($a) => $body,
@@ -125,7 +128,7 @@ macro_rules! each_command {
 
 impl Command {
     /// Every command's `Command:` trailer, as [`Command::name`] gives them.
-    pub const NAMES: [&'static str; 33] = [
+    pub const NAMES: [&'static str; 34] = [
         "intake",
         "complete",
         "triage",
@@ -142,6 +145,7 @@ impl Command {
         "pay",
         "release",
         "close",
+        "reopen",
         "subrogation",
         "deny recommend",
         "deny review",
@@ -180,6 +184,7 @@ impl Command {
             Command::Pay(_) => "pay",
             Command::Release(_) => "release",
             Command::Close(_) => "close",
+            Command::Reopen(_) => "reopen",
             Command::Subrogation(_) => "subrogation",
             Command::DenyRecommend(_) => "deny recommend",
             Command::DenyReview(_) => "deny review",
@@ -215,9 +220,10 @@ impl Command {
             Command::Task(_) => (Investigate, "track investigation tasks"),
             Command::Document(_) => (Investigate, "track claim documents"),
             Command::Reserve(_) => (Reserve, "set reserves"),
-            // They decide by the claim (`approve` approves money or a denial) or by the
-            // governance rules (who may manage authority.yaml).
+            // They decide by the claim (`approve` approves money or a denial, `reopen` a closed
+            // file or a denial) or by the governance rules (who may manage authority.yaml).
             Command::Approve(_)
+            | Command::Reopen(_)
             | Command::AuthorityPropose(_)
             | Command::AuthorityApprove(_)
             | Command::AuthorityReject(_)
@@ -271,7 +277,8 @@ impl Command {
             "negotiate" => Command::Negotiate(settlement::Negotiate::decode(&mut r)?),
             "pay" => Command::Pay(settlement::Pay::decode(&mut r)?),
             "release" => Command::Release(release::WriteRelease::decode(&mut r)?),
-            "close" => Command::Close(settlement::Close::decode(&mut r)?),
+            "close" => Command::Close(closing::Close::decode(&mut r)?),
+            "reopen" => Command::Reopen(closing::Reopen::decode(&mut r)?),
             "subrogation" => Command::Subrogation(settlement::FlagSubrogation::decode(&mut r)?),
             "deny recommend" => Command::DenyRecommend(denial::Recommend::decode(&mut r)?),
             "deny review" => Command::DenyReview(denial::Review::decode(&mut r)?),

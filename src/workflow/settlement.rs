@@ -1,6 +1,6 @@
 //! Settlement: the amount calculated on its basis within settlement authority, the
-//! negotiation on file, payments within the reserve and the settlement, closing, and the
-//! subrogation flag. (The release is in [`super::release`].)
+//! negotiation on file, payments within the reserve and the settlement, and the subrogation
+//! flag. (The release is in [`super::release`], closing and reopening in [`super::closing`].)
 
 use chrono::NaiveDate;
 
@@ -10,16 +10,15 @@ use super::desk::Desk;
 use super::reserves::money;
 use crate::domain::authority::{self, Kind, Needed};
 use crate::domain::claim::{
-    ApprovalState, CalculationLine, Claim, ItemStatus, LineOfBusiness, NegotiationStep, Note,
-    Payment, PaymentMethod, Settlement, SettlementBasis, Subrogation,
+    ApprovalState, CalculationLine, Claim, LineOfBusiness, NegotiationStep, Note, Payment,
+    PaymentMethod, Settlement, SettlementBasis, Subrogation,
 };
 use crate::domain::claim_id::ClaimId;
 use crate::domain::coverage::{applicable_limit, claim_perils, covering};
-use crate::domain::exposure::{settled_by, Exposure, SecuredInterest};
+use crate::domain::exposure::{Exposure, SecuredInterest};
 use crate::domain::lifecycle::Status;
 use crate::domain::money::Money;
 use crate::domain::policy::Policy;
-use crate::domain::release::ReleaseKind;
 use crate::domain::settlement::{calculate, Coinsurance, Loss, Terms};
 use crate::error::{Error, Result};
 
@@ -132,10 +131,7 @@ impl Settle {
         desk.edit(&self.id, |claim| {
             open_to_settle(claim)?;
             let exposure = settled_exposure(claim, self.exposure.as_deref(), loss.basis())?;
-            if (self.basis == Basis::Injury) != exposure.is_injury()
-                && exposure != Exposure::LiabilityDamages
-                && self.basis != Basis::Agreed
-            {
+            if !basis_fits(self.basis, exposure) {
                 return Err(Error::refused(format!(
                     "--basis {} does not settle {exposure}: injury damages are settled on --basis injury (or agreed), property on acv, rcv or agreed",
                     self.basis.as_str()
@@ -188,6 +184,16 @@ impl Settle {
                 &needed,
             ))
         })
+    }
+}
+
+/// Injury damages settle an injury, a loss of property settles property; an agreed figure,
+/// and a third party's damages, settle either.
+fn basis_fits(basis: Basis, exposure: Exposure) -> bool {
+    match basis {
+        Basis::Agreed => true,
+        Basis::Injury => exposure.is_injury() || exposure == Exposure::LiabilityDamages,
+        Basis::Acv | Basis::Rcv => !exposure.is_injury(),
     }
 }
 
@@ -698,127 +704,6 @@ impl Pay {
                 edit = edit.trailer("Co-Payee", c);
             }
             Ok(edit)
-        })
-    }
-}
-
-/// `claims close ID [--waive NAME=REASON...]`: the settlement paid in full, its release
-/// signed, and no task or document outstanding (or each waived with a reason).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Close {
-    pub id: ClaimId,
-    pub waive: Vec<String>,
-}
-
-impl Close {
-    pub fn record(&self, r: &mut Recorder) {
-        r.positional(&self.id).each("waive", &self.waive);
-    }
-
-    pub fn decode(r: &mut Reader) -> std::result::Result<Close, String> {
-        Ok(Close {
-            id: super::claim_id(r)?,
-            waive: r.all("waive")?,
-        })
-    }
-
-    pub fn apply(&self, desk: &Desk) -> Result<Change> {
-        let mut waivers = Vec::new();
-        for w in &self.waive {
-            let (name, reason) = w
-                .split_once('=')
-                .filter(|(n, r)| !n.trim().is_empty() && !r.trim().is_empty())
-                .ok_or_else(|| Error::refused(format!("--waive `{w}` must be NAME=REASON")))?;
-            waivers.push((name.trim().to_string(), reason.trim().to_string()));
-        }
-        let by = &desk.actor.email;
-        desk.edit(&self.id, |claim| {
-            let s = claim
-                .settlement
-                .clone()
-                .filter(|s| s.state == ApprovalState::Effective)
-                .ok_or_else(|| {
-                    Error::refused(format!(
-                        "{} has no approved settlement; a claim closes once paid",
-                        claim.id
-                    ))
-                })?;
-            if claim.paid() < s.total() {
-                return Err(Error::refused(format!(
-                    "{} paid of the {} settlement: pay the rest first",
-                    claim.paid(),
-                    s.total()
-                )));
-            }
-            let kind = ReleaseKind::of(claim.lob, settled_by(claim, &s));
-            if kind.must_be_signed() && s.release.as_ref().is_none_or(|r| r.signed_on.is_none()) {
-                return Err(Error::refused(format!(
-                    "the {} release is not signed: a claim against {} closes once its claimant has released it (`claims release {} --signed-by NAME --on DATE`)",
-                    kind.as_str().replace('_', " "),
-                    if kind == ReleaseKind::WorkersComp { "the employer" } else { "the insured" },
-                    claim.id
-                )));
-            }
-            for (name, reason) in &waivers {
-                let mut found = false;
-                for t in claim
-                    .tasks
-                    .iter_mut()
-                    .filter(|t| t.name.eq_ignore_ascii_case(name))
-                {
-                    t.status = ItemStatus::Waived;
-                    t.waived_reason = Some(reason.clone());
-                    found = true;
-                }
-                for d in claim
-                    .documents
-                    .iter_mut()
-                    .filter(|d| d.name.eq_ignore_ascii_case(name))
-                {
-                    d.status = ItemStatus::Waived;
-                    d.waived_reason = Some(reason.clone());
-                    found = true;
-                }
-                if !found {
-                    return Err(Error::refused(format!(
-                        "no task or document named `{name}` on {}",
-                        claim.id
-                    )));
-                }
-            }
-            let outstanding: Vec<String> = claim
-                .tasks
-                .iter()
-                .filter(|t| t.status.is_outstanding())
-                .map(|t| format!("task `{}`", t.name))
-                .chain(
-                    claim
-                        .documents
-                        .iter()
-                        .filter(|d| d.status.is_outstanding())
-                        .map(|d| format!("document `{}`", d.name)),
-                )
-                .collect();
-            if !outstanding.is_empty() {
-                return Err(Error::refused(format!(
-                    "outstanding: {}; complete them or --waive \"NAME=REASON\"",
-                    outstanding.join(", ")
-                )));
-            }
-            if claim.status == Status::SettlementPending {
-                claim.record_event(desk.now, by, "settle", Status::Settled);
-            }
-            if !claim.status.can_move_to(Status::Closed) {
-                return Err(Error::refused(format!(
-                    "{} is {}: it cannot close",
-                    claim.id, claim.status
-                )));
-            }
-            claim.record_event(desk.now, by, "close", Status::Closed);
-            Ok(
-                Edit::new(format!("close {}: paid {}", claim.id, claim.paid()))
-                    .trailer("Status", "closed"),
-            )
         })
     }
 }

@@ -6,6 +6,7 @@ mod common;
 mod assign;
 mod audit;
 mod check;
+mod closing;
 mod deny;
 mod duplicates;
 mod forgery;

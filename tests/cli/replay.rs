@@ -619,6 +619,40 @@ fn money(o: &Office) {
     );
 }
 
+/// A claim closed without payment, with its reason, and reopened.
+fn closing(o: &Office) {
+    step(
+        o,
+        "close",
+        &[
+            "--as",
+            WEBB,
+            "close",
+            WATER,
+            "--without-payment",
+            "no_damages",
+            "--note",
+            "The plumber found a failed supply line; no damage to the slab or the finishes",
+        ],
+    );
+    assert_eq!(status_of(o, WATER), Status::Closed);
+    step(
+        o,
+        "reopen",
+        &[
+            "--as",
+            SUPERVISOR,
+            "reopen",
+            WATER,
+            "--reason",
+            "supplemental_damage",
+            "--note",
+            "Mold found behind the vanity",
+        ],
+    );
+    assert_eq!(status_of(o, WATER), Status::Investigating);
+}
+
 /// The denial path: the sample's recommended denial approved with `approve`, written and
 /// delivered; a new recommendation reviewed by compliance and approved with `deny approve`.
 fn denials(o: &Office) {
@@ -667,6 +701,22 @@ fn denials(o: &Office) {
         ],
     );
     assert_eq!(status_of(o, RECOMMENDED), Status::Denied);
+    // Reinvestigation: the denial reopened by a supervisor.
+    step(
+        o,
+        "reopen",
+        &[
+            "--as",
+            SUPERVISOR,
+            "reopen",
+            RECOMMENDED,
+            "--reason",
+            "reinvestigation",
+            "--note",
+            "The insured disputes the cancellation date",
+        ],
+    );
+    assert_eq!(status_of(o, RECOMMENDED), Status::Investigating);
 
     step(
         o,
@@ -812,6 +862,7 @@ fn every_command_that_changes_records_replays_in_the_audit() {
     let o = Office::example();
     intake_to_investigation(&o);
     money(&o);
+    closing(&o);
     denials(&o);
     governance(&o);
     duplicates(&o);

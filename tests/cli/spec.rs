@@ -15,6 +15,16 @@ fn spec_is_generated_from_authority_yaml_and_follows_its_changes() {
     assert!(md.contains("Compliance or counsel review first when: a represented claimant; bodily injury; a reserve over 50000.00"), "{md}");
     assert!(md.contains("- acknowledgment: 10 business days (alert after 7) from received until acknowledged — Office standard"), "{md}");
     assert!(md.contains("| auto_physical_damage | up to 10000.00 | up to 50000.00 | up to 100000.00 | any amount |"), "{md}");
+    assert!(
+        md.contains(
+            "- Release by the person giving up the claim: the injured claimant (never the insured)"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("or without payment with a recorded reason (withdrawn, below deductible"),
+        "{md}"
+    );
 
     // Change the staff limit: the matrix follows, nothing to keep in step by hand.
     let a = o
