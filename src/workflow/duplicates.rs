@@ -43,7 +43,7 @@ impl Merge {
     pub fn decode(r: &mut Reader) -> std::result::Result<Merge, String> {
         Ok(Merge {
             id: super::claim_id(r)?,
-            into: parse(&r.required("into")?)?,
+            into: super::recorded_claim_id(&r.required("into")?)?,
             note: r.optional("note")?,
         })
     }
@@ -168,7 +168,7 @@ impl KeepSeparate {
     pub fn decode(r: &mut Reader) -> std::result::Result<KeepSeparate, String> {
         Ok(KeepSeparate {
             id: super::claim_id(r)?,
-            from: parse(&r.required("from")?)?,
+            from: super::recorded_claim_id(&r.required("from")?)?,
             note: r.required("note")?,
         })
     }
@@ -196,11 +196,6 @@ impl KeepSeparate {
             .trailer("Separate-From", from.clone()))
         })
     }
-}
-
-fn parse(s: &str) -> std::result::Result<ClaimId, String> {
-    s.parse::<ClaimId>()
-        .map_err(|e| format!("`{s}` is not a claim id: {e}"))
 }
 
 fn required_note(note: &str, what: &str) -> Result<String> {

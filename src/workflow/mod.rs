@@ -319,7 +319,11 @@ impl Command {
 
 /// The claim id a command's first argument names.
 pub(crate) fn claim_id(r: &mut Reader) -> std::result::Result<ClaimId, String> {
-    let s = r.positional("claim id")?;
+    recorded_claim_id(&r.positional("claim id")?)
+}
+
+/// A claim id as an `Args:` trailer records it (a positional or a flag's value).
+pub(crate) fn recorded_claim_id(s: &str) -> std::result::Result<ClaimId, String> {
     s.parse::<ClaimId>()
         .map_err(|e| format!("`{s}` is not a claim id: {e}"))
 }
