@@ -170,11 +170,25 @@ run "claims --as $ADJUSTER document $ASSIGNED photos --received --file ../fnol/p
 run "claims document $ASSIGNED"
 run 'claims overdue --as-of 2026-12-15 | head -8'
 
-section "8. Reserves within authority, a regulated denial"
+section "8. Coverage accepted, reserves within authority, a release, a regulated denial"
+# The Texas commercial auto claim: accepting coverage starts Texas's five-business-day
+# payment clock (Tex. Ins. Code §542.057(a)).
+TX="$(claims list --quiet --format csv | awk -F, 'NR > 1 && $3 == "commercial_auto" && $4 == "TX" { print $1; exit }')"
+run "claims --as $SENIOR accept $TX --at \"2026-11-20 09:30\""
+run "claims sla-report --as-of 2026-11-20 --format csv | grep -E '^claim,|^$TX,.*,payment,' | cut -d, -f1,6-11"
 AUTO="$(first_claim settlement_pending)"
 run "claims --as $STAFF reserve $AUTO --amount 45000.00 --reason new_information --note \"Rental and storage invoices through 11/30\""
 run 'claims queue approvals'
 run "claims --as $SENIOR approve $AUTO --note \"Storage and rental invoices seen\""
+run "claims --as $SENIOR approve $AUTO --note \"Repair estimate and rental within the policy\""
+# The insured gives the first-party release (releasing the insurer); one of two named
+# insureds alone is not the releasor.
+run "claims --as $STAFF release $AUTO"
+run "sed -n '4,8p' claims/*/*/$AUTO/letters/release_first_party.txt"
+INSURED="$(awk '/^insured:/ { i = 1 } i && /^  name:/ { sub(/^  name: /, ""); print; exit }' claims/*/*/"$AUTO".yaml)"
+SECOND="${INSURED##* and }"
+run "claims --as $STAFF release $AUTO --signed-by \"$SECOND\" --on 2026-11-20 || echo \"exit \$?\""
+run "claims --as $STAFF release $AUTO --signed-by \"$INSURED\" --on 2026-11-20"
 DENIAL="$(first_claim denial_recommended)"
 run "claims --as $SUPERVISOR deny approve $DENIAL"
 run "claims deny letter $DENIAL --method certified-mail"

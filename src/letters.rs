@@ -42,6 +42,7 @@ impl LetterTemplates {
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         env.set_keep_trailing_newline(true);
         env.set_formatter(refuse_empty);
+        env.add_filter("dollars", dollars);
         for (name, source) in &sources {
             env.add_template_owned(name.clone(), source.clone())
                 .map_err(|e| template_error(name, &e))?;
@@ -74,6 +75,15 @@ impl LetterTemplates {
             .map_err(|e| template_error(name, &e))?;
         Ok(tidy(&text))
     }
+}
+
+/// The `dollars` filter: an amount as a letter writes it (`{{ amount | dollars }}` gives
+/// `9,787.88`); anything that is not an amount is refused, naming it.
+fn dollars(value: String) -> Result<String, minijinja::Error> {
+    value
+        .parse::<crate::domain::money::Money>()
+        .map(|m| m.grouped())
+        .map_err(|e| minijinja::Error::new(ErrorKind::InvalidOperation, e.to_string()))
 }
 
 /// The claim-relative file a new letter from `template` goes to: `letters/NAME.txt`, or

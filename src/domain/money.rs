@@ -119,6 +119,25 @@ impl FromStr for Money {
     }
 }
 
+impl Money {
+    /// The amount as a letter writes it: thousands grouped by commas (`9,787.88`).
+    pub fn grouped(&self) -> String {
+        let plain = self.to_string();
+        let (sign, digits) = plain
+            .strip_prefix('-')
+            .map_or(("", plain.as_str()), |d| ("-", d));
+        let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
+        let mut out = String::with_capacity(plain.len() + whole.len() / 3);
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        format!("{sign}{out}.{cents}")
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = self.0;
@@ -209,6 +228,17 @@ impl<'de> Deserialize<'de> for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_group_thousands() {
+        let g = |s: &str| s.parse::<Money>().unwrap().grouped();
+        assert_eq!(g("9787.88"), "9,787.88");
+        assert_eq!(g("0.5"), "0.50");
+        assert_eq!(g("999"), "999.00");
+        assert_eq!(g("1000"), "1,000.00");
+        assert_eq!(g("325000.00"), "325,000.00");
+        assert_eq!(g("-1234567.8"), "-1,234,567.80");
+    }
 
     #[test]
     fn amounts_beyond_a_trillion_are_refused() {

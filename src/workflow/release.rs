@@ -242,7 +242,7 @@ fn sign(
             .collect();
         let hint = match p.kind {
             ReleaseKind::FirstParty => format!(
-                "a person signing for an organization is the one the claim records reporting for it (`claims update {} --set reporter.name=...`)",
+                "where the insured is an organization, the person who signs for it is the one the claim records reporting for it (`claims update {} --set reporter.name=...`)",
                 claim.id
             ),
             _ => {

@@ -1251,3 +1251,243 @@ fn amounts_signers_lines_notes_spaces_and_modes() {
         "{found:?}"
     );
 }
+
+// --- the judgment commands: merges, acceptance, releases, closing and reopening ----------------
+
+/// The relative path of claim `id`'s file.
+fn file_of(o: &Office, id: &str) -> String {
+    o.claim_where(|c| c.id == id).0
+}
+
+/// Two web reports of the fleet's F-150 on one day whose places read differently: a possible
+/// duplicate (`b` of `a`) for a person to decide; `b` reports a fatality.
+fn possible_pair(o: &Office) -> (String, String) {
+    use crate::duplicates::{truck, F150};
+    let a = o.intake_payload(&truck(
+        "2026-11-19T08:00:00-06:00",
+        F150,
+        "I-35 at exit 240, Austin, TX",
+        "Rear-ended a van",
+        false,
+    ));
+    let b = o.intake_payload(&truck(
+        "2026-11-19T10:00:00-06:00",
+        F150,
+        "IH-35 northbound, Austin, TX",
+        "Truck hit a van; the van's driver died",
+        true,
+    ));
+    for id in [&a, &b] {
+        o.expect(0, &["--as", SUPERVISOR, "triage", id]);
+    }
+    (a, b)
+}
+
+#[test]
+fn a_merge_by_a_csr_and_a_merge_that_drops_the_fatality() {
+    let merge = |o: &Office, a: &str, b: &str| {
+        o.expect(
+            0,
+            &[
+                "--as",
+                SUPERVISOR,
+                "merge",
+                b,
+                "--into",
+                a,
+                "--note",
+                "One impact on the dashcam",
+            ],
+        );
+    };
+    // The supervisor's merge signed by a CSR as her own.
+    let o = Office::example();
+    let (a, b) = possible_pair(&o);
+    merge(&o, &a, &b);
+    let message = undo_last(&o);
+    let message = reworded(
+        &message,
+        &format!("Actor: {SUPERVISOR}"),
+        &format!("Actor: {CSR}"),
+    );
+    o.commit_as(CSR, &reworded(&message, "Role: supervisor", "Role: csr"));
+    caught(&o, "A009", &format!("{CSR} (csr) may not"));
+
+    // The merge as the tool makes it, but the surviving claim loses the fatality it gained.
+    let o = Office::example();
+    let (a, b) = possible_pair(&o);
+    merge(&o, &a, &b);
+    let message = undo_last(&o);
+    let rel = file_of(&o, &a);
+    assert!(
+        o.read(&rel).contains("priority: critical"),
+        "{}",
+        o.read(&rel)
+    );
+    edit(&o, &rel, "priority: critical", "priority: high");
+    o.commit_as(SUPERVISOR, &message);
+    caught(&o, "A010", "priority: critical");
+
+    // An unmerge that keeps the fatality on the claim it came back from.
+    let o = Office::example();
+    let (a, b) = possible_pair(&o);
+    merge(&o, &a, &b);
+    o.expect(
+        0,
+        &[
+            "--as",
+            SUPERVISOR,
+            "unmerge",
+            &b,
+            "--note",
+            "Two vans after all",
+        ],
+    );
+    let message = undo_last(&o);
+    let rel = file_of(&o, &a);
+    let text = o.read(&rel);
+    assert!(!text.contains("priority: critical"), "{text}");
+    let restored = text
+        .lines()
+        .find(|l| l.starts_with("  priority: "))
+        .unwrap();
+    edit(&o, &rel, restored, "  priority: critical");
+    o.commit_as(SUPERVISOR, &message);
+    caught(&o, "A010", &rel);
+}
+
+#[test]
+fn a_coverage_acceptance_dated_back_and_one_by_a_csr() {
+    let truck = "CLM-2611-33T6-3CJ0";
+    let accept = |o: &Office| {
+        o.expect(
+            0,
+            &["--as", SENIOR, "accept", truck, "--at", "2026-11-20 09:30"],
+        );
+    };
+    // The file says acceptance a week earlier than the command recorded: the Texas payment
+    // clock would seem to have started (and been met) before it did.
+    let o = Office::example();
+    accept(&o);
+    let message = undo_last(&o);
+    let rel = file_of(&o, truck);
+    let text = o.read(&rel);
+    assert_eq!(
+        text.matches("2026-11-20T09:30:00-06:00").count(),
+        2,
+        "{text}"
+    );
+    std::fs::write(
+        o.root.join(&rel),
+        text.replace("2026-11-20T09:30:00-06:00", "2026-11-13T09:30:00-06:00"),
+    )
+    .unwrap();
+    o.commit_as(SENIOR, &message);
+    caught(&o, "A010", "2026-11-13T09:30:00-06:00");
+
+    // A CSR may not decide coverage.
+    let o = Office::example();
+    accept(&o);
+    let message = undo_last(&o);
+    let message = reworded(
+        &message,
+        &format!("Actor: {SENIOR}"),
+        &format!("Actor: {CSR}"),
+    );
+    o.commit_as(
+        CSR,
+        &reworded(&message, "Role: senior_adjuster", "Role: csr"),
+    );
+    caught(&o, "A009", &format!("{CSR} (csr) may not"));
+}
+
+#[test]
+fn a_release_recorded_as_signed_by_someone_who_is_not_the_releasor() {
+    // The deer strike's first-party release is the two named insureds'; one of them alone
+    // does not give it, whatever the commit says.
+    let o = Office::example();
+    o.expect(0, &["--as", SENIOR, "approve", AUTO]);
+    o.expect(0, &["--as", STAFF, "release", AUTO]);
+    o.expect(
+        0,
+        &[
+            "--as",
+            STAFF,
+            "release",
+            AUTO,
+            "--signed-by",
+            "Kevin and Laura Novak",
+            "--on",
+            "2026-11-20",
+        ],
+    );
+    let message = undo_last(&o);
+    edit(
+        &o,
+        AUTO_FILE,
+        "signed_by: Kevin and Laura Novak",
+        "signed_by: Laura Novak",
+    );
+    let message = message.replace("Kevin and Laura Novak", "Laura Novak");
+    o.commit_as(STAFF, &message);
+    caught(&o, "A009", "the release is given by Kevin and Laura Novak");
+}
+
+#[test]
+fn a_closing_without_payment_by_hand_and_a_reopening_by_a_staff_adjuster() {
+    let truck = "CLM-2611-33T6-3CJ0";
+    // A claim closed without payment by a plain edit of its status.
+    let o = Office::example();
+    let rel = file_of(&o, truck);
+    edit(&o, &rel, "status: assigned", "status: closed");
+    o.commit_as(SENIOR, "Close the withdrawn claim");
+    caught(&o, "A005", "hand edit of status");
+
+    // The tool's closing, with a reason the commit does not record.
+    let o = Office::example();
+    o.expect(
+        0,
+        &[
+            "--as",
+            SENIOR,
+            "close",
+            truck,
+            "--without-payment",
+            "withdrawn",
+            "--note",
+            "Withdrawn by letter of 11/19",
+        ],
+    );
+    let message = undo_last(&o);
+    edit(&o, &rel, "withdrawn", "no_liability");
+    o.commit_as(SENIOR, &message);
+    caught(&o, "A010", "no_liability");
+
+    // A reopening signed by a staff adjuster, who may not reopen a closed claim.
+    let o = Office::example();
+    let closed = "CLM-2610-S9B8-YM57";
+    o.expect(
+        0,
+        &[
+            "--as",
+            MANAGER,
+            "reopen",
+            closed,
+            "--reason",
+            "supplemental_damage",
+            "--note",
+            "Hidden damage",
+        ],
+    );
+    let message = undo_last(&o);
+    let message = reworded(
+        &message,
+        &format!("Actor: {MANAGER}"),
+        &format!("Actor: {STAFF}"),
+    );
+    o.commit_as(
+        STAFF,
+        &reworded(&message, "Role: manager", "Role: staff_adjuster"),
+    );
+    caught(&o, "A009", &format!("{STAFF} (staff_adjuster) may not"));
+}

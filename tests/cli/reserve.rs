@@ -493,7 +493,7 @@ fn a_paid_claim_closes_after_its_release_and_checklist_and_subrogation_is_listed
     assert_eq!(r.kind, "general");
     let text = o.read(&format!("claims/2026/11/{id}/{}", r.letter));
     assert!(
-        text.contains("RELEASE OF ALL CLAIMS") && text.contains("$10000.00"),
+        text.contains("RELEASE OF ALL CLAIMS") && text.contains("$10,000.00"),
         "{text}"
     );
     o.expect(

@@ -463,7 +463,7 @@ fn the_injured_claimant_signs_the_bodily_injury_release_never_the_insured() {
     assert!(
         text.contains("I, Christine Yates, of 4417 Wedgmont Circle, Fort Worth, TX 76133, release and forever discharge")
             && text.contains("Lone Star Mechanical Services LLC, its owners, employees and insurers")
-            && text.contains("$10000.00")
+            && text.contains("$10,000.00")
             && text.contains("        Christine Yates\n"),
         "{text}"
     );
@@ -642,7 +642,7 @@ fn the_employee_signs_the_workers_comp_release_not_the_employer() {
                 "I, Luis Ortega, of 1187 West Olive Avenue, Fresno, CA 93728, the employee"
             )
             && text.contains("Central Valley Packing Co., my employer")
-            && text.contains("(including 2985.32 in benefits already paid)"),
+            && text.contains("(including 2,985.32 in benefits already paid)"),
         "{text}"
     );
     let (code, err) = sign(&o, SENIOR, wc, "Central Valley Packing Co.");
@@ -707,7 +707,7 @@ fn the_insured_releases_the_insurer_on_its_own_loss() {
     let (r, text) = release(&o, fire);
     assert_eq!(r.releasor.as_deref(), Some("Prairie Cold Storage, Inc."));
     assert!(
-        text.contains("(including 68420.35 already paid)")
+        text.contains("(including 68,420.35 already paid)")
             && text.contains("Payment will be made to me (us) and to Old National Bank"),
         "{text}"
     );
