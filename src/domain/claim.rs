@@ -202,6 +202,34 @@ pub struct Triage {
     pub escalated: bool,
 }
 
+impl Triage {
+    /// A triage that verified no policy (none found, or the notice is another claim's
+    /// duplicate): its outcome, the one reason, and the priority the facts score.
+    pub fn unverified(
+        at: Timestamp,
+        by: String,
+        coverage: CoverageOutcome,
+        reason: String,
+        (priority, priority_reasons): (Priority, Vec<String>),
+    ) -> Triage {
+        Triage {
+            at,
+            by,
+            coverage,
+            reasons: vec![reason],
+            conditions: vec![],
+            deductible: None,
+            sublimit: None,
+            priority,
+            priority_reasons,
+            assign_by: None,
+            catastrophe: None,
+            policy: None,
+            escalated: false,
+        }
+    }
+}
+
 /// An earlier claim a notice may be the same loss as, and what a person decided.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -81,6 +81,15 @@ impl Status {
         !self.is_final()
     }
 
+    /// With an adjuster, from assignment until the claim closes: the statuses in which coverage
+    /// is decided, negotiated and paid.
+    pub fn is_with_adjuster(self) -> bool {
+        matches!(
+            self,
+            Status::Assigned | Status::Investigating | Status::SettlementPending | Status::Settled
+        )
+    }
+
     /// The statuses a claim may move to from this one.
     pub fn next(self) -> &'static [Status] {
         use Status::*;

@@ -9,7 +9,6 @@ use super::desk::Desk;
 use super::sla_events::when;
 use crate::domain::claim::{CoverageOutcome, Note};
 use crate::domain::claim_id::ClaimId;
-use crate::domain::lifecycle::Status;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
 
@@ -54,13 +53,7 @@ impl AcceptCoverage {
             )?;
         }
         desk.edit(&self.id, |claim| {
-            if !matches!(
-                claim.status,
-                Status::Assigned
-                    | Status::Investigating
-                    | Status::SettlementPending
-                    | Status::Settled
-            ) {
+            if !claim.status.is_with_adjuster() {
                 return Err(Error::refused(format!(
                     "{} is {}: coverage is accepted on a claim an adjuster is handling",
                     claim.id, claim.status

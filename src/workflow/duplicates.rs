@@ -290,23 +290,14 @@ pub fn merge(desk: &Desk, dup: Claim, original: Claim, how: Merging) -> Result<C
     };
     let why = match how {
         Merging::AtTriage(reasons) => {
-            let (priority, priority_reasons) = score(&merged, &desk.office.priority);
             let why = format!("likely duplicate of {into}: {}", reasons.join(", "));
-            merged.triage = Some(Triage {
-                at: desk.now,
-                by: by.clone(),
-                coverage: CoverageOutcome::Duplicate,
-                reasons: vec![why.clone()],
-                conditions: vec![],
-                deductible: None,
-                sublimit: None,
-                priority,
-                priority_reasons,
-                assign_by: None,
-                catastrophe: None,
-                policy: None,
-                escalated: false,
-            });
+            merged.triage = Some(Triage::unverified(
+                desk.now,
+                by.clone(),
+                CoverageOutcome::Duplicate,
+                why.clone(),
+                score(&merged, &desk.office.priority),
+            ));
             why
         }
         Merging::ByHand(why) => why,

@@ -200,10 +200,7 @@ fn basis_fits(basis: Basis, exposure: Exposure) -> bool {
 /// A settlement can be proposed, or revised, on a claim being handled whose release is not
 /// signed yet (a signed release is final).
 fn open_to_settle(claim: &Claim) -> Result<()> {
-    if !matches!(
-        claim.status,
-        Status::Assigned | Status::Investigating | Status::SettlementPending | Status::Settled
-    ) {
+    if !claim.status.is_with_adjuster() {
         return Err(Error::refused(format!(
             "{} is {}: nothing to settle",
             claim.id, claim.status
@@ -379,13 +376,7 @@ impl Negotiate {
                     "--on {on} is before the claim was received"
                 )));
             }
-            if !matches!(
-                claim.status,
-                Status::Assigned
-                    | Status::Investigating
-                    | Status::SettlementPending
-                    | Status::Settled
-            ) {
+            if !claim.status.is_with_adjuster() {
                 return Err(Error::refused(format!(
                     "{} is {}: no negotiation on it",
                     claim.id, claim.status
@@ -607,13 +598,7 @@ impl Pay {
         );
         let (by, role) = (&desk.actor.email, &desk.actor.role);
         desk.edit(&self.id, |claim| {
-            if !matches!(
-                claim.status,
-                Status::Assigned
-                    | Status::Investigating
-                    | Status::SettlementPending
-                    | Status::Settled
-            ) {
+            if !claim.status.is_with_adjuster() {
                 return Err(Error::refused(format!(
                     "{} is {}: no payments",
                     claim.id, claim.status

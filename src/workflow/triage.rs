@@ -121,24 +121,22 @@ fn triage(desk: &Desk, claim: &mut Claim) -> Result<Edit> {
     let mut files = Vec::new();
 
     let Some((policy, how)) = found else {
-        claim.triage = Some(Triage {
-            at: now,
-            by: by.clone(),
-            coverage: CoverageOutcome::PolicyNotFound,
-            reasons: vec![match &claim.policy_number {
-                Some(n) => format!("no policy {n} in policies/, and no unique match by insured name, VIN or address"),
-                None => "no policy number reported, and no unique match by insured name, VIN or address".into(),
-            }],
-            conditions: vec![],
-            deductible: None,
-            sublimit: None,
-            priority,
-            priority_reasons,
-            assign_by: None,
-            catastrophe: None,
-            policy: None,
-            escalated: false,
-        });
+        let reason = match &claim.policy_number {
+            Some(n) => format!(
+                "no policy {n} in policies/, and no unique match by insured name, VIN or address"
+            ),
+            None => {
+                "no policy number reported, and no unique match by insured name, VIN or address"
+                    .into()
+            }
+        };
+        claim.triage = Some(Triage::unverified(
+            now,
+            by.clone(),
+            CoverageOutcome::PolicyNotFound,
+            reason,
+            (priority, priority_reasons),
+        ));
         let text = policy_request(desk, claim)?;
         files
             .push(super::file_letter(claim, "policy_information_request", "insured", now, text)?.1);

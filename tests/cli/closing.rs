@@ -265,20 +265,12 @@ fn a_closed_claim_reopens_with_its_reason_as_an_event_on_the_claim() {
         "{err}"
     );
     // Reopened, it is handled again: a reserve with its note.
-    o.expect(
+    o.reserve(
         0,
-        &[
-            "--as",
-            SENIOR,
-            "reserve",
-            TRUCK,
-            "--amount",
-            "5000.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "Treating with a chiropractor since 11/18",
-        ],
+        SENIOR,
+        TRUCK,
+        "5000.00",
+        "Treating with a chiropractor since 11/18",
     );
     o.expect(0, &["--as", MANAGER, "approve", TRUCK]);
 

@@ -80,6 +80,33 @@ impl Office {
     }
 
     /// Runs and asserts the exit code; returns (stdout, stderr).
+    /// `claims --as WHO reserve ID --amount AMOUNT --reason new_information --note NOTE`,
+    /// expecting exit `code`.
+    pub fn reserve(
+        &self,
+        code: i32,
+        who: &str,
+        id: &str,
+        amount: &str,
+        note: &str,
+    ) -> (String, String) {
+        self.expect(
+            code,
+            &[
+                "--as",
+                who,
+                "reserve",
+                id,
+                "--amount",
+                amount,
+                "--reason",
+                "new_information",
+                "--note",
+                note,
+            ],
+        )
+    }
+
     pub fn expect(&self, code: i32, args: &[&str]) -> (String, String) {
         let out = self.run(args);
         let (so, se) = (

@@ -130,20 +130,12 @@ fn a_signed_commit_whose_content_was_changed_after_signing() {
 #[test]
 fn a_staff_adjuster_forges_an_effective_reserve_with_a_senior_limit() {
     let o = Office::example();
-    o.expect(
+    o.reserve(
         0,
-        &[
-            "--as",
-            STAFF,
-            "reserve",
-            AUTO,
-            "--amount",
-            "45000.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "Repair estimate and storage invoices received",
-        ],
+        STAFF,
+        AUTO,
+        "45000.00",
+        "Repair estimate and storage invoices received",
     );
     let message = undo_last(&o);
     // What the tool wrote: pending, needing a senior adjuster. The forger makes it effective
@@ -170,20 +162,12 @@ fn a_staff_adjuster_forges_an_effective_reserve_with_a_senior_limit() {
 #[test]
 fn an_approval_in_another_persons_name() {
     let o = Office::example();
-    o.expect(
+    o.reserve(
         0,
-        &[
-            "--as",
-            STAFF,
-            "reserve",
-            AUTO,
-            "--amount",
-            "45000.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "Repair estimate and storage invoices received",
-        ],
+        STAFF,
+        AUTO,
+        "45000.00",
+        "Repair estimate and storage invoices received",
     );
     o.expect(0, &["--as", SENIOR, "approve", AUTO, "--note", "seen"]);
     let message = undo_last(&o);
@@ -816,20 +800,12 @@ fn the_tools_own_history_is_clean() {
     let o = Office::example();
     o.expect(0, &["--as", SUPERVISOR, "triage", "--pending"]);
     o.expect(0, &["--as", SUPERVISOR, "assign", "--pending"]);
-    o.expect(
+    o.reserve(
         0,
-        &[
-            "--as",
-            STAFF,
-            "reserve",
-            AUTO,
-            "--amount",
-            "45000.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "Repair estimate and storage invoices received",
-        ],
+        STAFF,
+        AUTO,
+        "45000.00",
+        "Repair estimate and storage invoices received",
     );
     o.expect(0, &["--as", SENIOR, "approve", AUTO]);
     o.expect(0, &["--as", SUPERVISOR, "deny", "approve", WATER]);

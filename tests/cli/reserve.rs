@@ -69,20 +69,12 @@ fn the_authority_matrix_money_column_holds_only_amounts_and_unlimited_is_its_own
 fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
     let o = Office::example();
     // Within the staff limit: effective at once.
-    o.expect(
+    o.reserve(
         0,
-        &[
-            "--as",
-            STAFF,
-            "reserve",
-            AUTO,
-            "--amount",
-            "9950.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "Repair estimate and storage invoices received",
-        ],
+        STAFF,
+        AUTO,
+        "9950.00",
+        "Repair estimate and storage invoices received",
     );
     let r = claim(&o).reserves.last().unwrap().clone();
     assert_eq!(
@@ -124,20 +116,12 @@ fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
         "{trailers}"
     );
     // Only one pending change at a time.
-    let (_, err) = o.expect(
+    let (_, err) = o.reserve(
         1,
-        &[
-            "--as",
-            STAFF,
-            "reserve",
-            AUTO,
-            "--amount",
-            "46000.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "Repair estimate and storage invoices received",
-        ],
+        STAFF,
+        AUTO,
+        "46000.00",
+        "Repair estimate and storage invoices received",
     );
     assert!(err.contains("waiting for approval"), "{err}");
 
@@ -169,20 +153,12 @@ fn a_reserve_above_authority_waits_for_a_second_person_with_enough_authority() {
     assert!(err.contains("nothing is waiting for approval"), "{err}");
 
     // A senior adjuster's own request above his limit needs someone else, with more authority.
-    o.expect(
+    o.reserve(
         0,
-        &[
-            "--as",
-            SENIOR,
-            "reserve",
-            AUTO,
-            "--amount",
-            "60000.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "Repair estimate and storage invoices received",
-        ],
+        SENIOR,
+        AUTO,
+        "60000.00",
+        "Repair estimate and storage invoices received",
     );
     let (_, err) = o.expect(1, &["--as", SENIOR, "approve", AUTO]);
     assert!(err.contains("a second person must approve"), "{err}");
@@ -565,39 +541,23 @@ fn a_paid_claim_closes_after_its_release_and_checklist_and_subrogation_is_listed
 fn band_edges_and_the_mortgagee_on_a_property_payment() {
     let o = Office::example();
     // Exactly at the staff limit (10,000.00 on auto physical damage): within authority.
-    o.expect(
+    o.reserve(
         0,
-        &[
-            "--as",
-            STAFF,
-            "reserve",
-            AUTO,
-            "--amount",
-            "10000.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "Repair estimate and storage invoices received",
-        ],
+        STAFF,
+        AUTO,
+        "10000.00",
+        "Repair estimate and storage invoices received",
     );
     let r = claim(&o).reserves.last().unwrap().clone();
     assert_eq!(r.state, ApprovalState::Effective);
     assert_eq!(r.authority.unwrap().limit.unwrap().to_string(), "10000.00");
     // One cent over: it needs a senior adjuster.
-    o.expect(
+    o.reserve(
         0,
-        &[
-            "--as",
-            STAFF,
-            "reserve",
-            AUTO,
-            "--amount",
-            "10000.01",
-            "--reason",
-            "new_information",
-            "--note",
-            "Repair estimate and storage invoices received",
-        ],
+        STAFF,
+        AUTO,
+        "10000.01",
+        "Repair estimate and storage invoices received",
     );
     let r = claim(&o).reserves.last().unwrap().clone();
     assert_eq!(r.state, ApprovalState::Pending);
@@ -723,41 +683,19 @@ fn every_reserve_change_carries_the_adjusters_note_on_its_basis() {
         ],
     );
     assert!(err.contains("--note"), "{err}");
-    let (_, err) = o.expect(
-        1,
-        &[
-            "--as",
-            STAFF,
-            "reserve",
-            AUTO,
-            "--amount",
-            "9900.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "  ",
-        ],
-    );
+    let (_, err) = o.reserve(1, STAFF, AUTO, "9900.00", "  ");
     assert!(
         err.contains("--note is required: the adjuster's note explaining the basis"),
         "{err}"
     );
     assert_eq!(o.head(), head, "nothing written");
 
-    o.expect(
+    o.reserve(
         0,
-        &[
-            "--as",
-            STAFF,
-            "reserve",
-            AUTO,
-            "--amount",
-            "9900.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "Storage at the salvage yard since 10/28, 100.00",
-        ],
+        STAFF,
+        AUTO,
+        "9900.00",
+        "Storage at the salvage yard since 10/28, 100.00",
     );
     let r = claim(&o).reserves.last().unwrap().clone();
     assert_eq!(
@@ -778,20 +716,12 @@ fn a_reserve_above_the_policy_limit_is_flagged_naming_the_limit() {
     let o = Office::example();
     // The deer strike is answered by the comprehensive coverage, limit 100,000.00. The manager's
     // reserve authority on auto physical damage is unlimited: the reserve takes effect, flagged.
-    let (_, err) = o.expect(
+    let (_, err) = o.reserve(
         0,
-        &[
-            "--as",
-            MANAGER,
-            "reserve",
-            AUTO,
-            "--amount",
-            "120000.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "Demand from the salvage yard for storage and a disputed valuation",
-        ],
+        MANAGER,
+        AUTO,
+        "120000.00",
+        "Demand from the salvage yard for storage and a disputed valuation",
     );
     assert!(
         err.contains("warning: CLM-2610-VH4E-J57R: the reserve of 120000.00 is above the comprehensive limit of 100000.00 on policy PAU-IL-2026-20931"),
@@ -824,20 +754,12 @@ fn a_reserve_above_the_policy_limit_is_flagged_naming_the_limit() {
     o.expect(1, &["check", "--strict"]);
 
     // Brought back within the limit, the flag goes with it.
-    let (_, err) = o.expect(
+    let (_, err) = o.reserve(
         0,
-        &[
-            "--as",
-            MANAGER,
-            "reserve",
-            AUTO,
-            "--amount",
-            "9800.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "Storage dispute settled with the yard",
-        ],
+        MANAGER,
+        AUTO,
+        "9800.00",
+        "Storage dispute settled with the yard",
     );
     assert!(!err.contains("warning"), "{err}");
     let (out, _) = o.expect(0, &["check"]);

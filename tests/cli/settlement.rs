@@ -395,20 +395,12 @@ fn sign(o: &Office, who: &str, id: &str, signer: &str) -> (i32, String) {
 #[test]
 fn the_injured_claimant_signs_the_bodily_injury_release_never_the_insured() {
     let o = Office::example();
-    o.expect(
+    o.reserve(
         0,
-        &[
-            "--as",
-            SENIOR,
-            "reserve",
-            TRUCK,
-            "--amount",
-            "12000.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "ER bill 2,850.00; six weeks of therapy",
-        ],
+        SENIOR,
+        TRUCK,
+        "12000.00",
+        "ER bill 2,850.00; six weeks of therapy",
     );
     o.expect(0, &["--as", MANAGER, "approve", TRUCK]);
     negotiate(

@@ -382,21 +382,7 @@ fn accepting_coverage_in_texas_starts_the_five_business_day_payment_clock() {
     assert_eq!(o.head(), head);
 
     // Paid the same day: the clock is met.
-    o.expect(
-        0,
-        &[
-            "--as",
-            SENIOR,
-            "reserve",
-            truck,
-            "--amount",
-            "8000.00",
-            "--reason",
-            "new_information",
-            "--note",
-            "ER bill 2,850.00",
-        ],
-    );
+    o.reserve(0, SENIOR, truck, "8000.00", "ER bill 2,850.00");
     o.expect(0, &["--as", MANAGER, "approve", truck]);
     o.expect(
         0,
