@@ -106,10 +106,12 @@ impl From<CommitError> for Error {
         match e {
             CommitError::Refused(msg) => Error::refused(msg),
             CommitError::Sign(s) => Error::from(s),
-            CommitError::WorkingTree { commit, detail } => Error::environment(format!(
-                "committed {commit}, but updating the working tree failed: {detail}"
+            CommitError::Uncommitted { path } => Error::refused(format!(
+                "{path} has uncommitted edits; the tool will not overwrite them"
             ))
-            .hint("run `git reset --hard HEAD` after checking `git status`, or `git checkout -- claims/`"),
+            .hint(format!(
+                "review them with `git diff HEAD -- {path}`, then commit them, or discard them with `git checkout HEAD -- {path}`"
+            )),
             other => Error::environment(other.to_string()),
         }
     }

@@ -88,6 +88,8 @@ pub const CODES: &[CodeDoc] = &[
         explanation: "Two files carry the same claim id." },
     CodeDoc { code: "F005", severity: Severity::Error, title: "id month differs from received_at",
         explanation: "The year and month in the claim id must be those of received_at, in the office time zone." },
+    CodeDoc { code: "F006", severity: Severity::Error, title: "symbolic link in a folder the tool writes",
+        explanation: "claims/, policies/, templates/, outbox and authority.yaml hold plain files and folders only. A committed symbolic link there would make the tool write (or read) outside the office on every clone; the tool refuses to write through one. Replace the link with the folder or file itself (`git rm --cached PATH`)." },
     CodeDoc { code: "N001", severity: Severity::Error, title: "required FNOL fact missing",
         explanation: "The line of business requires this First Notice of Loss fact (DESIGN.md, The record). Claims in status incomplete may lack facts that their `missing` list names." },
     CodeDoc { code: "N002", severity: Severity::Error, title: "invalid VIN",

@@ -86,7 +86,13 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             if let (Some(_), Some(id)) = (done.commit, proposal_of(&done.message)) {
                 if default {
                     // The edit now waits as the proposal; the file is as committed until then.
-                    session.restore_from_tip(&["authority.yaml"])?;
+                    // The proposal landed: a failure here is a warning, never an error.
+                    if let Err(e) = session.restore_from_tip(&["authority.yaml"]) {
+                        eprintln!(
+                            "warning: the proposal is committed, but authority.yaml could not be put back as committed ({}); run `git checkout HEAD -- authority.yaml`",
+                            e.message
+                        );
+                    }
                 }
                 g.say(format!(
                     "proposal {id} waits for a second manager: `claims authority approve {id}`"

@@ -78,10 +78,15 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     super::update::report(g, &done);
     if done.commit.is_some() {
         match private {
-            Some(p) => {
-                session.use_signing_key(&p)?;
-                g.say(format!("{email} now signs with {}", p.display()));
-            }
+            // The rotation landed: a failure to point git at the new key is a warning.
+            Some(p) => match session.use_signing_key(&p) {
+                Ok(()) => g.say(format!("{email} now signs with {}", p.display())),
+                Err(e) => eprintln!(
+                    "warning: the new key is registered, but git could not be pointed at it ({}); run `git config claims.{email}.signingkey {}`",
+                    e.message,
+                    p.display()
+                ),
+            },
             None => g.say(format!(
                 "registered; point git at the new key before your next change: `git config claims.{email}.signingkey PATH` (or user.signingkey)"
             )),

@@ -35,6 +35,7 @@ pub mod note;
 pub mod output;
 pub mod pay;
 pub mod queue;
+pub mod repair;
 pub mod reserve;
 pub mod schema;
 pub mod settle;
@@ -120,6 +121,7 @@ pub enum Command {
     Reopen(close::ReopenArgs),
     Closed(close::ClosedArgs),
     Subrogation(close::SubrogationArgs),
+    Repair(repair::Args),
 }
 
 /// Options every command sees, resolved once.
@@ -230,7 +232,12 @@ pub fn main() -> i32 {
         quiet: cli.quiet,
         dry_run: cli.dry_run,
     };
-    let result = match cli.command {
+    // Whatever an interrupted command left is finished before anything reads the office.
+    let recovered = match crate::store::files::find_office_root(g.repo.as_deref()) {
+        Ok(root) => crate::store::landing::recover_at(&root).map_err(Error::from),
+        Err(_) => Ok(()),
+    };
+    let result = recovered.and_then(|()| match cli.command {
         Command::Init(a) => init::run(&g, a),
         Command::Check(a) => check::run(&g, a),
         Command::Show(a) => show::run(&g, a),
@@ -276,7 +283,11 @@ pub fn main() -> i32 {
         Command::Reopen(a) => close::run_reopen(&g, a),
         Command::Closed(a) => close::run_closed(&g, a),
         Command::Subrogation(a) => close::run_subrogation(&g, a),
-    };
+        Command::Repair(a) => repair::run(&g, a),
+    });
+    for n in crate::store::notices::take() {
+        eprintln!("warning: {n}");
+    }
     match result {
         Ok(code) => code,
         Err(e) => {

@@ -27,9 +27,10 @@ use std::path::Path;
 use git2::{Binding, Mempack, ObjectType, Oid, Repository};
 
 use super::git::{
-    head_branch, is_ref_conflict, object_id, read_tip, sync_worktree, write_signed_commit,
-    CommitError, FolderCache, Identity, ObjectSink, Prepared, Tip, Written, MAX_ATTEMPTS,
+    head_branch, object_id, read_tip, write_signed_commit, CommitError, FolderCache, Identity,
+    ObjectSink, Prepared, Tip, Written, MAX_ATTEMPTS,
 };
+use super::landing::{land, Landed, Landing, Outgoing};
 use super::pack::PackWriter;
 use super::signing::Signer;
 
@@ -97,6 +98,7 @@ pub struct Batch {
 impl Batch {
     /// Starts a batch on the branch HEAD points to, which must have a first commit.
     pub fn begin(git_dir: &Path) -> Result<Batch, CommitError> {
+        super::durable::fsync_git_writes();
         let repo = Repository::open(git_dir)?;
         let branch = head_branch(&repo)?;
         let base = repo.refname_to_id(&branch)?;
@@ -246,26 +248,26 @@ impl Batch {
         }
         for _ in 0..MAX_ATTEMPTS {
             self.flush()?;
+            super::durable::point("objects-written");
             let message = format!("commit (batch): {} commits", self.made.len());
-            let moved = self
-                .repo
-                .reference_matching(&self.branch, self.tip, true, self.base, &message)
-                .map(|_| ());
-            match moved {
-                Ok(_) => {
-                    let paths = self.paths();
-                    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
-                    let synced = with_large_folders_cached(|| {
-                        sync_worktree(&self.repo, &self.branch, &paths)
-                    });
-                    synced.map_err(|e| CommitError::WorkingTree {
-                        commit: self.tip,
-                        detail: e.to_string(),
-                    })?;
-                    return Ok(std::mem::take(&mut self.ids));
-                }
-                Err(e) if is_ref_conflict(&e) => self.start_over_on_new_tip(signer, replan)?,
-                Err(e) => return Err(e.into()),
+            let paths = self.paths();
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            let mail: Vec<Outgoing> = self
+                .made
+                .iter()
+                .flat_map(|m| m.prepared.mail.iter().cloned())
+                .collect();
+            let landing = Landing {
+                branch: &self.branch,
+                old: Some(self.base),
+                new: self.tip,
+                reflog: &message,
+                paths: &paths,
+                mail: &mail,
+            };
+            match with_large_folders_cached(|| land(&self.repo, &landing))? {
+                Landed::Moved => return Ok(std::mem::take(&mut self.ids)),
+                Landed::Raced => self.start_over_on_new_tip(signer, replan)?,
             }
         }
         Err(CommitError::Contention {
@@ -465,6 +467,7 @@ mod tests {
         Prepared {
             changes,
             message: message.into(),
+            ..Default::default()
         }
     }
 

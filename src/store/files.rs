@@ -227,3 +227,27 @@ pub fn parse_claim_text(rel: &str, text: &str) -> Result<Claim> {
         ))
     })
 }
+
+/// The folders and files the tool writes into (or reads its settings from): a symbolic link
+/// committed there would let a change write outside the office.
+pub const TOOL_OWNED: &[&str] = &["claims", "policies", "templates", "outbox", AUTHORITY_FILE];
+
+/// Symbolic links git tracks (in the index) at or under the tool-owned paths.
+pub fn committed_links(root: &Path) -> Vec<String> {
+    let Ok(repo) = git2::Repository::open(root) else {
+        return Vec::new();
+    };
+    let Ok(index) = repo.index() else {
+        return Vec::new();
+    };
+    index
+        .iter()
+        .filter(|e| e.mode == 0o120000)
+        .filter_map(|e| String::from_utf8(e.path).ok())
+        .filter(|p| {
+            TOOL_OWNED
+                .iter()
+                .any(|t| p == t || p.strip_prefix(t).is_some_and(|r| r.starts_with('/')))
+        })
+        .collect()
+}

@@ -20,6 +20,8 @@ use std::time::Duration;
 use git2::{ErrorCode, ObjectType, Oid, Repository};
 use rand::Rng;
 
+use super::durable;
+use super::landing::{land, Landed, Landing};
 use super::signing::{SignError, Signer};
 
 /// How many times [`commit_change`] starts again after losing a race for the branch.
@@ -47,10 +49,12 @@ pub struct Identity {
 
 /// What a caller's `prepare` step returns: the file changes and the full commit message
 /// (trailers included; the engine adds the final newline).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prepared {
     pub changes: Vec<FileChange>,
     pub message: String,
+    /// Notices for the outbox, delivered once the commit landed.
+    pub mail: Vec<super::landing::Outgoing>,
 }
 
 /// Errors from the commit engine.
@@ -93,14 +97,9 @@ pub enum CommitError {
     )]
     Contention { attempts: u32 },
 
-    /// The commit was made and the branch moved, but updating the working tree or index
-    /// failed. The commit is safe; `git status` may show the paths as changed until
-    /// `git checkout -- PATH` / `git reset` is run.
-    #[error(
-        "commit {commit} was made, but updating the working tree failed: {detail}; \
-         run `git reset --hard` only if you have no other edits, or `git checkout HEAD -- <path>`"
-    )]
-    WorkingTree { commit: Oid, detail: String },
+    /// A file the change would overwrite has edits nobody committed.
+    #[error("{path} has uncommitted edits; the tool will not overwrite them")]
+    Uncommitted { path: String },
 }
 
 impl CommitError {
@@ -938,6 +937,7 @@ pub fn commit_change<F>(
 where
     F: FnMut(&Tip) -> Result<Prepared, CommitError>,
 {
+    durable::fsync_git_writes();
     for attempt in 0..MAX_ATTEMPTS {
         let branch = head_branch(repo)?;
         let tip = read_tip(repo, branch)?;
@@ -945,39 +945,28 @@ where
         let (new_id, message) =
             write_signed_commit(repo, identity, signer, &tip, &prepared, &mut ToDatabase)?;
 
+        durable::point("objects-written");
         let subject = message.lines().next().unwrap_or("");
-        let moved = match tip.id() {
-            Some(old) => repo.reference_matching(
-                tip.branch(),
-                new_id,
-                true,
-                old,
-                &format!("commit: {subject}"),
-            ),
-            None => repo.reference(
-                tip.branch(),
-                new_id,
-                false,
-                &format!("commit (initial): {subject}"),
-            ),
+        let reflog = match tip.id() {
+            Some(_) => format!("commit: {subject}"),
+            None => format!("commit (initial): {subject}"),
         };
-        match moved {
-            Ok(_) => {
-                let paths: Vec<&str> = prepared.changes.iter().map(|c| c.path.as_str()).collect();
-                sync_worktree(repo, tip.branch(), &paths).map_err(|e| {
-                    CommitError::WorkingTree {
-                        commit: new_id,
-                        detail: e.to_string(),
-                    }
-                })?;
-                return Ok(new_id);
-            }
-            Err(e) if is_ref_conflict(&e) => {
+        let paths: Vec<&str> = prepared.changes.iter().map(|c| c.path.as_str()).collect();
+        let landing = Landing {
+            branch: tip.branch(),
+            old: tip.id(),
+            new: new_id,
+            reflog: &reflog,
+            paths: &paths,
+            mail: &prepared.mail,
+        };
+        match land(repo, &landing)? {
+            Landed::Moved => return Ok(new_id),
+            Landed::Raced => {
                 if attempt + 1 < MAX_ATTEMPTS {
                     backoff(attempt);
                 }
             }
-            Err(e) => return Err(e.into()),
         }
     }
     Err(CommitError::Contention {
@@ -985,14 +974,16 @@ where
     })
 }
 
-/// An exclusive lock on `<gitdir>/claims.lock`, held while the working tree and index are
-/// updated. Released on drop.
-struct RepoLock {
+/// An exclusive lock on `<gitdir>/claims.lock`, held while the branch moves and the working
+/// tree and index are brought in line with it, and while a command checks for uncommitted
+/// edits (so it never sees another writer half-way). Released on drop (and by the system when
+/// the process dies).
+pub(crate) struct RepoLock {
     _file: fs::File,
 }
 
 impl RepoLock {
-    fn acquire(repo: &Repository) -> Result<RepoLock, CommitError> {
+    pub(crate) fn acquire(repo: &Repository) -> Result<RepoLock, CommitError> {
         let path = repo.path().join("claims.lock");
         let file = fs::OpenOptions::new()
             .create(true)
@@ -1038,7 +1029,7 @@ pub(crate) fn sync_worktree(
     result
 }
 
-fn update_paths(
+pub(crate) fn update_paths(
     repo: &Repository,
     workdir: &Path,
     tree: &git2::Tree<'_>,
@@ -1059,6 +1050,7 @@ fn update_paths(
                 write_file_atomic(&full, blob.content(), mode == MODE_EXEC)?;
                 let md = fs::symlink_metadata(&full).map_err(io_err(&full))?;
                 index.add(&index_entry(path, oid, mode as u32, &md))?;
+                durable::point("worktree-file");
             }
             None => {
                 remove_file_and_empty_parents(workdir, &full)?;
@@ -1067,6 +1059,7 @@ fn update_paths(
                     Err(e) if e.code() == ErrorCode::NotFound => {}
                     Err(e) => return Err(e.into()),
                 }
+                durable::point("worktree-file");
             }
         }
     }
@@ -1074,7 +1067,10 @@ fn update_paths(
     let mut tries = 0;
     loop {
         match index.write() {
-            Ok(()) => return Ok(()),
+            Ok(()) => {
+                durable::point("index-written");
+                return Ok(());
+            }
             Err(e) if e.code() == ErrorCode::Locked && tries < 100 => {
                 tries += 1;
                 std::thread::sleep(Duration::from_millis(10));
@@ -1231,6 +1227,22 @@ pub(crate) fn uncommitted_edits_with(
     Ok(edited)
 }
 
+/// [`uncommitted_edits_with`] under the office lock, once any interrupted change is finished:
+/// another writer that moved the branch but has not yet written its files is never taken for
+/// uncommitted edits.
+pub(crate) fn uncommitted_edits_locked(
+    repo: &Repository,
+    paths: &[&str],
+    memo: Option<&std::cell::RefCell<FolderCache>>,
+) -> Result<Vec<String>, CommitError> {
+    if repo.workdir().is_none() || paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let _lock = RepoLock::acquire(repo)?;
+    super::landing::recover_locked(repo)?;
+    uncommitted_edits_with(repo, paths, memo)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1257,6 +1269,7 @@ mod tests {
             Ok(Prepared {
                 changes: changes.clone(),
                 message: msg.into(),
+                ..Default::default()
             })
         })
         .unwrap()
@@ -1464,6 +1477,7 @@ mod tests {
             Ok(Prepared {
                 changes: vec![put("d/x", "not a folder\n")],
                 message: "clash".into(),
+                ..Default::default()
             })
         })
         .unwrap_err();
@@ -1542,6 +1556,7 @@ mod tests {
             Ok(Prepared {
                 changes: vec![put("claims/C-1.yaml", "changed\n"), put("new/x.txt", "x")],
                 message: "Should not land".into(),
+                ..Default::default()
             })
         })
         .unwrap_err();
@@ -1584,6 +1599,7 @@ mod tests {
                 Ok(Prepared {
                     changes: bad.clone(),
                     message: "bad".into(),
+                    ..Default::default()
                 })
             })
             .unwrap_err();
@@ -1606,6 +1622,7 @@ mod tests {
             Ok(Prepared {
                 changes: vec![put("a.txt", "b\n")],
                 message: "x".into(),
+                ..Default::default()
             })
         })
         .unwrap_err();
@@ -1645,6 +1662,7 @@ mod tests {
                                     put(&counter, &format!("{}\n", n + 1)),
                                 ],
                                 message: format!("Writer {w} claim {i}"),
+                                ..Default::default()
                             })
                         })
                         .unwrap();
@@ -1732,6 +1750,7 @@ mod tests {
             Ok(Prepared {
                 changes: vec![put("x/y.txt", "y\n")],
                 message: "bare".into(),
+                ..Default::default()
             })
         })
         .unwrap();

@@ -2,9 +2,12 @@
 
 pub mod batch;
 pub mod checkpoint;
+pub mod durable;
 pub mod files;
 pub mod git;
 pub mod inspect;
+pub mod landing;
+pub mod notices;
 pub mod office_init;
 pub mod outbox;
 pub mod pack;

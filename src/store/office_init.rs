@@ -274,6 +274,7 @@ pub fn init_office(req: &InitRequest) -> Result<InitReport> {
         Ok(Prepared {
             changes: files.clone(),
             message: message.clone(),
+            ..Default::default()
         })
     })?;
     Ok(InitReport {

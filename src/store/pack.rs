@@ -202,13 +202,16 @@ fn write_read_only(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()>
         .prefix("tmp_pack_")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    // On disk before the branch can point into it (a power loss must not leave a ref to a
+    // pack that never reached the disk).
+    tmp.as_file().sync_all()?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o444))?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    super::durable::sync_dir(dir)
 }
 
 fn sha1(bytes: &[u8]) -> [u8; 20] {

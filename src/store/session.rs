@@ -12,14 +12,16 @@ use git2::Repository;
 use chrono::Offset;
 
 use crate::domain::claim::{Claim, Timestamp};
+use crate::domain::office::OfficeInfo;
 use crate::domain::office::{parse_signing_key, Office, Permission, Person};
 use crate::error::{Error, Result};
 use crate::letters::Email;
 use crate::store::batch::Batch;
 use crate::store::files::{find_office_root, load_office};
 use crate::store::git::{
-    commit_change, uncommitted_edits_with, CommitError, FileChange, Identity, Prepared, Tip,
+    commit_change, uncommitted_edits_locked, CommitError, FileChange, Identity, Prepared, Tip,
 };
+use crate::store::landing::Outgoing;
 use crate::store::signing::{allowed_signers, signer_from_git_config, Signer};
 use crate::store::snapshot::{Parsed, Settings, Shelf, Snapshot};
 use crate::workflow::{Change, Command, Desk, Register};
@@ -90,8 +92,6 @@ pub struct Session {
     pending_register: RefCell<Option<Register>>,
     /// The commands of the running batch, to prepare again if another writer moves the branch.
     batch_commands: RefCell<Vec<(Command, Timestamp)>>,
-    /// Notices of the commands committed, for the outbox.
-    mail: RefCell<Vec<Email>>,
     outbox: RefCell<Option<PathBuf>>,
     delivered: RefCell<Vec<PathBuf>>,
     /// Set while [`Session::batch`] runs: changes go into it instead of straight to the branch.
@@ -107,6 +107,7 @@ impl Session {
     pub fn open(explicit: Option<&Path>, as_email: Option<&str>) -> Result<Session> {
         let root = find_office_root(explicit)?;
         let repo = crate::store::files::open_repository(&root)?;
+        crate::store::landing::recover(&repo)?;
         let config = repo.config()?.snapshot()?;
         let email = match as_email {
             Some(e) => e.to_string(),
@@ -165,7 +166,6 @@ impl Session {
             register: Default::default(),
             pending_register: Default::default(),
             batch_commands: Default::default(),
-            mail: Default::default(),
             outbox: Default::default(),
             delivered: Default::default(),
             batch: Default::default(),
@@ -250,7 +250,6 @@ impl Session {
             .finish(self.signer.as_ref(), &mut again)
             .map_err(|e| failure.take().unwrap_or_else(|| Error::from(e)))?;
         housekeep(&self.root);
-        self.deliver_mail()?;
         Ok((value, ids))
     }
 
@@ -300,16 +299,25 @@ impl Session {
                 .push((command.clone(), now));
         }
         if done.change.files.iter().any(|f| f.path == "authority.yaml") && !in_batch {
-            // People or keys may have changed: plain git verifies by the new file.
-            let settings = self.settings()?;
-            if let Ok(s) = settings.as_ref() {
-                self.sync_allowed_signers(&allowed_signers_for(&s.office))?;
+            // People or keys may have changed: plain git verifies by the new file. The commit
+            // landed: a failure here is a warning (the next command writes the file again).
+            let synced = self
+                .settings()
+                .and_then(|settings| match settings.as_ref() {
+                    Ok(s) => self.sync_allowed_signers(&allowed_signers_for(&s.office)),
+                    Err(_) => Ok(()),
+                });
+            if let Err(e) = synced {
+                crate::store::notices::warn(format!(
+                    "committed, but the allowed-signers file could not be updated: {}",
+                    e.message
+                ));
             }
         }
-        self.mail.borrow_mut().append(&mut done.change.mail.clone());
-        if !in_batch {
-            self.deliver_mail()?;
-        }
+        let outbox = self.outbox_dir();
+        self.delivered
+            .borrow_mut()
+            .extend(done.change.mail.iter().map(|e| outbox.join(&e.file_name)));
         Ok(done)
     }
 
@@ -346,12 +354,9 @@ impl Session {
         )?;
         let change = command.apply(&desk)?;
         let claim_files: Vec<&str> = change.claims.iter().map(|c| c.path.as_str()).collect();
-        let dirty = uncommitted_edits_with(&self.repo, &claim_files, Some(&self.head_folders))?;
+        let dirty = uncommitted_edits_locked(&self.repo, &claim_files, Some(&self.head_folders))?;
         if let Some(path) = dirty.first() {
-            return Err(Error::refused(format!(
-                "{path} has uncommitted edits; the tool will not overwrite them"
-            ))
-            .hint(format!("review them with `git diff -- {path}`, then commit them or discard them with `git checkout -- {path}`")));
+            return Err(Error::from(CommitError::Uncommitted { path: path.clone() }));
         }
         let mut register = snapshot.into_register();
         if let Some(r) = register.as_mut() {
@@ -384,6 +389,7 @@ impl Session {
                 })
                 .collect(),
             message: change.message(),
+            mail: self.outgoing(&settings.office.office, &change.mail)?,
         };
         let done = Done {
             commit: None,
@@ -458,33 +464,25 @@ impl Session {
         tip_settings(&self.repo, &self.shelf)
     }
 
-    /// Writes the notices of the commands committed into the outbox.
-    fn deliver_mail(&self) -> Result<()> {
-        let mail = std::mem::take(&mut *self.mail.borrow_mut());
-        if mail.is_empty() {
-            return Ok(());
-        }
-        let dir = self
-            .outbox
+    /// Where notices go: `outbox/` at the office root unless told otherwise.
+    fn outbox_dir(&self) -> PathBuf {
+        self.outbox
             .borrow()
             .clone()
-            .unwrap_or_else(|| self.root.join("outbox"));
-        let settings = self.settings()?;
-        let info = settings
-            .as_ref()
-            .as_ref()
-            .map_err(|e| Error::refused(e.clone()))?
-            .office
-            .office
-            .clone();
-        let written = crate::store::outbox::deliver(&dir, &info, &mail).map_err(|e| {
-            Error::environment(format!(
-                "the changes are committed, but a notice could not be written to the outbox: {}",
-                e.message
-            ))
-        })?;
-        self.delivered.borrow_mut().extend(written);
-        Ok(())
+            .unwrap_or_else(|| self.root.join("outbox"))
+    }
+
+    /// The notices of a change as the outbox files they become once it lands.
+    fn outgoing(&self, info: &OfficeInfo, mail: &[Email]) -> Result<Vec<Outgoing>> {
+        let dir = self.outbox_dir();
+        mail.iter()
+            .map(|e| {
+                Ok(Outgoing {
+                    path: dir.join(&e.file_name),
+                    bytes: e.to_bytes(info)?,
+                })
+            })
+            .collect()
     }
 
     /// From now on the actor signs with the private key at `path` (the repository's git

@@ -1065,6 +1065,7 @@ mod tests {
                         content: Some(b"a\n".to_vec()),
                     }],
                     message: "gpg".into(),
+                    ..Default::default()
                 })
             },
         )

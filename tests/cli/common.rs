@@ -38,6 +38,7 @@ fn hermetic(cmd: &mut Command, home: &Path) {
         .env("GIT_COMMITTER_DATE", NOW)
         .env_remove("CLAIMS_REPO")
         .env_remove("CLAIMS_AS")
+        .env_remove("CLAIMS_FAULT")
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE");
 }
@@ -45,7 +46,12 @@ fn hermetic(cmd: &mut Command, home: &Path) {
 impl Office {
     /// A fresh `claims init office --example` in a temporary folder.
     pub fn example() -> Office {
-        let tmp = tempfile::tempdir().unwrap();
+        Office::example_in(&std::env::temp_dir())
+    }
+
+    /// [`Office::example`] in a temporary folder inside `parent` (a small filesystem, say).
+    pub fn example_in(parent: &Path) -> Office {
+        let tmp = tempfile::tempdir_in(parent).unwrap();
         let home = tmp.path().join("home");
         std::fs::create_dir_all(&home).unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_claims"));
@@ -79,7 +85,6 @@ impl Office {
         self.cmd(args).output().unwrap()
     }
 
-    /// Runs and asserts the exit code; returns (stdout, stderr).
     /// `claims --as WHO reserve ID --amount AMOUNT --reason new_information --note NOTE`,
     /// expecting exit `code`.
     pub fn reserve(
@@ -107,6 +112,7 @@ impl Office {
         )
     }
 
+    /// Runs and asserts the exit code; returns (stdout, stderr).
     pub fn expect(&self, code: i32, args: &[&str]) -> (String, String) {
         let out = self.run(args);
         let (so, se) = (

@@ -7,6 +7,7 @@ mod assign;
 mod audit;
 mod check;
 mod closing;
+mod crash;
 mod deny;
 mod duplicates;
 mod forgery;

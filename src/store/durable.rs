@@ -1,0 +1,79 @@
+//! Durability: what must be on disk before the branch may point at it, and the named points at
+//! which a test build stops the process to prove a crash there is repaired.
+
+use std::path::Path;
+use std::sync::Once;
+
+/// Makes libgit2 fsync every object, pack and ref file it writes (and their folders), once
+/// per process: a commit the branch points to must survive a power loss.
+pub fn fsync_git_writes() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: a documented libgit2 option taking one int; set before any repository
+        // writes in this process.
+        unsafe {
+            libgit2_sys::git_libgit2_opts(
+                libgit2_sys::GIT_OPT_ENABLE_FSYNC_GITDIR as std::ffi::c_int,
+                1 as std::ffi::c_int,
+            );
+        }
+    });
+}
+
+/// Flushes a folder's entries (a file just created or renamed in it) to disk.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// A named point in the store where a test build stops the process dead, as `kill -9` or a
+/// power loss would: `CLAIMS_FAULT=NAME` stops at the first time the point is reached,
+/// `CLAIMS_FAULT=NAME#N` at the Nth. The points, in the order a change reaches them:
+///
+/// - `objects-written`: the commit's objects (or a batch's pack) are in the database;
+/// - `journal-written`: the journal of the change in flight and the outbox's temporary files
+///   are on disk;
+/// - `branch-moved`: the branch points to the new commit;
+/// - `worktree-file`: after each working-tree file is written or removed;
+/// - `index-written`: the index is up to date;
+/// - `outbox-file`: after each notice is moved into the outbox.
+///
+/// Release builds have no points (the variable is ignored) unless built with the
+/// `fault-injection` feature.
+#[inline]
+pub fn point(name: &str) {
+    #[cfg(any(debug_assertions, feature = "fault-injection"))]
+    stop_if_asked(name);
+    #[cfg(not(any(debug_assertions, feature = "fault-injection")))]
+    let _ = name;
+}
+
+#[cfg(any(debug_assertions, feature = "fault-injection"))]
+fn stop_if_asked(name: &str) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static HITS: AtomicU64 = AtomicU64::new(0);
+    let Ok(spec) = std::env::var("CLAIMS_FAULT") else {
+        return;
+    };
+    let (wanted, nth) = match spec.split_once('#') {
+        Some((n, k)) => (n, k.parse::<u64>().unwrap_or(1)),
+        None => (spec.as_str(), 1),
+    };
+    if wanted != name {
+        return;
+    }
+    if HITS.fetch_add(1, Ordering::SeqCst) + 1 == nth {
+        // Nothing flushed, nothing unwound: what a kill -9 leaves.
+        std::process::abort();
+    }
+}
+
+/// Whether this build has the fault points (tests that need them skip otherwise).
+pub const HAS_FAULT_POINTS: bool = cfg!(any(debug_assertions, feature = "fault-injection"));

@@ -1,0 +1,556 @@
+//! Landing a change: moving the branch and bringing the working tree, the index and the outbox
+//! in line with it, so that whatever stops the process — `kill -9`, a power loss, a full disk
+//! — the next command finds the office consistent or finishes the job.
+//!
+//! Under the office lock (`.git/claims.lock`) a change lands in four steps:
+//!
+//! 1. its notices are written into the outbox under temporary names, and a journal
+//!    (`.git/claims-journal/<commit>.json`: the branch, its old and new tip, the changed paths,
+//!    the notices) is written; both are fsynced, as the commit's objects already are;
+//! 2. the branch is moved, by compare-and-swap from the old tip;
+//! 3. the changed paths are written into the working tree and the index from the branch tip;
+//! 4. the notices are renamed into place and the journal is removed.
+//!
+//! A journal left behind means its writer died between step 1 and 4 (the lock is free again
+//! once a process is gone). [`recover`], run before every command reads the office, finishes
+//! steps 3 and 4 when the branch did move — the commit landed — and removes the temporary
+//! notices when it did not. [`repair`] (`claims repair`) does the same and also brings up to
+//! date the paths an interruption without a journal left behind (an older version, a
+//! `git update-ref` by hand), found from the branch's reflog.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use git2::{ErrorCode, ObjectType, Oid, Repository};
+use serde::{Deserialize, Serialize};
+
+use super::durable::{self, sync_dir};
+use super::git::{is_ref_conflict, update_paths, CommitError, RepoLock};
+use super::notices;
+
+/// A notice for the outbox: where it goes and its bytes (an RFC 5322 message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// What a change still has to do once its branch moved.
+#[derive(Debug, Serialize, Deserialize)]
+struct Journal {
+    branch: String,
+    old: Option<String>,
+    new: String,
+    paths: Vec<String>,
+    #[serde(default)]
+    mail: Vec<JournalMail>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct JournalMail {
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+/// A change ready to land: the branch to move from `old` to `new`, the paths it changed and
+/// its notices.
+pub(crate) struct Landing<'a> {
+    pub branch: &'a str,
+    pub old: Option<Oid>,
+    pub new: Oid,
+    pub reflog: &'a str,
+    pub paths: &'a [&'a str],
+    pub mail: &'a [Outgoing],
+}
+
+/// How a landing went.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Landed {
+    /// The branch points to the new commit (later steps that failed are warned about and
+    /// left to [`recover`]).
+    Moved,
+    /// Another writer moved the branch first: nothing changed; prepare again.
+    Raced,
+}
+
+fn journal_dir(repo: &Repository) -> PathBuf {
+    repo.path().join("claims-journal")
+}
+
+/// Moves the branch and brings the working tree, index and outbox in line (see the module
+/// documentation). An error means nothing changed.
+pub(crate) fn land(repo: &Repository, l: &Landing) -> Result<Landed, CommitError> {
+    let _lock = RepoLock::acquire(repo)?;
+    let current = match repo.refname_to_id(l.branch) {
+        Ok(id) => Some(id),
+        Err(e) if e.code() == ErrorCode::NotFound => None,
+        Err(e) => return Err(e.into()),
+    };
+    if current != l.old {
+        return Ok(Landed::Raced);
+    }
+    refuse_links(repo, l.paths, l.mail)?;
+    let (journal, file) = write_journal(repo, l)?;
+    durable::point("journal-written");
+    let moved = match l.old {
+        Some(old) => repo.reference_matching(l.branch, l.new, true, old, l.reflog),
+        None => repo.reference(l.branch, l.new, false, l.reflog),
+    };
+    match moved {
+        Ok(_) => {}
+        Err(e) => {
+            abandon(&journal, &file);
+            return if is_ref_conflict(&e) {
+                Ok(Landed::Raced)
+            } else {
+                Err(e.into())
+            };
+        }
+    }
+    durable::point("branch-moved");
+    if let Err(why) = finish(repo, &journal, &file, None) {
+        notices::warn(format!(
+            "commit {} landed, but {why}; the next claims command finishes it (or run `claims repair`)",
+            short(&journal.new)
+        ));
+    }
+    Ok(Landed::Moved)
+}
+
+fn counted(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+fn short(id: &str) -> &str {
+    &id[..id.len().min(12)]
+}
+
+/// Writes the notices under temporary names and the journal, both on disk before the branch
+/// may move.
+fn write_journal(repo: &Repository, l: &Landing) -> Result<(Journal, PathBuf), CommitError> {
+    let dir = journal_dir(repo);
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| CommitError::Io { path: p, source: e }
+    };
+    let mut journal = Journal {
+        branch: l.branch.to_string(),
+        old: l.old.map(|o| o.to_string()),
+        new: l.new.to_string(),
+        paths: l.paths.iter().map(|p| p.to_string()).collect(),
+        mail: Vec::with_capacity(l.mail.len()),
+    };
+    let tag = short(&journal.new).to_string();
+    let mut folders = HashSet::new();
+    let written = (|| -> Result<(), CommitError> {
+        for m in l.mail {
+            let folder = m.path.parent().expect("an outbox file has a folder");
+            if folders.insert(folder.to_path_buf()) {
+                fs::create_dir_all(folder).map_err(io(folder))?;
+            }
+            let name = m.path.file_name().expect("an outbox file has a name");
+            let tmp = folder.join(format!(".{}.{tag}.tmp", name.to_string_lossy()));
+            journal.mail.push(JournalMail {
+                tmp: tmp.clone(),
+                path: m.path.clone(),
+            });
+            write_synced(&tmp, &m.bytes).map_err(io(&tmp))?;
+        }
+        for f in &folders {
+            sync_dir(f).map_err(io(f))?;
+        }
+        Ok(())
+    })();
+    let file = dir.join(format!("{}.json", journal.new));
+    if let Err(e) = written {
+        abandon(&journal, &file);
+        return Err(e);
+    }
+    let bytes = serde_json::to_vec(&journal).expect("a journal serializes");
+    let stored = fs::create_dir_all(&dir)
+        .and_then(|()| write_synced(&file, &bytes))
+        .and_then(|()| sync_dir(&dir));
+    if let Err(e) = stored {
+        abandon(&journal, &file);
+        return Err(io(&file)(e));
+    }
+    Ok((journal, file))
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// A change that did not land: its temporary notices and journal go.
+fn abandon(journal: &Journal, file: &Path) {
+    for m in &journal.mail {
+        let _ = fs::remove_file(&m.tmp);
+    }
+    let _ = fs::remove_file(file);
+}
+
+/// Steps 3 and 4 for a change whose branch moved. `keep` says which paths may be brought up
+/// to date (recovery leaves alone a file edited since); the journal is removed once done.
+fn finish(
+    repo: &Repository,
+    journal: &Journal,
+    file: &Path,
+    keep: Option<&dyn Fn(&str) -> bool>,
+) -> Result<(), String> {
+    let on_branch = super::git::head_branch(repo).ok().as_deref() == Some(&journal.branch);
+    if on_branch && repo.workdir().is_some() {
+        let paths: Vec<&str> = journal
+            .paths
+            .iter()
+            .map(String::as_str)
+            .filter(|p| keep.is_none_or(|k| k(p)))
+            .collect();
+        sync_paths(repo, &journal.branch, &paths)
+            .map_err(|e| format!("updating the working tree and index failed: {e}"))?;
+    }
+    for m in &journal.mail {
+        match fs::rename(&m.tmp, &m.path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && m.path.exists() => {}
+            Err(e) => {
+                return Err(format!(
+                    "a notice could not be moved into the outbox ({}: {e})",
+                    m.path.display()
+                ))
+            }
+        }
+        durable::point("outbox-file");
+    }
+    if let Some(folder) = journal.mail.first().and_then(|m| m.path.parent()) {
+        let _ = sync_dir(folder);
+    }
+    fs::remove_file(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(())
+}
+
+/// Writes `paths` into the working tree and index as the tip of `branch` has them.
+fn sync_paths(repo: &Repository, branch: &str, paths: &[&str]) -> Result<(), CommitError> {
+    let Some(workdir) = repo.workdir() else {
+        return Ok(());
+    };
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let tree = repo.find_reference(branch)?.peel_to_tree()?;
+    let mut index = repo.index()?;
+    index.read(false)?;
+    let result = update_paths(repo, workdir, &tree, &mut index, paths);
+    if result.is_err() {
+        // Drop half-applied in-memory entries so a later call starts from the file on disk.
+        let _ = index.read(true);
+    }
+    result
+}
+
+/// Refuses a change that would write through a symbolic link inside the office: a linked
+/// folder on the way to a changed file, a link where the file goes, or a linked outbox.
+fn refuse_links(repo: &Repository, paths: &[&str], mail: &[Outgoing]) -> Result<(), CommitError> {
+    let Some(workdir) = repo.workdir() else {
+        return Ok(());
+    };
+    let mut seen = HashSet::new();
+    let mut check = |rel: &Path| -> Result<(), CommitError> {
+        let mut at = workdir.to_path_buf();
+        for part in rel.components() {
+            let Component::Normal(name) = part else {
+                continue;
+            };
+            at.push(name);
+            if !seen.insert(at.clone()) {
+                continue;
+            }
+            match fs::symlink_metadata(&at) {
+                Ok(md) if md.file_type().is_symlink() => {
+                    let shown = at
+                        .strip_prefix(workdir)
+                        .unwrap_or(&at)
+                        .display()
+                        .to_string();
+                    return Err(CommitError::Refused(format!(
+                        "{shown} is a symbolic link: the tool never writes through a link inside the office; nothing was changed"
+                    )));
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                Err(e) => {
+                    return Err(CommitError::Io {
+                        path: at.clone(),
+                        source: e,
+                    })
+                }
+            }
+        }
+        Ok(())
+    };
+    for p in paths {
+        check(Path::new(p))?;
+    }
+    for m in mail {
+        if let Ok(rel) = m.path.strip_prefix(workdir) {
+            check(rel)?;
+        }
+    }
+    Ok(())
+}
+
+/// Finishes what an interrupted command left (see the module documentation), saying what it
+/// did through [`notices`]. Cheap when there is nothing to do: one folder lookup.
+pub fn recover(repo: &Repository) -> Result<(), CommitError> {
+    let dir = journal_dir(repo);
+    if !has_entries(&dir) {
+        return Ok(());
+    }
+    let _lock = RepoLock::acquire(repo)?;
+    recover_locked(repo)
+}
+
+/// [`recover`] for the office at `root`, if it is a repository with something to recover:
+/// every command runs it before it reads the office.
+pub fn recover_at(root: &Path) -> Result<(), CommitError> {
+    let dot_git = root.join(".git");
+    if dot_git.is_dir() && !has_entries(&dot_git.join("claims-journal")) {
+        return Ok(());
+    }
+    match Repository::open(root) {
+        Ok(repo) => recover(&repo),
+        Err(_) => Ok(()), // not a repository (yet): nothing of ours to finish
+    }
+}
+
+/// [`recover`] for a caller that holds the office lock.
+pub(crate) fn recover_locked(repo: &Repository) -> Result<(), CommitError> {
+    let dir = journal_dir(repo);
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Ok(());
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    for file in files {
+        let journal: Journal = match fs::read(&file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+        {
+            Some(j) => j,
+            None => {
+                // Written only in part: its writer died before the branch could move.
+                let _ = fs::remove_file(&file);
+                continue;
+            }
+        };
+        recover_one(repo, &journal, &file);
+    }
+    Ok(())
+}
+
+fn has_entries(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some())
+}
+
+fn recover_one(repo: &Repository, journal: &Journal, file: &Path) {
+    let new = Oid::from_str(&journal.new).ok();
+    let tip = repo.refname_to_id(&journal.branch).ok();
+    let landed = match (new, tip) {
+        (Some(new), Some(tip)) => tip == new || repo.graph_descendant_of(tip, new).unwrap_or(false),
+        _ => false,
+    };
+    if !landed {
+        abandon(journal, file);
+        notices::warn(format!(
+            "repaired: an interrupted change ({}) had not landed; nothing of it was kept",
+            short(&journal.new)
+        ));
+        return;
+    }
+    remove_temporaries(repo, &journal.paths);
+    let left = ours_to_update(repo, journal);
+    let keep = |p: &str| !left.iter().any(|l| l == p);
+    let outcome = finish(repo, journal, file, Some(&keep));
+    let what = format!(
+        "repaired: an interrupted change ({}) had landed; brought {} and the index up to date{}",
+        short(&journal.new),
+        counted(journal.paths.len() - left.len(), "file"),
+        if journal.mail.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " and delivered {} to the outbox",
+                counted(journal.mail.len(), "notice")
+            )
+        }
+    );
+    match outcome {
+        Ok(()) => notices::warn(what),
+        Err(why) => notices::warn(format!(
+            "an interrupted change ({}) landed, but {why}; run `claims repair` once that is fixed",
+            short(&journal.new)
+        )),
+    }
+    for p in left {
+        notices::warn(format!(
+            "{p} was edited after the interrupted change; left as it is (compare it with `git diff HEAD -- {p}`)"
+        ));
+    }
+}
+
+/// The journal's paths that someone edited since the writer died (neither as the old tip nor
+/// as any later tip has them): left alone.
+fn ours_to_update(repo: &Repository, journal: &Journal) -> Vec<String> {
+    let Some(workdir) = repo.workdir() else {
+        return Vec::new();
+    };
+    let tree_of = |id: Option<&str>| {
+        id.and_then(|s| Oid::from_str(s).ok())
+            .and_then(|id| repo.find_commit(id).ok())
+            .and_then(|c| c.tree().ok())
+    };
+    let known: Vec<git2::Tree> = [
+        tree_of(journal.old.as_deref()),
+        tree_of(Some(&journal.new)),
+        repo.find_reference(&journal.branch)
+            .ok()
+            .and_then(|r| r.peel_to_tree().ok()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    journal
+        .paths
+        .iter()
+        .filter(|p| {
+            let Some(on_disk) = blob_on_disk(&workdir.join(p)) else {
+                return false; // absent: nothing to lose
+            };
+            !known.iter().any(|t| {
+                t.get_path(Path::new(p.as_str()))
+                    .is_ok_and(|e| e.id() == on_disk)
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// The blob id of a plain file in the working tree (None: absent, or not a plain file).
+fn blob_on_disk(path: &Path) -> Option<Oid> {
+    let md = fs::symlink_metadata(path).ok()?;
+    if !md.is_file() {
+        return None;
+    }
+    Oid::hash_file(ObjectType::Blob, path).ok()
+}
+
+/// The half-written temporary files a killed writer leaves next to the files it was writing.
+fn remove_temporaries(repo: &Repository, paths: &[String]) {
+    let Some(workdir) = repo.workdir() else {
+        return;
+    };
+    let folders: HashSet<&Path> = paths.iter().filter_map(|p| Path::new(p).parent()).collect();
+    for f in folders {
+        let Ok(entries) = fs::read_dir(workdir.join(f)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(".claims-tmp-") {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// What [`repair`] did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Repaired {
+    /// Paths brought up to date with the branch tip.
+    pub updated: Vec<String>,
+    /// Paths that differ from the tip by edits nobody committed: left alone.
+    pub edited: Vec<String>,
+}
+
+/// `claims repair`: [`recover`], then every path the branch's recent moves changed whose
+/// working-tree file and index entry are still as an earlier tip (one the branch moved on
+/// from) had them is brought up to date with the tip. Edits that match no tip are left alone
+/// and listed.
+pub fn repair(repo: &Repository) -> Result<Repaired, CommitError> {
+    let _lock = RepoLock::acquire(repo)?;
+    recover_locked(repo)?;
+    let branch = super::git::head_branch(repo)?;
+    let Some(workdir) = repo.workdir() else {
+        return Ok(Repaired::default());
+    };
+    let Ok(tip) = repo.refname_to_id(&branch) else {
+        return Ok(Repaired::default());
+    };
+    let tip_tree = repo.find_commit(tip)?.tree()?;
+    // The tips the branch moved forward from, most recent first.
+    let mut earlier: Vec<git2::Tree> = Vec::new();
+    let mut paths: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    if let Ok(log) = repo.reflog(&branch) {
+        for entry in log.iter().take(REFLOG_DEPTH) {
+            let (old, new) = (entry.id_old(), entry.id_new());
+            if old.is_zero() || !(new == tip || repo.graph_descendant_of(tip, new)?) {
+                continue;
+            }
+            let (Ok(old_c), Ok(new_c)) = (repo.find_commit(old), repo.find_commit(new)) else {
+                continue;
+            };
+            let (old_t, new_t) = (old_c.tree()?, new_c.tree()?);
+            let diff = repo.diff_tree_to_tree(Some(&old_t), Some(&new_t), None)?;
+            for d in diff.deltas() {
+                for f in [d.old_file(), d.new_file()] {
+                    if let Some(p) = f.path().and_then(|p| p.to_str()) {
+                        if seen.insert(p.to_string()) {
+                            paths.push(p.to_string());
+                        }
+                    }
+                }
+            }
+            earlier.push(old_t);
+        }
+    }
+    let mut index = repo.index()?;
+    index.read(false)?;
+    let mut out = Repaired::default();
+    for p in &paths {
+        let at_tip = tip_tree
+            .get_path(Path::new(p))
+            .ok()
+            .filter(|e| e.kind() == Some(ObjectType::Blob))
+            .map(|e| e.id());
+        let on_disk = blob_on_disk(&workdir.join(p));
+        let staged = index.get_path(Path::new(p), 0).map(|e| e.id);
+        if on_disk == at_tip && staged == at_tip {
+            continue;
+        }
+        let as_earlier = |id: Option<Oid>| {
+            id == at_tip
+                || earlier
+                    .iter()
+                    .any(|t| t.get_path(Path::new(p)).ok().map(|e| e.id()) == id)
+        };
+        if as_earlier(on_disk) && as_earlier(staged) {
+            out.updated.push(p.clone());
+        } else {
+            out.edited.push(p.clone());
+        }
+    }
+    drop(index);
+    remove_temporaries(repo, &out.updated);
+    let refs: Vec<&str> = out.updated.iter().map(String::as_str).collect();
+    sync_paths(repo, &branch, &refs)?;
+    Ok(out)
+}
+
+/// How many of the branch's latest moves [`repair`] looks back over.
+const REFLOG_DEPTH: usize = 200;
