@@ -237,6 +237,9 @@ pub fn main() -> i32 {
         Ok(root) => crate::store::landing::recover_at(&root).map_err(Error::from),
         Err(_) => Ok(()),
     };
+    for n in crate::store::notices::take() {
+        eprintln!("warning: {n}");
+    }
     let result = recovered.and_then(|()| match cli.command {
         Command::Init(a) => init::run(&g, a),
         Command::Check(a) => check::run(&g, a),
