@@ -4,6 +4,7 @@ pub mod batch;
 pub mod checkpoint;
 pub mod files;
 pub mod git;
+pub mod input;
 pub mod inspect;
 pub mod office_init;
 pub mod outbox;

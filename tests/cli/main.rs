@@ -5,11 +5,13 @@ mod common;
 
 mod assign;
 mod audit;
+mod bounds;
 mod check;
 mod closing;
 mod deny;
 mod duplicates;
 mod forgery;
+mod fuzz;
 mod generate;
 mod governance;
 mod init;
