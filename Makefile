@@ -7,6 +7,8 @@
 #                2000; reads over a generated office of BENCH_READ_CLAIMS=N claims, default 50000;
 #                installs check-jsonschema into .bench/venv the first time); then the audit of
 #                a 50,000-commit history (BENCH_AUDIT_MONTHS, BENCH_AUDIT_ROWS)
+#   make fuzz    each fuzz target (claim YAML, CSV, email, web payload) for FUZZ_SECONDS
+#                (default 60; FUZZ_TARGET=csv for one); what fails goes into tests/data/fuzz/
 #   make clean   remove build output
 #
 # Needs only the Rust toolchain (with rustfmt and clippy), git, ssh-keygen and gpg.
@@ -15,7 +17,7 @@ CARGO ?= cargo
 CLAIMS_BIN ?= target/release/claims
 
 .DEFAULT_GOAL := build
-.PHONY: build test fmt-check clippy unit demo bench bench-audit clean
+.PHONY: build test fmt-check clippy unit demo bench bench-audit fuzz clean
 
 build:
 	$(CARGO) build --release
@@ -50,6 +52,11 @@ bench-audit: build
 $(BENCH_VENV)/bin/check-jsonschema:
 	python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet check-jsonschema
+
+# Fuzzing with proptest (tests/cli/fuzz.rs): a release build, FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGET=$(FUZZ_TARGET) $(CARGO) test --release --test cli fuzz::fuzz_for_a_while -- --ignored --nocapture
 
 clean:
 	$(CARGO) clean

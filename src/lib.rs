@@ -5,6 +5,7 @@
 //! `cli` is the command-line layer.
 
 pub mod audit;
+pub mod bounds;
 pub mod check;
 pub mod cli;
 pub mod domain;

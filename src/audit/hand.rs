@@ -248,7 +248,7 @@ fn claim_edit(
     let after = new.map(|(id, _)| String::from_utf8_lossy(&blob(repo, id)).to_string());
     let parse = |t: &Option<String>| {
         t.as_deref()
-            .and_then(|t| serde_yaml::from_str::<Claim>(t).ok())
+            .and_then(|t| crate::store::files::parse_yaml::<Claim>(t).ok())
     };
     let (was, is) = (parse(&before), parse(&after));
     let id = is

@@ -180,7 +180,7 @@ impl<'r> History<'r> {
             .find_blob(blob_id)
             .ok()
             .and_then(|b| std::str::from_utf8(b.content()).ok().map(str::to_string))
-            .and_then(|t| serde_yaml::from_str::<Office>(&t).ok())
+            .and_then(|t| crate::store::files::parse_yaml::<Office>(&t).ok())
             .map(std::rc::Rc::new);
         self.offices.insert(blob_id, office.clone());
         office

@@ -136,7 +136,7 @@ fn permission_name(p: Permission) -> String {
 }
 
 fn parse(text: Option<&str>) -> Option<Claim> {
-    text.and_then(|t| serde_yaml::from_str(t).ok())
+    text.and_then(|t| crate::store::files::parse_yaml(t).ok())
 }
 
 /// Money, status, approvals and the denial: what only a command with authority may change.

@@ -584,7 +584,7 @@ fn key_in_yaml_strings(bytes: &[u8]) -> Option<&'static str> {
         }
     }
     let text = std::str::from_utf8(bytes).ok()?;
-    walk(&serde_yaml::from_str::<serde_yaml::Value>(text).ok()?)
+    walk(&crate::store::files::parse_yaml::<serde_yaml::Value>(text).ok()?)
 }
 
 /// Whether the history up to `id` records arguments: some commit on its line does. (Commits

@@ -490,8 +490,8 @@ enum Failure {
 /// command makes, in words.
 fn guarded_words(made: &str, got: &str) -> String {
     let (Ok(m), Ok(g)) = (
-        serde_yaml::from_str::<Claim>(made),
-        serde_yaml::from_str::<Claim>(got),
+        crate::store::files::parse_yaml::<Claim>(made),
+        crate::store::files::parse_yaml::<Claim>(got),
     ) else {
         return "a different file".into();
     };

@@ -7,7 +7,7 @@ use super::output::{Format, Out, Rows};
 use super::Globals;
 use crate::domain::lifecycle::Status;
 use crate::error::Result;
-use crate::store::files::{find_office_root, load_claims};
+use crate::store::files::find_office_root;
 use crate::workflow::closing::{Close, Reopen};
 use crate::workflow::release::WriteRelease;
 use crate::workflow::settlement::FlagSubrogation;
@@ -135,7 +135,7 @@ struct ClosedRow {
 pub fn run_closed(g: &Globals, a: ClosedArgs) -> Result<i32> {
     let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
     let root = find_office_root(g.repo.as_deref())?;
-    let mut rows: Vec<ClosedRow> = load_claims(&root)
+    let mut rows: Vec<ClosedRow> = super::readable_claims(&root)
         .into_iter()
         .filter(|c| c.status == Status::Closed)
         .filter_map(|c| {
@@ -259,7 +259,7 @@ pub fn run_subrogation(g: &Globals, a: SubrogationArgs) -> Result<i32> {
     if a.list {
         let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
         let root = find_office_root(g.repo.as_deref())?;
-        let mut rows: Vec<Row> = load_claims(&root)
+        let mut rows: Vec<Row> = super::readable_claims(&root)
             .into_iter()
             .filter_map(|c| {
                 let s = c.subrogation.as_ref()?;

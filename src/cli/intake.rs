@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::output::{Format, Out};
 use super::Globals;
+use crate::bounds::{MAX_ATTACHMENT_BYTES, MAX_CSV_BYTES};
 use crate::domain::claim::Claim;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
@@ -20,7 +21,7 @@ use crate::intake::draft::{Draft, DraftAttachment};
 use crate::intake::email::drafts_from_path;
 use crate::intake::payload::Payload;
 use crate::intake::phone::{phone_script, LinePrompter, PhoneError};
-use crate::store::files::read_text;
+use crate::store::input::user_file;
 use crate::store::session::{Done, Session};
 use crate::workflow::intake::{admit_all, FirstNotice};
 use crate::workflow::{Command, File};
@@ -141,6 +142,10 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                     "cancelled at the read-back: nothing was written",
                 ))
             }
+            // An answer that is not text, or too long, is bad input.
+            Err(PhoneError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return Err(Error::refused(format!("stdin: {e}; nothing was written")))
+            }
             Err(PhoneError::Io(e)) => return Err(Error::io("the terminal", e)),
             Err(e) => return Err(Error::refused(e.to_string())),
         };
@@ -157,7 +162,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         return admit_and_commit(g, &session, items, &options);
     }
     if let Some(path) = &args.email {
-        let drafts = drafts_from_path(path).map_err(|e| Error::io(path.display(), e))?;
+        let drafts = drafts_from_path(path).map_err(|e| e.into_error(path.display()))?;
         if drafts.is_empty() {
             return Err(Error::refused(format!(
                 "{}: no .eml messages there",
@@ -176,12 +181,17 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                         d
                     })
                     .map_err(|e| {
+                        // The error names the file; the problem names it once.
+                        let message = e.to_string();
+                        let message = message
+                            .strip_prefix(&format!("{source}: "))
+                            .map_or(message.clone(), str::to_string);
                         vec![Problem {
                             source: source.clone(),
                             row: None,
                             column: None,
                             field: None,
-                            message: e.to_string(),
+                            message,
                         }]
                     });
                 Intake {
@@ -203,7 +213,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         let payload = Payload::read(file)?;
         let mut draft = payload.into_draft(&name);
         for a in &args.attach {
-            let bytes = std::fs::read(a).map_err(|e| Error::io(a.display(), e))?;
+            let bytes = user_file(a, MAX_ATTACHMENT_BYTES)?;
             let file_name = a
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
@@ -222,8 +232,8 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         }]
     } else if let Some(csv) = &args.csv {
         let name = csv.display().to_string();
-        let text = read_text(csv)?;
-        let rows = parse_csv(&text).map_err(|errs| {
+        let bytes = user_file(csv, MAX_CSV_BYTES)?;
+        let rows = parse_csv(&bytes).map_err(|errs| {
             let mut e = Error::refused(format!(
                 "{name}: the header is invalid; nothing was written"
             ));
@@ -293,24 +303,23 @@ pub fn admit_and_commit(
     let format = g.format_among(Format::Table, &[Format::Table, Format::Json])?;
     session.require(Permission::Intake, "take in new claims")?;
     let mut problems: Vec<Problem> = Vec::new();
+    let mut sources = Vec::new();
     let mut drafts = Vec::new();
     for item in items {
         match item.draft {
-            Ok(d) => drafts.push((item.source, item.row, d)),
+            Ok(d) => {
+                sources.push((item.source, item.row));
+                drafts.push(d);
+            }
             Err(p) => problems.extend(p),
         }
     }
     let mut rng = rand::rngs::OsRng;
-    let results = session.at_tip(|desk| {
-        admit_all(
-            desk,
-            drafts.iter().map(|(_, _, d)| d.clone()).collect(),
-            opts.require_complete,
-            &mut rng,
-        )
-    })?;
+    // The drafts move in (their attachments are not copied).
+    let results =
+        session.at_tip(|desk| admit_all(desk, drafts, opts.require_complete, &mut rng))?;
     let mut admitted: Vec<(String, Option<usize>, Admitted)> = Vec::new();
-    for ((source, row, _), result) in drafts.into_iter().zip(results) {
+    for ((source, row), result) in sources.into_iter().zip(results) {
         match result {
             Ok(a) => admitted.push((source, row, a)),
             Err(errs) => problems.extend(

@@ -16,7 +16,7 @@ use super::Globals;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::investigation::overdue;
 use crate::error::{Error, Result};
-use crate::store::files::{find_office_root, load_claims};
+use crate::store::files::find_office_root;
 use crate::store::session::Workspace;
 use crate::workflow::investigation::{DocumentStep, TaskStep, TrackDocument, TrackTask, Upload};
 use crate::workflow::{parse_claim_id, Command};
@@ -132,8 +132,9 @@ pub fn run_document(g: &Globals, args: DocumentArgs) -> Result<i32> {
     } else if args.received {
         let file = match &args.file {
             Some(path) => {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| Error::refused(format!("--file {}: {e}", path.display())))?;
+                let bytes =
+                    crate::store::input::read_bytes(path, crate::bounds::MAX_ATTACHMENT_BYTES)
+                        .map_err(|e| e.into_error(format!("--file {}", path.display())))?;
                 let name = path
                     .file_name()
                     .and_then(|n| n.to_str())
@@ -232,7 +233,7 @@ pub fn run_overdue(g: &Globals, args: OverdueArgs) -> Result<i32> {
     };
     let cal = BusinessCalendar::new(office.calendar.clone());
     let mut rows = Vec::new();
-    for claim in load_claims(root) {
+    for claim in super::readable_claims(root) {
         let adjuster = claim.handled_by().unwrap_or_default().to_string();
         if args
             .adjuster

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use super::Globals;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::workflow::authority::RotateKey;
 use crate::workflow::Command;
 
@@ -52,11 +52,11 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         let given = key.expect("clap requires --key or --generate");
         let path = PathBuf::from(&given);
         if path.is_file() {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(path.display(), e))?;
+            let key_limit = crate::bounds::MAX_FIELD_BYTES as u64;
+            let text = crate::store::input::user_text(&path, key_limit)?;
             if text.contains("PRIVATE KEY-----") {
                 let pub_path = PathBuf::from(format!("{}.pub", path.display()));
-                let line = std::fs::read_to_string(&pub_path)
-                    .map_err(|e| Error::io(pub_path.display(), e))?;
+                let line = crate::store::input::user_text(&pub_path, key_limit)?;
                 (line, Some(path))
             } else {
                 let private = given

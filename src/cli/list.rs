@@ -8,7 +8,7 @@ use crate::domain::claim::{Claim, LineOfBusiness};
 use crate::domain::lifecycle::Status;
 use crate::domain::money::Money;
 use crate::error::{Error, Result};
-use crate::store::files::{find_office_root, load_claims};
+use crate::store::files::find_office_root;
 
 /// List claims, newest first, filtered by status, line of business or adjuster.
 #[derive(clap::Args, Debug)]
@@ -53,7 +53,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     };
     let only_open = args.status.as_deref() == Some("open");
     let lob = args.lob.as_deref().map(super::parse_lob).transpose()?;
-    let mut claims: Vec<Claim> = load_claims(&root)
+    let mut claims: Vec<Claim> = super::readable_claims(&root)
         .into_iter()
         .filter(|c| status.is_none_or(|s| c.status == s))
         .filter(|c| !only_open || c.status.is_open())

@@ -201,8 +201,11 @@ pub fn claim_ids(args: &[String]) -> Result<Vec<ClaimId>> {
                     "`-` reads claim ids from stdin, but stdin is a terminal",
                 ));
             }
-            for line in std::io::stdin().lines() {
-                let line = line.map_err(|e| Error::io("stdin", e))?;
+            let text = crate::store::input::stdin_text(
+                "the claim ids on stdin",
+                crate::bounds::MAX_CSV_BYTES,
+            )?;
+            for line in text.lines() {
                 let line = line.trim();
                 if !line.is_empty() && !line.starts_with('#') {
                     out.push(parse_claim_id(line)?);
@@ -213,6 +216,19 @@ pub fn claim_ids(args: &[String]) -> Result<Vec<ClaimId>> {
         }
     }
     Ok(out)
+}
+
+/// Every claim of the office that parses. A file that does not (beyond the bounds, not text,
+/// malformed) is named on stderr and skipped; `claims check` reports it.
+pub(crate) fn readable_claims(root: &std::path::Path) -> Vec<crate::domain::claim::Claim> {
+    let (claims, skipped) = crate::store::files::load_claims_skipping(root);
+    for (path, f) in &skipped {
+        eprintln!(
+            "warning: {path}:{}:{}: error[{}]: {}; skipped (run `claims check {path}`)",
+            f.line, f.column, f.issue.code, f.issue.message
+        );
+    }
+    claims
 }
 
 /// Runs the command line; returns the process exit code.

@@ -1,7 +1,7 @@
 //! `claims note ID TEXT`: add a free-text note to a claim.
 
 use super::Globals;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::workflow::records::AddNote;
 use crate::workflow::{parse_claim_id, Command};
 
@@ -15,7 +15,7 @@ pub struct Args {
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let text = if args.text == "-" {
-        std::io::read_to_string(std::io::stdin()).map_err(|e| Error::io("stdin", e))?
+        crate::store::input::stdin_text("the note on stdin", crate::bounds::MAX_FIELD_BYTES as u64)?
     } else {
         args.text
     };

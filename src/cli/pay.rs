@@ -7,7 +7,7 @@ use super::output::{Format, Out, Rows};
 use super::Globals;
 use crate::domain::claim::PaymentMethod;
 use crate::error::Result;
-use crate::store::files::{find_office_root, load_claims};
+use crate::store::files::find_office_root;
 use crate::workflow::settlement::Pay;
 use crate::workflow::{parse_claim_id, Command};
 
@@ -90,7 +90,7 @@ pub fn run_payments(g: &Globals, args: PaymentsArgs) -> Result<i32> {
     let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
     let root = find_office_root(g.repo.as_deref())?;
     let mut rows = Vec::new();
-    for c in load_claims(&root) {
+    for c in super::readable_claims(&root) {
         for p in &c.payments {
             let state = crate::workflow::plain(&p.state);
             if args.state.as_deref().is_some_and(|s| s != state) {

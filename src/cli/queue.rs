@@ -8,7 +8,7 @@ use super::Globals;
 use crate::domain::claim::{ApprovalState, Claim, CoverageOutcome, LineOfBusiness};
 use crate::domain::lifecycle::Status;
 use crate::error::{Error, Result};
-use crate::store::files::{find_office_root, load_claims};
+use crate::store::files::find_office_root;
 use crate::workflow::intake::channel_name;
 
 /// Show a work queue: claims waiting for a person, oldest first.
@@ -149,7 +149,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         ))
     })?;
     let root = find_office_root(g.repo.as_deref())?;
-    let mut claims: Vec<Claim> = load_claims(&root)
+    let mut claims: Vec<Claim> = super::readable_claims(&root)
         .into_iter()
         .filter(|c| (queue.holds)(c))
         .collect();

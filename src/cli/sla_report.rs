@@ -12,7 +12,7 @@ use crate::domain::calendar::BusinessCalendar;
 use crate::domain::claim::Claim;
 use crate::domain::sla::{clocks, open_as_of, ClockStatus, SlaContext};
 use crate::error::Result;
-use crate::store::files::{claim_files, parse_yaml};
+use crate::store::files::{claim_files, parse_yaml, read_record, LoadFailure};
 use crate::store::session::{office_now, Workspace};
 
 /// Every SLA clock of every open claim: start, due, alert, done, and met / open / at risk /
@@ -112,12 +112,12 @@ fn report_rows_from_files(
     ctx: &SlaContext,
     as_of: NaiveDate,
     all: bool,
-) -> (Vec<Row>, Vec<String>) {
-    let results: Vec<std::result::Result<Vec<Row>, String>> = claim_files(root)
+) -> (Vec<Row>, Vec<(String, LoadFailure)>) {
+    let results: Vec<std::result::Result<Vec<Row>, (String, LoadFailure)>> = claim_files(root)
         .into_par_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(root.join(&p)).map_err(|_| p.clone())?;
-            let claim = parse_yaml::<Claim>(&text).map_err(|_| p.clone())?;
+            let text = read_record(&root.join(&p)).map_err(|f| (p.clone(), f))?;
+            let claim = parse_yaml::<Claim>(&text).map_err(|f| (p.clone(), f))?;
             Ok(rows_of(&claim, ctx, as_of, all))
         })
         .collect();
@@ -129,7 +129,7 @@ fn report_rows_from_files(
             Err(p) => unreadable.push(p),
         }
     }
-    unreadable.sort();
+    unreadable.sort_by(|a, b| a.0.cmp(&b.0));
     sort_rows(&mut rows);
     (rows, unreadable)
 }
@@ -151,8 +151,11 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     // Claim files that do not parse cannot be reported on: say so, rather than let a broken
     // file hide a breached clock.
     let (rows, unreadable) = report_rows_from_files(&ws.root, &ctx, as_of, args.all);
-    for p in &unreadable {
-        eprintln!("warning: {p} does not parse; its clocks are not in the report (run `claims check {p}`)");
+    for (p, f) in &unreadable {
+        eprintln!(
+            "warning: {p} does not parse ({}:{}: error[{}]: {}); its clocks are not in the report (run `claims check {p}`)",
+            f.line, f.column, f.issue.code, f.issue.message
+        );
     }
     let mut out = Out::new();
     Rows {

@@ -9,7 +9,6 @@ use super::output::{Format, Out, Rows};
 use super::Globals;
 use crate::domain::routing::{availability, Workload};
 use crate::error::Result;
-use crate::store::files::load_claims;
 use crate::store::session::Workspace;
 
 /// Open claims per adjuster and specialty, and who is available for routing today.
@@ -47,7 +46,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
     let ws = Workspace::open(g.repo.as_deref())?;
     let today = ws.now()?.date_naive();
-    let claims = load_claims(&ws.root);
+    let claims = super::readable_claims(&ws.root);
     let load = Workload::count(claims.iter());
     let office = &ws.office;
     let people: Vec<PersonRow> = office

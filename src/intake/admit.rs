@@ -136,6 +136,10 @@ pub fn admit(
     rng: &mut impl rand::RngCore,
 ) -> Result<Admitted, Vec<FieldError>> {
     let mut draft = draft;
+    let out_of_bounds = field_bounds(&draft);
+    if !out_of_bounds.is_empty() {
+        return Err(out_of_bounds);
+    }
     let mut f = Findings {
         errors: Vec::new(),
         warnings: Vec::new(),
@@ -501,8 +505,57 @@ fn find_policy<'p>(
     crate::domain::policy::find_policy(&keys, policies)
 }
 
+/// Every reported fact of the draft within the bounds of one field
+/// ([`crate::bounds::field`]: at most 64 KiB, no NUL or other control character); each one
+/// that is not is an error naming the field, whatever the channel.
+pub fn field_bounds(d: &Draft) -> Vec<FieldError> {
+    fn walk(path: &str, v: &serde_json::Value, out: &mut Vec<FieldError>) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let Err(b) = crate::bounds::field(s) {
+                    out.push(FieldError::new(path, b.to_string()));
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    walk(&format!("{path}[{i}]"), x, out);
+                }
+            }
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    walk(&format!("{path}.{k}"), x, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn value(v: impl serde::Serialize) -> serde_json::Value {
+        serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+    }
+    let sections = [
+        ("jurisdiction", value(&d.jurisdiction)),
+        ("jurisdiction", value(&d.jurisdiction_read)),
+        ("policy_number", value(&d.policy_number)),
+        ("insured", value(&d.insured)),
+        ("agent", value(&d.agent)),
+        ("reporter", value(&d.reporter)),
+        ("loss", value(&d.loss)),
+        ("auto", value(&d.auto)),
+        ("property", value(&d.property)),
+        ("liability", value(&d.liability)),
+        ("workers_comp", value(&d.workers_comp)),
+        ("notes", value(&d.notes)),
+    ];
+    let mut out = Vec::new();
+    for (path, v) in &sections {
+        walk(path, v, &mut out);
+    }
+    out
+}
+
 /// A safe file name: letters, digits, `.`, `-`, `_`; anything else becomes `-`; no leading
-/// dot, no path parts.
+/// dot, no path parts; at most [`crate::bounds::MAX_FILE_NAME_BYTES`] (a longer one is cut,
+/// keeping its extension, see [`crate::bounds::cut_file_name`]).
 pub fn sanitize_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let mut s: String = base
@@ -521,10 +574,11 @@ pub fn sanitize_file_name(name: &str) -> String {
     if s.is_empty() {
         s = "attachment".into();
     }
-    s
+    crate::bounds::cut_file_name(&s)
 }
 
-/// `name`, or `stem-2.ext`, `stem-3.ext`... when a file by that name is taken.
+/// `name`, or `stem-2.ext`, `stem-3.ext`... when a file by that name is taken (the stem cut
+/// so that the name stays within [`crate::bounds::MAX_FILE_NAME_BYTES`]).
 pub fn unique_name(name: &str, taken: &[String]) -> String {
     if !taken.iter().any(|t| t == name) {
         return name.to_string();
@@ -534,7 +588,11 @@ pub fn unique_name(name: &str, taken: &[String]) -> String {
         _ => (name, String::new()),
     };
     (2..)
-        .map(|n| format!("{stem}-{n}{ext}"))
+        .map(|n| {
+            let suffix = format!("-{n}{ext}");
+            let room = crate::bounds::MAX_FILE_NAME_BYTES.saturating_sub(suffix.len());
+            format!("{}{suffix}", crate::bounds::cut_at_char(stem, room))
+        })
         .find(|c| !taken.contains(c))
         .unwrap_or_default()
 }

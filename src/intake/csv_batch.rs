@@ -203,30 +203,49 @@ fn parse_header(h: &str) -> Option<Column> {
 
 /// Reads every row. A header problem (unknown column) fails the whole file; a bad cell fails
 /// only its row, and every row is read. A UTF-8 byte-order mark (Excel's "CSV UTF-8") is
-/// not part of the first column's name.
-pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+/// not part of the first column's name. The bytes need not be UTF-8 as a whole: a cell that
+/// is not UTF-8 text, holds a NUL or another control character, or is longer than a field
+/// may be is its row's error, naming the row and column (in the header, the file's).
+pub fn parse_csv(input: impl AsRef<[u8]>) -> Result<Vec<CsvRow>, Vec<CellError>> {
+    let bytes = input.as_ref();
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| {
-        vec![CellError {
-            row: 1,
-            column: None,
-            message: format!("cannot read the header: {e}"),
-        }]
-    })?;
+        .from_reader(bytes);
+    let header_error = |message: String| CellError {
+        row: 1,
+        column: None,
+        message,
+    };
+    let raw_headers = reader
+        .byte_headers()
+        .map_err(|e| vec![header_error(format!("cannot read the header: {e}"))])?
+        .clone();
+    let mut headers = Vec::with_capacity(raw_headers.len());
+    for (i, h) in raw_headers.iter().enumerate() {
+        match cell_text(h) {
+            Ok(t) => headers.push(t.to_string()),
+            Err(b) => {
+                return Err(vec![header_error(format!(
+                    "header cell {}: {}",
+                    i + 1,
+                    in_cell(&b)
+                ))])
+            }
+        }
+    }
     let mut columns = Vec::new();
     let mut errors = Vec::new();
-    for h in headers.iter() {
+    for h in &headers {
         match parse_header(h) {
             Some(c) => columns.push(c),
             None => errors.push(CellError {
                 row: 1,
-                column: Some(h.to_string()),
+                column: Some(crate::bounds::cut_at_char(h, 100).to_string()),
                 message: format!(
-                    "unknown column `{h}` (see the README's Intake section for the columns)"
+                    "unknown column `{}` (see the README's Intake section for the columns)",
+                    crate::bounds::cut_at_char(h, 100)
                 ),
             }),
         }
@@ -234,15 +253,19 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let mut lines = Lines::new(bytes);
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let fallback_row = i + 2;
-        let record = match record {
-            Ok(r) => r,
+    let mut record = csv::ByteRecord::new();
+    let mut fallback_row = 1;
+    loop {
+        fallback_row += 1;
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
             Err(e) => {
                 let row = e
                     .position()
-                    .map_or(fallback_row, |p| line_at(text, p.byte()));
+                    .map_or(fallback_row, |p| lines.line_of(p.byte()));
                 rows.push(CsvRow {
                     row,
                     draft: Err(vec![CellError {
@@ -253,32 +276,102 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
                 });
                 continue;
             }
-        };
+        }
         let row = record
             .position()
-            .map_or(fallback_row, |p| line_at(text, p.byte()));
+            .map_or(fallback_row, |p| lines.line_of(p.byte()));
         if record.iter().all(|c| c.is_empty()) {
             continue;
         }
+        let bad: Vec<CellError> = record
+            .iter()
+            .zip(&headers)
+            .filter_map(|(cell, name)| {
+                cell_text(cell).err().map(|b| CellError {
+                    row,
+                    column: Some(name.clone()),
+                    message: in_cell(&b),
+                })
+            })
+            .collect();
+        if !bad.is_empty() {
+            rows.push(CsvRow {
+                row,
+                draft: Err(bad),
+            });
+            continue;
+        }
+        let text = csv::StringRecord::from_byte_record(record.clone())
+            .expect("every cell was checked as UTF-8");
         rows.push(CsvRow {
             row,
-            draft: row_draft(row, &columns, &record),
+            draft: row_draft(row, &columns, &text),
         });
     }
     Ok(rows)
 }
 
-/// The line (1-based) of the record that starts at byte `at`. The csv reader's own line
-/// count falls one behind on CRLF files (the `\n` of a record's terminator is read as the
-/// start of the next record, rust-csv issue #395), so the line is counted from the text: a
-/// record begins at its first byte that is not a line ending.
-fn line_at(text: &str, at: u64) -> usize {
-    let bytes = text.as_bytes();
-    let mut start = usize::try_from(at).unwrap_or(bytes.len()).min(bytes.len());
-    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-        start += 1;
+/// A cell as text within the bounds of a field.
+fn cell_text(cell: &[u8]) -> Result<&str, crate::bounds::Bad> {
+    crate::bounds::check_size(cell.len() as u64, crate::bounds::MAX_FIELD_BYTES as u64)
+        .map_err(|_| crate::bounds::Bad::FieldTooLong { size: cell.len() })?;
+    crate::bounds::text(cell)
+}
+
+/// A cell's problem in words, its place counted within the cell.
+fn in_cell(b: &crate::bounds::Bad) -> String {
+    use crate::bounds::Bad;
+    match b {
+        Bad::NotUtf8 { at, byte } => format!(
+            "not UTF-8 text: byte 0x{byte:02x} at byte {} of the cell",
+            at.offset + 1
+        ),
+        Bad::Control { at, code: 0 } => {
+            format!("a NUL byte at byte {} of the cell", at.offset + 1)
+        }
+        Bad::Control { at, code } => format!(
+            "a control character (U+{code:04X}) at byte {} of the cell",
+            at.offset + 1
+        ),
+        other => other.to_string(),
     }
-    1 + memchr::memchr_iter(b'\n', &bytes[..start]).count()
+}
+
+/// The line (1-based) a record starts on, counted as the records come (in order, so the
+/// count goes on from the last one: linear in the file). The csv reader's own line count
+/// falls one behind on CRLF files (the `\n` of a record's terminator is read as the start of
+/// the next record, rust-csv issue #395), so the line is counted from the bytes: a record
+/// begins at its first byte that is not a line ending.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Lines {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    fn line_of(&mut self, record_start: u64) -> usize {
+        let bytes = self.bytes;
+        let mut start = usize::try_from(record_start)
+            .unwrap_or(bytes.len())
+            .min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.at {
+            (self.at, self.line) = (0, 1);
+        }
+        self.line += memchr::memchr_iter(b'\n', &bytes[self.at..start]).count();
+        self.at = start;
+        self.line
+    }
 }
 
 #[derive(Default)]

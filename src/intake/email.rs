@@ -23,6 +23,8 @@ use crate::domain::fnol::{
 use crate::domain::vin::{Vin, VIN_LENGTH};
 
 use super::draft::{Draft, DraftAttachment};
+use crate::bounds::{Position, MAX_EMAIL_BYTES};
+use crate::store::input::{read_bytes, ReadError};
 
 mod forward;
 mod negation;
@@ -36,35 +38,43 @@ pub const ORIGINAL_FILE_NAME: &str = "original.eml";
 /// Why a message could not become a draft. Every message names the source (file).
 #[derive(Debug, thiserror::Error)]
 pub enum EmailError {
-    #[error("{name}: cannot read the message: {error}")]
+    #[error("{name}: {error}")]
     Read {
         name: String,
         #[source]
-        error: std::io::Error,
+        error: ReadError,
     },
+    #[error("{name}: not an email message: a NUL byte at {at}")]
+    Nul { name: String, at: Position },
     #[error("{name}: the file is empty, not an email message")]
     Empty { name: String },
     #[error("{name}: not an email message (no From, Date or Subject header found)")]
     NotAnEmail { name: String },
 }
 
-/// Reads one `.eml` file, or every `.eml` file (any case of the extension) directly inside a
-/// folder, sorted by path, and makes a draft of each. An error reading the folder itself is
-/// the outer `Err`; a file that cannot be read or is not a message is that file's own `Err`,
-/// so one bad message does not stop the others.
+/// Reads one `.eml` file, or every `.eml` entry (any case of the extension) directly inside a
+/// folder, sorted by path, and makes a draft of each. An error reading the folder itself (or
+/// no such path) is the outer `Err`; a file that cannot be read (a FIFO, a device, a folder,
+/// one larger than [`MAX_EMAIL_BYTES`]) or is not a message is that file's own `Err`, so one
+/// bad message does not stop the others. The kind of each file is checked before it is
+/// opened, and it is opened without blocking.
 #[allow(clippy::type_complexity)]
 pub fn drafts_from_path(
     path: &Path,
-) -> Result<Vec<(PathBuf, Result<Draft, EmailError>)>, std::io::Error> {
-    let files = if std::fs::metadata(path)?.is_dir() {
+) -> Result<Vec<(PathBuf, Result<Draft, EmailError>)>, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::Missing,
+        _ => ReadError::Io(e),
+    })?;
+    let files = if meta.is_dir() {
         let mut files = Vec::new();
-        for entry in std::fs::read_dir(path)? {
-            let p = entry?.path();
+        for entry in std::fs::read_dir(path).map_err(ReadError::Io)? {
+            let p = entry.map_err(ReadError::Io)?.path();
             let is_eml = p
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| e.eq_ignore_ascii_case("eml"));
-            if is_eml && p.is_file() {
+            if is_eml {
                 files.push(p);
             }
         }
@@ -77,8 +87,8 @@ pub fn drafts_from_path(
         .into_iter()
         .map(|p| {
             let name = p.display().to_string();
-            let draft = match std::fs::read(&p) {
-                Ok(raw) => draft_from_eml(&raw, &name),
+            let draft = match read_bytes(&p, MAX_EMAIL_BYTES) {
+                Ok(raw) => draft_from_raw(raw, &name),
                 Err(error) => Err(EmailError::Read { name, error }),
             };
             (p, draft)
@@ -101,9 +111,25 @@ pub fn drafts_from_path(
 /// "yesterday" in it; the forwarder is named in the note. The reporter is otherwise the
 /// sender (From), with the phone number the text gives as theirs.
 pub fn draft_from_eml(raw: &[u8], source_name: &str) -> Result<Draft, EmailError> {
+    draft_from_raw(raw.to_vec(), source_name)
+}
+
+/// [`draft_from_eml`] of a message the draft keeps (as `original.eml`) without a copy.
+pub fn draft_from_raw(raw: Vec<u8>, source_name: &str) -> Result<Draft, EmailError> {
+    let mut draft = draft_of(&raw, source_name)?;
+    draft.attachments[0].bytes = raw;
+    Ok(draft)
+}
+
+fn draft_of(raw: &[u8], source_name: &str) -> Result<Draft, EmailError> {
     let name = source_name.to_string();
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(EmailError::Empty { name });
+    }
+    // RFC 5322 text holds no NUL, nor does an 8bit MIME body (RFC 2045, 2.8).
+    if let Some(i) = memchr::memchr(0, raw) {
+        let at = Position::at(raw, i);
+        return Err(EmailError::Nul { name, at });
     }
     let message = MessageParser::default()
         .parse(raw)
@@ -114,7 +140,8 @@ pub fn draft_from_eml(raw: &[u8], source_name: &str) -> Result<Draft, EmailError
         return Err(EmailError::NotAnEmail { name });
     }
 
-    let subject = message.subject().unwrap_or("").trim().to_string();
+    // A header line is at most 998 characters (RFC 5322, 2.1.1): no longer one is kept.
+    let subject = header_text(message.subject().unwrap_or(""));
     let received_at = date.and_then(|d| {
         let secs = (d.tz_hour as i32 * 3600 + d.tz_minute as i32 * 60)
             * if d.tz_before_gmt { -1 } else { 1 };
@@ -143,7 +170,7 @@ pub fn draft_from_eml(raw: &[u8], source_name: &str) -> Result<Draft, EmailError
     let mut attachments = vec![DraftAttachment {
         file_name: ORIGINAL_FILE_NAME.to_string(),
         kind: Some("email".to_string()),
-        bytes: raw.to_vec(),
+        bytes: Vec::new(), // the raw message, put in by `draft_from_raw`
     }];
     for (i, part) in message.attachments().enumerate() {
         let (ctype, subtype) = part
@@ -177,9 +204,9 @@ pub fn draft_from_eml(raw: &[u8], source_name: &str) -> Result<Draft, EmailError
 
     let from_name = from
         .and_then(|a| a.name())
-        .map(|n| n.trim().to_string())
+        .map(header_text)
         .filter(|n| !n.is_empty());
-    let from_email = from.and_then(|a| a.address()).map(|a| a.trim().to_string());
+    let from_email = from.and_then(|a| a.address()).map(header_text);
 
     let notice = Notice {
         subject: &subject,
@@ -294,13 +321,26 @@ fn text_of(message: &mail_parser::Message) -> String {
     normalise_text(&bodies.join("\n\n"))
 }
 
-/// Line endings to `\n`, non-breaking spaces to spaces, trailing spaces removed, runs of
-/// blank lines folded.
+/// A header's decoded text as kept: trimmed, control characters as spaces, at most 998
+/// bytes (cut at a character).
+fn header_text(s: &str) -> String {
+    let s: String = s
+        .trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    crate::bounds::cut_at_char(&s, 998).trim_end().to_string()
+}
+
+/// Line endings to `\n`, non-breaking spaces to spaces, other control characters (a NUL
+/// a quoted-printable `=00` makes) to spaces, trailing spaces removed, runs of blank lines
+/// folded.
 fn normalise_text(s: &str) -> String {
     let s = s
         .replace("\r\n", "\n")
         .replace(['\r'], "\n")
-        .replace('\u{a0}', " ");
+        .replace('\u{a0}', " ")
+        .replace(|c: char| c.is_control() && c != '\n' && c != '\t', " ");
     let mut out = String::with_capacity(s.len());
     let mut blank = 0;
     for line in s.lines() {
@@ -344,7 +384,7 @@ fn sanitise_file_name(name: Option<&str>, n: usize, ctype: &str, subtype: &str) 
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim().to_string();
     if !cleaned.is_empty() && cleaned != ORIGINAL_FILE_NAME {
-        return cleaned;
+        return crate::bounds::cut_file_name(&cleaned);
     }
     if cleaned == ORIGINAL_FILE_NAME {
         return format!("attachment-{n}-{ORIGINAL_FILE_NAME}");

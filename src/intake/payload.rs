@@ -79,6 +79,10 @@ impl Payload {
     pub fn parse(name: &str, text: &str) -> Result<Payload> {
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(".json") {
+            crate::bounds::check_size(text.len() as u64, crate::bounds::MAX_PAYLOAD_BYTES)
+                .map_err(|b| Error::refused(format!("{name}: {b}")))?;
+            // serde_json reads as it goes: a value of the wrong shape (deep nesting where a
+            // payload has none) is refused where it starts, and it stops at 128 levels.
             serde_json::from_str(text).map_err(|e| {
                 Error::refused(format!(
                     "{name}:{}:{}: {}",
@@ -88,7 +92,11 @@ impl Payload {
                 ))
             })
         } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-            crate::store::files::parse_yaml::<Payload>(text).map_err(|f| {
+            crate::store::files::parse_yaml_within::<Payload>(
+                text,
+                crate::bounds::MAX_PAYLOAD_BYTES,
+            )
+            .map_err(|f| {
                 Error::refused(format!(
                     "{name}:{}:{}: {}",
                     f.line, f.column, f.issue.message
@@ -101,8 +109,10 @@ impl Payload {
         }
     }
 
+    /// Reads a payload file: a regular file of UTF-8 text within
+    /// [`crate::bounds::MAX_PAYLOAD_BYTES`].
     pub fn read(path: &Path) -> Result<Payload> {
-        let text = crate::store::files::read_text(path)?;
+        let text = crate::store::input::user_text(path, crate::bounds::MAX_PAYLOAD_BYTES)?;
         Payload::parse(&path.display().to_string(), &text)
     }
 

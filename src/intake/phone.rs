@@ -14,7 +14,7 @@ mod summary;
 #[cfg(test)]
 mod tests;
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 
 use chrono::NaiveDate;
 
@@ -46,6 +46,8 @@ pub struct LinePrompter<R: BufRead, W: Write> {
     reader: R,
     writer: W,
     interactive: bool,
+    /// Answers read so far (for the line an error names).
+    line: usize,
 }
 
 impl<R: BufRead, W: Write> LinePrompter<R, W> {
@@ -54,6 +56,7 @@ impl<R: BufRead, W: Write> LinePrompter<R, W> {
             reader,
             writer,
             interactive,
+            line: 0,
         }
     }
 
@@ -79,12 +82,37 @@ impl<R: BufRead, W: Write> Prompter for LinePrompter<R, W> {
             None => write!(self.writer, "{question} "),
         }?;
         self.writer.flush()?;
-        let mut line = String::new();
-        if self.reader.read_line(&mut line)? == 0 {
+        // One answer is one field: read no further than its bound (and a byte for the line
+        // ending), and it must be text.
+        let mut line = Vec::new();
+        let limit = crate::bounds::MAX_FIELD_BYTES as u64 + 2;
+        if (&mut self.reader)
+            .take(limit)
+            .read_until(b'\n', &mut line)?
+            == 0
+        {
             writeln!(self.writer)?;
             return Ok(None);
         }
-        let answer = line.trim_end_matches(['\n', '\r']).to_string();
+        self.line += 1;
+        let n = self.line;
+        let bad = |why: String| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("line {n} of the answers, the answer to \"{question}\": {why}"),
+            )
+        };
+        if line.len() as u64 == limit && !line.ends_with(b"\n") {
+            return Err(bad(
+                crate::bounds::Bad::FieldTooLong { size: line.len() }.to_string()
+            ));
+        }
+        while line.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
+            line.pop();
+        }
+        let answer = crate::bounds::text(&line)
+            .and_then(|t| crate::bounds::field(t).map(|()| t.to_string()))
+            .map_err(|b| bad(b.to_string()))?;
         if !self.interactive {
             writeln!(self.writer, "{answer}")?;
         }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
+use super::input::{self, ReadError};
+use crate::bounds::{Bad, MAX_RECORD_BYTES};
 use crate::check::finding::Issue;
 use crate::domain::claim::Claim;
 use crate::domain::claim_id::ClaimId;
@@ -49,9 +51,45 @@ pub struct LoadFailure {
     pub column: usize,
 }
 
-/// Parses a YAML document into `T`, classifying a failure as syntax (Y001), unknown field
-/// (Y002) or a bad value (Y003), with its position.
+impl LoadFailure {
+    /// A file beyond the bounds, or not text: Y004 or Y005, at its place when it has one.
+    pub fn bad(b: &Bad) -> LoadFailure {
+        let (line, column) = b.position().map_or((1, 1), |p| (p.line, p.column));
+        LoadFailure {
+            issue: Issue::file(b.code(), b.brief()),
+            line,
+            column,
+        }
+    }
+
+    fn unread(e: &ReadError) -> LoadFailure {
+        match e {
+            ReadError::Bounds(b) => LoadFailure::bad(b),
+            other => LoadFailure {
+                issue: Issue::file(other.code(), other.to_string()),
+                line: 1,
+                column: 1,
+            },
+        }
+    }
+}
+
+/// Parses a YAML record (a claim, a policy, authority.yaml, a proposal) into `T`: refused
+/// past [`MAX_RECORD_BYTES`] or [`crate::bounds::MAX_DEPTH`] levels of nesting (Y004) before
+/// the YAML reader sees it, else a failure classified as syntax (Y001), unknown field (Y002)
+/// or a bad value (Y003), with its position.
 pub fn parse_yaml<T: DeserializeOwned>(text: &str) -> std::result::Result<T, LoadFailure> {
+    parse_yaml_within(text, MAX_RECORD_BYTES)
+}
+
+/// [`parse_yaml`] for a document whose size limit is `limit` bytes.
+pub fn parse_yaml_within<T: DeserializeOwned>(
+    text: &str,
+    limit: u64,
+) -> std::result::Result<T, LoadFailure> {
+    if let Err(b) = crate::bounds::yaml(text, limit) {
+        return Err(LoadFailure::bad(&b));
+    }
     serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = e.to_string();
@@ -75,8 +113,15 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str) -> std::result::Result<T, Loa
     })
 }
 
+/// A file of the office (authority.yaml, a template, a proposal) as text: a regular file of
+/// UTF-8 text within [`MAX_RECORD_BYTES`], or refused naming it.
 pub fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))
+    input::read_text(path, MAX_RECORD_BYTES).map_err(|e| e.into_error(path.display()))
+}
+
+/// A record's text, or why it cannot be read as one (for the readers that keep going).
+pub fn read_record(path: &Path) -> std::result::Result<String, LoadFailure> {
+    input::read_text(path, MAX_RECORD_BYTES).map_err(|e| LoadFailure::unread(&e))
 }
 
 /// Loads authority.yaml; a broken file is a refusal naming the file, line and problem.
@@ -168,14 +213,20 @@ pub struct Loaded<T> {
 pub fn load_all<T: DeserializeOwned + Send>(root: &Path, paths: &[String]) -> Vec<Loaded<T>> {
     paths
         .par_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(root.join(p)).unwrap_or_else(|_| String::new());
-            let value = parse_yaml::<T>(&text);
-            Loaded {
-                path: p.clone(),
-                text,
-                value,
+        .map(|p| match read_record(&root.join(p)) {
+            Ok(text) => {
+                let value = parse_yaml::<T>(&text);
+                Loaded {
+                    path: p.clone(),
+                    text,
+                    value,
+                }
             }
+            Err(f) => Loaded {
+                path: p.clone(),
+                text: String::new(),
+                value: Err(f),
+            },
         })
         .collect()
 }
@@ -191,10 +242,21 @@ pub fn load_policies(root: &Path) -> HashMap<String, Policy> {
 
 /// Every claim that parses. Files that do not parse are skipped (`claims check` reports them).
 pub fn load_claims(root: &Path) -> Vec<Claim> {
-    load_all::<Claim>(root, &claim_files(root))
-        .into_iter()
-        .filter_map(|l| l.value.ok())
-        .collect()
+    load_claims_skipping(root).0
+}
+
+/// Every claim that parses, and the files that do not, with why (the reading commands warn
+/// of them and go on).
+pub fn load_claims_skipping(root: &Path) -> (Vec<Claim>, Vec<(String, LoadFailure)>) {
+    let mut claims = Vec::new();
+    let mut skipped = Vec::new();
+    for l in load_all::<Claim>(root, &claim_files(root)) {
+        match l.value {
+            Ok(c) => claims.push(c),
+            Err(f) => skipped.push((l.path, f)),
+        }
+    }
+    (claims, skipped)
 }
 
 /// Parses a claim id given by a user, with a usage-friendly refusal.
@@ -208,12 +270,12 @@ pub fn parse_claim_id(s: &str) -> Result<ClaimId> {
 pub fn read_claim(root: &Path, id: &ClaimId) -> Result<(String, Claim)> {
     let rel = id.file_path();
     let path = root.join(&rel);
-    let text = match std::fs::read_to_string(&path) {
+    let text = match input::read_text(&path, MAX_RECORD_BYTES) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(ReadError::Missing) => {
             return Err(Error::refused(format!("no claim {id} (no file {rel})")))
         }
-        Err(e) => return Err(Error::io(&rel, e)),
+        Err(e) => return Err(e.into_error(&rel)),
     };
     let claim = parse_claim_text(&rel, &text)?;
     Ok((rel, claim))

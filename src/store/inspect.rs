@@ -12,7 +12,9 @@ use crate::check::rules::{check_claim, check_office, check_policy, OfficeIndex};
 use crate::domain::claim::{Claim, LineOfBusiness};
 use crate::domain::office::Office;
 use crate::domain::policy::Policy;
-use crate::store::files::{claim_files, parse_yaml, policy_files, LoadFailure, AUTHORITY_FILE};
+use crate::store::files::{
+    claim_files, parse_yaml, policy_files, read_record, LoadFailure, AUTHORITY_FILE,
+};
 
 /// Which files to check.
 pub struct Selection {
@@ -62,19 +64,10 @@ fn failed(path: &str, claim: Option<&str>, f: LoadFailure) -> Finding {
     }
 }
 
+/// A record's text; a file that cannot be read as one (missing, not a regular file, beyond
+/// the bounds, not text) is a finding naming it.
 fn read(root: &Path, rel: &str) -> Result<String, Box<Finding>> {
-    std::fs::read_to_string(root.join(rel)).map_err(|e| {
-        Box::new(Finding {
-            code: "Y001",
-            severity: severity_of("Y001"),
-            file: rel.to_string(),
-            line: 1,
-            column: 1,
-            claim: None,
-            field: None,
-            message: format!("cannot read the file: {e}"),
-        })
-    })
+    read_record(&root.join(rel)).map_err(|f| Box::new(failed(rel, None, f)))
 }
 
 /// Checks the selected files; findings sorted by file, line and column.
@@ -91,11 +84,16 @@ fn check_denial_letter(root: &Path, rel: &str, c: &Claim, office: Option<&Office
         return Vec::new();
     }
     let path = format!("{}/{letter}", rel.trim_end_matches(".yaml"));
-    match std::fs::read_to_string(root.join(&path)) {
-        Err(_) => vec![Issue::at(
+    match crate::store::input::read_text(&root.join(&path), crate::bounds::MAX_RECORD_BYTES) {
+        Err(crate::store::input::ReadError::Missing) => vec![Issue::at(
             "D002",
             "denial.letter",
             format!("the denial letter {path} is not on file"),
+        )],
+        Err(e) => vec![Issue::at(
+            "D002",
+            "denial.letter",
+            format!("the denial letter {path} cannot be read: {e}"),
         )],
         Ok(text) => {
             let missing = crate::domain::denial::missing_elements(&text, c, office);

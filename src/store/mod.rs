@@ -5,6 +5,7 @@ pub mod checkpoint;
 pub mod durable;
 pub mod files;
 pub mod git;
+pub mod input;
 pub mod inspect;
 pub mod landing;
 pub mod notices;

@@ -44,6 +44,17 @@ impl Proposal {
     pub fn path_of(id: &str) -> String {
         format!("{PROPOSALS}/{id}.yaml")
     }
+
+    /// A proposal file, read within the bounds of every record.
+    pub fn parse(bytes: &[u8]) -> std::result::Result<Proposal, String> {
+        let text = crate::bounds::text(bytes).map_err(|b| b.to_string())?;
+        crate::store::files::parse_yaml(text).map_err(|f| {
+            format!(
+                "{}:{}: error[{}]: {}",
+                f.line, f.column, f.issue.code, f.issue.message
+            )
+        })
+    }
 }
 
 /// The id git gives a file's content (its blob id), in hex.
@@ -102,7 +113,7 @@ impl Propose {
         r.done()?;
         let text = match proposal {
             Some(bytes) => {
-                let p: Proposal = serde_yaml::from_slice(bytes)
+                let p = Proposal::parse(bytes)
                     .map_err(|e| format!("the proposal does not read: {e}"))?;
                 p.authority_yaml
             }
@@ -190,7 +201,7 @@ fn proposal_at(desk: &Desk, id: &str) -> Result<Proposal> {
         Error::refused(format!("no proposal {id} waits (no {path} on the branch)"))
             .hint("`claims authority proposals` lists those waiting")
     })?;
-    serde_yaml::from_slice(&bytes).map_err(|e| Error::refused(format!("{path} does not read: {e}")))
+    Proposal::parse(&bytes).map_err(|e| Error::refused(format!("{path} does not read: {e}")))
 }
 
 /// `claims authority approve ID [--note TEXT]`.

@@ -203,6 +203,10 @@ impl Change {
     pub fn write_claim(&mut self, path: &str, before: Option<Claim>, after: Claim) -> Result<()> {
         let text = to_canonical_yaml(&after)
             .map_err(|e| Error::refused(format!("cannot write {path}: {e}")))?;
+        // Never write a record the readers would refuse.
+        crate::bounds::check_size(text.len() as u64, crate::bounds::MAX_RECORD_BYTES).map_err(
+            |b| Error::refused(format!("cannot write {path}: the claim file would be {b}")),
+        )?;
         self.files.push(File::derived(path, text.into_bytes()));
         self.claims.push(ClaimEdit {
             path: path.to_string(),

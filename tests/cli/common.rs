@@ -112,6 +112,47 @@ impl Office {
         )
     }
 
+    /// [`Office::expect`], with a watchdog: the command must finish within `secs` seconds
+    /// (generous: it guards against a stall, it does not measure speed).
+    pub fn expect_within(&self, secs: u64, code: i32, args: &[&str]) -> (String, String) {
+        let mut child = self
+            .cmd(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read as it comes, so that a full pipe never holds the command up.
+        let drain = |mut r: Box<dyn std::io::Read + Send>| {
+            std::thread::spawn(move || {
+                let mut v = Vec::new();
+                let _ = r.read_to_end(&mut v);
+                String::from_utf8_lossy(&v).to_string()
+            })
+        };
+        let so = drain(Box::new(child.stdout.take().unwrap()));
+        let se = drain(Box::new(child.stderr.take().unwrap()));
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if start.elapsed() > std::time::Duration::from_secs(secs) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("claims {args:?} did not finish within {secs} s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        let (so, se) = (so.join().unwrap(), se.join().unwrap());
+        assert_eq!(
+            status.code(),
+            Some(code),
+            "claims {args:?}\nstdout:\n{so}\nstderr:\n{se}"
+        );
+        (so, se)
+    }
+
     /// Runs and asserts the exit code; returns (stdout, stderr).
     pub fn expect(&self, code: i32, args: &[&str]) -> (String, String) {
         let out = self.run(args);

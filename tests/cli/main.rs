@@ -5,12 +5,14 @@ mod common;
 
 mod assign;
 mod audit;
+mod bounds;
 mod check;
 mod closing;
 mod crash;
 mod deny;
 mod duplicates;
 mod forgery;
+mod fuzz;
 mod generate;
 mod governance;
 mod init;

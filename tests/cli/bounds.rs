@@ -1,0 +1,494 @@
+//! Issue 18: bounded, hostile input never stalls, crashes or mis-exits. Every input is held
+//! to its bounds and refused with a message naming the file (and row, column or field), exit
+//! 1, nothing written; a bad file already committed is reported by `check` and skipped by the
+//! readers. Time limits here are watchdogs against a stall, not speed measurements.
+
+use crate::common::Office;
+
+/// A generous watchdog: a refusal takes milliseconds; this only catches a stall.
+const WATCHDOG: u64 = 10;
+
+fn corpus(target: &str, name: &str) -> String {
+    format!(
+        "{}/tests/data/fuzz/{target}/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn intake_data(name: &str) -> String {
+    format!("{}/tests/data/intake/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Puts the corpus file in the office as a claim file and commits it with plain git, signed
+/// by the manager (a hand edit): the file is in the repository for everyone.
+fn commit_claim_file(o: &Office, corpus_name: &str) -> String {
+    let rel = "claims/2026/11/CLM-2611-BAD0-0001.yaml";
+    std::fs::copy(corpus("claim_yaml", corpus_name), o.root.join(rel)).unwrap();
+    o.commit_as(crate::common::people::MANAGER, "a hostile claim file");
+    rel.to_string()
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let out = std::process::Command::new("mkfifo")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "mkfifo failed");
+}
+
+#[test]
+fn a_committed_claim_nested_100000_deep_is_reported_by_check_and_skipped_by_readers() {
+    let o = Office::example();
+    let rel = commit_claim_file(&o, "deep-flow-seq-100000.yaml");
+
+    let (out, err) = o.expect_within(WATCHDOG, 1, &["check"]);
+    assert!(
+        out.contains(&format!(
+            "{rel}:1:65: error[Y004]: nested deeper than 64 levels"
+        )),
+        "{out}"
+    );
+    assert!(err.contains("1 error"), "{err}");
+    let (out, _) = o.expect_within(WATCHDOG, 1, &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["findings"][0]["file"], rel.as_str());
+    assert_eq!(report["findings"][0]["code"], "Y004");
+
+    let warning = format!("warning: {rel}:1:65: error[Y004]: nested deeper than 64 levels");
+    for args in [
+        &["list"][..],
+        &["queue"],
+        &["workload"],
+        &["payments"],
+        &["closed"],
+        &["overdue"],
+    ] {
+        let (_, err) = o.expect_within(WATCHDOG, 0, args);
+        assert!(err.contains(&warning), "{args:?}: {err}");
+    }
+    let (out, err) = o.expect_within(WATCHDOG, 0, &["list", "--format", "csv"]);
+    assert_eq!(
+        out.lines().count(),
+        17,
+        "the 16 sample claims and the header"
+    );
+    assert!(err.contains("16 claims"), "{err}");
+    let (_, err) = o.expect_within(WATCHDOG, 0, &["sla-report", "--as-of", "2026-11-20"]);
+    assert!(
+        err.contains(&format!("warning: {rel} does not parse (1:65: error[Y004]")),
+        "{err}"
+    );
+    let (_, err) = o.expect_within(WATCHDOG, 1, &["show", "CLM-2611-BAD0-0001"]);
+    assert!(
+        err.contains("error[Y004]: nested deeper than 64 levels"),
+        "{err}"
+    );
+    // The audit reads it too (a hand edit it reports), and finishes.
+    o.expect_within(WATCHDOG, 1, &["audit", "--no-checkpoint"]);
+    // A command that works at the tip reads every claim (duplicates, caseloads) and goes on.
+    o.expect_within(WATCHDOG, 0, &["note", "CLM-2611-FS2R-811K", "Called back"]);
+}
+
+#[test]
+fn a_deep_flow_mapping_and_deep_block_nesting_are_refused_too() {
+    let o = Office::example();
+    for (name, at) in [
+        ("deep-flow-map-20000.yaml", "1:321"),
+        ("deep-block-compact-5000.yaml", "1:129"),
+    ] {
+        let rel = "claims/2026/11/CLM-2611-BAD0-0001.yaml";
+        std::fs::copy(corpus("claim_yaml", name), o.root.join(rel)).unwrap();
+        let (out, _) = o.expect_within(WATCHDOG, 1, &["check", rel]);
+        assert!(
+            out.contains(&format!(
+                "{rel}:{at}: error[Y004]: nested deeper than 64 levels"
+            )),
+            "{name}: {out}"
+        );
+    }
+}
+
+#[test]
+fn a_claim_file_that_is_not_text_is_y005_with_its_position() {
+    let o = Office::example();
+    let rel = "claims/2026/11/CLM-2611-YFNF-X1DT.yaml";
+    std::fs::copy(corpus("claim_yaml", "not-utf8.yaml"), o.root.join(rel)).unwrap();
+    let (out, _) = o.expect_within(WATCHDOG, 1, &["check"]);
+    assert!(
+        out.contains(&format!("{rel}:9:"))
+            && out.contains("error[Y005]: not UTF-8 text: byte 0xe9 (byte offset"),
+        "{out}"
+    );
+    let (_, err) = o.expect(1, &["show", "CLM-2611-YFNF-X1DT"]);
+    assert!(err.contains("not UTF-8 text: byte 0xe9"), "{err}");
+    std::fs::copy(corpus("claim_yaml", "nul.yaml"), o.root.join(rel)).unwrap();
+    let (out, _) = o.expect(1, &["check"]);
+    assert!(
+        out.contains("error[Y005]: a NUL byte (byte offset"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_claim_file_past_the_size_bound_is_refused_without_being_parsed() {
+    let o = Office::example();
+    let rel = "claims/2026/11/CLM-2611-YFNF-X1DT.yaml";
+    let mut text = o.read(rel);
+    text.push_str(&format!("# {}\n", "x".repeat(3 << 20)));
+    std::fs::write(o.root.join(rel), text).unwrap();
+    let (out, _) = o.expect_within(WATCHDOG, 1, &["check"]);
+    assert!(
+        out.contains(&format!(
+            "{rel}:1:1: error[Y004]: 3 MiB is too large: the most this tool reads here is 2 MiB"
+        )),
+        "{out}"
+    );
+    let (_, err) = o.expect(0, &["list"]);
+    assert!(
+        err.contains(&format!("warning: {rel}:1:1: error[Y004]")),
+        "{err}"
+    );
+}
+
+#[test]
+fn deep_payloads_are_refused_naming_the_file_and_nothing_is_written() {
+    let o = Office::example();
+    let head = o.head();
+    let path = corpus("payload", "deep.yaml");
+    let (_, err) = o.expect_within(WATCHDOG, 1, &["intake", "--file", &path]);
+    assert!(
+        err.contains(&format!("{path}:1:65: nested deeper than 64 levels")),
+        "{err}"
+    );
+    // JSON is read as it goes: refused where the value of the wrong shape starts.
+    let path = corpus("payload", "deep.json");
+    let (_, err) = o.expect_within(WATCHDOG, 1, &["intake", "--file", &path]);
+    assert!(err.contains(&format!("error: {path}:1:")), "{err}");
+    assert_eq!(o.head(), head);
+    o.assert_sound();
+}
+
+#[test]
+fn payload_text_that_is_not_text_exits_1_naming_the_place() {
+    let o = Office::example();
+    let head = o.head();
+    let path = corpus("payload", "not-utf8.json");
+    let (_, err) = o.expect(1, &["intake", "--file", &path]);
+    assert!(
+        err.contains(&format!(
+            "{path}: not UTF-8 text: byte 0xed at line 1, column"
+        )),
+        "{err}"
+    );
+    let (_, err) = o.expect(
+        1,
+        &["intake", "--file", &corpus("payload", "nul-escape.json")],
+    );
+    assert!(
+        err.contains("loss.description: a NUL byte at line 1, column 7 (byte offset 6)"),
+        "{err}"
+    );
+    let (_, err) = o.expect(
+        1,
+        &["intake", "--file", &corpus("payload", "long-field.json")],
+    );
+    assert!(
+        err.contains("loss.description: 68.4 KiB is too long: a field may be at most 64 KiB"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head);
+}
+
+#[test]
+fn csv_cells_that_are_not_text_or_too_long_name_the_row_and_column() {
+    let o = Office::example();
+    let head = o.head();
+    for (name, why) in [
+        (
+            "not-utf8-cell.csv",
+            "row 2, column reporter_name: not UTF-8 text: byte 0xe0 at byte 2 of the cell",
+        ),
+        (
+            "nul-cell.csv",
+            "row 2, column reporter_name: a NUL byte at byte 3 of the cell",
+        ),
+        (
+            "long-cell.csv",
+            "row 2, column vehicle1_damage: 68.4 KiB is too long: a field may be at most 64 KiB",
+        ),
+    ] {
+        let path = corpus("csv", name);
+        let (_, err) = o.expect_within(WATCHDOG, 1, &["intake", "--csv", &path]);
+        assert!(err.contains(&format!("{path}: {why}")), "{name}: {err}");
+        assert!(err.contains("nothing was written"), "{err}");
+    }
+    let path = corpus("csv", "not-utf8-header.csv");
+    let (_, err) = o.expect(1, &["intake", "--csv", &path]);
+    assert!(
+        err.contains("row 1: header cell 2: not UTF-8 text: byte 0xff at byte 2 of the cell"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head);
+}
+
+#[test]
+fn a_bad_row_is_skipped_with_skip_invalid_and_the_good_ones_land() {
+    let o = Office::example();
+    let good = std::fs::read(intake_data("batch-good.csv")).unwrap();
+    let mut lines: Vec<Vec<u8>> = good.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
+    // The second data row's first cell ends in a byte that is not UTF-8.
+    let comma = lines[2].iter().position(|b| *b == b',').unwrap();
+    lines[2].insert(comma, 0xff);
+    let path = o.root.join("../mixed.csv");
+    std::fs::write(&path, lines.join(&b'\n')).unwrap();
+    let p = path.to_str().unwrap();
+    let (_, err) = o.expect(1, &["intake", "--csv", p]);
+    assert!(
+        err.contains(&format!("{p}: row 3, column lob: not UTF-8 text")),
+        "{err}"
+    );
+    let base = o.head();
+    o.expect(0, &["intake", "--csv", p, "--skip-invalid"]);
+    let made = o
+        .git_ok(&["rev-list", &format!("{base}..HEAD")])
+        .lines()
+        .count();
+    assert_eq!(made, 3, "the three good rows");
+    o.assert_sound();
+}
+
+#[test]
+fn a_fifo_a_folder_or_a_device_as_an_attachment_is_refused_without_blocking() {
+    let o = Office::example();
+    let head = o.head();
+    let fifo = o.root.join("../photo.jpg");
+    mkfifo(&fifo);
+    let f = fifo.to_str().unwrap();
+    let payload = intake_data("web-auto.json");
+    let (_, err) = o.expect_within(WATCHDOG, 1, &["intake", "--file", &payload, "--attach", f]);
+    assert!(
+        err.contains(&format!("{f}: is a FIFO (named pipe), not a regular file")),
+        "{err}"
+    );
+    let dir = o.root.join("..");
+    let (_, err) = o.expect(
+        1,
+        &[
+            "intake",
+            "--file",
+            &payload,
+            "--attach",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("is a folder, not a regular file"), "{err}");
+    for args in [
+        &["intake", "--file", f][..],
+        &["intake", "--csv", f],
+        &["intake", "--csv", "/dev/zero"],
+        &["intake", "--email", f],
+        &["authority", "propose", f, "--reason", "x"],
+    ] {
+        let (_, err) = o.expect_within(WATCHDOG, 1, args);
+        assert!(err.contains("not a regular file"), "{args:?}: {err}");
+    }
+    assert_eq!(o.head(), head);
+}
+
+#[test]
+fn a_fifo_as_a_document_file_is_refused() {
+    let o = Office::example();
+    let (_, claim) = o.claim_where(|c| {
+        c.documents
+            .iter()
+            .any(|d| d.status == claims::domain::claim::ItemStatus::Requested)
+    });
+    let doc = claim
+        .documents
+        .iter()
+        .find(|d| d.status == claims::domain::claim::ItemStatus::Requested)
+        .unwrap()
+        .name
+        .clone();
+    let fifo = o.root.join("../scan.pdf");
+    mkfifo(&fifo);
+    let head = o.head();
+    let (_, err) = o.expect_within(
+        WATCHDOG,
+        1,
+        &[
+            "--as",
+            crate::common::people::WEBB,
+            "document",
+            &claim.id,
+            &doc,
+            "--received",
+            "--file",
+            fifo.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("is a FIFO (named pipe), not a regular file"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head);
+}
+
+#[test]
+fn a_missing_file_is_bad_input_not_an_environment_failure() {
+    let o = Office::example();
+    let (_, err) = o.expect(1, &["intake", "--csv", "no-such.csv"]);
+    assert!(err.contains("no-such.csv: no such file"), "{err}");
+    let (_, err) = o.expect(1, &["intake", "--email", "no-such.eml"]);
+    assert!(err.contains("no-such.eml: no such file"), "{err}");
+}
+
+#[test]
+fn email_attachment_names_of_300_bytes_are_cut_keeping_the_extension_and_the_office_clones() {
+    let o = Office::example();
+    let (out, _) = o.expect(
+        0,
+        &[
+            "--format",
+            "json",
+            "intake",
+            "--email",
+            &corpus("email", "name-300-bytes.eml"),
+        ],
+    );
+    let id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["created"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, claim) = o.claim_where(|c| c.id == id);
+    let name = claim.attachments[1]
+        .file
+        .strip_prefix("attachments/")
+        .unwrap();
+    assert!(name.len() <= 100, "{name}");
+    assert!(name.starts_with("pppp") && name.ends_with(".pdf"), "{name}");
+
+    let (out, _) = o.expect(
+        0,
+        &[
+            "--format",
+            "json",
+            "intake",
+            "--email",
+            &corpus("email", "two-long-names.eml"),
+        ],
+    );
+    let id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["created"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, claim) = o.claim_where(|c| c.id == id);
+    let names: Vec<&str> = claim.attachments[1..]
+        .iter()
+        .map(|a| a.file.as_str())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert_ne!(names[0], names[1], "two long names stay two files");
+    assert!(names
+        .iter()
+        .all(|n| n.len() <= "attachments/".len() + 100 && n.ends_with(".pdf")));
+    o.assert_sound();
+    // Every path in the repository is reasonable, and a clone checks out.
+    let longest = o.git_ok(&["ls-files"]).lines().map(str::len).max().unwrap();
+    assert!(longest < 150, "a path of {longest} bytes");
+    let clone = o.root.join("../clone");
+    let out = o.git(&["clone", "-q", ".", clone.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_message_with_a_nul_is_refused_and_one_in_latin1_is_taken() {
+    let o = Office::example();
+    let nul = corpus("email", "nul.eml");
+    let (_, err) = o.expect(1, &["intake", "--email", &nul]);
+    assert!(
+        err.contains(&format!(
+            "error: {nul}: not an email message: a NUL byte at line 11, column 41 (byte offset 312)"
+        )),
+        "{err}"
+    );
+    let (out, _) = o.expect(
+        0,
+        &[
+            "--format",
+            "json",
+            "intake",
+            "--email",
+            &corpus("email", "latin1-8bit.eml"),
+        ],
+    );
+    let id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["created"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, claim) = o.claim_where(|c| c.id == id);
+    assert!(
+        claim.notes[0].text.contains("café"),
+        "{}",
+        claim.notes[0].text
+    );
+}
+
+#[test]
+fn a_piped_answer_that_is_not_text_exits_1_naming_the_question() {
+    let o = Office::example();
+    let head = o.head();
+    let mut child = o
+        .cmd(&["intake", "--interactive", "--lob", "personal_auto"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"PAU-IL-2026-20931\nLaura \xff Novak\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("stdin: line 2 of the answers, the answer to \"")
+            && err.contains("not UTF-8 text: byte 0xff at line 1, column 7"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head);
+}
+
+#[test]
+fn a_note_on_stdin_that_is_not_text_exits_1() {
+    let o = Office::example();
+    let (_, claim) = o.claim_where(|c| c.status == claims::domain::lifecycle::Status::Reported);
+    let mut child = o
+        .cmd(&["note", &claim.id, "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"called\0back")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the note on stdin: a NUL byte at line 1, column 7 (byte offset 6)"),
+        "{err}"
+    );
+}
