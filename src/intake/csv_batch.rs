@@ -36,6 +36,7 @@ use crate::domain::fnol::{
     AutoFacts, Employee, InjuredPerson, LiabilityFacts, OtherParty, PropertyFacts,
     PropertyLossType, Vehicle, Witness, WorkersCompFacts,
 };
+use crate::domain::intake_source::Fingerprint;
 use crate::domain::money::Money;
 
 /// A problem in the file: the row (header = 1), the column, and what is wrong.
@@ -55,9 +56,11 @@ impl std::fmt::Display for CellError {
     }
 }
 
-/// One data row: its number in the file and its draft, or every problem found in it.
+/// One data row: its number in the file, the fingerprint of its cells (none when the record
+/// could not be read), and its draft, or every problem found in it.
 pub struct CsvRow {
     pub row: usize,
+    pub fingerprint: Option<Fingerprint>,
     pub draft: Result<Draft, Vec<CellError>>,
 }
 
@@ -217,6 +220,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
             message: format!("cannot read the header: {e}"),
         }]
     })?;
+    let names: Vec<String> = headers.iter().map(str::to_string).collect();
     let mut columns = Vec::new();
     let mut errors = Vec::new();
     for h in headers.iter() {
@@ -245,6 +249,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
                     .map_or(fallback_row, |p| line_at(text, p.byte()));
                 rows.push(CsvRow {
                     row,
+                    fingerprint: None,
                     draft: Err(vec![CellError {
                         row,
                         column: None,
@@ -262,6 +267,9 @@ pub fn parse_csv(text: &str) -> Result<Vec<CsvRow>, Vec<CellError>> {
         }
         rows.push(CsvRow {
             row,
+            fingerprint: Some(Fingerprint::of_cells(
+                names.iter().map(String::as_str).zip(record.iter()),
+            )),
             draft: row_draft(row, &columns, &record),
         });
     }

@@ -12,6 +12,7 @@ mod duplicates;
 mod forgery;
 mod generate;
 mod governance;
+mod idempotent;
 mod init;
 mod intake;
 mod intake_rules;
