@@ -13,6 +13,7 @@ use super::output::{Format, Out};
 use super::Globals;
 use crate::bounds::{MAX_ATTACHMENT_BYTES, MAX_CSV_BYTES};
 use crate::domain::claim::Claim;
+use crate::domain::intake_source::IntakeSource;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
 use crate::intake::admit::{Admitted, FieldError};
@@ -20,10 +21,13 @@ use crate::intake::csv_batch::{column_for, parse_csv, CellError};
 use crate::intake::draft::{Draft, DraftAttachment};
 use crate::intake::email::drafts_from_path;
 use crate::intake::payload::Payload;
-use crate::intake::phone::{phone_script, LinePrompter, PhoneError};
-use crate::store::input::user_file;
+use crate::intake::phone::{phone_script, LinePrompter, PhoneError, Prompter};
+use crate::intake::source;
+use crate::store::input::{user_file, user_text};
 use crate::store::session::{Done, Session};
-use crate::workflow::intake::{admit_all, FirstNotice};
+use crate::workflow::intake::{
+    admit_all, already_imported, seen_before, FirstNotice, Origin, Seen,
+};
 use crate::workflow::{Command, File};
 
 /// Create claims from a First Notice of Loss (one signed commit per claim).
@@ -65,11 +69,13 @@ pub struct Args {
     pub accept_vin: bool,
 }
 
-/// One notice to admit: where it came from, its CSV row if any, and its draft or the problems
-/// found while reading it.
+/// One notice to admit: the input as the user named it, its CSV row if any, where it came
+/// from as the claim records it (none when it could not be read), and its draft or the
+/// problems found while reading it.
 pub struct Intake {
-    pub source: String,
+    pub name: String,
     pub row: Option<usize>,
+    pub source: Option<IntakeSource>,
     pub draft: std::result::Result<Draft, Vec<Problem>>,
 }
 
@@ -134,7 +140,10 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     if args.interactive {
         // Open the office first: a CSR must not take a whole call only to be refused.
         let session = super::open_session(g, Permission::Intake, "take a First Notice of Loss")?;
-        let mut prompter = LinePrompter::stdio();
+        let mut prompter = Recording {
+            inner: LinePrompter::stdio(),
+            answers: Vec::new(),
+        };
         let mut draft = match phone_script(lob, &mut prompter) {
             Ok(d) => d,
             Err(PhoneError::Cancelled) => {
@@ -151,8 +160,9 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         };
         draft.vin_override |= args.accept_vin;
         let items = vec![Intake {
-            source: "phone".into(),
+            name: "phone script".into(),
             row: None,
+            source: Some(source::phone(&prompter.answers)),
             draft: Ok(draft),
         }];
         let options = Options {
@@ -172,7 +182,8 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         let items = drafts
             .into_iter()
             .map(|(file, draft)| {
-                let source = file.display().to_string();
+                let name = file.display().to_string();
+                let source = draft.as_ref().ok().map(|d| source::email(&name, d));
                 let draft = draft
                     .map(|mut d| {
                         if d.lob.is_none() {
@@ -184,10 +195,10 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                         // The error names the file; the problem names it once.
                         let message = e.to_string();
                         let message = message
-                            .strip_prefix(&format!("{source}: "))
+                            .strip_prefix(&format!("{name}: "))
                             .map_or(message.clone(), str::to_string);
                         vec![Problem {
-                            source: source.clone(),
+                            source: name.clone(),
                             row: None,
                             column: None,
                             field: None,
@@ -195,8 +206,9 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                         }]
                     });
                 Intake {
-                    source,
+                    name,
                     row: None,
+                    source,
                     draft,
                 }
             })
@@ -210,7 +222,8 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     }
     let items = if let Some(file) = &args.file {
         let name = file.display().to_string();
-        let payload = Payload::read(file)?;
+        let text = user_text(file, crate::bounds::MAX_PAYLOAD_BYTES)?;
+        let payload = Payload::parse(&name, &text)?;
         let mut draft = payload.into_draft(&name);
         for a in &args.attach {
             let bytes = user_file(a, MAX_ATTACHMENT_BYTES)?;
@@ -226,7 +239,8 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         }
         draft.vin_override = args.accept_vin;
         vec![Intake {
-            source: name,
+            source: Some(source::payload(&name, &text)),
+            name,
             row: None,
             draft: Ok(draft),
         }]
@@ -244,8 +258,9 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         })?;
         rows.into_iter()
             .map(|r| Intake {
-                source: name.clone(),
+                name: name.clone(),
                 row: Some(r.row),
+                source: r.fingerprint.map(|f| source::csv_row(&name, r.row, f)),
                 draft: r
                     .draft
                     .map(|mut d| {
@@ -283,66 +298,112 @@ struct Warning {
     message: String,
 }
 
+/// An item not taken in again: already on a claim of the office, or the same as an earlier
+/// item of this batch.
+#[derive(Serialize)]
+struct AlreadyImported {
+    /// The input file's name, as the claim records it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    row: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_id: Option<String>,
+    /// The claim it is on; none when it repeats an earlier item of the batch that was not
+    /// taken in (invalid, or the batch refused).
+    claim: Option<String>,
+    /// The earlier item of this batch it repeats (`row 12`, `a.eml`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    same_as: Option<String>,
+    /// The same Message-ID, but another message: a person should look.
+    differs: bool,
+    message: String,
+}
+
 #[derive(Serialize)]
 struct Report<'a> {
     dry_run: bool,
     created: Vec<String>,
+    already_imported: &'a [AlreadyImported],
     warnings: &'a [Warning],
     errors: &'a [Problem],
 }
 
-/// Admits every notice, then (if all are valid, or `skip_invalid`) commits one signed commit
-/// per claim, and prints the result: a table (id, lob, status, policy, missing, warnings) or
-/// JSON `{"created": [...], "warnings": [...], "errors": [...]}`.
+/// Sorts out the items already imported (by Message-ID or fingerprint, against the office's
+/// register and earlier items of the batch), admits the rest, then (if all are valid, or
+/// `skip_invalid`) commits one signed commit per claim, and prints the result: a table (id,
+/// lob, status, policy, missing, warnings) or JSON `{"created": [...], "already_imported":
+/// [...], "warnings": [...], "errors": [...]}`.
 pub fn admit_and_commit(
     g: &Globals,
     session: &Session,
-    items: Vec<Intake>,
+    mut items: Vec<Intake>,
     opts: &Options,
 ) -> Result<i32> {
     let format = g.format_among(Format::Table, &[Format::Table, Format::Json])?;
     session.require(Permission::Intake, "take in new claims")?;
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut sources = Vec::new();
-    let mut drafts = Vec::new();
-    for item in items {
-        match item.draft {
+    let sources: Vec<Option<IntakeSource>> = items.iter().map(|i| i.source.clone()).collect();
+    // The drafts move in (their attachments are not copied); what could not be drafted stays.
+    let mut drafts: Vec<Option<Draft>> = Vec::with_capacity(items.len());
+    let mut undrafted: Vec<Option<Vec<Problem>>> = Vec::with_capacity(items.len());
+    for item in &mut items {
+        match std::mem::replace(&mut item.draft, Err(Vec::new())) {
             Ok(d) => {
-                sources.push((item.source, item.row));
-                drafts.push(d);
+                drafts.push(Some(d));
+                undrafted.push(None);
             }
-            Err(p) => problems.extend(p),
+            Err(p) => {
+                drafts.push(None);
+                undrafted.push(Some(p));
+            }
         }
     }
     let mut rng = rand::rngs::OsRng;
-    // The drafts move in (their attachments are not copied).
-    let results =
-        session.at_tip(|desk| admit_all(desk, drafts, opts.require_complete, &mut rng))?;
-    let mut admitted: Vec<(String, Option<usize>, Admitted)> = Vec::new();
-    for ((source, row), result) in sources.into_iter().zip(results) {
-        match result {
-            Ok(a) => admitted.push((source, row, a)),
-            Err(errs) => problems.extend(
-                errs.into_iter()
-                    .map(|e| Problem::from_field(&source, row, e)),
-            ),
+    let (seen, results) = session.at_tip(|desk| {
+        let refs: Vec<Option<&IntakeSource>> = sources.iter().map(Option::as_ref).collect();
+        let seen = seen_before(desk, &refs)?;
+        let new = drafts
+            .into_iter()
+            .zip(&seen)
+            .filter_map(|(d, s)| if *s == Seen::New { d } else { None })
+            .collect();
+        let results = admit_all(desk, new, opts.require_complete, &mut rng)?;
+        Ok((seen, results))
+    })?;
+    let mut results = results.into_iter();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut admitted: Vec<(usize, Admitted)> = Vec::new();
+    for (i, (item, seen)) in items.iter().zip(&seen).enumerate() {
+        match (seen, &undrafted[i]) {
+            (Seen::New, None) => match results.next().expect("a result for every new draft") {
+                Ok(a) => admitted.push((i, a)),
+                Err(errs) => problems.extend(
+                    errs.into_iter()
+                        .map(|e| Problem::from_field(&item.name, item.row, e)),
+                ),
+            },
+            (Seen::New, Some(p)) => problems.extend(p.iter().cloned()),
+            _ => {}
         }
     }
 
     let refuse = !problems.is_empty() && !opts.skip_invalid;
-    let mut created: Vec<Claim> = Vec::new();
+    let mut created: Vec<(usize, Claim)> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     if !refuse {
         let now = session.now()?;
         // Many claims: one batch, published together (each still its own signed commit).
         let batched = !g.dry_run && admitted.len() > 1;
-        let commit_each = || -> Result<Vec<(Done, String, Vec<String>)>> {
+        let commit_each = || -> Result<Vec<(usize, Done, Vec<String>)>> {
             let mut done = Vec::with_capacity(admitted.len());
-            for (source, row, a) in admitted {
+            for (i, a) in admitted {
                 let at = a.claim.received_at.max(now);
+                let source = items[i]
+                    .source
+                    .clone()
+                    .expect("a notice that was read knows where it came from");
                 let notice = FirstNotice {
-                    source: file_name_of(&source),
-                    row,
+                    origin: Origin::Source(source),
                     claim: a.claim,
                     files: a
                         .files
@@ -351,20 +412,20 @@ pub fn admit_and_commit(
                         .collect(),
                 };
                 let d = session.run_at(&Command::Intake(Box::new(notice)), at, g.dry_run)?;
-                done.push((d, source, a.warnings));
+                done.push((i, d, a.warnings));
             }
             Ok(done)
         };
         let done = if batched {
             let (mut done, ids) = session.batch(commit_each)?;
-            for ((d, _, _), id) in done.iter_mut().zip(ids) {
+            for ((_, d, _), id) in done.iter_mut().zip(ids) {
                 d.commit = Some(id);
             }
             done
         } else {
             commit_each()?
         };
-        for (d, source, claim_warnings) in done {
+        for (i, d, claim_warnings) in done {
             if !(g.dry_run && (format == Format::Json || g.quiet)) {
                 super::update::report(g, &d);
             }
@@ -372,20 +433,22 @@ pub fn admit_and_commit(
             for w in claim_warnings {
                 warnings.push(Warning {
                     claim: claim.id.clone(),
-                    source: source.clone(),
+                    source: items[i].name.clone(),
                     message: w,
                 });
             }
-            created.push(claim);
+            created.push((i, claim));
         }
     }
+    let already = already_imported_items(&items, &seen, &created);
 
     let mut out = Out::new();
     match format {
         Format::Json => {
             let report = Report {
                 dry_run: g.dry_run,
-                created: created.iter().map(|c| c.id.clone()).collect(),
+                created: created.iter().map(|(_, c)| c.id.clone()).collect(),
+                already_imported: &already,
                 warnings: &warnings,
                 errors: &problems,
             };
@@ -396,6 +459,13 @@ pub fn admit_and_commit(
             let mut messages = String::new();
             for p in &problems {
                 messages.push_str(&format!("error: {p}\n"));
+            }
+            for a in &already {
+                if a.differs {
+                    messages.push_str(&format!("warning: {}\n", a.message));
+                } else if !g.quiet {
+                    messages.push_str(&format!("{}\n", a.message));
+                }
             }
             for w in &warnings {
                 messages.push_str(&format!("warning: {}: {}\n", w.claim, w.message));
@@ -411,7 +481,7 @@ pub fn admit_and_commit(
                 }
                 let rows: Vec<Vec<String>> = created
                     .iter()
-                    .map(|c| {
+                    .map(|(_, c)| {
                         vec![
                             c.id.clone(),
                             c.lob.to_string(),
@@ -434,9 +504,14 @@ pub fn admit_and_commit(
         }
     }
     out.flush();
+    let also = if already.is_empty() {
+        String::new()
+    } else {
+        format!(", {} already imported", already.len())
+    };
     if refuse {
         return Err(Error::refused(format!(
-            "{} problem(s) found; nothing was written",
+            "{} problem(s) found; nothing was written{also}",
             problems.len()
         ))
         .hint("fix them and run again, or pass --skip-invalid to commit only the valid ones"));
@@ -444,24 +519,101 @@ pub fn admit_and_commit(
     if created.is_empty() && !problems.is_empty() {
         // --skip-invalid with nothing valid: not a success, whatever the flag says.
         return Err(Error::refused(format!(
-            "every notice was invalid ({} skipped); nothing was written",
+            "every {}notice was invalid ({} skipped{also}); nothing was written",
+            if already.is_empty() { "" } else { "new " },
             skipped(&problems)
         )));
     }
     let verb = if g.dry_run { "would create" } else { "created" };
-    g.say(format!("{verb} {} claim(s)", created.len()));
+    g.say(format!("{verb} {} claim(s){also}", created.len()));
     if !problems.is_empty() {
         g.say(format!("skipped {} invalid notice(s)", skipped(&problems)));
     }
     Ok(0)
 }
 
-/// A notice's source as recorded: the file's own name (no local folders), or the channel.
-fn file_name_of(source: &str) -> String {
-    std::path::Path::new(source)
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| source.to_string())
+/// The items not taken in again, each with what the tool says of it.
+fn already_imported_items(
+    items: &[Intake],
+    seen: &[Seen],
+    created: &[(usize, Claim)],
+) -> Vec<AlreadyImported> {
+    let claim_of = |i: usize| {
+        created
+            .iter()
+            .find(|(at, _)| *at == i)
+            .map(|(_, c)| c.id.clone())
+    };
+    let mut out = Vec::new();
+    for (item, seen) in items.iter().zip(seen) {
+        let Some(s) = &item.source else { continue };
+        let (claim, same_as, same_content) = match seen {
+            Seen::New => continue,
+            Seen::Imported {
+                claim,
+                same_content,
+            } => (Some(claim.clone()), None, *same_content),
+            Seen::Repeats {
+                earlier,
+                same_content,
+            } => {
+                let first = items[*earlier].source.as_ref();
+                let named = first.map(|f| match f.row {
+                    Some(r) => format!("row {r}"),
+                    None => f.file.clone().unwrap_or_else(|| f.place()),
+                });
+                (claim_of(*earlier), named, *same_content)
+            }
+        };
+        let message = match (&claim, &same_as) {
+            (Some(c), None) => already_imported(s, c, same_content),
+            (Some(c), Some(first)) => {
+                format!(
+                    "{} (the same as {first})",
+                    already_imported(s, c, same_content)
+                )
+            }
+            (None, first) => format!(
+                "{}: the same as {}, taken in once",
+                s.item(),
+                first.as_deref().unwrap_or("an earlier item")
+            ),
+        };
+        out.push(AlreadyImported {
+            source: s.file.clone(),
+            row: s.row,
+            message_id: s.message_id.clone(),
+            claim,
+            same_as,
+            differs: !same_content,
+            message,
+        });
+    }
+    out
+}
+
+/// The phone script's prompter, keeping every answer for the call's fingerprint.
+struct Recording<P: Prompter> {
+    inner: P,
+    answers: Vec<(String, String)>,
+}
+
+impl<P: Prompter> Prompter for Recording<P> {
+    fn ask(&mut self, question: &str, help: Option<&str>) -> std::io::Result<Option<String>> {
+        let answer = self.inner.ask(question, help)?;
+        if let Some(a) = &answer {
+            self.answers.push((question.to_string(), a.clone()));
+        }
+        Ok(answer)
+    }
+
+    fn say(&mut self, text: &str) -> std::io::Result<()> {
+        self.inner.say(text)
+    }
+
+    fn interactive(&self) -> bool {
+        self.inner.interactive()
+    }
 }
 
 fn skipped(problems: &[Problem]) -> usize {

@@ -7,9 +7,10 @@ use super::Globals;
 use crate::audit::History;
 use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
+use crate::workflow::intake::Origin;
 
-/// One claim's history: when, who and in what role, which command, amounts, and whether the
-/// signature is good — from the commits that touched its file or folder, oldest first.
+/// One claim's history: when, who and in what role, which command, amounts, whether the
+/// signature is good, and where an intake's notice came from — from the commits that touched its file or folder, oldest first.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     pub id: String,
@@ -25,6 +26,8 @@ struct Row {
     signature: String,
     commit: String,
     subject: String,
+    /// Where an intake commit's notice came from.
+    source: String,
 }
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
@@ -71,6 +74,12 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             signature: entry.signature.word().to_string(),
             commit: entry.id.to_string()[..12].to_string(),
             subject: entry.subject.clone(),
+            source: match (entry.trailer("Command"), entry.trailer("Args")) {
+                (Some("intake"), Some(args)) => Origin::recorded(args)
+                    .map(|o| o.describe())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            },
         });
     }
     if rows.is_empty() {
@@ -87,6 +96,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             "signature",
             "commit",
             "subject",
+            "source",
         ],
         rows: &rows,
         cells: &|r: &Row| {
@@ -99,6 +109,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                 r.signature.clone(),
                 r.commit.clone(),
                 r.subject.clone(),
+                r.source.clone(),
             ]
         },
     }

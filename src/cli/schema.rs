@@ -153,4 +153,27 @@ mod tests {
         doc["property"]["estimated_loss"] = "18500.00".into();
         assert!(errors(&v, &doc).is_empty());
     }
+
+    /// Where a claim came from: a claim without it (taken in before it was recorded) and one
+    /// with it are both valid; a fingerprint that is none, or an unknown input, is not.
+    #[test]
+    fn the_source_of_a_claim_is_in_the_schema() {
+        let v = validator("claim");
+        let text = include_str!("../../claims/2026/10/CLM-2610-RBZJ-DXFA.yaml");
+        let mut doc = yaml(text);
+        assert!(doc.get("source").is_none());
+        doc["source"] = serde_json::json!({
+            "via": "email",
+            "file": "notice.eml",
+            "message_id": "CAF1@mail.example",
+            "fingerprint": format!("sha256:{}", "ab".repeat(32)),
+        });
+        assert_eq!(errors(&v, &doc), Vec::<String>::new());
+        for (field, bad) in [("fingerprint", "sha256:abc"), ("via", "fax")] {
+            let mut doc = doc.clone();
+            doc["source"][field] = bad.into();
+            let found = errors(&v, &doc).join("\n");
+            assert!(found.contains("/source:") && found.contains(bad), "{found}");
+        }
+    }
 }

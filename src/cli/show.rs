@@ -69,6 +69,10 @@ pub fn summary(c: &Claim) -> String {
         vec!["jurisdiction".into(), c.jurisdiction.clone()],
         vec!["channel".into(), crate::workflow::plain(&c.channel)],
         vec!["received".into(), c.received_at.to_rfc3339()],
+        vec![
+            "source".into(),
+            c.source.as_ref().map(|s| s.describe()).unwrap_or_default(),
+        ],
         vec!["policy".into(), cell(c.policy_number.as_ref())],
         vec!["insured".into(), party(&c.insured)],
         vec!["reporter".into(), party(&c.reporter)],

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::exposure::Exposure;
 use super::fnol::{AutoFacts, LiabilityFacts, LossFacts, PropertyFacts, WorkersCompFacts};
+use super::intake_source::IntakeSource;
 use super::lifecycle::Status;
 use super::money::Money;
 
@@ -24,6 +25,9 @@ pub struct Claim {
     pub jurisdiction: String,
     pub channel: Channel,
     pub received_at: Timestamp,
+    /// Where the tool took the notice in from (the file and row, the email's Message-ID) and
+    /// the fingerprint of that input; none on claims taken in before intake recorded it.
+    pub source: Option<IntakeSource>,
     pub status: Status,
     pub policy_number: Option<String>,
     pub insured: Option<Party>,

@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod denial;
 pub mod exposure;
 pub mod fnol;
+pub mod intake_source;
 pub mod investigation;
 pub mod lifecycle;
 pub mod money;

@@ -85,6 +85,7 @@ pub fn workflow(o: &Office) -> String {
         holders(o, Permission::Intake)
     );
     let _ = writeln!(w, "- System: validates every fact as it comes, finds the policy (number, insured name, VIN or address), fills insured and agent, warns of possible duplicates.");
+    let _ = writeln!(w, "- System: records where each notice came from (file and row, or the email's Message-ID) and a fingerprint of it; a notice already on a claim is reported as already imported and never taken in twice, so a batch can always be run again.");
     let _ = writeln!(w, "- Decision: all facts the line of business requires present → `reported`; facts missing (email) → `incomplete`, waiting in `claims queue incomplete` for a CSR (`claims complete`).");
     let _ = writeln!(
         w,

@@ -316,6 +316,7 @@ pub fn admit(
         jurisdiction,
         channel,
         received_at,
+        source: None,
         status: Status::Reported,
         policy_number: draft.policy_number.filter(|s| !blank(s)),
         insured: draft.insured,

@@ -36,6 +36,7 @@ use crate::domain::fnol::{
     AutoFacts, Employee, InjuredPerson, LiabilityFacts, OtherParty, PropertyFacts,
     PropertyLossType, Vehicle, Witness, WorkersCompFacts,
 };
+use crate::domain::intake_source::Fingerprint;
 use crate::domain::money::Money;
 
 /// A problem in the file: the row (header = 1), the column, and what is wrong.
@@ -55,9 +56,11 @@ impl std::fmt::Display for CellError {
     }
 }
 
-/// One data row: its number in the file and its draft, or every problem found in it.
+/// One data row: its number in the file, the fingerprint of its cells (none when the record
+/// could not be read), and its draft, or every problem found in it.
 pub struct CsvRow {
     pub row: usize,
+    pub fingerprint: Option<Fingerprint>,
     pub draft: Result<Draft, Vec<CellError>>,
 }
 
@@ -268,6 +271,7 @@ pub fn parse_csv(input: impl AsRef<[u8]>) -> Result<Vec<CsvRow>, Vec<CellError>>
                     .map_or(fallback_row, |p| lines.line_of(p.byte()));
                 rows.push(CsvRow {
                     row,
+                    fingerprint: None,
                     draft: Err(vec![CellError {
                         row,
                         column: None,
@@ -297,6 +301,7 @@ pub fn parse_csv(input: impl AsRef<[u8]>) -> Result<Vec<CsvRow>, Vec<CellError>>
         if !bad.is_empty() {
             rows.push(CsvRow {
                 row,
+                fingerprint: None,
                 draft: Err(bad),
             });
             continue;
@@ -305,6 +310,9 @@ pub fn parse_csv(input: impl AsRef<[u8]>) -> Result<Vec<CsvRow>, Vec<CellError>>
             .expect("every cell was checked as UTF-8");
         rows.push(CsvRow {
             row,
+            fingerprint: Some(Fingerprint::of_cells(
+                headers.iter().map(String::as_str).zip(text.iter()),
+            )),
             draft: row_draft(row, &columns, &text),
         });
     }

@@ -39,6 +39,8 @@ pub struct Draft {
     pub hold_for_review: bool,
     /// Where the draft came from, for messages ("row 7", "message.eml").
     pub source: String,
+    /// An email's Message-ID header, as written: what identifies the message when it comes again.
+    pub message_id: Option<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -303,6 +303,7 @@ fn draft_of(raw: &[u8], source_name: &str) -> Result<Draft, EmailError> {
         vin_override: false,
         hold_for_review: true,
         source: source_name.to_string(),
+        message_id: message.message_id().map(str::to_string),
     })
 }
 

@@ -7,4 +7,5 @@ pub mod draft;
 pub mod email;
 pub mod payload;
 pub mod phone;
+pub mod source;
 pub mod vehicles;

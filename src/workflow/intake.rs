@@ -17,6 +17,7 @@ use crate::check::rules::{check_claim, OfficeIndex};
 use crate::domain::claim::{Channel, Claim, LineOfBusiness, Note, SlaEvents};
 use crate::domain::claim_id::ClaimId;
 use crate::domain::fnol::missing_facts;
+use crate::domain::intake_source::{IntakeSource, SourceIndex, Via};
 use crate::domain::lifecycle::Status;
 use crate::domain::vin::Vin;
 use crate::error::{Error, Result};
@@ -63,31 +64,87 @@ pub fn admit_all(
     Ok(out)
 }
 
+/// Where a first notice came from, as its commit records it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Origin {
+    /// Recorded on the claim (`source:`) and in the commit: `--via V [--source FILE]
+    /// [--row N] [--message-id ID] --fingerprint F`, with the trailers `Source:`,
+    /// `Message-Id:` and `Fingerprint:`.
+    Source(IntakeSource),
+    /// A commit made before intake recorded sources: the input's name and row only
+    /// (`--source NAME [--row N]`); its claim records none.
+    Named { name: String, row: Option<usize> },
+}
+
 /// A first notice to commit: the admitted claim, the files that came with it, and where it
-/// came from (`--source NAME [--row N]`, recorded as the command's arguments).
+/// came from (recorded as the command's arguments, and written on the claim).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FirstNotice {
-    pub source: String,
-    pub row: Option<usize>,
+    pub origin: Origin,
     pub claim: Claim,
     /// The attachments, repository-relative.
     pub files: Vec<File>,
 }
 
-impl FirstNotice {
-    pub fn record(&self, r: &mut Recorder) {
-        r.flag("source", &self.source).opt("row", &self.row);
-    }
+/// What intake makes of an item before admitting it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Seen {
+    /// Not taken in before: to admit.
+    New,
+    /// Already on a claim of the office (`same_content` false: the same Message-ID, another
+    /// message).
+    Imported { claim: String, same_content: bool },
+    /// The same as an earlier item of this batch (its index), which alone is taken in.
+    Repeats { earlier: usize, same_content: bool },
+}
 
-    /// The recorded notice of a commit: its source from the arguments, the claim and its
-    /// attachments from the commit itself.
-    pub fn recorded(
-        args: &str,
-        claim: Claim,
-        files: Vec<File>,
-    ) -> std::result::Result<FirstNotice, String> {
+/// Which of a batch's items are already in the office — by Message-ID, else by fingerprint,
+/// looked up in the register — or repeat an earlier item of the batch (`None`: an item that
+/// could not be read, which is new).
+pub fn seen_before(desk: &Desk, sources: &[Option<&IntakeSource>]) -> Result<Vec<Seen>> {
+    let office = desk.records.register()?.imported();
+    let mut batch: SourceIndex<usize> = SourceIndex::default();
+    let mut out = Vec::with_capacity(sources.len());
+    for (i, source) in sources.iter().enumerate() {
+        let Some(s) = source else {
+            out.push(Seen::New);
+            continue;
+        };
+        out.push(if let Some(p) = office.find(s) {
+            Seen::Imported {
+                claim: p.at.clone(),
+                same_content: p.same_content,
+            }
+        } else if let Some(p) = batch.find(s) {
+            Seen::Repeats {
+                earlier: *p.at,
+                same_content: p.same_content,
+            }
+        } else {
+            batch.add(i, s);
+            Seen::New
+        });
+    }
+    Ok(out)
+}
+
+/// An item already taken in, as the tool says it: `batch.csv: row 12: already imported as
+/// CLM-...`.
+pub fn already_imported(source: &IntakeSource, claim: &str, same_content: bool) -> String {
+    let mut s = format!("{}: already imported as {claim}", source.item());
+    if !same_content {
+        s.push_str(&format!(
+            " (this copy differs from the message taken in: if it corrects the notice, add what it says to {claim} with `claims note` or `claims update`)"
+        ));
+    }
+    s
+}
+
+impl Origin {
+    /// Where an intake commit's notice came from, by its `Args:` trailer.
+    pub fn recorded(args: &str) -> std::result::Result<Origin, String> {
         let mut r = Reader::parse(args)?;
-        let source = r.required("source")?;
+        let via = r.optional("via")?;
         let row = r
             .optional("row")?
             .map(|n| {
@@ -95,10 +152,59 @@ impl FirstNotice {
                     .map_err(|_| format!("--row `{n}` is not a number"))
             })
             .transpose()?;
+        let origin = match via {
+            Some(v) => Origin::Source(IntakeSource {
+                via: Via::parse(&v).ok_or_else(|| format!("--via `{v}` is not an intake input"))?,
+                file: r.optional("source")?,
+                row,
+                message_id: r.optional("message-id")?,
+                fingerprint: r.required("fingerprint")?.parse()?,
+            }),
+            None => Origin::Named {
+                name: r.required("source")?,
+                row,
+            },
+        };
         r.done()?;
+        Ok(origin)
+    }
+
+    /// As a person reads it: `batch.csv row 12 (sha256:...)`, or the name and row of an
+    /// earlier commit.
+    pub fn describe(&self) -> String {
+        match self {
+            Origin::Source(s) => s.describe(),
+            Origin::Named { name, row: Some(r) } => format!("{name} row {r}"),
+            Origin::Named { name, row: None } => name.clone(),
+        }
+    }
+}
+
+impl FirstNotice {
+    pub fn record(&self, r: &mut Recorder) {
+        match &self.origin {
+            Origin::Source(s) => {
+                r.flag("via", s.via.as_str())
+                    .opt("source", &s.file)
+                    .opt("row", &s.row)
+                    .opt("message-id", &s.message_id)
+                    .flag("fingerprint", &s.fingerprint);
+            }
+            Origin::Named { name, row } => {
+                r.flag("source", name).opt("row", row);
+            }
+        }
+    }
+
+    /// The recorded notice of a commit: where it came from by the arguments, the claim and
+    /// its attachments from the commit itself.
+    pub fn recorded(
+        args: &str,
+        claim: Claim,
+        files: Vec<File>,
+    ) -> std::result::Result<FirstNotice, String> {
         Ok(FirstNotice {
-            source,
-            row,
+            origin: Origin::recorded(args)?,
             claim,
             files,
         })
@@ -106,7 +212,12 @@ impl FirstNotice {
 
     /// The notice's commit, once it is shown to be an admissible first notice.
     pub fn apply(&self, desk: &Desk) -> Result<Change> {
-        let claim = &self.claim;
+        let mut claim = self.claim.clone();
+        claim.source = match &self.origin {
+            Origin::Source(s) => Some(s.clone()),
+            Origin::Named { .. } => None,
+        };
+        let claim = &claim;
         let id: ClaimId = claim
             .id
             .parse()
@@ -119,6 +230,12 @@ impl FirstNotice {
         }
         if desk.records.claim(&id)?.is_some() || desk.records.file(&id.file_path())?.is_some() {
             return Err(Error::refused(format!("claim {id} already exists")));
+        }
+        if let Origin::Source(s) = &self.origin {
+            // Each item lands once: by the tool, and by the audit judging its commit.
+            if let Some(p) = desk.records.register()?.imported().find(s) {
+                return Err(Error::refused(already_imported(s, p.at, p.same_content)));
+            }
         }
         admissible(desk, claim, &self.files)?;
         let mut change = Change::new(
@@ -140,6 +257,17 @@ impl FirstNotice {
             .push(("Status".into(), claim.status.as_str().into()));
         if let Some(p) = &claim.policy_number {
             change.trailers.push(("Policy".into(), p.clone()));
+        }
+        if let Some(s) = &claim.source {
+            change.trailers.push(("Source".into(), s.place()));
+            if let Some(m) = &s.message_id {
+                change
+                    .trailers
+                    .push(("Message-Id".into(), format!("<{m}>")));
+            }
+            change
+                .trailers
+                .push(("Fingerprint".into(), s.fingerprint.to_string()));
         }
         change.write_claim(&id.file_path(), None, claim.clone())?;
         change.files.extend(self.files.iter().cloned());

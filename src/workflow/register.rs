@@ -1,12 +1,14 @@
 //! The register: what a command needs to know about every other claim in the office — the
 //! keys duplicate detection compares, each claim's status and when it came in, and the open
-//! caseload of every adjuster. Built once from the claims at a commit and kept up to date
+//! caseload of every adjuster, and where each claim was taken in from (to tell an input already
+//! imported). Built once from the claims at a commit and kept up to date
 //! change by change, so a batch of thousands of commands (and the audit replaying them) never
 //! reads the whole office again.
 
 use std::collections::HashMap;
 
 use crate::domain::claim::{Claim, Timestamp};
+use crate::domain::intake_source::{IntakeSource, SourceIndex};
 use crate::domain::lifecycle::Status;
 use crate::domain::routing::Workload;
 use crate::domain::same_loss::{KnownClaims, LossPrint};
@@ -23,6 +25,7 @@ pub struct Register {
     known: KnownClaims,
     standing: HashMap<String, Standing>,
     workload: Workload,
+    imported: SourceIndex<String>,
 }
 
 /// What the register keeps of one claim (a few fields of a file of many).
@@ -32,6 +35,7 @@ pub struct Entry {
     standing: Standing,
     /// The adjuster whose open caseload it counts in.
     open_with: Option<String>,
+    source: Option<IntakeSource>,
 }
 
 impl Entry {
@@ -47,6 +51,7 @@ impl Entry {
                 .is_open()
                 .then(|| c.adjuster().map(str::to_string))
                 .flatten(),
+            source: c.source.clone(),
         }
     }
 }
@@ -69,6 +74,9 @@ impl Register {
         if let Some(a) = &e.open_with {
             self.workload.add(a);
         }
+        if let Some(s) = &e.source {
+            self.imported.add(e.key.id.clone(), s);
+        }
         self.standing.insert(e.key.id.clone(), e.standing);
         self.known.push(e.key);
     }
@@ -82,6 +90,9 @@ impl Register {
                     self.workload.remove(a);
                 }
             }
+            if let Some(s) = &b.source {
+                self.imported.remove(&b.id, s);
+            }
             self.known.remove(&b.id);
             self.standing.remove(&b.id);
         }
@@ -93,6 +104,11 @@ impl Register {
     /// Every claim's loss print, to tell whether a notice is the same loss.
     pub fn known(&self) -> &KnownClaims {
         &self.known
+    }
+
+    /// Where each claim was taken in from: its input's fingerprint and Message-ID.
+    pub fn imported(&self) -> &SourceIndex<String> {
+        &self.imported
     }
 
     pub fn standing(&self, id: &str) -> Option<&Standing> {

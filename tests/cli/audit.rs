@@ -57,7 +57,7 @@ fn a_workflow_made_by_the_tool_audits_clean_and_logs_its_steps() {
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(
         lines[0],
-        "when,who,role,command,amount,signature,commit,subject"
+        "when,who,role,command,amount,signature,commit,subject,source"
     );
     assert!(lines[1].contains(",init,"), "{log}");
     assert!(

@@ -399,6 +399,41 @@ impl Office {
     }
 }
 
+/// The findings of `claims audit --full` (which must exit 1): (code, message) pairs.
+pub fn forged(o: &Office) -> Vec<(String, String)> {
+    let (json, err) = o.full_audit_json();
+    let report: serde_json::Value =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}{err}"));
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Asserts the audit exits 1 and reports `code` with a message containing `words`.
+pub fn caught(o: &Office, code: &str, words: &str) {
+    let out = o.run(&["audit", "--full", "--no-checkpoint"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "audit passed a forgery:\n{text}"
+    );
+    assert!(
+        forged(o)
+            .iter()
+            .any(|(c, m)| c == code && m.contains(words)),
+        "no {code} saying `{words}` in:\n{text}"
+    );
+}
+
 /// 1-based line of the first line containing `needle`.
 pub fn line_of(text: &str, needle: &str) -> usize {
     text.lines()

@@ -108,10 +108,11 @@ fn a_batch_killed_at_every_step_is_finished_or_undone_by_the_next_command() {
             .any(|_| true));
         // Nothing was half-made: commands that change claims work at once (no false
         // "uncommitted edits"), and the history is sound.
+        // Running the batch again lands exactly the rows that had not landed.
+        let (_, err) = o.expect(0, &["--as", CSR, "intake", "--csv", BATCH]);
+        assert_eq!(err.contains("already imported"), landed, "{point}: {err}");
+        assert_eq!(commits(&o), before + ROWS, "{point}");
         o.expect(0, &["--as", SUPERVISOR, "triage", "--pending"]);
-        if !landed {
-            o.expect(0, &["--as", CSR, "intake", "--csv", BATCH]);
-        }
         assert_eq!(o.claims().len(), 16 + ROWS, "{point}");
         o.assert_sound();
     }
@@ -422,7 +423,7 @@ fn fs_free(path: &Path) -> u64 {
 
 /// A CSV batch of `n` distinct personal auto reports (the good batch's first row, each with
 /// its own description).
-fn many_reports(n: usize) -> String {
+fn many_reports(n: usize, tag: &str) -> String {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/intake/batch-good.csv"),
     )
@@ -439,7 +440,7 @@ fn many_reports(n: usize) -> String {
             .enumerate()
             .map(|(k, v)| {
                 if k == col {
-                    format!("{v} (report {i})")
+                    format!("{v} ({tag} {i})")
                 } else {
                     v.to_string()
                 }
@@ -459,7 +460,7 @@ fn a_disk_that_fills_up_after_the_commit_landed_is_a_warning_and_the_next_comman
     };
     let o = Office::example_in(disk.path());
     let csv = disk.path().join("reports.csv");
-    std::fs::write(&csv, many_reports(N)).unwrap();
+    std::fs::write(&csv, many_reports(N, "report")).unwrap();
     let csv = csv.to_string_lossy().to_string();
     let before = commits(&o);
 
@@ -517,11 +518,17 @@ fn a_disk_that_fills_up_after_the_commit_landed_is_a_warning_and_the_next_comman
     assert!(err.contains("had landed; brought"), "{err}");
     assert_eq!(porcelain(&o), "");
     assert_eq!(o.claims().len(), 16 + N);
+    // The script that retries lands nothing twice.
+    let head = o.head();
+    let (_, err) = o.expect(0, &["--as", CSR, "intake", "--csv", &csv]);
+    assert!(err.contains("row 201: already imported as CLM-"), "{err}");
+    assert_eq!(o.head(), head);
 
     // A disk already full: nothing changes, exit 3, and nothing is left half-made.
-    let head = o.head();
+    let other = disk.path().join("more.csv");
+    std::fs::write(&other, many_reports(N, "later report")).unwrap();
     disk.fill_but(0);
-    let out = o.run(&["--as", CSR, "intake", "--csv", &csv]);
+    let out = o.run(&["--as", CSR, "intake", "--csv", &other.to_string_lossy()]);
     assert_eq!(
         out.status.code(),
         Some(3),

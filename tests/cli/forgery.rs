@@ -3,48 +3,13 @@
 //! name each forgery with its code; the tool's own history stays clean (the control).
 
 use crate::common::people::{COMMITTEE, CSR, MANAGER, RECOMMENDER, SENIOR, STAFF, SUPERVISOR};
-use crate::common::Office;
+use crate::common::{caught, forged, Office};
 
 const AUTO: &str = "CLM-2610-VH4E-J57R"; // settlement pending, jwhitfield's (IL)
 const AUTO_FILE: &str = "claims/2026/10/CLM-2610-VH4E-J57R.yaml";
 const WATER: &str = "CLM-2610-RBZJ-DXFA"; // denial recommended by sokafor (NY)
 const WATER_FILE: &str = "claims/2026/10/CLM-2610-RBZJ-DXFA.yaml";
 const REPORTED: &str = "CLM-2611-FS2R-811K";
-
-/// The findings of `claims audit --full` (which must exit 1): (code, message) pairs.
-fn forged(o: &Office) -> Vec<(String, String)> {
-    let (json, err) = o.full_audit_json();
-    let report: serde_json::Value =
-        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}{err}"));
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().to_string(),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-/// Asserts the audit exits 1 and reports `code` with a message containing `words`.
-fn caught(o: &Office, code: &str, words: &str) {
-    let out = o.run(&["audit", "--full", "--no-checkpoint"]);
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "audit passed a forgery:\n{text}"
-    );
-    assert!(
-        forged(o)
-            .iter()
-            .any(|(c, m)| c == code && m.contains(words)),
-        "no {code} saying `{words}` in:\n{text}"
-    );
-}
 
 fn edit(o: &Office, rel: &str, from: &str, to: &str) {
     let text = o.read(rel);

@@ -388,29 +388,32 @@ fn phone_script_with_piped_answers_creates_an_auto_claim_with_an_injury() {
         "",
         "y",
     ];
-    let mut child = o
-        .cmd(&[
-            "--as",
-            &csr,
-            "--format",
-            "json",
-            "intake",
-            "--interactive",
-            "--lob",
-            "personal_auto",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all((answers.join("\n") + "\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let call = || {
+        let mut child = o
+            .cmd(&[
+                "--as",
+                &csr,
+                "--format",
+                "json",
+                "intake",
+                "--interactive",
+                "--lob",
+                "personal_auto",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all((answers.join("\n") + "\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = call();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -428,6 +431,21 @@ fn phone_script_with_piped_answers_creates_an_auto_claim_with_an_injury() {
     assert!(stderr.contains("Save this claim?"), "{stderr}");
     let trailers = o.git_ok(&["log", "-1", "--format=%(trailers)"]);
     assert!(trailers.contains("Channel: phone"), "{trailers}");
+    assert!(trailers.contains("Source: phone script\n"), "{trailers}");
+    assert_eq!(claim.source.as_ref().unwrap().file, None);
+
+    // The same answers piped again are the same call: already taken in, nothing written.
+    let head = o.head();
+    let again = call();
+    assert!(again.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(report["created"], serde_json::json!([]));
+    assert_eq!(report["already_imported"][0]["claim"], id.as_str());
+    assert_eq!(
+        report["already_imported"][0]["message"],
+        format!("phone script: already imported as {id}")
+    );
+    assert_eq!(o.head(), head);
     o.assert_sound();
 }
 

@@ -15,6 +15,7 @@ mod forgery;
 mod fuzz;
 mod generate;
 mod governance;
+mod idempotent;
 mod init;
 mod intake;
 mod intake_rules;

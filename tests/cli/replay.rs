@@ -162,6 +162,30 @@ fn intake_to_investigation(o: &Office) {
         "{files}"
     );
 
+    // An email notice, and the same batch again (nothing lands). Where each claim came from
+    // is on the claim and in its commit's arguments, and replays with them.
+    let eml = format!(
+        "{}/tests/data/email/auto-plain.eml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    step(o, "intake", &["--as", CSR, "intake", "--email", &eml]);
+    let args = o.git_ok(&["log", "-1", "--format=%(trailers:key=Args,valueonly)"]);
+    assert!(
+        args.starts_with("--via email --source auto-plain.eml --message-id 20261103091400.4411@example.com --fingerprint sha256:"),
+        "{args}"
+    );
+    let head = o.head();
+    o.expect(0, &["intake", "--csv", &data("batch-good.csv")]);
+    assert_eq!(o.head(), head, "the same batch again commits nothing");
+    let (_, c) = o.claim_where(|c| c.id == web);
+    let source = c.source.expect("the payload's source");
+    assert_eq!(source.file.as_deref(), Some("web-auto.json"));
+    assert_eq!(source.row, None);
+    assert!(o
+        .claims()
+        .iter()
+        .any(|(_, c)| c.source.as_ref().and_then(|s| s.row) == Some(5)));
+
     // The incomplete sample intake, one missing fact at a time, until it is reported.
     let mut missing = o.claim_where(|c| c.id == INCOMPLETE).1.missing;
     assert!(!missing.is_empty());
