@@ -12,7 +12,6 @@ use serde::Serialize;
 use super::output::{Format, Out};
 use super::Globals;
 use crate::bounds::{MAX_ATTACHMENT_BYTES, MAX_CSV_BYTES};
-use crate::domain::claim::Claim;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
 use crate::intake::admit::{Admitted, FieldError};
@@ -22,7 +21,7 @@ use crate::intake::email::drafts_from_path;
 use crate::intake::payload::Payload;
 use crate::intake::phone::{phone_script, LinePrompter, PhoneError};
 use crate::store::input::user_file;
-use crate::store::session::{Done, Session};
+use crate::store::session::Session;
 use crate::workflow::intake::{admit_all, FirstNotice};
 use crate::workflow::{Command, File};
 
@@ -276,6 +275,16 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     )
 }
 
+/// A claim the intake made, as its report needs it: the commit and its subject, the table's
+/// row (id first), where it came from and what to warn of.
+struct Made {
+    commit: Option<git2::Oid>,
+    subject: String,
+    row: Vec<String>,
+    source: String,
+    warnings: Vec<String>,
+}
+
 #[derive(Serialize)]
 struct Warning {
     claim: String,
@@ -330,14 +339,14 @@ pub fn admit_and_commit(
     }
 
     let refuse = !problems.is_empty() && !opts.skip_invalid;
-    let mut created: Vec<Claim> = Vec::new();
+    let mut created: Vec<Made> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     if !refuse {
         let now = session.now()?;
         // Many claims: one batch, published together (each still its own signed commit).
         let batched = !g.dry_run && admitted.len() > 1;
-        let commit_each = || -> Result<Vec<(Done, String, Vec<String>)>> {
-            let mut done = Vec::with_capacity(admitted.len());
+        let commit_each = || -> Result<Vec<Made>> {
+            let mut made = Vec::with_capacity(admitted.len());
             for (source, row, a) in admitted {
                 let at = a.claim.received_at.max(now);
                 let notice = FirstNotice {
@@ -351,32 +360,49 @@ pub fn admit_and_commit(
                         .collect(),
                 };
                 let d = session.run_at(&Command::Intake(Box::new(notice)), at, g.dry_run)?;
-                done.push((d, source, a.warnings));
+                if g.dry_run && !(format == Format::Json || g.quiet) {
+                    super::update::report(g, &d);
+                }
+                // What the report needs; the change itself goes (a batch of thousands
+                // would otherwise hold every claim, its file and its diff to the end).
+                let claim = d.claim().expect("a first notice adds its claim");
+                made.push(Made {
+                    commit: d.commit,
+                    subject: d.message.lines().next().unwrap_or("").to_string(),
+                    row: vec![
+                        claim.id.clone(),
+                        claim.lob.to_string(),
+                        claim.status.to_string(),
+                        claim.policy_number.clone().unwrap_or_default(),
+                        claim.missing.len().to_string(),
+                        a.warnings.len().to_string(),
+                    ],
+                    source,
+                    warnings: a.warnings,
+                });
             }
-            Ok(done)
+            Ok(made)
         };
-        let done = if batched {
-            let (mut done, ids) = session.batch(commit_each)?;
-            for ((d, _, _), id) in done.iter_mut().zip(ids) {
-                d.commit = Some(id);
+        created = if batched {
+            let (mut made, ids) = session.batch(commit_each)?;
+            for (m, id) in made.iter_mut().zip(ids) {
+                m.commit = Some(id);
             }
-            done
+            made
         } else {
             commit_each()?
         };
-        for (d, source, claim_warnings) in done {
-            if !(g.dry_run && (format == Format::Json || g.quiet)) {
-                super::update::report(g, &d);
+        for m in &mut created {
+            if let Some(oid) = m.commit {
+                super::update::say_commit(g, oid, &m.subject);
             }
-            let claim = d.claim().expect("a first notice adds its claim").clone();
-            for w in claim_warnings {
+            for w in std::mem::take(&mut m.warnings) {
                 warnings.push(Warning {
-                    claim: claim.id.clone(),
-                    source: source.clone(),
+                    claim: m.row[0].clone(),
+                    source: m.source.clone(),
                     message: w,
                 });
             }
-            created.push(claim);
         }
     }
 
@@ -385,7 +411,7 @@ pub fn admit_and_commit(
         Format::Json => {
             let report = Report {
                 dry_run: g.dry_run,
-                created: created.iter().map(|c| c.id.clone()).collect(),
+                created: created.iter().map(|m| m.row[0].clone()).collect(),
                 warnings: &warnings,
                 errors: &problems,
             };
@@ -405,27 +431,7 @@ pub fn admit_and_commit(
                 let _ = std::io::stderr().lock().write_all(messages.as_bytes());
             }
             if !created.is_empty() {
-                let mut per_claim: std::collections::HashMap<&str, usize> = Default::default();
-                for w in &warnings {
-                    *per_claim.entry(w.claim.as_str()).or_default() += 1;
-                }
-                let rows: Vec<Vec<String>> = created
-                    .iter()
-                    .map(|c| {
-                        vec![
-                            c.id.clone(),
-                            c.lob.to_string(),
-                            c.status.to_string(),
-                            c.policy_number.clone().unwrap_or_default(),
-                            c.missing.len().to_string(),
-                            per_claim
-                                .get(c.id.as_str())
-                                .copied()
-                                .unwrap_or(0)
-                                .to_string(),
-                        ]
-                    })
-                    .collect();
+                let rows: Vec<Vec<String>> = created.iter().map(|m| m.row.clone()).collect();
                 out.write_str(&super::output::table(
                     &["id", "lob", "status", "policy", "missing", "warnings"],
                     &rows,
