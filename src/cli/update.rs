@@ -57,6 +57,15 @@ pub fn report(g: &Globals, done: &Done) {
     )
 }
 
+/// `0123456789ab subject`: a commit made, in a line.
+pub fn say_commit(g: &Globals, oid: git2::Oid, message: &str) {
+    g.say(format!(
+        "{} {}",
+        &oid.to_string()[..12],
+        message.lines().next().unwrap_or("")
+    ));
+}
+
 fn print_done(
     g: &Globals,
     commit: Option<git2::Oid>,
@@ -67,11 +76,7 @@ fn print_done(
     after: &str,
 ) {
     match commit {
-        Some(oid) => g.say(format!(
-            "{} {}",
-            &oid.to_string()[..12],
-            message.lines().next().unwrap_or("")
-        )),
+        Some(oid) => say_commit(g, oid, message),
         None => {
             let mut out = super::output::Out::new();
             out.line("dry run: nothing was written");

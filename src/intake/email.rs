@@ -198,7 +198,7 @@ fn draft_of(raw: &[u8], source_name: &str) -> Result<Draft, EmailError> {
         attachments.push(DraftAttachment {
             file_name,
             kind: Some(attachment_kind(&ctype, &subtype).to_string()),
-            bytes: part.contents().to_vec(),
+            bytes: Vec::new(), // taken out of the message below
         });
     }
 
@@ -283,6 +283,16 @@ fn draft_of(raw: &[u8], source_name: &str) -> Result<Draft, EmailError> {
         }
     }
 
+    // The attachments' bytes, taken out of the parsed message rather than copied (a large
+    // message would otherwise be held once more).
+    let mut message = message;
+    let ids = std::mem::take(&mut message.attachments);
+    for (a, id) in attachments[1..].iter_mut().zip(ids) {
+        if let Some(part) = message.parts.get_mut(id as usize) {
+            a.bytes = owned_contents(std::mem::take(&mut part.body));
+        }
+    }
+
     Ok(Draft {
         lob: facts.lob,
         channel: Some(Channel::Email),
@@ -307,19 +317,42 @@ fn draft_of(raw: &[u8], source_name: &str) -> Result<Draft, EmailError> {
     })
 }
 
+/// A part's contents as [`mail_parser::MessagePart::contents`] gives them, owned.
+fn owned_contents(body: mail_parser::PartType<'_>) -> Vec<u8> {
+    use mail_parser::PartType;
+    match body {
+        PartType::Text(t) | PartType::Html(t) => t.into_owned().into_bytes(),
+        PartType::Binary(b) | PartType::InlineBinary(b) => b.into_owned(),
+        PartType::Message(m) => m.raw_message.into_owned(),
+        PartType::Multipart(_) => Vec::new(),
+    }
+}
+
+/// The most of a message's text the rules read (and normalise): a notice says what happened
+/// in its first pages; the whole message is kept as `original.eml`.
+pub const TEXT_READ_LIMIT: usize = 256 << 10;
+
 /// A message's text: every text/plain body (HTML-only bodies converted to text by
-/// mail-parser), joined and normalised.
+/// mail-parser), joined and normalised; at most [`TEXT_READ_LIMIT`] bytes of it.
 fn text_of(message: &mail_parser::Message) -> String {
+    use crate::bounds::cut_at_char;
     let mut bodies: Vec<String> = (0..message.text_body_count())
-        .filter_map(|i| message.body_text(i).map(|t| t.into_owned()))
+        .filter_map(|i| {
+            message
+                .body_text(i)
+                .map(|t| cut_at_char(&t, TEXT_READ_LIMIT).to_string())
+        })
         .collect();
     if bodies.is_empty() {
         bodies = (0..message.html_body_count())
             .filter_map(|i| message.body_html(i))
-            .map(|h| mail_parser::decoders::html::html_to_text(&h))
+            .map(|h| {
+                mail_parser::decoders::html::html_to_text(cut_at_char(&h, 4 * TEXT_READ_LIMIT))
+            })
             .collect();
     }
-    normalise_text(&bodies.join("\n\n"))
+    let text = bodies.join("\n\n");
+    normalise_text(cut_at_char(&text, TEXT_READ_LIMIT))
 }
 
 /// A header's decoded text as kept: trimmed, control characters as spaces, at most 998

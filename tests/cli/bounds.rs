@@ -343,9 +343,8 @@ fn a_missing_file_is_bad_input_not_an_environment_failure() {
     assert!(err.contains("no-such.eml: no such file"), "{err}");
 }
 
-#[test]
-fn email_attachment_names_of_300_bytes_are_cut_keeping_the_extension_and_the_office_clones() {
-    let o = Office::example();
+/// Takes in one corpus email; the claim it made.
+fn intake_email(o: &Office, name: &str) -> claims::domain::claim::Claim {
     let (out, _) = o.expect(
         0,
         &[
@@ -353,14 +352,20 @@ fn email_attachment_names_of_300_bytes_are_cut_keeping_the_extension_and_the_off
             "json",
             "intake",
             "--email",
-            &corpus("email", "name-300-bytes.eml"),
+            &corpus("email", name),
         ],
     );
     let id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["created"][0]
         .as_str()
         .unwrap()
         .to_string();
-    let (_, claim) = o.claim_where(|c| c.id == id);
+    o.claim_where(|c| c.id == id).1
+}
+
+#[test]
+fn email_attachment_names_of_300_bytes_are_cut_keeping_the_extension_and_the_office_clones() {
+    let o = Office::example();
+    let claim = intake_email(&o, "name-300-bytes.eml");
     let name = claim.attachments[1]
         .file
         .strip_prefix("attachments/")
@@ -368,21 +373,7 @@ fn email_attachment_names_of_300_bytes_are_cut_keeping_the_extension_and_the_off
     assert!(name.len() <= 100, "{name}");
     assert!(name.starts_with("pppp") && name.ends_with(".pdf"), "{name}");
 
-    let (out, _) = o.expect(
-        0,
-        &[
-            "--format",
-            "json",
-            "intake",
-            "--email",
-            &corpus("email", "two-long-names.eml"),
-        ],
-    );
-    let id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["created"][0]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (_, claim) = o.claim_where(|c| c.id == id);
+    let claim = intake_email(&o, "two-long-names.eml");
     let names: Vec<&str> = claim.attachments[1..]
         .iter()
         .map(|a| a.file.as_str())
@@ -416,21 +407,7 @@ fn a_message_with_a_nul_is_refused_and_one_in_latin1_is_taken() {
         )),
         "{err}"
     );
-    let (out, _) = o.expect(
-        0,
-        &[
-            "--format",
-            "json",
-            "intake",
-            "--email",
-            &corpus("email", "latin1-8bit.eml"),
-        ],
-    );
-    let id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["created"][0]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (_, claim) = o.claim_where(|c| c.id == id);
+    let claim = intake_email(&o, "latin1-8bit.eml");
     assert!(
         claim.notes[0].text.contains("café"),
         "{}",
@@ -442,21 +419,10 @@ fn a_message_with_a_nul_is_refused_and_one_in_latin1_is_taken() {
 fn a_piped_answer_that_is_not_text_exits_1_naming_the_question() {
     let o = Office::example();
     let head = o.head();
-    let mut child = o
-        .cmd(&["intake", "--interactive", "--lob", "personal_auto"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"PAU-IL-2026-20931\nLaura \xff Novak\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = o.run_with_stdin(
+        &["intake", "--interactive", "--lob", "personal_auto"],
+        b"PAU-IL-2026-20931\nLaura \xff Novak\n",
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -471,24 +437,13 @@ fn a_piped_answer_that_is_not_text_exits_1_naming_the_question() {
 fn a_note_on_stdin_that_is_not_text_exits_1() {
     let o = Office::example();
     let (_, claim) = o.claim_where(|c| c.status == claims::domain::lifecycle::Status::Reported);
-    let mut child = o
-        .cmd(&["note", &claim.id, "-"])
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"called\0back")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let head = o.head();
+    let out = o.run_with_stdin(&["note", &claim.id, "-"], b"called\0back");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains("the note on stdin: a NUL byte at line 1, column 7 (byte offset 6)"),
         "{err}"
     );
+    assert_eq!(o.head(), head);
 }

@@ -112,9 +112,10 @@ impl Office {
         )
     }
 
-    /// [`Office::expect`], with a watchdog: the command must finish within `secs` seconds
-    /// (generous: it guards against a stall, it does not measure speed).
-    pub fn expect_within(&self, secs: u64, code: i32, args: &[&str]) -> (String, String) {
+    /// Runs `claims ARGS` with a watchdog: it must finish within `secs` seconds (generous:
+    /// it guards against a stall, it does not measure speed). The exit code (None: killed by
+    /// a signal), stdout and stderr.
+    pub fn run_within(&self, secs: u64, args: &[&str]) -> (Option<i32>, String, String) {
         let mut child = self
             .cmd(args)
             .stdin(std::process::Stdio::null())
@@ -144,13 +145,32 @@ impl Office {
             }
             std::thread::sleep(std::time::Duration::from_millis(5));
         };
-        let (so, se) = (so.join().unwrap(), se.join().unwrap());
+        (status.code(), so.join().unwrap(), se.join().unwrap())
+    }
+
+    /// [`Office::expect`], with the watchdog of [`Office::run_within`].
+    pub fn expect_within(&self, secs: u64, code: i32, args: &[&str]) -> (String, String) {
+        let (status, so, se) = self.run_within(secs, args);
         assert_eq!(
-            status.code(),
+            status,
             Some(code),
             "claims {args:?}\nstdout:\n{so}\nstderr:\n{se}"
         );
         (so, se)
+    }
+
+    /// Runs `claims ARGS` with `input` on stdin.
+    pub fn run_with_stdin(&self, args: &[&str], input: &[u8]) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .cmd(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
     }
 
     /// Runs and asserts the exit code; returns (stdout, stderr).

@@ -607,24 +607,7 @@ fn the_corpus_replays_through_the_cli() {
 
 /// The exit code of `claims ARGS` (None: killed by a signal), with the watchdog.
 fn within(o: &crate::common::Office, args: &[&str]) -> Option<i32> {
-    let mut child = o
-        .cmd(args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            return s.code();
-        }
-        if start.elapsed() > Duration::from_secs(10) {
-            let _ = child.kill();
-            panic!("claims {args:?} did not finish within 10 s");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    o.run_within(10, args).0
 }
 
 /// The cheap depth bound never underestimates what the YAML parser counts.
