@@ -1005,13 +1005,25 @@ pub(crate) fn sync_worktree(
     branch: &str,
     paths: &[&str],
 ) -> Result<(), CommitError> {
+    if repo.workdir().is_none() || paths.is_empty() {
+        return Ok(()); // bare repository, or nothing to do
+    }
+    let _lock = RepoLock::acquire(repo)?;
+    sync_worktree_locked(repo, branch, paths)
+}
+
+/// [`sync_worktree`] for a caller that holds the office lock.
+pub(crate) fn sync_worktree_locked(
+    repo: &Repository,
+    branch: &str,
+    paths: &[&str],
+) -> Result<(), CommitError> {
     let Some(workdir) = repo.workdir() else {
         return Ok(()); // bare repository
     };
     if paths.is_empty() {
         return Ok(());
     }
-    let _lock = RepoLock::acquire(repo)?;
     // HEAD may have been switched to another branch meanwhile: then leave the files alone.
     if head_branch(repo).ok().as_deref() != Some(branch) {
         return Ok(());
@@ -1029,7 +1041,7 @@ pub(crate) fn sync_worktree(
     result
 }
 
-pub(crate) fn update_paths(
+fn update_paths(
     repo: &Repository,
     workdir: &Path,
     tree: &git2::Tree<'_>,

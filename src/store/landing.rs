@@ -26,7 +26,7 @@ use git2::{ErrorCode, ObjectType, Oid, Repository};
 use serde::{Deserialize, Serialize};
 
 use super::durable::{self, sync_dir};
-use super::git::{is_ref_conflict, update_paths, CommitError, RepoLock};
+use super::git::{is_ref_conflict, sync_worktree_locked, CommitError, RepoLock};
 use super::notices;
 
 /// A notice for the outbox: where it goes and its bytes (an RFC 5322 message).
@@ -201,17 +201,14 @@ fn finish(
     file: &Path,
     keep: Option<&dyn Fn(&str) -> bool>,
 ) -> Result<(), String> {
-    let on_branch = super::git::head_branch(repo).ok().as_deref() == Some(&journal.branch);
-    if on_branch && repo.workdir().is_some() {
-        let paths: Vec<&str> = journal
-            .paths
-            .iter()
-            .map(String::as_str)
-            .filter(|p| keep.is_none_or(|k| k(p)))
-            .collect();
-        sync_paths(repo, &journal.branch, &paths)
-            .map_err(|e| format!("updating the working tree and index failed: {e}"))?;
-    }
+    let paths: Vec<&str> = journal
+        .paths
+        .iter()
+        .map(String::as_str)
+        .filter(|p| keep.is_none_or(|k| k(p)))
+        .collect();
+    sync_worktree_locked(repo, &journal.branch, &paths)
+        .map_err(|e| format!("updating the working tree and index failed: {e}"))?;
     for m in &journal.mail {
         match fs::rename(&m.tmp, &m.path) {
             Ok(()) => {}
@@ -230,25 +227,6 @@ fn finish(
     }
     fs::remove_file(file).map_err(|e| format!("{}: {e}", file.display()))?;
     Ok(())
-}
-
-/// Writes `paths` into the working tree and index as the tip of `branch` has them.
-fn sync_paths(repo: &Repository, branch: &str, paths: &[&str]) -> Result<(), CommitError> {
-    let Some(workdir) = repo.workdir() else {
-        return Ok(());
-    };
-    if paths.is_empty() {
-        return Ok(());
-    }
-    let tree = repo.find_reference(branch)?.peel_to_tree()?;
-    let mut index = repo.index()?;
-    index.read(false)?;
-    let result = update_paths(repo, workdir, &tree, &mut index, paths);
-    if result.is_err() {
-        // Drop half-applied in-memory entries so a later call starts from the file on disk.
-        let _ = index.read(true);
-    }
-    result
 }
 
 /// Refuses a change that would write through a symbolic link inside the office: a linked
@@ -548,7 +526,7 @@ pub fn repair(repo: &Repository) -> Result<Repaired, CommitError> {
     drop(index);
     remove_temporaries(repo, &out.updated);
     let refs: Vec<&str> = out.updated.iter().map(String::as_str).collect();
-    sync_paths(repo, &branch, &refs)?;
+    sync_worktree_locked(repo, &branch, &refs)?;
     Ok(out)
 }
 

@@ -30,6 +30,23 @@ fn reworded(message: &str, from: &str, to: &str) -> String {
     message.replacen(from, to, 1)
 }
 
+/// The tool's last commit taken back and committed again, signed by `to` as its own: the
+/// message's actor and role (`from`'s) reworded to `to`'s.
+fn resigned_as(o: &Office, from: (&str, &str), to: (&str, &str)) {
+    let message = undo_last(o);
+    let message = reworded(
+        &message,
+        &format!("Actor: {}", from.0),
+        &format!("Actor: {}", to.0),
+    );
+    let message = reworded(
+        &message,
+        &format!("Role: {}", from.1),
+        &format!("Role: {}", to.1),
+    );
+    o.commit_as(to.0, &message);
+}
+
 fn stray_key(o: &Office) -> String {
     let path = o.home.join("mallory_key");
     if !path.exists() {
@@ -256,14 +273,8 @@ fn a_commit_that_says_note_but_does_more() {
 fn a_command_the_author_may_not_run() {
     let o = Office::example();
     o.expect(0, &["--as", SUPERVISOR, "triage", REPORTED]);
-    let message = undo_last(&o);
     // The CSR signs the supervisor's triage as her own.
-    let message = reworded(
-        &message,
-        &format!("Actor: {SUPERVISOR}"),
-        &format!("Actor: {CSR}"),
-    );
-    o.commit_as(CSR, &reworded(&message, "Role: supervisor", "Role: csr"));
+    resigned_as(&o, (SUPERVISOR, "supervisor"), (CSR, "csr"));
     caught(&o, "A009", &format!("{CSR} (csr) may not triage claims"));
 }
 
@@ -473,16 +484,7 @@ fn proposals_written_or_approved_by_hand() {
         .trim()
         .to_string();
     o.expect(0, &["--as", COMMITTEE, "authority", "approve", &id]);
-    let message = undo_last(&o);
-    let message = reworded(
-        &message,
-        &format!("Actor: {COMMITTEE}"),
-        &format!("Actor: {MANAGER}"),
-    );
-    o.commit_as(
-        MANAGER,
-        &reworded(&message, "Role: committee", "Role: manager"),
-    );
+    resigned_as(&o, (COMMITTEE, "committee"), (MANAGER, "manager"));
     caught(&o, "A009", "a second manager approves it");
 }
 
@@ -1245,13 +1247,7 @@ fn a_merge_by_a_csr_and_a_merge_that_drops_the_fatality() {
     let o = Office::example();
     let (a, b) = possible_pair(&o);
     merge(&o, &a, &b);
-    let message = undo_last(&o);
-    let message = reworded(
-        &message,
-        &format!("Actor: {SUPERVISOR}"),
-        &format!("Actor: {CSR}"),
-    );
-    o.commit_as(CSR, &reworded(&message, "Role: supervisor", "Role: csr"));
+    resigned_as(&o, (SUPERVISOR, "supervisor"), (CSR, "csr"));
     caught(&o, "A009", &format!("{CSR} (csr) may not"));
 
     // The merge as the tool makes it, but the surviving claim loses the fatality it gained.
@@ -1329,16 +1325,7 @@ fn a_coverage_acceptance_dated_back_and_one_by_a_csr() {
     // A CSR may not decide coverage.
     let o = Office::example();
     accept(&o);
-    let message = undo_last(&o);
-    let message = reworded(
-        &message,
-        &format!("Actor: {SENIOR}"),
-        &format!("Actor: {CSR}"),
-    );
-    o.commit_as(
-        CSR,
-        &reworded(&message, "Role: senior_adjuster", "Role: csr"),
-    );
+    resigned_as(&o, (SENIOR, "senior_adjuster"), (CSR, "csr"));
     caught(&o, "A009", &format!("{CSR} (csr) may not"));
 }
 
@@ -1420,15 +1407,6 @@ fn a_closing_without_payment_by_hand_and_a_reopening_by_a_staff_adjuster() {
             "Hidden damage",
         ],
     );
-    let message = undo_last(&o);
-    let message = reworded(
-        &message,
-        &format!("Actor: {MANAGER}"),
-        &format!("Actor: {STAFF}"),
-    );
-    o.commit_as(
-        STAFF,
-        &reworded(&message, "Role: manager", "Role: staff_adjuster"),
-    );
+    resigned_as(&o, (MANAGER, "manager"), (STAFF, "staff_adjuster"));
     caught(&o, "A009", &format!("{STAFF} (staff_adjuster) may not"));
 }
