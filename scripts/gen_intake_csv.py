@@ -3,7 +3,8 @@
 
 The rows are for the sample office of `claims init --example` (its active policies, their
 vehicles' VINs and insured locations) and use the columns of tests/data/intake/batch-good.csv.
-Deterministic: the same N and seed give the same file, byte for byte. Standard library only.
+Deterministic: the same N and seed give the same file, byte for byte; no two rows are the
+same (intake would take a repeated row in once). Standard library only.
 
     python3 scripts/gen_intake_csv.py N [--seed S] [--month YYYY-MM] > rows.csv
 
@@ -186,10 +187,17 @@ def main():
     rng = random.Random(args.seed)
     out = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, lineterminator="\n")
     out.writeheader()
+    seen = set()
     for i in range(args.rows):
-        r = row(rng, i, args.month)
-        r["policy_number"] = term_of(r["policy_number"],
-                                     datetime.date.fromisoformat(r["loss_date"]))
+        while True:
+            r = row(rng, i, args.month)
+            r["policy_number"] = term_of(r["policy_number"],
+                                         datetime.date.fromisoformat(r["loss_date"]))
+            # No row twice: intake takes a repeated row in once (it is the same notice).
+            key = tuple(r.values())
+            if key not in seen:
+                seen.add(key)
+                break
         out.writerow(r)
 
 
