@@ -85,6 +85,20 @@ impl Office {
         self.cmd(args).output().unwrap()
     }
 
+    /// Runs with `input` piped on stdin (the phone script's answers), whatever the exit code.
+    pub fn piped(&self, args: &[&str], input: &[u8]) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .cmd(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
     /// `claims --as WHO reserve ID --amount AMOUNT --reason new_information --note NOTE`,
     /// expecting exit `code`.
     pub fn reserve(

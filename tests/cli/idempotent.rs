@@ -50,6 +50,14 @@ fn already(report: &serde_json::Value) -> Vec<(Option<u64>, Option<String>)> {
         .collect()
 }
 
+/// (row, claim) for claims taken in from rows 2, 3, ... of a file.
+fn rows_from_2(created: &[String]) -> Vec<(Option<u64>, Option<String>)> {
+    (2..)
+        .zip(created)
+        .map(|(r, id)| (Some(r), Some(id.clone())))
+        .collect()
+}
+
 /// batch-good.csv's rows, header first, as written.
 fn good_rows() -> Vec<csv::StringRecord> {
     let mut r = csv::ReaderBuilder::new()
@@ -99,13 +107,7 @@ fn the_same_csv_again_lands_nothing_and_says_which_claim_each_row_is() {
     // And as a script reads it.
     let again = intake(&o, &["--csv", &data("batch-good.csv")]);
     assert_eq!(ids(&again["created"]), Vec::<String>::new());
-    assert_eq!(
-        already(&again),
-        (2..)
-            .zip(&created)
-            .map(|(r, id)| (Some(r), Some(id.clone())))
-            .collect::<Vec<_>>()
-    );
+    assert_eq!(already(&again), rows_from_2(&created));
     assert_eq!(again["already_imported"][0]["source"], "batch-good.csv");
     assert_eq!(again["already_imported"][0]["differs"], false);
     assert_eq!(commits(&o), before);
@@ -186,13 +188,7 @@ fn crlf_excel_and_reordered_copies_of_a_batch_are_the_same_rows() {
     std::fs::write(&excel, bytes).unwrap();
     let again = intake(&o, &["--csv", excel.to_str().unwrap()]);
     assert_eq!(ids(&again["created"]).len(), 0, "{again}");
-    assert_eq!(
-        already(&again),
-        (2..)
-            .zip(&created)
-            .map(|(r, id)| (Some(r), Some(id.clone())))
-            .collect::<Vec<_>>()
-    );
+    assert_eq!(already(&again), rows_from_2(&created));
     assert_eq!(commits(&o), before);
 
     // The repository's own CRLF batch (Python's csv module, with a BOM): its valid rows land

@@ -345,7 +345,6 @@ fn json_output_lists_created_ids_warnings_and_errors() {
 /// it: an auto claim with an injured person becomes one signed commit.
 #[test]
 fn phone_script_with_piped_answers_creates_an_auto_claim_with_an_injury() {
-    use std::io::Write;
     let o = crate::common::Office::example();
     let csr = o.person("csr");
     let answers = [
@@ -389,8 +388,8 @@ fn phone_script_with_piped_answers_creates_an_auto_claim_with_an_injury() {
         "y",
     ];
     let call = || {
-        let mut child = o
-            .cmd(&[
+        o.piped(
+            &[
                 "--as",
                 &csr,
                 "--format",
@@ -399,19 +398,9 @@ fn phone_script_with_piped_answers_creates_an_auto_claim_with_an_injury() {
                 "--interactive",
                 "--lob",
                 "personal_auto",
-            ])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all((answers.join("\n") + "\n").as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+            ],
+            (answers.join("\n") + "\n").as_bytes(),
+        )
     };
     let out = call();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -452,23 +441,12 @@ fn phone_script_with_piped_answers_creates_an_auto_claim_with_an_injury() {
 /// An invalid piped answer fails loudly, naming the question; nothing is written.
 #[test]
 fn phone_script_refuses_an_invalid_piped_answer() {
-    use std::io::Write;
     let o = crate::common::Office::example();
     let head = o.head();
-    let mut child = o
-        .cmd(&["intake", "--interactive", "--lob", "personal_auto"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"Ann Smith\n(312) 555-0134\ninsured\nPAU-IL-2026-20931\nIL\n2026-13-45\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = o.piped(
+        &["intake", "--interactive", "--lob", "personal_auto"],
+        b"Ann Smith\n(312) 555-0134\ninsured\nPAU-IL-2026-20931\nIL\n2026-13-45\n",
+    );
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

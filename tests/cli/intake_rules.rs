@@ -3,7 +3,6 @@
 //! denied, addressed to whom — and waits for the CSR rather than being refused; a VIN says
 //! its model year; glass only has one meaning; the batch can say what the web form says.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::common::people::{CSR, MANAGER, SUPERVISOR};
@@ -104,8 +103,8 @@ fn phone_answers(policy: &str, state: &str, year: &str) -> Vec<String> {
 
 /// Runs the phone script with piped answers: (the new claim's id, what it said).
 fn phone(o: &Office, answers: &[String]) -> (String, String) {
-    let mut child = o
-        .cmd(&[
+    let out = o.piped(
+        &[
             "--as",
             CSR,
             "--format",
@@ -114,19 +113,9 @@ fn phone(o: &Office, answers: &[String]) -> (String, String) {
             "--interactive",
             "--lob",
             "personal_auto",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all((answers.join("\n") + "\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        ],
+        (answers.join("\n") + "\n").as_bytes(),
+    );
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(out.status.success(), "{stderr}");
     let (ids, said) = report(&String::from_utf8_lossy(&out.stdout), &stderr);
