@@ -12,7 +12,6 @@ use serde::Serialize;
 use super::output::{Format, Out};
 use super::Globals;
 use crate::bounds::{MAX_ATTACHMENT_BYTES, MAX_CSV_BYTES};
-use crate::domain::claim::Claim;
 use crate::domain::intake_source::IntakeSource;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
@@ -291,6 +290,40 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     )
 }
 
+/// A claim the intake made, as its report needs it: the item it came from, the commit and
+/// its subject, the table's row (id first) and what to warn of.
+struct Made {
+    item: usize,
+    commit: Option<git2::Oid>,
+    subject: String,
+    row: Vec<String>,
+    warnings: Vec<String>,
+}
+
+impl Made {
+    fn of(item: usize, done: &Done, warnings: Vec<String>) -> Made {
+        let claim = done.claim().expect("a first notice adds its claim");
+        Made {
+            item,
+            commit: done.commit,
+            subject: done.message.lines().next().unwrap_or("").to_string(),
+            row: vec![
+                claim.id.clone(),
+                claim.lob.to_string(),
+                claim.status.to_string(),
+                claim.policy_number.clone().unwrap_or_default(),
+                claim.missing.len().to_string(),
+                warnings.len().to_string(),
+            ],
+            warnings,
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.row[0]
+    }
+}
+
 #[derive(Serialize)]
 struct Warning {
     claim: String,
@@ -388,14 +421,14 @@ pub fn admit_and_commit(
     }
 
     let refuse = !problems.is_empty() && !opts.skip_invalid;
-    let mut created: Vec<(usize, Claim)> = Vec::new();
+    let mut created: Vec<Made> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     if !refuse {
         let now = session.now()?;
         // Many claims: one batch, published together (each still its own signed commit).
         let batched = !g.dry_run && admitted.len() > 1;
-        let commit_each = || -> Result<Vec<(usize, Done, Vec<String>)>> {
-            let mut done = Vec::with_capacity(admitted.len());
+        let commit_each = || -> Result<Vec<Made>> {
+            let mut made = Vec::with_capacity(admitted.len());
             for (i, a) in admitted {
                 let at = a.claim.received_at.max(now);
                 let source = items[i]
@@ -412,32 +445,35 @@ pub fn admit_and_commit(
                         .collect(),
                 };
                 let d = session.run_at(&Command::Intake(Box::new(notice)), at, g.dry_run)?;
-                done.push((i, d, a.warnings));
+                if g.dry_run && !(format == Format::Json || g.quiet) {
+                    super::update::report(g, &d);
+                }
+                // What the report needs; the change itself goes (a batch of thousands
+                // would otherwise hold every claim, its file and its diff to the end).
+                made.push(Made::of(i, &d, a.warnings));
             }
-            Ok(done)
+            Ok(made)
         };
-        let done = if batched {
-            let (mut done, ids) = session.batch(commit_each)?;
-            for ((_, d, _), id) in done.iter_mut().zip(ids) {
-                d.commit = Some(id);
+        created = if batched {
+            let (mut made, ids) = session.batch(commit_each)?;
+            for (m, id) in made.iter_mut().zip(ids) {
+                m.commit = Some(id);
             }
-            done
+            made
         } else {
             commit_each()?
         };
-        for (i, d, claim_warnings) in done {
-            if !(g.dry_run && (format == Format::Json || g.quiet)) {
-                super::update::report(g, &d);
+        for m in &mut created {
+            if let Some(oid) = m.commit {
+                super::update::say_commit(g, oid, &m.subject);
             }
-            let claim = d.claim().expect("a first notice adds its claim").clone();
-            for w in claim_warnings {
+            for w in std::mem::take(&mut m.warnings) {
                 warnings.push(Warning {
-                    claim: claim.id.clone(),
-                    source: items[i].name.clone(),
+                    claim: m.id().to_string(),
+                    source: items[m.item].name.clone(),
                     message: w,
                 });
             }
-            created.push((i, claim));
         }
     }
     let already = already_imported_items(&items, &seen, &created);
@@ -447,7 +483,7 @@ pub fn admit_and_commit(
         Format::Json => {
             let report = Report {
                 dry_run: g.dry_run,
-                created: created.iter().map(|(_, c)| c.id.clone()).collect(),
+                created: created.iter().map(|m| m.id().to_string()).collect(),
                 already_imported: &already,
                 warnings: &warnings,
                 errors: &problems,
@@ -475,27 +511,7 @@ pub fn admit_and_commit(
                 let _ = std::io::stderr().lock().write_all(messages.as_bytes());
             }
             if !created.is_empty() {
-                let mut per_claim: std::collections::HashMap<&str, usize> = Default::default();
-                for w in &warnings {
-                    *per_claim.entry(w.claim.as_str()).or_default() += 1;
-                }
-                let rows: Vec<Vec<String>> = created
-                    .iter()
-                    .map(|(_, c)| {
-                        vec![
-                            c.id.clone(),
-                            c.lob.to_string(),
-                            c.status.to_string(),
-                            c.policy_number.clone().unwrap_or_default(),
-                            c.missing.len().to_string(),
-                            per_claim
-                                .get(c.id.as_str())
-                                .copied()
-                                .unwrap_or(0)
-                                .to_string(),
-                        ]
-                    })
-                    .collect();
+                let rows: Vec<Vec<String>> = created.iter().map(|m| m.row.clone()).collect();
                 out.write_str(&super::output::table(
                     &["id", "lob", "status", "policy", "missing", "warnings"],
                     &rows,
@@ -536,14 +552,11 @@ pub fn admit_and_commit(
 fn already_imported_items(
     items: &[Intake],
     seen: &[Seen],
-    created: &[(usize, Claim)],
+    created: &[Made],
 ) -> Vec<AlreadyImported> {
-    let claim_of = |i: usize| {
-        created
-            .iter()
-            .find(|(at, _)| *at == i)
-            .map(|(_, c)| c.id.clone())
-    };
+    let made: std::collections::HashMap<usize, &str> =
+        created.iter().map(|m| (m.item, m.id())).collect();
+    let claim_of = |i: usize| made.get(&i).map(|id| id.to_string());
     let mut out = Vec::new();
     for (item, seen) in items.iter().zip(seen) {
         let Some(s) = &item.source else { continue };

@@ -37,7 +37,6 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     )
 }
 
-/// Prints what a change did (or would do, on a dry run).
 /// What the command wants the user to know (not committed): `warning: ...` on stderr.
 pub fn warn(g: &Globals, done: &Done) {
     for w in &done.change.warnings {
@@ -45,6 +44,7 @@ pub fn warn(g: &Globals, done: &Done) {
     }
 }
 
+/// Prints what a change did (or would do, on a dry run).
 pub fn report(g: &Globals, done: &Done) {
     print_done(
         g,

@@ -134,7 +134,7 @@ pub fn already_imported(source: &IntakeSource, claim: &str, same_content: bool) 
     let mut s = format!("{}: already imported as {claim}", source.item());
     if !same_content {
         s.push_str(&format!(
-            " (this copy differs from the message taken in: if it corrects the notice, add what it says to {claim} with `claims note` or `claims update`)"
+            " (this copy differs from the message taken in: if it corrects the notice, add what it says to {claim} with `claims complete`, `claims update` or `claims note`)"
         ));
     }
     s
