@@ -30,6 +30,7 @@
 //! `git verify-commit --raw`.
 
 pub mod checkpoint;
+pub mod clock;
 mod hand;
 pub mod history;
 mod legacy;
@@ -41,6 +42,7 @@ use serde::Serialize;
 use crate::check::finding::{severity_of, Finding};
 use crate::domain::secrets::private_key_in;
 pub use history::{trailers, Delta, Entry, History, Signature};
+pub(crate) use replay::recorded as recorded_command;
 pub use replay::time_of;
 
 /// How far a commit's time may fall behind its parent's (clocks of different machines).
@@ -359,27 +361,13 @@ impl<'r> Auditor<'r> {
                 }
             }
         }
-        // Commands take their time from the commit: it may not go back before the work it
-        // builds on (a backdated assignment would meet a deadline it missed).
-        for p in &entry.parents {
-            let before = self.repo.find_commit(*p)?.author().when().seconds();
-            let at = entry
-                .when
-                .seconds()
-                .min(commit.committer().when().seconds());
-            if at + CLOCK_SKEW_SECONDS < before {
-                self.findings.push(finding(
+        if let Some(why) = clock::judge_commit(self.repo, &commit)? {
+            self.findings.push(finding(
                 "A023",
                 &place,
                 entry.trailer("Claim"),
-                format!(
-                    "commit {s} is dated {}, before the commit it builds on ({}): its time was set back",
-                    replay::time_of(entry.when).to_rfc3339(),
-                    replay::time_of(self.repo.find_commit(*p)?.author().when()).to_rfc3339()
-                ),
+                format!("commit {s} {why}"),
             ));
-                break;
-            }
         }
         if let Some(what) = private_key_in(commit.message_bytes()) {
             self.findings.push(finding(

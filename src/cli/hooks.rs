@@ -87,7 +87,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     for (name, body) in [("pre-commit", PRE_COMMIT), ("pre-push", PRE_PUSH)] {
         let path = dir.join(name);
         refuse_foreign(&path, force)?;
-        write_executable(&path, body)?;
+        write_executable(&path, &with_this_binary(body))?;
         g.say(format!("installed {}", path.display()));
     }
     // Checkpoint tags travel with the commits they name.
@@ -95,6 +95,21 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         .open_level(git2::ConfigLevel::Local)?
         .set_bool("push.followTags", true)?;
     Ok(0)
+}
+
+/// The hook with the binary that installs it (hooks run with git's PATH, where `claims` may
+/// not be), else `claims` on the PATH.
+fn with_this_binary(body: &str) -> String {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.to_str().map(str::to_string))
+        .filter(|p| !p.contains(['\'', '"', '$', '`', '\\']));
+    match exe {
+        Some(exe) => body
+            .replace("exec claims ", &format!("exec '{exe}' "))
+            .replace("    claims audit ", &format!("    '{exe}' audit ")),
+        None => body.to_string(),
+    }
 }
 
 fn refuse_foreign(path: &Path, force: bool) -> Result<()> {

@@ -27,6 +27,7 @@ pub mod hooks;
 pub mod init;
 pub mod intake;
 pub mod investigate;
+pub mod join;
 pub mod keys;
 pub mod list;
 pub mod log;
@@ -43,6 +44,7 @@ pub mod show;
 pub mod sla_events;
 pub mod sla_report;
 pub mod spec;
+pub mod sync;
 pub mod triage;
 pub mod update;
 pub mod workload;
@@ -122,6 +124,9 @@ pub enum Command {
     Closed(close::ClosedArgs),
     Subrogation(close::SubrogationArgs),
     Repair(repair::Args),
+    Sync(sync::Args),
+    Join(join::Args),
+    Clone(join::CloneArgs),
 }
 
 /// Options every command sees, resolved once.
@@ -303,6 +308,9 @@ pub fn main() -> i32 {
         Command::Closed(a) => close::run_closed(&g, a),
         Command::Subrogation(a) => close::run_subrogation(&g, a),
         Command::Repair(a) => repair::run(&g, a),
+        Command::Sync(a) => sync::run(&g, a),
+        Command::Join(a) => join::run(&g, a),
+        Command::Clone(a) => join::run_clone(&g, a),
     });
     for n in crate::store::notices::take() {
         eprintln!("warning: {n}");

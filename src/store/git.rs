@@ -44,7 +44,11 @@ pub struct FileChange {
 pub struct Identity {
     pub name: String,
     pub email: String,
+    /// When the command was worked (the author time).
     pub when: chrono::DateTime<chrono::FixedOffset>,
+    /// When it reached the branch (the committer time), when later than `when`: a command
+    /// `claims sync` replays keeps the time it was worked offline.
+    pub landed: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// What a caller's `prepare` step returns: the file changes and the full commit message
@@ -840,11 +844,12 @@ pub(crate) fn write_signed_commit(
     sink: &mut dyn ObjectSink,
 ) -> Result<(Oid, String), CommitError> {
     refuse_private_keys(prepared)?;
-    let who = git_signature(identity)?;
+    let who = git_signature(identity, identity.when)?;
+    let committer = git_signature(identity, identity.landed.unwrap_or(identity.when))?;
     let message = normalize_message(&prepared.message)?;
     let tree = build_tree(repo, tip.tree(), &prepared.changes, sink)?;
     let parents: Vec<&git2::Commit<'_>> = tip.commit().into_iter().collect();
-    let buffer = repo.commit_create_buffer(&who, &who, &message, &tree, &parents)?;
+    let buffer = repo.commit_create_buffer(&who, &committer, &message, &tree, &parents)?;
     let content = buffer.as_str()?;
     let signature = signer.sign(content.as_bytes())?;
     let signed = with_signature(content, &signature);
@@ -897,9 +902,12 @@ fn normalize_message(message: &str) -> Result<String, CommitError> {
     Ok(m)
 }
 
-fn git_signature(identity: &Identity) -> Result<git2::Signature<'static>, CommitError> {
-    let offset_minutes = identity.when.offset().local_minus_utc() / 60;
-    let time = git2::Time::new(identity.when.timestamp(), offset_minutes);
+fn git_signature(
+    identity: &Identity,
+    when: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<git2::Signature<'static>, CommitError> {
+    let offset_minutes = when.offset().local_minus_utc() / 60;
+    let time = git2::Time::new(when.timestamp(), offset_minutes);
     Ok(git2::Signature::new(
         &identity.name,
         &identity.email,
@@ -1320,7 +1328,7 @@ mod tests {
         let repo = t.open();
         commit(&t, &repo, vec![put("a.txt", "a\n")], "First");
         let head = repo.head().unwrap().peel_to_commit().unwrap();
-        let who = git_signature(&TestRepo::identity()).unwrap();
+        let who = git_signature(&TestRepo::identity(), TestRepo::identity().when).unwrap();
         let buffer = repo
             .commit_create_buffer(&who, &who, "Second\n", &head.tree().unwrap(), &[&head])
             .unwrap();

@@ -15,6 +15,7 @@ pub mod pack;
 pub mod session;
 pub mod signing;
 pub mod snapshot;
+pub mod sync;
 
 #[cfg(test)]
 pub(crate) mod testutil;

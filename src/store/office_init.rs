@@ -55,6 +55,32 @@ pub fn key_dir() -> Result<PathBuf> {
 }
 
 /// The person's key under the key folder, generated if it is not there yet.
+/// The person's signing key: the SSH key git already signs with (registered as it is), or
+/// one made for them under the tool's key folder. Returns its path, its public key and
+/// whether it was made now.
+pub(crate) fn own_key(email: &str) -> Result<(PathBuf, String, bool)> {
+    let global = git2::Config::open_default().ok();
+    let global_str = |k: &str| global.as_ref().and_then(|c| c.get_string(k).ok());
+    Ok(match global_str("user.signingkey") {
+        // The user already signs with git: register that key, generate nothing.
+        Some(k) if global_str("gpg.format").as_deref() == Some("ssh") => {
+            let pub_path = if k.ends_with(".pub") {
+                PathBuf::from(&k)
+            } else {
+                PathBuf::from(format!("{k}.pub"))
+            };
+            let public = if k.starts_with("ssh-") || k.starts_with("key::") {
+                k.trim_start_matches("key::").to_string()
+            } else {
+                std::fs::read_to_string(expand_home(&pub_path))
+                    .map_err(|e| Error::io(pub_path.display(), e))?
+            };
+            (PathBuf::from(k), strip_comment(&public), false)
+        }
+        _ => ensure_key(email)?,
+    })
+}
+
 pub(crate) fn ensure_key(email: &str) -> Result<(PathBuf, String, bool)> {
     let path = key_dir()?.join(email).join("id_ed25519");
     if path.is_file() {
@@ -138,24 +164,7 @@ pub fn init_office(req: &InitRequest) -> Result<InitReport> {
             .clone()
             .or_else(|| global_str("user.name"))
             .unwrap_or_else(|| email.clone());
-        let (path, public, fresh) = match global_str("user.signingkey") {
-            // The user already signs with git: register that key, generate nothing.
-            Some(k) if global_str("gpg.format").as_deref() == Some("ssh") => {
-                let pub_path = if k.ends_with(".pub") {
-                    PathBuf::from(&k)
-                } else {
-                    PathBuf::from(format!("{k}.pub"))
-                };
-                let public = if k.starts_with("ssh-") || k.starts_with("key::") {
-                    k.trim_start_matches("key::").to_string()
-                } else {
-                    std::fs::read_to_string(expand_home(&pub_path))
-                        .map_err(|e| Error::io(pub_path.display(), e))?
-                };
-                (PathBuf::from(k), strip_comment(&public), false)
-            }
-            _ => ensure_key(&email)?,
-        };
+        let (path, public, fresh) = own_key(&email)?;
         let mut office: Office = sample.clone();
         office.office.name = req.office_name.clone().unwrap_or_else(|| {
             root.file_name()
@@ -255,6 +264,7 @@ pub fn init_office(req: &InitRequest) -> Result<InitReport> {
         name: actor.name.clone(),
         email: actor.email.clone(),
         when: now,
+        landed: None,
     };
     let mut args = crate::workflow::args::Recorder::new();
     args.positional(
@@ -290,4 +300,111 @@ fn expand_home(p: &Path) -> PathBuf {
         (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => p.to_path_buf(),
     }
+}
+
+/// How authority.yaml stands toward a person joining a clone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    /// Listed, active, with this very key: ready to work, in this role.
+    Ready { role: String },
+    /// Listed, but with another key (or none).
+    OtherKey,
+    /// Listed, but no longer active.
+    Inactive,
+    /// Not listed.
+    Absent,
+}
+
+/// What [`join_office`] set up.
+pub struct Joined {
+    pub email: String,
+    pub name: Option<String>,
+    pub key: PathBuf,
+    pub public_key: String,
+    pub generated: bool,
+    pub standing: Standing,
+    /// People in the allowed-signers file written.
+    pub signers: usize,
+}
+
+/// Sets up a person's clone of an office: their git identity, their signing key (the SSH key
+/// git signs with, the one given, or one made for them), commits signed by default, and the
+/// allowed-signers file from authority.yaml as the branch has it, so plain `git verify-commit`
+/// works on every commit. Writes only the clone's own configuration, never a commit: a new
+/// person is added to authority.yaml by a manager, through the governed path.
+pub fn join_office(root: &Path, email: Option<&str>, key: Option<&Path>) -> Result<Joined> {
+    let repo = crate::store::files::open_repository(root)?;
+    let office = crate::store::files::load_office(root)?;
+    let global = git2::Config::open_default().ok();
+    let email = email
+        .map(str::to_string)
+        .or_else(|| {
+            global
+                .as_ref()
+                .and_then(|c| c.get_string("user.email").ok())
+        })
+        .ok_or_else(|| {
+            Error::usage("who are you? give --email (the address authority.yaml lists for you)")
+        })?;
+    let (key, public_key, generated) = match key {
+        Some(k) => {
+            let pub_path = if k.extension().is_some_and(|e| e == "pub") {
+                k.to_path_buf()
+            } else {
+                PathBuf::from(format!("{}.pub", k.display()))
+            };
+            let public =
+                std::fs::read_to_string(&pub_path).map_err(|e| Error::io(pub_path.display(), e))?;
+            let private = PathBuf::from(k.to_string_lossy().trim_end_matches(".pub"));
+            (private, strip_comment(&public), false)
+        }
+        None => own_key(&email)?,
+    };
+    let person = office.person(&email);
+    let standing = match person {
+        None => Standing::Absent,
+        Some(p) if !p.active => Standing::Inactive,
+        Some(p) => {
+            let theirs = p
+                .signing_key
+                .as_deref()
+                .and_then(|k| crate::domain::office::parse_signing_key(k).ok());
+            let this = crate::domain::office::parse_signing_key(&public_key).ok();
+            if theirs.is_some() && theirs == this {
+                Standing::Ready {
+                    role: p.role.clone(),
+                }
+            } else {
+                Standing::OtherKey
+            }
+        }
+    };
+    let name = person.map(|p| p.name.clone());
+    let allowed = allowed_signers_path(&repo);
+    {
+        let cfg = repo.config()?.open_level(git2::ConfigLevel::Local)?;
+        let mut cfg = cfg;
+        cfg.set_str("user.email", &email)?;
+        if let Some(n) = &name {
+            cfg.set_str("user.name", n)?;
+        }
+        cfg.set_str("gpg.format", "ssh")?;
+        cfg.set_str("user.signingkey", &key.to_string_lossy())?;
+        cfg.set_bool("commit.gpgsign", true)?;
+        cfg.set_str("gpg.ssh.allowedSignersFile", &allowed.to_string_lossy())?;
+    }
+    let signers = allowed_signers_for(&office);
+    if let Some(dir) = allowed.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
+    }
+    std::fs::write(&allowed, &signers).map_err(|e| Error::io(allowed.display(), e))?;
+    Ok(Joined {
+        email,
+        name,
+        key,
+        public_key,
+        generated,
+        standing,
+        signers: signers.lines().filter(|l| !l.trim().is_empty()).count(),
+    })
 }

@@ -98,6 +98,8 @@ pub struct Session {
     batch: RefCell<Option<Batch>>,
     /// HEAD's folders as read for the uncommitted-edits check, by id.
     head_folders: RefCell<crate::store::git::FolderCache>,
+    /// While [`Session::replay_recorded`] runs: when its command reaches the branch.
+    landed: std::cell::Cell<Option<Timestamp>>,
 }
 
 impl Session {
@@ -170,6 +172,7 @@ impl Session {
             delivered: Default::default(),
             batch: Default::default(),
             head_folders: Default::default(),
+            landed: Default::default(),
         };
         session.sync_allowed_signers(&allowed)?;
         Ok(session)
@@ -203,6 +206,7 @@ impl Session {
             name: self.actor.name.clone(),
             email: self.actor.email.clone(),
             when,
+            landed: self.landed.get(),
         }
     }
 
@@ -257,6 +261,17 @@ impl Session {
     /// the running batch, if one runs), at the session's clock.
     pub fn run(&self, command: &Command, dry_run: bool) -> Result<Done> {
         self.run_at(command, self.now()?, dry_run)
+    }
+
+    /// Works a command recorded in a clone at `worked` (`claims sync` brings it to the office)
+    /// at the tip now: it keeps the time it was worked, and reaches the branch at the
+    /// session's clock — the commit's author and committer times (see [`crate::audit::clock`]).
+    pub fn replay_recorded(&self, command: &Command, worked: Timestamp) -> Result<Done> {
+        let landed = self.now()?.max(worked);
+        self.landed.set(Some(landed));
+        let done = self.run_at(command, worked, false);
+        self.landed.set(None);
+        done
     }
 
     /// [`Session::run`] at a given time (a first notice is committed no earlier than it was
@@ -323,16 +338,16 @@ impl Session {
 
     /// The command worked at `tip`: the commit it makes there, and what it did.
     fn prepare(&self, command: &Command, now: Timestamp, tip: &Tip) -> Result<(Prepared, Done)> {
-        if let Some(parent) = tip.commit() {
-            let before = parent.author().when().seconds();
-            if now.timestamp() + crate::audit::CLOCK_SKEW_SECONDS < before {
-                return Err(Error::refused(format!(
-                    "the clock reads {}, before the last commit on the branch ({}): a change may not be dated before the work it builds on",
-                    now.to_rfc3339(),
-                    crate::audit::time_of(parent.author().when()).to_rfc3339()
-                ))
+        let times = crate::audit::clock::Times {
+            worked: now,
+            landed: self.landed.get().unwrap_or(now),
+        };
+        let parent = tip
+            .commit()
+            .map(|p| crate::audit::clock::Times::of(p).landed);
+        if let Some(why) = crate::audit::clock::judge(times, parent) {
+            return Err(Error::refused(format!("the change {why}"))
                 .hint("check the computer's clock (and CLAIMS_NOW)"));
-            }
         }
         let known = self
             .register

@@ -100,6 +100,7 @@ impl TestRepo {
             name: "Jane Adjuster".into(),
             email: EMAIL.into(),
             when: chrono::DateTime::parse_from_rfc3339("2026-11-03T09:30:00-05:00").unwrap(),
+            landed: None,
         }
     }
 }

@@ -22,7 +22,7 @@ pub mod people {
 }
 
 pub struct Office {
-    _tmp: tempfile::TempDir,
+    _tmp: std::sync::Arc<tempfile::TempDir>,
     pub root: PathBuf,
     pub home: PathBuf,
 }
@@ -68,9 +68,24 @@ impl Office {
         );
         let root = tmp.path().join("office");
         Office {
-            _tmp: tmp,
+            _tmp: std::sync::Arc::new(tmp),
             root,
             home,
+        }
+    }
+
+    /// The folder the office's temporary files live in (beside the office).
+    pub fn scratch(&self) -> PathBuf {
+        self._tmp.path().to_path_buf()
+    }
+
+    /// Another working copy of the same office (a clone at `root`), with the same keys and
+    /// clock.
+    pub fn at(&self, root: PathBuf) -> Office {
+        Office {
+            _tmp: self._tmp.clone(),
+            root,
+            home: self.home.clone(),
         }
     }
 

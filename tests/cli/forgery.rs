@@ -922,7 +922,7 @@ fn a_commit_dated_back_is_refused_and_reported() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("before the last commit on the branch"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("before the commit it builds on"));
     // ... and the audit a commit dated back with plain git.
     edit(&o, WATER_FILE, "burst overnight", "burst during the night");
     o.git_ok(&["add", "-A"]);

@@ -24,5 +24,6 @@ mod reserve;
 mod settlement;
 mod sla;
 mod spec;
+mod team;
 mod triage;
 mod update_note;
