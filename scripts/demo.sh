@@ -235,7 +235,24 @@ run "git -c user.name=\"$STAFF_NAME\" -c user.email=$STAFF -c user.signingkey=\"
 run 'git verify-commit HEAD 2>&1'
 run "claims audit || echo \"exit \$?\""
 
-section "11. Finding codes"
+section "11. One office, many desks: two clones sync through a shared remote"
+# The forgery above goes; the office is pushed to a bare repository (a server's, over ssh, in
+# real life), and two people each clone it to their own desk.
+run 'git reset -q --hard HEAD~1 && git clone -q --bare . ../office.git'
+run "claims clone ../office.git ../desk-staff --email $STAFF"
+run "claims -q clone ../office.git ../desk-supervisor --email $SUPERVISOR > /dev/null"
+run 'cd ../desk-staff'
+run "claims note $AUTO \"Body shop: parts on order\""
+run 'claims sync'
+run 'cd ../desk-supervisor'
+# Offline meanwhile: the supervisor's note was made before the adjuster's reached the remote.
+run "claims note $AUTO \"Storage charges to be watched\""
+run 'claims sync'
+run "git log --format='%h %an: %s' -3"
+run 'git verify-commit HEAD 2>&1'
+run 'cd ../desk-staff && claims sync && claims audit'
+
+section "12. Finding codes"
 run 'claims explain N001'
 
 echo "demo: done (the office in $DEMO is removed now)"
