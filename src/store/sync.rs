@@ -89,6 +89,10 @@ pub struct Synced {
 struct Journal {
     branch: String,
     pending: Vec<String>,
+    /// The tip the first pending commit is being worked on: when the branch moved past it
+    /// by that very command, an interrupted sync had landed it.
+    #[serde(default)]
+    at: Option<String>,
 }
 
 fn journal_path(repo: &Repository) -> PathBuf {
@@ -171,7 +175,8 @@ pub fn sync(root: &Path, remote: Option<&str>) -> Result<Synced> {
     };
     // An interrupted sync first finishes its work.
     if let Some(journal) = read_journal(&repo)? {
-        replay_all(root, &repo, &journal.pending, &mut synced)?;
+        let pending = still_pending(&repo, &journal)?;
+        replay_all(root, &repo, &pending, &mut synced)?;
         remove_journal(&repo)?;
     }
     for attempt in 0..ATTEMPTS {
@@ -204,6 +209,7 @@ pub fn sync(root: &Path, remote: Option<&str>) -> Result<Synced> {
             let journal = Journal {
                 branch: up.branch.clone(),
                 pending: ours.iter().map(Oid::to_string).collect(),
+                at: None,
             };
             write_journal(&repo, &journal)?;
             repo.reference(BEFORE_REF, head, true, "claims sync: the branch before")?;
@@ -315,6 +321,15 @@ fn replay_all(
     let mut sessions: Vec<(String, Session)> = Vec::new();
     let mut history = History::new(repo);
     for (i, id) in pending.iter().enumerate() {
+        // What is left, should this sync be interrupted from here on.
+        write_journal(
+            repo,
+            &Journal {
+                branch: String::new(),
+                pending: pending[i..].to_vec(),
+                at: Some(repo.head()?.peel_to_commit()?.id().to_string()),
+            },
+        )?;
         let oid = Oid::from_str(id)?;
         let commit = repo.find_commit(oid)?;
         let entry = history.entry(oid)?;
@@ -370,16 +385,43 @@ fn replay_all(
                 synced.kept.push(k);
             }
         }
-        // What is left, should this sync be interrupted now.
-        if read_journal(repo)?.is_some() {
-            let rest = Journal {
-                branch: String::new(),
-                pending: pending[i + 1..].to_vec(),
-            };
-            write_journal(repo, &rest)?;
-        }
     }
     Ok(())
+}
+
+/// The journal's commits still to work again: all of them, but the first when the branch
+/// already holds it worked again on the tip the journal names (the sync was interrupted
+/// after it landed).
+fn still_pending(repo: &Repository, journal: &Journal) -> Result<Vec<String>> {
+    let Some(first) = journal.pending.first() else {
+        return Ok(Vec::new());
+    };
+    // Interrupted before the branch left them: they are still on it, and the sync starts over.
+    let head = repo.head()?.peel_to_commit()?.id();
+    let first_id = Oid::from_str(first)?;
+    if head == first_id || repo.graph_descendant_of(head, first_id)? {
+        return Ok(Vec::new());
+    }
+    let Some(at) = &journal.at else {
+        return Ok(journal.pending.clone());
+    };
+    let at = Oid::from_str(at)?;
+    let original = repo.find_commit(Oid::from_str(first)?)?;
+    let mut walk = repo.revwalk()?;
+    walk.simplify_first_parent()?;
+    walk.push_head()?;
+    walk.hide(at)?;
+    for id in walk {
+        let c = repo.find_commit(id?)?;
+        // A replay keeps the author and the time worked, and lands right on `at`.
+        let same = c.parent_id(0).ok() == Some(at)
+            && c.author().when() == original.author().when()
+            && c.author().email_bytes() == original.author().email_bytes();
+        if same {
+            return Ok(journal.pending[1..].to_vec());
+        }
+    }
+    Ok(journal.pending.clone())
 }
 
 fn author_email(c: &git2::Commit<'_>) -> String {

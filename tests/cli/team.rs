@@ -329,3 +329,49 @@ fn work_kept_in_a_clone_for_more_than_a_week_is_not_taken_on_its_word() {
     assert!(out.status.success(), "{out:?}");
     crate::common::caught(&o, "A023", "not taken on its word");
 }
+
+#[test]
+fn a_sync_killed_half_way_is_finished_by_the_next_one_and_lands_each_command_once() {
+    // Killed before the sync's own move onto the remote's tip, right after it, and right
+    // after each of B's notes landed again there.
+    for fault in [
+        "journal-written#1",
+        "branch-moved#1",
+        "branch-moved#2",
+        "branch-moved#3",
+    ] {
+        let o = Office::example();
+        let remote = remote_of(&o);
+        let a = desk(&o, &remote, "a", STAFF);
+        let b = desk(&o, &remote, "b", SUPERVISOR);
+        note(&a, AUTO, "From desk A");
+        sync(&a);
+        for text in ["First from B", "Second from B", "Third from B"] {
+            note(&b, AUTO, text);
+        }
+        let out = b
+            .cmd(&["sync"])
+            .env("CLAIMS_FAULT", fault)
+            .output()
+            .unwrap();
+        assert_ne!(out.status.code(), Some(0), "{fault}: {out:?}");
+        let err = sync(&b);
+        assert!(err.contains("pushed"), "{fault}: {err}");
+        let notes = notes_of(&b, AUTO);
+        for text in [
+            "From desk A",
+            "First from B",
+            "Second from B",
+            "Third from B",
+        ] {
+            assert_eq!(
+                notes.iter().filter(|n| n.contains(text)).count(),
+                1,
+                "{fault}: {text}: {notes:?}"
+            );
+        }
+        sync(&a);
+        assert_eq!(a.head(), b.head(), "{fault}");
+        assert_remote_sound(&o, &remote, "fresh");
+    }
+}
