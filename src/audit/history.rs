@@ -199,6 +199,19 @@ impl<'r> History<'r> {
         walk.collect()
     }
 
+    /// The commits reachable from `tips` and from none of `known`, parents first.
+    pub fn commits_new(&self, tips: &[Oid], known: &[Oid]) -> Result<Vec<Oid>, git2::Error> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        for t in tips {
+            walk.push(*t)?;
+        }
+        for k in known {
+            walk.hide(*k)?;
+        }
+        walk.collect()
+    }
+
     /// authority.yaml as it stands in `commit`'s tree (None when absent or unreadable).
     pub fn office_at(&mut self, commit: &Commit<'_>) -> Option<std::rc::Rc<Office>> {
         let blob = self.authority_blob(commit);

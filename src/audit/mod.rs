@@ -135,8 +135,20 @@ fn blob(repo: &Repository, id: Oid) -> Vec<u8> {
 }
 
 /// The audit of `range` (`A..B`, or one revision: everything reachable from it; default HEAD).
-/// The audit of `range` (`A..B`, or one revision: everything reachable from it; default HEAD).
 pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Error> {
+    let ids = History::new(repo).commits(range)?;
+    audit_commits(repo, &ids)
+}
+
+/// The audit of the commits `tips` bring that none of `known` holds — a push, judged against
+/// every ref the repository had before it.
+pub fn audit_new(repo: &Repository, tips: &[Oid], known: &[Oid]) -> Result<Report, git2::Error> {
+    let ids = History::new(repo).commits_new(tips, known)?;
+    audit_commits(repo, &ids)
+}
+
+/// The audit of `ids`, parents before children.
+fn audit_commits(repo: &Repository, ids: &[Oid]) -> Result<Report, git2::Error> {
     // Every object is read back through its id, which names its content: hashing each again
     // on the way in would be most of the audit's work. Month folders (large trees) are read
     // for every commit in them; keep them in libgit2's cache rather than inflate them again.
@@ -146,15 +158,14 @@ pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Err
         let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 64 << 20);
         let _ = git2::opts::set_cache_max_size(128 << 20);
     }
-    let ids = History::new(repo).commits(range)?;
     let threads = stretches(ids.len());
     if threads > 1 {
-        if let Some(report) = in_parallel(repo, &ids, threads)? {
+        if let Some(report) = in_parallel(repo, ids, threads)? {
             return Ok(report);
         }
     }
     let mut auditor = Auditor::new(repo);
-    for id in &ids {
+    for id in ids {
         auditor.judge(*id)?;
     }
     Ok(auditor.report())
@@ -194,7 +205,8 @@ fn in_parallel(
             .map(|chunk| {
                 let git_dir = git_dir.clone();
                 scope.spawn(move || -> Result<(Report, bool), git2::Error> {
-                    let repo = Repository::open(&git_dir)?;
+                    // With a push's quarantined objects, as the caller's handle has them.
+                    let repo = crate::store::bare::open(&git_dir)?;
                     let mut auditor = Auditor::new(&repo);
                     for id in chunk {
                         auditor.judge(*id)?;

@@ -67,25 +67,30 @@ pub fn print_findings(
         }
         _ => {
             for f in findings {
-                let claim = f
-                    .claim
-                    .as_deref()
-                    .map(|c| format!(" [{c}]"))
-                    .unwrap_or_default();
-                out.line(&format!(
-                    "{}:{}:{}: {}[{}]: {}{claim}",
-                    f.file,
-                    f.line,
-                    f.column,
-                    f.severity.as_str(),
-                    f.code,
-                    f.message
-                ));
+                out.line(&text_line(f));
             }
         }
     }
     out.flush();
     errors
+}
+
+/// One finding in the text format: `path:line:col: error[CODE]: message [CLAIM]`.
+pub fn text_line(f: &Finding) -> String {
+    let claim = f
+        .claim
+        .as_deref()
+        .map(|c| format!(" [{c}]"))
+        .unwrap_or_default();
+    format!(
+        "{}:{}:{}: {}[{}]: {}{claim}",
+        f.file,
+        f.line,
+        f.column,
+        f.severity.as_str(),
+        f.code,
+        f.message
+    )
 }
 
 fn escape_annotation(s: &str) -> String {

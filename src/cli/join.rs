@@ -108,7 +108,10 @@ fn join(g: &Globals, root: &Path, args: &Args) -> Result<i32> {
     match super::hooks::run(
         &here,
         super::hooks::Args {
-            action: super::hooks::Action::Install { force: false },
+            action: super::hooks::Action::Install {
+                force: false,
+                server: false,
+            },
         },
     ) {
         Ok(_) => g.say("  hooks: pre-commit (claims check), pre-push (claims audit)"),

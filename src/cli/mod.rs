@@ -17,6 +17,7 @@ pub mod assign;
 pub mod audit;
 pub mod authority;
 pub mod check;
+pub mod ci;
 pub mod close;
 pub mod complete;
 pub mod deny;
@@ -385,7 +386,11 @@ pub(crate) fn each_claim<R>(
     Ok((rows, refused))
 }
 
-/// The office's git repository (read-only commands that walk history).
+/// The office's git repository (read-only commands that walk history): the clone around the
+/// current folder (or `--repo`), or a bare one the office pushes to (see [`crate::store::bare`]).
 pub(crate) fn office_repository(g: &Globals) -> crate::error::Result<git2::Repository> {
-    crate::store::files::open_repository(&crate::store::files::find_office_root(g.repo.as_deref())?)
+    match crate::store::files::find_office_root(g.repo.as_deref()) {
+        Ok(root) => crate::store::files::open_repository(&root),
+        Err(e) => crate::store::bare::find_office(g.repo.as_deref()).ok_or(e),
+    }
 }

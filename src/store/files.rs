@@ -127,7 +127,7 @@ pub fn read_record(path: &Path) -> std::result::Result<String, LoadFailure> {
 /// Loads authority.yaml; a broken file is a refusal naming the file, line and problem.
 /// The office's git repository.
 pub fn open_repository(root: &Path) -> Result<git2::Repository> {
-    git2::Repository::open(root).map_err(|e| {
+    super::bare::open(root).map_err(|e| {
         Error::environment(format!(
             "{} is not a git repository: {}",
             root.display(),

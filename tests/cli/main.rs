@@ -21,6 +21,7 @@ mod intake;
 mod intake_rules;
 mod replay;
 mod reserve;
+mod server_gate;
 mod settlement;
 mod sla;
 mod spec;

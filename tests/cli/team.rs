@@ -66,6 +66,11 @@ fn assert_remote_sound(o: &Office, remote: &Path, name: &str) -> Office {
 fn three_desks_work_in_turns_and_every_change_lands_once() {
     let o = Office::example();
     let remote = remote_of(&o);
+    // The remote is the gate: every push is audited there.
+    let (_, err) = o
+        .at(remote.clone())
+        .expect(0, &["hooks", "install", "--server"]);
+    assert!(err.contains("pre-receive"), "{err}");
     let csr = desk(&o, &remote, "csr", CSR);
     let adjuster = desk(&o, &remote, "adjuster", STAFF);
     let supervisor = desk(&o, &remote, "supervisor", SUPERVISOR);
@@ -154,6 +159,8 @@ fn three_desks_work_in_turns_and_every_change_lands_once() {
 fn a_command_that_no_longer_applies_is_kept_aside_with_the_reason_and_can_be_dropped() {
     let o = Office::example();
     let remote = remote_of(&o);
+    o.at(remote.clone())
+        .expect(0, &["hooks", "install", "--server"]);
     let a = desk(&o, &remote, "a", SENIOR);
     let b = desk(&o, &remote, "b", SUPERVISOR);
     let close = |d: &Office, why: &str| {

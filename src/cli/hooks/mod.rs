@@ -1,5 +1,9 @@
-//! `claims hooks install`: git hooks that run the office's gates locally — `claims check`
-//! before each commit, `claims audit` of what is about to be pushed before each push.
+//! `claims hooks install`: git hooks that run the office's gates — in a clone, `claims check`
+//! before each commit and `claims audit` of what is about to be pushed before each push; with
+//! `--server`, in the repository the office pushes to, the gate every push must pass
+//! ([`receive`]).
+
+mod receive;
 
 use std::path::Path;
 
@@ -21,10 +25,20 @@ pub enum Action {
     /// files) and pre-push (no branch deleted or rewritten; `claims audit` of the commits
     /// being pushed), and push checkpoint tags with the branch (push.followTags). An existing hook that
     /// the tool did not write is kept unless --force.
+    ///
+    /// With --server, in the repository the office pushes to (a bare one): a pre-receive hook
+    /// that refuses a push deleting or rewriting a branch, moving or deleting a checkpoint tag,
+    /// or bringing a commit `claims audit` reports an error for; the pusher sees why. The hook
+    /// runs this very claims binary, by its absolute path.
     Install {
         #[arg(long)]
         force: bool,
+        #[arg(long)]
+        server: bool,
     },
+    /// The gate itself, run by git's pre-receive hook: `OLD NEW REF` lines on stdin.
+    #[command(hide = true)]
+    PreReceive,
 }
 
 /// Marks hooks written by the tool, so they can be replaced safely.
@@ -80,7 +94,20 @@ exit 0
 "#;
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
-    let Action::Install { force } = args.action;
+    match args.action {
+        Action::Install {
+            force,
+            server: false,
+        } => install_client(g, force),
+        Action::Install {
+            force,
+            server: true,
+        } => receive::install(g, force),
+        Action::PreReceive => receive::run(g),
+    }
+}
+
+fn install_client(g: &Globals, force: bool) -> Result<i32> {
     let repo = super::office_repository(g)?;
     let dir = repo.path().join("hooks");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
