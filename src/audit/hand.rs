@@ -433,11 +433,14 @@ pub(super) fn merge(
             at(Some(&p2), &path),
             at(base.as_ref(), &path),
         );
-        // Sound: the path as one side left it, the other side not having changed it.
+        // Sound: the path as one side left it, the other side not having changed it; or a
+        // claim both sides changed, as the claim merge (`claims merge-file`) merges them.
         let took_theirs = m == b && a == o;
         let kept_ours = m == a && b == o;
-        if !(took_theirs || kept_ours) {
-            let why = if m != a && m != b {
+        if !(took_theirs || kept_ours || claim_merged(repo, &path, [o, a, b], m)) {
+            let why = if m != a && m != b && is_claim_file(&path) {
+                "holds a version of it neither side has, nor the claim merge of the two"
+            } else if m != a && m != b {
                 "holds a version of it neither side has"
             } else if a != o && b != o {
                 "both sides changed it, and the merge keeps only one"
@@ -453,6 +456,29 @@ pub(super) fn merge(
         }
     }
     Ok(())
+}
+
+/// A claim file both sides changed holds exactly what the claim merge makes of (base, first
+/// parent, second parent).
+fn claim_merged(
+    repo: &Repository,
+    path: &str,
+    [o, a, b]: [Option<Oid>; 3],
+    m: Option<Oid>,
+) -> bool {
+    let text = |id: Oid| String::from_utf8(blob(repo, id)).ok();
+    let (Some(o), Some(a), Some(b), Some(m)) = (o, a, b, m) else {
+        return false;
+    };
+    if !is_claim_file(path) {
+        return false;
+    }
+    match (text(o), text(a), text(b), text(m)) {
+        (Some(o), Some(a), Some(b), Some(m)) => {
+            crate::workflow::claim_merge::merge_claim(path, &o, &a, &b).is_ok_and(|t| t == m)
+        }
+        _ => false,
+    }
 }
 
 /// The office's first commit founds it: made by a person who may govern it.

@@ -185,7 +185,7 @@ pub const CODES: &[CodeDoc] = &[
     CodeDoc { code: "A020", severity: Severity::Warning, title: "authority changed (before governance)",
         explanation: "`claims audit`: in a commit made before commands recorded their arguments, authority.yaml changed people, roles, keys or limits; listed for review." },
     CodeDoc { code: "A021", severity: Severity::Error, title: "merge hides a change",
-        explanation: "`claims audit`: a merge commit holds a version of a file neither parent has, drops one side's change, or keeps one of two changes to the same file." },
+        explanation: "`claims audit`: a merge commit holds a version of a file neither parent has, drops one side's change, or keeps one of two changes to the same file. A claim file both parents changed must hold exactly what the claim merge (`claims merge-file`, git's merge driver for claims) makes of the two: anything else is a hand edit made inside the merge." },
     CodeDoc { code: "A022", severity: Severity::Warning, title: "checkpoint not trusted",
         explanation: "`claims audit`: a checkpoint tag is unsigned, does not verify, or is signed by someone whose role lacks the audit permission; it is ignored." },
     CodeDoc { code: "A023", severity: Severity::Error, title: "commit time set back",

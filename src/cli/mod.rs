@@ -33,6 +33,7 @@ pub mod keys;
 pub mod list;
 pub mod log;
 pub mod merge;
+pub mod merge_file;
 pub mod note;
 pub mod output;
 pub mod pay;
@@ -99,6 +100,8 @@ pub enum Command {
     Merge(merge::MergeArgs),
     Unmerge(merge::UnmergeArgs),
     KeepSeparate(merge::KeepSeparateArgs),
+    #[command(hide = true)]
+    MergeFile(merge_file::Args),
     Assign(assign::Args),
     Workload(workload::Args),
     Task(investigate::TaskArgs),
@@ -284,6 +287,7 @@ pub fn main() -> i32 {
         Command::Merge(a) => merge::run_merge(&g, a),
         Command::Unmerge(a) => merge::run_unmerge(&g, a),
         Command::KeepSeparate(a) => merge::run_keep_separate(&g, a),
+        Command::MergeFile(a) => merge_file::run(&g, a),
         Command::Assign(a) => assign::run(&g, a),
         Command::Workload(a) => workload::run(&g, a),
         Command::Task(a) => investigate::run_task(&g, a),

@@ -234,6 +234,7 @@ pub fn init_office(req: &InitRequest) -> Result<InitReport> {
         std::fs::write(&allowed, allowed_signers_for(&office))
             .map_err(|e| Error::io(allowed.display(), e))?;
     }
+    configure_merge_driver(&repo)?;
 
     let mut files = vec![FileChange {
         path: AUTHORITY_FILE.into(),
@@ -244,6 +245,10 @@ pub fn init_office(req: &InitRequest) -> Result<InitReport> {
     files.push(FileChange {
         path: ".gitignore".into(),
         content: Some(b"/outbox\n".to_vec()),
+    });
+    files.push(FileChange {
+        path: ".gitattributes".into(),
+        content: Some(MERGE_ATTRIBUTES.as_bytes().to_vec()),
     });
     if req.example {
         dir_files(&SAMPLE_POLICIES, "policies", &mut files);
@@ -293,6 +298,43 @@ pub fn init_office(req: &InitRequest) -> Result<InitReport> {
         commit,
         keys,
     })
+}
+
+/// The `.gitattributes` line that hands claim files to the claim-aware merge driver.
+pub const MERGE_ATTRIBUTES: &str = "claims/**/*.yaml merge=claims\n";
+
+/// Registers `claims merge-file` as this clone's `merge=claims` driver (local git config), so
+/// that a plain `git pull` merges two edits of one claim as `claims audit` accepts. The
+/// driver is the running binary by its absolute path, else `claims` on PATH.
+pub fn configure_merge_driver(repo: &git2::Repository) -> Result<()> {
+    let program = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.canonicalize().ok())
+        .map_or_else(
+            || "claims".to_string(),
+            |p| shell_quoted(&p.to_string_lossy()),
+        );
+    let mut cfg = repo.config()?.open_level(git2::ConfigLevel::Local)?;
+    cfg.set_str(
+        "merge.claims.name",
+        "claims: merge two edits of one claim file",
+    )?;
+    cfg.set_str(
+        "merge.claims.driver",
+        &format!("{program} merge-file %O %A %B %P"),
+    )?;
+    Ok(())
+}
+
+/// `s` as one word for the shell git runs the driver with.
+fn shell_quoted(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 fn expand_home(p: &Path) -> PathBuf {

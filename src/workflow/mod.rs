@@ -19,6 +19,7 @@ pub mod args;
 pub mod assignment;
 pub mod authority;
 pub mod change;
+pub mod claim_merge;
 pub mod closing;
 pub mod coverage_decision;
 pub mod denial;

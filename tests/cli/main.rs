@@ -19,6 +19,7 @@ mod idempotent;
 mod init;
 mod intake;
 mod intake_rules;
+mod merge_driver;
 mod replay;
 mod reserve;
 mod server_gate;

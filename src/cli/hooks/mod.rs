@@ -23,8 +23,9 @@ pub struct Args {
 pub enum Action {
     /// Install pre-commit (`claims check --strict` on the staged claim, policy and authority
     /// files) and pre-push (no branch deleted or rewritten; `claims audit` of the commits
-    /// being pushed), and push checkpoint tags with the branch (push.followTags). An existing hook that
-    /// the tool did not write is kept unless --force.
+    /// being pushed), push checkpoint tags with the branch (push.followTags), and register the
+    /// claim merge driver for plain `git pull` (merge.claims.driver). An existing hook that the
+    /// tool did not write is kept unless --force.
     ///
     /// With --server, in the repository the office pushes to (a bare one): a pre-receive hook
     /// that refuses a push deleting or rewriting a branch, moving or deleting a checkpoint tag,
@@ -117,6 +118,9 @@ fn install_client(g: &Globals, force: bool) -> Result<i32> {
         write_executable(&path, &with_this_binary(body))?;
         g.say(format!("installed {}", path.display()));
     }
+    // A plain `git pull` merges two edits of one claim with the claim-aware driver.
+    crate::store::office_init::configure_merge_driver(&repo)?;
+    g.say("registered the claim merge driver (merge.claims.driver)");
     // Checkpoint tags travel with the commits they name.
     repo.config()?
         .open_level(git2::ConfigLevel::Local)?
