@@ -137,12 +137,17 @@ impl fmt::Display for Bad {
             Bad::Control { at, code } => {
                 write!(f, "a control character (U+{code:04X}) at {at}")
             }
-            Bad::TooLarge { size, limit } => write!(
-                f,
-                "{} is too large: the most this tool reads here is {}",
-                size_words(*size),
-                size_words(*limit)
-            ),
+            Bad::TooLarge { size, limit } => {
+                // Both in bytes when the rounded figures would read the same (66,000 bytes
+                // is not "64 KiB is more than 64 KiB").
+                let (s, l) = (size_words(*size), size_words(*limit));
+                let (s, l) = if s == l {
+                    (format!("{size} bytes"), format!("{limit} bytes"))
+                } else {
+                    (s, l)
+                };
+                write!(f, "{s} is too large: the most this tool reads here is {l}")
+            }
             Bad::TooDeep { at } => {
                 write!(f, "nested deeper than {MAX_DEPTH} levels at {at}")
             }

@@ -16,7 +16,7 @@ use crate::domain::intake_source::IntakeSource;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
 use crate::intake::admit::{Admitted, FieldError};
-use crate::intake::csv_batch::{column_for, parse_csv, CellError};
+use crate::intake::csv_batch::{column_for, CellError, CsvFile};
 use crate::intake::draft::{Draft, DraftAttachment};
 use crate::intake::email::drafts_from_path;
 use crate::intake::payload::Payload;
@@ -25,7 +25,7 @@ use crate::intake::source;
 use crate::store::input::{user_file, user_text};
 use crate::store::session::{Done, Session};
 use crate::workflow::intake::{
-    admit_all, already_imported, seen_before, FirstNotice, Origin, Seen,
+    admit_one, already_imported, known_claims, seen_before, FirstNotice, Origin, Seen,
 };
 use crate::workflow::{Command, File};
 
@@ -75,7 +75,64 @@ pub struct Intake {
     pub name: String,
     pub row: Option<usize>,
     pub source: Option<IntakeSource>,
-    pub draft: std::result::Result<Draft, Vec<Problem>>,
+    /// The draft (boxed: a draft is kilobytes); `None` when it is read again from its input
+    /// each time it is needed (a CSV row), so that a batch never holds every row's draft.
+    pub draft: std::result::Result<Option<Box<Draft>>, Vec<Problem>>,
+}
+
+/// Reads the draft of item `i` (a CSV row: `row`) again.
+pub type Reread<'a> = &'a dyn Fn(usize, usize) -> Option<Box<Draft>>;
+
+/// How many problems a run lists; the rest are counted ("... and N more problem(s)"), so
+/// that a file of a million bad rows is not a million messages held in memory.
+pub const MAX_LISTED_PROBLEMS: usize = 1000;
+
+/// How many claims of a batch are admitted at a time before they are committed (each
+/// admitted claim is kilobytes: a batch does not hold them all).
+const ADMIT_CHUNK: usize = 32;
+
+/// The problems found in a run's notices: the first [`MAX_LISTED_PROBLEMS`] to list, and
+/// how many there are, in how many notices.
+#[derive(Default)]
+pub struct Problems {
+    listed: Vec<Problem>,
+    count: usize,
+    notices: usize,
+}
+
+impl Problems {
+    /// The problems of one notice.
+    pub fn add(&mut self, found: impl IntoIterator<Item = Problem>) {
+        let before = self.count;
+        for p in found {
+            self.count += 1;
+            if self.listed.len() < MAX_LISTED_PROBLEMS {
+                self.listed.push(p);
+            }
+        }
+        if self.count > before {
+            self.notices += 1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn not_listed(&self) -> usize {
+        self.count - self.listed.len()
+    }
+}
+
+/// What the first pass made of an item.
+enum Outcome {
+    /// Already imported, or the same as an earlier item: not admitted.
+    Skipped,
+    Invalid,
+    /// Admitted; its draft is read again to admit it when it is committed.
+    Valid,
+    /// Admitted, and held (its draft cannot be read again).
+    Admitted(Box<Admitted>),
 }
 
 /// Why a notice cannot become a claim.
@@ -162,13 +219,13 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             name: "phone script".into(),
             row: None,
             source: Some(source::phone(&prompter.answers)),
-            draft: Ok(draft),
+            draft: Ok(Some(Box::new(draft))),
         }];
         let options = Options {
             require_complete: false,
             skip_invalid: false,
         };
-        return admit_and_commit(g, &session, items, &options);
+        return admit_and_commit(g, &session, items, &options, Problems::default(), None);
     }
     if let Some(path) = &args.email {
         let drafts = drafts_from_path(path).map_err(|e| e.into_error(path.display()))?;
@@ -188,7 +245,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                         if d.lob.is_none() {
                             d.lob = lob;
                         }
-                        d
+                        Some(Box::new(d))
                     })
                     .map_err(|e| {
                         // The error names the file; the problem names it once.
@@ -217,7 +274,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             require_complete: false,
             skip_invalid: args.skip_invalid,
         };
-        return admit_and_commit(g, &session, items, &options);
+        return admit_and_commit(g, &session, items, &options, Problems::default(), None);
     }
     let items = if let Some(file) = &args.file {
         let name = file.display().to_string();
@@ -241,12 +298,12 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             source: Some(source::payload(&name, &text)),
             name,
             row: None,
-            draft: Ok(draft),
+            draft: Ok(Some(Box::new(draft))),
         }]
     } else if let Some(csv) = &args.csv {
         let name = csv.display().to_string();
         let bytes = user_file(csv, MAX_CSV_BYTES)?;
-        let rows = parse_csv(&bytes).map_err(|errs| {
+        let file = CsvFile::open(&bytes).map_err(|errs| {
             let mut e = Error::refused(format!(
                 "{name}: the header is invalid; nothing was written"
             ));
@@ -255,24 +312,49 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             }
             e
         })?;
-        rows.into_iter()
-            .map(|r| Intake {
-                name: name.clone(),
-                row: Some(r.row),
-                source: r.fingerprint.map(|f| source::csv_row(&name, r.row, f)),
-                draft: r
-                    .draft
-                    .map(|mut d| {
-                        d.vin_override = args.accept_vin;
-                        d
-                    })
-                    .map_err(|errs| {
+        // A row is read here for its problems and fingerprint, and read again when it is
+        // admitted and committed: only where each starts is kept.
+        let mut problems = Problems::default();
+        let mut items = Vec::new();
+        let mut starts: Vec<u64> = Vec::new();
+        file.each_row(|r, at| match (r.draft, r.fingerprint) {
+            // Not read at all: no fingerprint, so never a repeat; only its problems count.
+            (Err(errs), None) => {
+                problems.add(errs.into_iter().map(|c| Problem::from_cell(&name, c)))
+            }
+            // Read but invalid: kept (without a draft) to tell a repeat of it.
+            (draft, fingerprint) => {
+                items.push(Intake {
+                    name: name.clone(),
+                    row: Some(r.row),
+                    source: fingerprint.map(|f| source::csv_row(&name, r.row, f)),
+                    draft: draft.map(|_| None).map_err(|errs| {
                         errs.into_iter()
                             .map(|c| Problem::from_cell(&name, c))
                             .collect()
                     }),
-            })
-            .collect()
+                });
+                starts.push(at);
+            }
+        });
+        let accept_vin = args.accept_vin;
+        let reread = |i: usize, row: usize| -> Option<Box<Draft>> {
+            let mut d = file.row_at(row, *starts.get(i)?)?.draft.ok()?;
+            d.vin_override = accept_vin;
+            Some(d)
+        };
+        let session = super::session(g)?;
+        return admit_and_commit(
+            g,
+            &session,
+            items,
+            &Options {
+                require_complete: true,
+                skip_invalid: args.skip_invalid,
+            },
+            problems,
+            Some(&reread),
+        );
     } else {
         return Err(Error::usage(
             "say where the notice is: --file F.json|F.yaml, --csv F.csv, --email F.eml|DIR or --interactive",
@@ -287,6 +369,8 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             require_complete: true,
             skip_invalid: args.skip_invalid,
         },
+        Problems::default(),
+        None,
     )
 }
 
@@ -360,6 +444,13 @@ struct Report<'a> {
     already_imported: &'a [AlreadyImported],
     warnings: &'a [Warning],
     errors: &'a [Problem],
+    /// Problems past the first [`MAX_LISTED_PROBLEMS`], counted only.
+    #[serde(skip_serializing_if = "is_zero")]
+    errors_not_listed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Sorts out the items already imported (by Message-ID or fingerprint, against the office's
@@ -372,85 +463,146 @@ pub fn admit_and_commit(
     session: &Session,
     mut items: Vec<Intake>,
     opts: &Options,
+    mut problems: Problems,
+    reread: Option<Reread>,
 ) -> Result<i32> {
     let format = g.format_among(Format::Table, &[Format::Table, Format::Json])?;
     session.require(Permission::Intake, "take in new claims")?;
-    let sources: Vec<Option<IntakeSource>> = items.iter().map(|i| i.source.clone()).collect();
-    // The drafts move in (their attachments are not copied); what could not be drafted stays.
-    let mut drafts: Vec<Option<Draft>> = Vec::with_capacity(items.len());
-    let mut undrafted: Vec<Option<Vec<Problem>>> = Vec::with_capacity(items.len());
-    for item in &mut items {
-        match std::mem::replace(&mut item.draft, Err(Vec::new())) {
-            Ok(d) => {
-                drafts.push(Some(d));
-                undrafted.push(None);
-            }
-            Err(p) => {
-                drafts.push(None);
-                undrafted.push(Some(p));
-            }
-        }
-    }
     let mut rng = rand::rngs::OsRng;
-    let (seen, results) = session.at_tip(|desk| {
-        let refs: Vec<Option<&IntakeSource>> = sources.iter().map(Option::as_ref).collect();
-        let seen = seen_before(desk, &refs)?;
-        let new = drafts
-            .into_iter()
-            .zip(&seen)
-            .filter_map(|(d, s)| if *s == Seen::New { d } else { None })
-            .collect();
-        let results = admit_all(desk, new, opts.require_complete, &mut rng)?;
-        Ok((seen, results))
-    })?;
-    let mut results = results.into_iter();
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut admitted: Vec<(usize, Admitted)> = Vec::new();
-    for (i, (item, seen)) in items.iter().zip(&seen).enumerate() {
-        match (seen, &undrafted[i]) {
-            (Seen::New, None) => match results.next().expect("a result for every new draft") {
-                Ok(a) => admitted.push((i, a)),
-                Err(errs) => problems.extend(
-                    errs.into_iter()
-                        .map(|e| Problem::from_field(&item.name, item.row, e)),
-                ),
-            },
-            (Seen::New, Some(p)) => problems.extend(p.iter().cloned()),
-            _ => {}
+    let draft_of = |i: usize, item: &mut Intake| -> Option<Box<Draft>> {
+        match std::mem::replace(&mut item.draft, Ok(None)) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => reread.and_then(|f| f(i, item.row.unwrap_or_default())),
+            Err(_) => None,
         }
-    }
+    };
+    let unreadable = |item: &Intake| {
+        Error::refused(format!(
+            "{}{}: could not be read again; nothing was written",
+            item.name,
+            item.row.map(|r| format!(": row {r}")).unwrap_or_default()
+        ))
+    };
+    // First pass: which items are new, and which of those are valid. Only what the report
+    // needs is kept of each (an admitted claim is held only when its draft cannot be read
+    // again, and not at all once the batch is known to be refused).
+    let (seen, known, mut outcomes) = session.at_tip(|desk| {
+        let refs: Vec<Option<&IntakeSource>> = items.iter().map(|i| i.source.as_ref()).collect();
+        let seen = seen_before(desk, &refs)?;
+        let known = known_claims(desk)?;
+        let mut existing = known.clone();
+        let mut outcomes: Vec<Outcome> = Vec::with_capacity(items.len());
+        let mut refused = false;
+        for (i, item) in items.iter_mut().enumerate() {
+            if seen[i] != Seen::New {
+                outcomes.push(Outcome::Skipped);
+                continue;
+            }
+            if let Err(p) = &mut item.draft {
+                problems.add(std::mem::take(p));
+                outcomes.push(Outcome::Invalid);
+            } else {
+                let held = matches!(item.draft, Ok(Some(_)));
+                let draft = draft_of(i, item).ok_or_else(|| unreadable(item))?;
+                match admit_one(desk, *draft, &mut existing, opts.require_complete, &mut rng) {
+                    Ok(a) if held && !refused => outcomes.push(Outcome::Admitted(Box::new(a))),
+                    Ok(_) => outcomes.push(Outcome::Valid),
+                    Err(errs) => {
+                        problems.add(
+                            errs.into_iter()
+                                .map(|e| Problem::from_field(&item.name, item.row, e)),
+                        );
+                        outcomes.push(Outcome::Invalid);
+                    }
+                }
+            }
+            if !refused && !problems.is_empty() && !opts.skip_invalid {
+                // Nothing will be written: the claims admitted so far go.
+                refused = true;
+                for o in &mut outcomes {
+                    if matches!(o, Outcome::Admitted(_)) {
+                        *o = Outcome::Valid;
+                    }
+                }
+            }
+        }
+        Ok((seen, known, outcomes))
+    })?;
+    // Read again in row order, the problems are listed in it.
+    problems.listed.sort_by_key(|p| p.row);
 
     let refuse = !problems.is_empty() && !opts.skip_invalid;
     let mut created: Vec<Made> = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     if !refuse {
         let now = session.now()?;
+        let valid: Vec<usize> = (0..outcomes.len())
+            .filter(|&i| matches!(outcomes[i], Outcome::Valid | Outcome::Admitted(_)))
+            .collect();
         // Many claims: one batch, published together (each still its own signed commit).
-        let batched = !g.dry_run && admitted.len() > 1;
+        let batched = !g.dry_run && valid.len() > 1;
+        let items = &mut items;
         let commit_each = || -> Result<Vec<Made>> {
-            let mut made = Vec::with_capacity(admitted.len());
-            for (i, a) in admitted {
-                let at = a.claim.received_at.max(now);
-                let source = items[i]
-                    .source
-                    .clone()
-                    .expect("a notice that was read knows where it came from");
-                let notice = FirstNotice {
-                    origin: Origin::Source(source),
-                    claim: a.claim,
-                    files: a
-                        .files
-                        .into_iter()
-                        .map(|f| File::supplied(f.path, f.bytes))
-                        .collect(),
-                };
-                let d = session.run_at(&Command::Intake(Box::new(notice)), at, g.dry_run)?;
-                if g.dry_run && !(format == Format::Json || g.quiet) {
-                    super::update::report(g, &d);
+            let mut made = Vec::with_capacity(valid.len());
+            // The duplicates of a notice are looked for as the first pass did: among the
+            // office's claims and the batch's earlier notices.
+            let mut existing = known;
+            for chunk in valid.chunks(ADMIT_CHUNK) {
+                let admitted: Vec<(usize, Admitted)> = session.at_tip(|desk| {
+                    let mut out = Vec::with_capacity(chunk.len());
+                    for &i in chunk {
+                        let a = match std::mem::replace(&mut outcomes[i], Outcome::Skipped) {
+                            Outcome::Admitted(a) => *a,
+                            _ => {
+                                let item = &mut items[i];
+                                let draft = draft_of(i, item).ok_or_else(|| unreadable(item))?;
+                                admit_one(
+                                    desk,
+                                    *draft,
+                                    &mut existing,
+                                    opts.require_complete,
+                                    &mut rng,
+                                )
+                                .map_err(|errs| {
+                                    let mut e = Error::refused(format!(
+                                        "{}{}: read again, it is no longer valid; nothing was written",
+                                        item.name,
+                                        item.row.map(|r| format!(": row {r}")).unwrap_or_default()
+                                    ));
+                                    for f in errs {
+                                        e = e.hint(f.to_string());
+                                    }
+                                    e
+                                })?
+                            }
+                        };
+                        out.push((i, a));
+                    }
+                    Ok(out)
+                })?;
+                for (i, a) in admitted {
+                    let at = a.claim.received_at.max(now);
+                    let source = items[i]
+                        .source
+                        .clone()
+                        .expect("a notice that was read knows where it came from");
+                    let notice = FirstNotice {
+                        origin: Origin::Source(source),
+                        claim: a.claim,
+                        files: a
+                            .files
+                            .into_iter()
+                            .map(|f| File::supplied(f.path, f.bytes))
+                            .collect(),
+                    };
+                    let d = session.run_at(&Command::Intake(Box::new(notice)), at, g.dry_run)?;
+                    if g.dry_run && !(format == Format::Json || g.quiet) {
+                        super::update::report(g, &d);
+                    }
+                    // What the report needs; the change itself goes (a batch of thousands
+                    // would otherwise hold every claim, its file and its diff to the end).
+                    made.push(Made::of(i, &d, a.warnings));
                 }
-                // What the report needs; the change itself goes (a batch of thousands
-                // would otherwise hold every claim, its file and its diff to the end).
-                made.push(Made::of(i, &d, a.warnings));
             }
             Ok(made)
         };
@@ -486,15 +638,22 @@ pub fn admit_and_commit(
                 created: created.iter().map(|m| m.id().to_string()).collect(),
                 already_imported: &already,
                 warnings: &warnings,
-                errors: &problems,
+                errors: &problems.listed,
+                errors_not_listed: problems.not_listed(),
             };
             out.line(&serde_json::to_string_pretty(&report).expect("report serializes"));
         }
         _ => {
             // One write: a batch can carry thousands of warnings.
             let mut messages = String::new();
-            for p in &problems {
+            for p in &problems.listed {
                 messages.push_str(&format!("error: {p}\n"));
+            }
+            if problems.not_listed() > 0 {
+                messages.push_str(&format!(
+                    "error: ... and {} more problem(s), not listed\n",
+                    problems.not_listed()
+                ));
             }
             for a in &already {
                 if a.differs {
@@ -528,7 +687,7 @@ pub fn admit_and_commit(
     if refuse {
         return Err(Error::refused(format!(
             "{} problem(s) found; nothing was written{also}",
-            problems.len()
+            problems.count
         ))
         .hint("fix them and run again, or pass --skip-invalid to commit only the valid ones"));
     }
@@ -537,13 +696,13 @@ pub fn admit_and_commit(
         return Err(Error::refused(format!(
             "every {}notice was invalid ({} skipped{also}); nothing was written",
             if already.is_empty() { "" } else { "new " },
-            skipped(&problems)
+            problems.notices
         )));
     }
     let verb = if g.dry_run { "would create" } else { "created" };
     g.say(format!("{verb} {} claim(s){also}", created.len()));
     if !problems.is_empty() {
-        g.say(format!("skipped {} invalid notice(s)", skipped(&problems)));
+        g.say(format!("skipped {} invalid notice(s)", problems.notices));
     }
     Ok(0)
 }
@@ -627,12 +786,4 @@ impl<P: Prompter> Prompter for Recording<P> {
     fn interactive(&self) -> bool {
         self.inner.interactive()
     }
-}
-
-fn skipped(problems: &[Problem]) -> usize {
-    let mut keys: Vec<(String, Option<usize>)> =
-        problems.iter().map(|p| (p.source.clone(), p.row)).collect();
-    keys.sort();
-    keys.dedup();
-    keys.len()
 }

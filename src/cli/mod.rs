@@ -242,7 +242,25 @@ pub(crate) fn readable_claims(root: &std::path::Path) -> Vec<crate::domain::clai
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let command = <Cli as clap::CommandFactory>::command();
+    let matches = match command.clone().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    // Every value given on the command line is held to the rule of one field, as stdin and
+    // CSV cells are: text, no NUL or control character but tab and line endings, 64 KiB.
+    if let Err(e) = arguments_within_bounds(&command, &matches) {
+        eprintln!("error: {}", e.message);
+        for h in &e.hints {
+            eprintln!("  hint: {h}");
+        }
+        return e.exit_code();
+    }
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -330,6 +348,61 @@ pub fn main() -> i32 {
             e.exit_code()
         }
     }
+}
+
+/// Refuses a command-line value that is not one field's worth of text
+/// ([`crate::bounds::field`]), naming the option (or the argument) and the byte.
+fn arguments_within_bounds(command: &clap::Command, matches: &clap::ArgMatches) -> Result<()> {
+    for id in matches.ids() {
+        let id = id.as_str();
+        if matches!(
+            matches.value_source(id),
+            None | Some(clap::parser::ValueSource::DefaultValue)
+        ) {
+            continue;
+        }
+        let Ok(Some(values)) = matches.try_get_raw(id) else {
+            continue;
+        };
+        let arg = command.get_arguments().find(|a| a.get_id().as_str() == id);
+        let name = match arg {
+            Some(a) => match a.get_long() {
+                Some(l) => format!("--{l}"),
+                None => match a.get_value_names().and_then(|v| v.first()) {
+                    Some(v) => format!("the argument {v}"),
+                    None => format!("the argument {}", id.to_uppercase()),
+                },
+            },
+            None => continue, // a group: its arguments are checked themselves
+        };
+        for v in values {
+            let Some(text) = v.to_str() else {
+                continue; // clap's own value parsers say what is not UTF-8
+            };
+            if let Err(b) = crate::bounds::field(text) {
+                let why = match &b {
+                    crate::bounds::Bad::Control { at, code: 0 } => {
+                        format!("a NUL byte at byte {} of the value", at.offset + 1)
+                    }
+                    crate::bounds::Bad::Control { at, code } => format!(
+                        "a control character (U+{code:04X}) at byte {} of the value",
+                        at.offset + 1
+                    ),
+                    other => other.to_string(),
+                };
+                return Err(Error::refused(format!(
+                    "{name}: {why}; nothing was written"
+                ))
+                .hint("a value given on the command line is one field: text without control characters (tab and line endings allowed), at most 64 KiB"));
+            }
+        }
+    }
+    if let Some((name, sub)) = matches.subcommand() {
+        if let Some(c) = command.find_subcommand(name) {
+            arguments_within_bounds(c, sub)?;
+        }
+    }
+    Ok(())
 }
 
 /// A session acting as `--as` (or git's user), refused unless their role grants `what`.

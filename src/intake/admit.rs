@@ -554,15 +554,17 @@ pub fn field_bounds(d: &Draft) -> Vec<FieldError> {
     out
 }
 
-/// A safe file name: letters, digits, `.`, `-`, `_`; anything else becomes `-`; no leading
-/// dot, no path parts; at most [`crate::bounds::MAX_FILE_NAME_BYTES`] (a longer one is cut,
-/// keeping its extension, see [`crate::bounds::cut_file_name`]).
+/// A safe file name: letters and digits of any script (with their accents), `.`, `-`, `_`;
+/// anything else (path separators, control characters, spaces, what file systems refuse)
+/// becomes `-`; no leading dot, no path parts; at most
+/// [`crate::bounds::MAX_FILE_NAME_BYTES`] (a longer one is cut, keeping its extension, see
+/// [`crate::bounds::cut_file_name`]).
 pub fn sanitize_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let mut s: String = base
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+            if c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '.' | '-' | '_') {
                 c
             } else {
                 '-'
@@ -576,6 +578,11 @@ pub fn sanitize_file_name(name: &str) -> String {
         s = "attachment".into();
     }
     crate::bounds::cut_file_name(&s)
+}
+
+/// A combining mark (the accent of a decomposed letter, as macOS names files).
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
 
 /// `name`, or `stem-2.ext`, `stem-3.ext`... when a file by that name is taken (the stem cut
@@ -609,12 +616,23 @@ fn guess_kind(name: &str) -> Option<&'static str> {
     })
 }
 
+/// How many possible duplicates of one notice are named each in a warning of their own; the
+/// rest are named together in one more (a batch of one loss reported a thousand times warns a
+/// few times per row, not once per pair).
+pub const MAX_DUPLICATE_WARNINGS: usize = 3;
+/// How many more claims that last warning names before it only counts them.
+const MAX_NAMED_DUPLICATES: usize = 5;
+
 /// The known claims that may be the same loss as `claim`, in words (an intake warns; triage
-/// decides).
+/// decides): the most likely first, at most [`MAX_DUPLICATE_WARNINGS`] each in its own
+/// warning, then one warning for the rest.
 pub fn duplicate_warnings(claim: &Claim, existing: &KnownClaims) -> Vec<String> {
-    existing
-        .same_loss(&LossPrint::of(claim))
-        .into_iter()
+    let mut found = existing.same_loss(&LossPrint::of(claim));
+    // The strongest first; among equals, in the order they are known.
+    found.sort_by(|a, b| b.1.strength.cmp(&a.1.strength));
+    let mut out: Vec<String> = found
+        .iter()
+        .take(MAX_DUPLICATE_WARNINGS)
         .map(|(k, l)| {
             format!(
                 "{} duplicate of {}: {}",
@@ -623,7 +641,29 @@ pub fn duplicate_warnings(claim: &Claim, existing: &KnownClaims) -> Vec<String> 
                 l.reasons.join(", ")
             )
         })
-        .collect()
+        .collect();
+    let rest = &found[found.len().min(MAX_DUPLICATE_WARNINGS)..];
+    if !rest.is_empty() {
+        let mut named: Vec<&str> = rest
+            .iter()
+            .take(MAX_NAMED_DUPLICATES)
+            .map(|(k, _)| k.id.as_str())
+            .collect();
+        let others = rest.len() - named.len();
+        let list = if others > 0 {
+            format!("{} and {others} other(s)", named.join(", "))
+        } else if named.len() > 1 {
+            let last = named.pop().unwrap_or_default();
+            format!("{} and {last}", named.join(", "))
+        } else {
+            named.join("")
+        };
+        out.push(format!(
+            "possibly the same loss as {} more claim(s): {list}",
+            rest.len()
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -61,7 +61,8 @@ impl std::fmt::Display for CellError {
 pub struct CsvRow {
     pub row: usize,
     pub fingerprint: Option<Fingerprint>,
-    pub draft: Result<Draft, Vec<CellError>>,
+    /// Boxed: a draft is kilobytes, a row that failed only its few errors.
+    pub draft: Result<Box<Draft>, Vec<CellError>>,
 }
 
 const SIMPLE: &[&str] = &[
@@ -210,86 +211,157 @@ fn parse_header(h: &str) -> Option<Column> {
 /// is not UTF-8 text, holds a NUL or another control character, or is longer than a field
 /// may be is its row's error, naming the row and column (in the header, the file's).
 pub fn parse_csv(input: impl AsRef<[u8]>) -> Result<Vec<CsvRow>, Vec<CellError>> {
-    let bytes = input.as_ref();
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let header_error = |message: String| CellError {
-        row: 1,
-        column: None,
-        message,
-    };
-    let raw_headers = reader
-        .byte_headers()
-        .map_err(|e| vec![header_error(format!("cannot read the header: {e}"))])?
-        .clone();
-    let mut headers = Vec::with_capacity(raw_headers.len());
-    for (i, h) in raw_headers.iter().enumerate() {
-        match cell_text(h) {
-            Ok(t) => headers.push(t.to_string()),
-            Err(b) => {
-                return Err(vec![header_error(format!(
-                    "header cell {}: {}",
-                    i + 1,
-                    in_cell(&b)
-                ))])
-            }
-        }
-    }
-    let mut columns = Vec::new();
-    let mut errors = Vec::new();
-    for h in &headers {
-        match parse_header(h) {
-            Some(c) => columns.push(c),
-            None => errors.push(CellError {
-                row: 1,
-                column: Some(crate::bounds::cut_at_char(h, 100).to_string()),
-                message: format!(
-                    "unknown column `{}` (see the README's Intake section for the columns)",
-                    crate::bounds::cut_at_char(h, 100)
-                ),
-            }),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut lines = Lines::new(bytes);
+    let file = CsvFile::open(input.as_ref())?;
     let mut rows = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    let mut fallback_row = 1;
-    loop {
-        fallback_row += 1;
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let row = e
-                    .position()
-                    .map_or(fallback_row, |p| lines.line_of(p.byte()));
-                rows.push(CsvRow {
-                    row,
-                    fingerprint: None,
-                    draft: Err(vec![CellError {
-                        row,
-                        column: None,
-                        message: e.to_string(),
-                    }]),
-                });
-                continue;
+    file.each_row(|r, _| rows.push(r));
+    Ok(rows)
+}
+
+/// A CSV file whose header was read: its rows are read one at a time ([`CsvFile::each_row`]),
+/// and read again by where they start ([`CsvFile::row_at`]), so that a batch need not hold
+/// every row's draft at once.
+pub struct CsvFile<'a> {
+    bytes: &'a [u8],
+    headers: Vec<String>,
+    columns: Vec<Column>,
+}
+
+fn csv_reader<R: std::io::Read>(r: R, has_headers: bool) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .flexible(false)
+        .has_headers(has_headers)
+        .trim(csv::Trim::All)
+        .from_reader(r)
+}
+
+impl<'a> CsvFile<'a> {
+    /// Reads the header: an unknown, repeated or unreadable column fails the whole file.
+    pub fn open(bytes: &'a [u8]) -> Result<CsvFile<'a>, Vec<CellError>> {
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        let mut reader = csv_reader(bytes, true);
+        let header_error = |message: String| CellError {
+            row: 1,
+            column: None,
+            message,
+        };
+        let raw_headers = reader
+            .byte_headers()
+            .map_err(|e| vec![header_error(format!("cannot read the header: {e}"))])?
+            .clone();
+        let mut headers = Vec::with_capacity(raw_headers.len());
+        for (i, h) in raw_headers.iter().enumerate() {
+            match cell_text(h) {
+                Ok(t) => headers.push(t.to_string()),
+                Err(b) => {
+                    return Err(vec![header_error(format!(
+                        "header cell {}: {}",
+                        i + 1,
+                        in_cell(&b)
+                    ))])
+                }
             }
         }
-        let row = record
-            .position()
-            .map_or(fallback_row, |p| lines.line_of(p.byte()));
+        let mut columns: Vec<Column> = Vec::new();
+        let mut errors = Vec::new();
+        for h in &headers {
+            let shown = crate::bounds::cut_at_char(h, 100).to_string();
+            match parse_header(h) {
+                Some(c) if columns.contains(&c) => {
+                    if !errors.iter().any(|e: &CellError| {
+                        e.column.as_deref() == Some(&shown) && e.message.contains("twice")
+                    }) {
+                        errors.push(CellError {
+                            row: 1,
+                            column: Some(shown.clone()),
+                            message: format!(
+                                "column `{shown}` appears twice (each column may be given once)"
+                            ),
+                        });
+                    }
+                }
+                Some(c) => columns.push(c),
+                None => errors.push(CellError {
+                    row: 1,
+                    column: Some(shown.clone()),
+                    message: format!(
+                        "unknown column `{shown}` (see the README's Intake section for the columns)"
+                    ),
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(CsvFile {
+            bytes,
+            headers,
+            columns,
+        })
+    }
+
+    /// Every data row in order, each with the byte where its record starts (for
+    /// [`CsvFile::row_at`]).
+    pub fn each_row(&self, mut f: impl FnMut(CsvRow, u64)) {
+        let mut reader = csv_reader(self.bytes, true);
+        let _ = reader.byte_headers();
+        let mut lines = Lines::new(self.bytes);
+        let mut record = csv::ByteRecord::new();
+        let mut fallback_row = 1;
+        loop {
+            fallback_row += 1;
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let at = e.position().map_or(0, |p| p.byte());
+                    let row = e
+                        .position()
+                        .map_or(fallback_row, |p| lines.line_of(p.byte()));
+                    f(
+                        CsvRow {
+                            row,
+                            fingerprint: None,
+                            draft: Err(vec![CellError {
+                                row,
+                                column: None,
+                                message: e.to_string(),
+                            }]),
+                        },
+                        at,
+                    );
+                    continue;
+                }
+            }
+            let at = record.position().map_or(0, |p| p.byte());
+            let row = record
+                .position()
+                .map_or(fallback_row, |p| lines.line_of(p.byte()));
+            if let Some(r) = self.row_of(row, &record) {
+                f(r, at);
+            }
+        }
+    }
+
+    /// The row `row` whose record starts at byte `at`, read again (as [`CsvFile::each_row`]
+    /// gave it).
+    pub fn row_at(&self, row: usize, at: u64) -> Option<CsvRow> {
+        let start = usize::try_from(at).ok()?.min(self.bytes.len());
+        let mut reader = csv_reader(&self.bytes[start..], false);
+        let mut record = csv::ByteRecord::new();
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => self.row_of(row, &record),
+            _ => None,
+        }
+    }
+
+    /// A record as its row: `None` when every cell is empty.
+    fn row_of(&self, row: usize, record: &csv::ByteRecord) -> Option<CsvRow> {
         if record.iter().all(|c| c.is_empty()) {
-            continue;
+            return None;
         }
         let bad: Vec<CellError> = record
             .iter()
-            .zip(&headers)
+            .zip(&self.headers)
             .filter_map(|(cell, name)| {
                 cell_text(cell).err().map(|b| CellError {
                     row,
@@ -299,24 +371,22 @@ pub fn parse_csv(input: impl AsRef<[u8]>) -> Result<Vec<CsvRow>, Vec<CellError>>
             })
             .collect();
         if !bad.is_empty() {
-            rows.push(CsvRow {
+            return Some(CsvRow {
                 row,
                 fingerprint: None,
                 draft: Err(bad),
             });
-            continue;
         }
         let text = csv::StringRecord::from_byte_record(record.clone())
             .expect("every cell was checked as UTF-8");
-        rows.push(CsvRow {
+        Some(CsvRow {
             row,
             fingerprint: Some(Fingerprint::of_cells(
-                headers.iter().map(String::as_str).zip(text.iter()),
+                self.headers.iter().map(String::as_str).zip(text.iter()),
             )),
-            draft: row_draft(row, &columns, &text),
-        });
+            draft: row_draft(row, &self.columns, &text).map(Box::new),
+        })
     }
-    Ok(rows)
 }
 
 /// A cell as text within the bounds of a field.

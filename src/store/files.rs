@@ -20,9 +20,33 @@ pub const AUTHORITY_FILE: &str = "authority.yaml";
 /// Finds the office: `--repo`, else `CLAIMS_REPO` (clap fills both into `explicit`), else the
 /// nearest folder at or above the current one holding authority.yaml.
 pub fn find_office_root(explicit: Option<&Path>) -> Result<PathBuf> {
+    // An authority.yaml that is there but is no regular file (a FIFO, a device, a folder, a
+    // link to one of those or to nothing) is said to be so, not taken for a missing one.
+    let not_regular = |file: &Path| -> Option<Error> {
+        let meta = std::fs::symlink_metadata(file).ok()?;
+        let what = match std::fs::metadata(file) {
+            Ok(m) if m.is_file() => return None,
+            Ok(m) if m.is_dir() => "a folder",
+            Ok(_) => "a FIFO, socket or device",
+            Err(_) if meta.file_type().is_symlink() => "a link to nothing",
+            Err(_) => "unreadable",
+        };
+        Some(
+            Error::refused(format!(
+                "{} is not a regular file ({what}): the office's {AUTHORITY_FILE} must be one",
+                file.display()
+            ))
+            .hint(format!(
+                "replace it with the office's {AUTHORITY_FILE} file"
+            )),
+        )
+    };
     if let Some(dir) = explicit {
         if dir.join(AUTHORITY_FILE).is_file() {
             return Ok(dir.to_path_buf());
+        }
+        if let Some(e) = not_regular(&dir.join(AUTHORITY_FILE)) {
+            return Err(e);
         }
         return Err(Error::refused(format!(
             "{} is not a claims office (no {AUTHORITY_FILE})",
@@ -34,6 +58,9 @@ pub fn find_office_root(explicit: Option<&Path>) -> Result<PathBuf> {
     for dir in cwd.ancestors() {
         if dir.join(AUTHORITY_FILE).is_file() {
             return Ok(dir.to_path_buf());
+        }
+        if let Some(e) = not_regular(&dir.join(AUTHORITY_FILE)) {
+            return Err(e);
         }
     }
     Err(Error::refused(format!(
@@ -89,6 +116,18 @@ pub fn parse_yaml_within<T: DeserializeOwned>(
 ) -> std::result::Result<T, LoadFailure> {
     if let Err(b) = crate::bounds::yaml(text, limit) {
         return Err(LoadFailure::bad(&b));
+    }
+    if text.starts_with('\u{feff}') {
+        // Windows editors save one; the YAML reader would take it for part of the first key.
+        return Err(LoadFailure {
+            issue: Issue::file(
+                "Y005",
+                "the file starts with a byte-order mark (U+FEFF): save it as UTF-8 without one"
+                    .to_string(),
+            ),
+            line: 1,
+            column: 1,
+        });
     }
     serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));

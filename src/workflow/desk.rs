@@ -205,7 +205,14 @@ impl Change {
             .map_err(|e| Error::refused(format!("cannot write {path}: {e}")))?;
         // Never write a record the readers would refuse.
         crate::bounds::check_size(text.len() as u64, crate::bounds::MAX_RECORD_BYTES).map_err(
-            |b| Error::refused(format!("cannot write {path}: the claim file would be {b}")),
+            |b| match b {
+                crate::bounds::Bad::TooLarge { size, limit } => Error::refused(format!(
+                    "cannot write {path}: the claim file would be {}, more than the {} this tool reads",
+                    crate::bounds::size_words(size),
+                    crate::bounds::size_words(limit)
+                )),
+                other => Error::refused(format!("cannot write {path}: {other}")),
+            },
         )?;
         self.files.push(File::derived(path, text.into_bytes()));
         self.claims.push(ClaimEdit {

@@ -34,34 +34,36 @@ pub fn channel_name(c: Channel) -> &'static str {
     }
 }
 
-/// Admits drafts at `desk` (each later one also checked against the earlier ones for
-/// duplicates): each becomes an admitted claim or the field errors that keep it out.
-pub fn admit_all(
+/// Admits a draft at `desk`, checked for duplicates against `existing` (the office's claims
+/// and the batch's earlier ones): an admitted claim or the field errors that keep it out. An
+/// admitted claim's print joins `existing`, for the notices after it.
+pub fn admit_one(
     desk: &Desk,
-    drafts: Vec<Draft>,
+    draft: Draft,
+    existing: &mut KnownClaims,
     require_complete: bool,
     rng: &mut impl rand::RngCore,
-) -> Result<Vec<std::result::Result<Admitted, Vec<FieldError>>>> {
-    let mut existing: KnownClaims = desk.records.register()?.known().clone();
-    let mut out = Vec::with_capacity(drafts.len());
-    for draft in drafts {
-        let ctx = AdmitContext {
-            office: desk.office,
-            tz: desk.tz,
-            now: desk.now,
-            actor: &desk.actor.email,
-            policies: desk.records.policies(),
-            policy_lines: desk.records.policy_lines(),
-            existing: &existing,
-            require_complete,
-        };
-        let admitted = admit(draft, &ctx, rng);
-        if let Ok(a) = &admitted {
-            existing.push(crate::domain::same_loss::LossPrint::of(&a.claim));
-        }
-        out.push(admitted);
+) -> std::result::Result<Admitted, Vec<FieldError>> {
+    let ctx = AdmitContext {
+        office: desk.office,
+        tz: desk.tz,
+        now: desk.now,
+        actor: &desk.actor.email,
+        policies: desk.records.policies(),
+        policy_lines: desk.records.policy_lines(),
+        existing,
+        require_complete,
+    };
+    let admitted = admit(draft, &ctx, rng);
+    if let Ok(a) = &admitted {
+        existing.push(crate::domain::same_loss::LossPrint::of(&a.claim));
     }
-    Ok(out)
+    admitted
+}
+
+/// The office's claims, as duplicate detection knows them, at `desk`.
+pub fn known_claims(desk: &Desk) -> Result<KnownClaims> {
+    Ok(desk.records.register()?.known().clone())
 }
 
 /// Where a first notice came from, as its commit records it.

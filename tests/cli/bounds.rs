@@ -447,3 +447,205 @@ fn a_note_on_stdin_that_is_not_text_exits_1() {
     );
     assert_eq!(o.head(), head);
 }
+
+#[test]
+fn command_line_values_are_held_to_the_field_bounds_naming_the_option() {
+    let o = Office::example();
+    let (_, claim) = o.claim_where(|c| c.status == claims::domain::lifecycle::Status::Reported);
+    let head = o.head();
+    let escape = "hi \u{1b}[31mRED\u{1b}[0m \u{1b}]0;title\u{7}";
+    let (_, err) = o.expect(1, &["note", &claim.id, escape]);
+    assert!(
+        err.contains("a control character (U+001B) at byte 4 of the value; nothing was written"),
+        "{err}"
+    );
+    let (_, err) = o.expect(
+        1,
+        &[
+            "update",
+            &claim.id,
+            "--set",
+            "insured.phone=555\u{1b}[2J",
+            "--reason",
+            "r",
+        ],
+    );
+    assert!(
+        err.contains("--set: a control character (U+001B) at byte 18 of the value"),
+        "{err}"
+    );
+    let (_, err) = o.expect(
+        1,
+        &[
+            "update",
+            &claim.id,
+            "--set",
+            "insured.phone=555",
+            "--reason",
+            "wrong\u{8}\u{8}right",
+        ],
+    );
+    assert!(
+        err.contains("--reason: a control character (U+0008)"),
+        "{err}"
+    );
+    let long = "w".repeat(100_000);
+    let (_, err) = o.expect(1, &["note", &claim.id, &long]);
+    assert!(
+        err.contains("97.7 KiB is too long: a field may be at most 64 KiB"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head, "nothing was written");
+    // Tabs and line endings are text.
+    o.expect(
+        0,
+        &["note", &claim.id, "called back\tat 10:00\nleft a message"],
+    );
+}
+
+#[test]
+fn attachment_names_keep_letters_of_any_script_and_their_extension() {
+    let o = Office::example();
+    let dir = o.root.join("../named");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut args = vec![
+        "intake".to_string(),
+        "--file".to_string(),
+        intake_data("mobile-property.yaml"),
+    ];
+    for name in [
+        "ééé.jpg",
+        "üüü.jpg",
+        "屋根.png",
+        "a\u{301}b.pdf",
+        "x:y?.txt",
+    ] {
+        std::fs::write(dir.join(name), name).unwrap();
+        args.push("--attach".into());
+        args.push(dir.join(name).to_str().unwrap().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    o.expect(0, &args);
+    let (_, claim) = o.claim_where(|c| c.attachments.iter().any(|a| a.file.contains("ééé")));
+    let files: Vec<(&str, Option<&str>)> = claim
+        .attachments
+        .iter()
+        .map(|a| (a.file.as_str(), a.kind.as_deref()))
+        .collect();
+    for (file, kind) in [
+        ("attachments/ééé.jpg", "photo"),
+        ("attachments/üüü.jpg", "photo"),
+        ("attachments/屋根.png", "photo"),
+        ("attachments/a\u{301}b.pdf", "document"),
+        ("attachments/x-y-.txt", "document"),
+    ] {
+        assert!(files.contains(&(file, Some(kind))), "{file}: {files:?}");
+    }
+    o.assert_sound();
+}
+
+#[test]
+fn a_claim_file_with_a_byte_order_mark_is_said_to_have_one() {
+    let o = Office::example();
+    let (rel, _) = o.claim_where(|c| c.status == claims::domain::lifecycle::Status::Reported);
+    let path = o.root.join(&rel);
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend(std::fs::read(&path).unwrap());
+    std::fs::write(&path, bytes).unwrap();
+    let (out, _) = o.expect(1, &["check", &rel]);
+    assert!(out.contains("starts with a byte-order mark"), "{out}");
+    assert!(!out.contains("missing field"), "{out}");
+}
+
+#[test]
+fn a_csv_column_given_twice_is_refused_naming_it() {
+    let o = Office::example();
+    let head = o.head();
+    let good = std::fs::read_to_string(intake_data("batch-good.csv")).unwrap();
+    let mut lines = good.lines();
+    let text = format!(
+        "{},lob\n{},property\n",
+        lines.next().unwrap(),
+        lines.next().unwrap()
+    );
+    let path = o.root.join("../twice.csv");
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap();
+    for dry in [true, false] {
+        let mut args = vec!["intake", "--csv", p];
+        if dry {
+            args.insert(0, "--dry-run");
+        }
+        let (_, err) = o.expect(1, &args);
+        assert!(
+            err.contains("the header is invalid; nothing was written"),
+            "{err}"
+        );
+        assert!(err.contains("column `lob` appears twice"), "{err}");
+    }
+    assert_eq!(o.head(), head);
+}
+
+#[test]
+fn an_authority_yaml_that_is_a_fifo_is_said_not_to_be_a_regular_file() {
+    let o = Office::example();
+    let dir = o.root.join("../fifo-office");
+    std::fs::create_dir_all(&dir).unwrap();
+    mkfifo(&dir.join("authority.yaml"));
+    let d = dir.to_str().unwrap();
+    let (_, err) = o.expect_within(WATCHDOG, 1, &["--repo", d, "list"]);
+    assert!(
+        err.contains("authority.yaml is not a regular file"),
+        "{err}"
+    );
+    assert!(!err.contains("no authority.yaml"), "{err}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claims"))
+        .arg("list")
+        .current_dir(&dir)
+        .env("HOME", &o.home)
+        .env_remove("CLAIMS_REPO")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("authority.yaml is not a regular file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_size_refusal_gives_figures_that_differ() {
+    let o = Office::example();
+    let (_, claim) = o.claim_where(|c| c.status == claims::domain::lifecycle::Status::Reported);
+    let head = o.head();
+    let out = o.run_with_stdin(&["note", &claim.id, "-"], &vec![b'w'; 66_000]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        !err.contains("64 KiB is too large: the most this tool reads here is 64 KiB"),
+        "{err}"
+    );
+    assert!(
+        err.contains("is too large") || err.contains("is too long"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head);
+}
+
+#[test]
+fn two_hundred_rows_of_one_loss_warn_a_bounded_number_of_times() {
+    let o = Office::example();
+    let mut text = String::from("lob,policy_number,reporter_name,reporter_phone,loss_date,loss_description,loss_cause,discovered_on,loss_type,property_address,damage_description,emergency_repairs_needed,public_adjuster,mortgagee,estimated_loss\n");
+    for i in 0..200 {
+        text.push_str(&format!("property,HO-TX-2026-60254,Emily Hartman,(972) 555-0100,2026-11-15,Hail {i},hail,2026-11-15,wind,\"11842 Coldwater Creek Lane, Frisco, TX 75035\",Shingles row {i},N,N,none,{}.00\n", 1000 + i));
+    }
+    let path = o.root.join("../same.csv");
+    std::fs::write(&path, text).unwrap();
+    let (_, err) = o.expect(0, &["--dry-run", "intake", "--csv", path.to_str().unwrap()]);
+    let warnings = err.lines().filter(|l| l.starts_with("warning:")).count();
+    // At most three named duplicates and one summary per row (and a row's own few), not one per pair (19,900).
+    assert!(warnings > 0 && warnings <= 6 * 200, "{warnings} warnings");
+    assert!(err.contains("possibly the same loss as"), "{err}");
+    assert!(err.contains("would create 200 claim(s)"), "{err}");
+}

@@ -118,7 +118,7 @@ pub fn csv(bytes: &[u8]) {
     if let Ok(rows) = claims::intake::csv_batch::parse_csv(bytes) {
         for row in rows {
             if let Ok(d) = row.draft {
-                admit_draft(d, true);
+                admit_draft(*d, true);
             }
         }
     }
