@@ -629,7 +629,7 @@ const MAX_NAMED_DUPLICATES: usize = 5;
 pub fn duplicate_warnings(claim: &Claim, existing: &KnownClaims) -> Vec<String> {
     let mut found = existing.same_loss(&LossPrint::of(claim));
     // The strongest first; among equals, in the order they are known.
-    found.sort_by(|a, b| b.1.strength.cmp(&a.1.strength));
+    found.sort_by_key(|f| std::cmp::Reverse(f.1.strength));
     let mut out: Vec<String> = found
         .iter()
         .take(MAX_DUPLICATE_WARNINGS)
