@@ -24,13 +24,25 @@ pub fn run(g: &Globals, _args: Args) -> Result<i32> {
             "left {p} as it is: it has edits nobody committed (`git diff HEAD -- {p}`)"
         ));
     }
-    if done.updated.is_empty() {
-        g.say("the working tree and index are in line with the branch");
-    } else {
+    if !done.unfinished.is_empty() {
+        g.say(format!(
+            "could not finish {} (see the warnings above); {} left in .git/claims-journal",
+            super::counted(done.unfinished.len(), "interrupted change"),
+            if done.unfinished.len() == 1 {
+                "its journal is"
+            } else {
+                "their journals are"
+            }
+        ));
+        return Ok(3);
+    }
+    if !done.updated.is_empty() {
         g.say(format!(
             "brought {} up to date with the branch",
             super::counted(done.updated.len(), "file")
         ));
+    } else if done.edited.is_empty() {
+        g.say("the working tree and index are in line with the branch");
     }
     Ok(0)
 }

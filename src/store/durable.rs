@@ -24,13 +24,35 @@ pub fn fsync_git_writes() {
 pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        std::fs::File::open(dir)?.sync_all()
+        std::fs::File::open(dir)?.sync_all()?;
     }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
+    trace("fsync", dir);
+    Ok(())
+}
+
+/// Flushes an open file's bytes to disk.
+pub fn sync_file(file: &std::fs::File, path: &Path) -> std::io::Result<()> {
+    file.sync_all()?;
+    trace("fsync", path);
+    Ok(())
+}
+
+/// In a test build, `CLAIMS_FSYNC_LOG=FILE` appends `WHAT PATH` lines to FILE for every
+/// fsync and every journal removed, so a test can check the order.
+pub fn trace(what: &str, path: &Path) {
+    #[cfg(any(debug_assertions, feature = "fault-injection"))]
+    if let Some(log) = std::env::var_os("CLAIMS_FSYNC_LOG") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
+            let _ = writeln!(f, "{what} {}", path.display());
+        }
     }
+    #[cfg(not(any(debug_assertions, feature = "fault-injection")))]
+    let _ = (what, path);
 }
 
 /// A named point in the store where a test build stops the process dead, as `kill -9` or a

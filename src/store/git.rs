@@ -22,6 +22,7 @@ use rand::Rng;
 
 use super::durable;
 use super::landing::{land, Landed, Landing};
+pub(crate) use super::lock::RepoLock;
 use super::signing::{SignError, Signer};
 
 /// How many times [`commit_change`] starts again after losing a race for the branch.
@@ -982,28 +983,6 @@ where
     })
 }
 
-/// An exclusive lock on `<gitdir>/claims.lock`, held while the branch moves and the working
-/// tree and index are brought in line with it, and while a command checks for uncommitted
-/// edits (so it never sees another writer half-way). Released on drop (and by the system when
-/// the process dies).
-pub(crate) struct RepoLock {
-    _file: fs::File,
-}
-
-impl RepoLock {
-    pub(crate) fn acquire(repo: &Repository) -> Result<RepoLock, CommitError> {
-        let path = repo.path().join("claims.lock");
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io_err(&path))?;
-        file.lock().map_err(io_err(&path))?;
-        Ok(RepoLock { _file: file })
-    }
-}
-
 /// Bring `paths` in the working tree and index in line with the tip of `branch`.
 ///
 /// Taking the content from the branch tip *under the lock* (rather than from the commit just
@@ -1026,6 +1005,26 @@ pub(crate) fn sync_worktree_locked(
     branch: &str,
     paths: &[&str],
 ) -> Result<(), CommitError> {
+    sync_locked(repo, branch, paths, true)
+}
+
+/// Sets the index entries of `paths` to the tip of `branch` and leaves their working-tree
+/// files alone (files edited by hand: the edit shows as an unstaged change against HEAD, and
+/// nothing staged reverts the branch). Under the office lock.
+pub(crate) fn stage_tip_locked(
+    repo: &Repository,
+    branch: &str,
+    paths: &[&str],
+) -> Result<(), CommitError> {
+    sync_locked(repo, branch, paths, false)
+}
+
+fn sync_locked(
+    repo: &Repository,
+    branch: &str,
+    paths: &[&str],
+    files: bool,
+) -> Result<(), CommitError> {
     let Some(workdir) = repo.workdir() else {
         return Ok(()); // bare repository
     };
@@ -1041,7 +1040,7 @@ pub(crate) fn sync_worktree_locked(
     // Reloads only when the file changed on disk since this handle last read or wrote it
     // (libgit2 compares mtime, size and inode; every write is a rename, so a new inode).
     index.read(false)?;
-    let result = update_paths(repo, workdir, &tree, &mut index, paths);
+    let result = update_paths(repo, workdir, &tree, &mut index, paths, files);
     if result.is_err() {
         // Drop half-applied in-memory entries so a later call starts from the file on disk.
         let _ = index.read(true);
@@ -1055,9 +1054,14 @@ fn update_paths(
     tree: &git2::Tree<'_>,
     index: &mut git2::Index,
     paths: &[&str],
+    files: bool,
 ) -> Result<(), CommitError> {
+    let mut folders = std::collections::BTreeSet::new();
     for path in paths {
         let full = workdir.join(path);
+        if let Some(f) = full.parent() {
+            folders.insert(f.to_path_buf());
+        }
         let entry = match tree.get_path(Path::new(path)) {
             Ok(e) if e.kind() == Some(ObjectType::Blob) => Some((e.id(), e.filemode())),
             Ok(_) => continue, // not a plain file at the tip: not ours to touch
@@ -1065,15 +1069,21 @@ fn update_paths(
             Err(e) => return Err(e.into()),
         };
         match entry {
-            Some((oid, mode)) => {
+            Some((oid, mode)) if files => {
                 let blob = repo.find_blob(oid)?;
                 write_file_atomic(&full, blob.content(), mode == MODE_EXEC)?;
                 let md = fs::symlink_metadata(&full).map_err(io_err(&full))?;
-                index.add(&index_entry(path, oid, mode as u32, &md))?;
+                index.add(&index_entry(path, oid, mode as u32, Some(&md)))?;
                 durable::point("worktree-file");
             }
+            Some((oid, mode)) => {
+                // No stat data: git hashes the file to compare it, and finds the hand edit.
+                index.add(&index_entry(path, oid, mode as u32, None))?;
+            }
             None => {
-                remove_file_and_empty_parents(workdir, &full)?;
+                if files {
+                    remove_file_and_empty_parents(workdir, &full)?;
+                }
                 match index.remove_path(Path::new(path)) {
                     Ok(()) => {}
                     Err(e) if e.code() == ErrorCode::NotFound => {}
@@ -1083,25 +1093,66 @@ fn update_paths(
             }
         }
     }
+    // On disk before the journal that could repair them goes: the files (each fsynced before
+    // its rename) and the folders that hold them.
+    for f in &folders {
+        if f.is_dir() {
+            durable::sync_dir(f).map_err(io_err(f))?;
+        }
+    }
     // `git` itself may hold index.lock for a moment: wait a little for it.
     let mut tries = 0;
     loop {
         match index.write() {
-            Ok(()) => {
-                durable::point("index-written");
-                return Ok(());
-            }
+            Ok(()) => break,
             Err(e) if e.code() == ErrorCode::Locked && tries < 100 => {
                 tries += 1;
                 std::thread::sleep(Duration::from_millis(10));
             }
+            Err(e) if e.code() == ErrorCode::Locked => return Err(CommitError::Refused(
+                ".git/index.lock exists: a git command is running, or one that crashed left it; \
+                     if no git command is running, remove .git/index.lock"
+                    .into(),
+            )),
             Err(e) => return Err(e.into()),
+        }
+    }
+    let index_file = repo.path().join("index");
+    fs::File::open(&index_file)
+        .and_then(|f| durable::sync_file(&f, &index_file))
+        .and_then(|()| durable::sync_dir(repo.path()))
+        .map_err(io_err(&index_file))?;
+    durable::point("index-written");
+    Ok(())
+}
+
+/// An index entry for `path`, with the stat data of the file written (`None`: none, so git
+/// compares the file's content).
+fn index_entry(path: &str, id: Oid, mode: u32, md: Option<&fs::Metadata>) -> git2::IndexEntry {
+    match md {
+        Some(md) => stat_entry(path, id, mode, md),
+        None => {
+            let t = git2::IndexTime::new(0, 0);
+            git2::IndexEntry {
+                ctime: t,
+                mtime: t,
+                dev: 0,
+                ino: 0,
+                mode,
+                uid: 0,
+                gid: 0,
+                file_size: 0,
+                id,
+                flags: 0,
+                flags_extended: 0,
+                path: path.as_bytes().to_vec(),
+            }
         }
     }
 }
 
 #[cfg(unix)]
-fn index_entry(path: &str, id: Oid, mode: u32, md: &fs::Metadata) -> git2::IndexEntry {
+fn stat_entry(path: &str, id: Oid, mode: u32, md: &fs::Metadata) -> git2::IndexEntry {
     use std::os::unix::fs::MetadataExt;
     git2::IndexEntry {
         ctime: git2::IndexTime::new(md.ctime() as i32, md.ctime_nsec() as u32),
@@ -1120,7 +1171,7 @@ fn index_entry(path: &str, id: Oid, mode: u32, md: &fs::Metadata) -> git2::Index
 }
 
 #[cfg(not(unix))]
-fn index_entry(path: &str, id: Oid, mode: u32, md: &fs::Metadata) -> git2::IndexEntry {
+fn stat_entry(path: &str, id: Oid, mode: u32, md: &fs::Metadata) -> git2::IndexEntry {
     let mtime = md
         .modified()
         .ok()
@@ -1161,6 +1212,7 @@ fn write_file_atomic(path: &Path, content: &[u8], executable: bool) -> Result<()
     }
     #[cfg(not(unix))]
     let _ = executable;
+    durable::sync_file(tmp.as_file(), tmp.path()).map_err(io_err(tmp.path()))?;
     tmp.persist(path).map_err(|e| CommitError::Io {
         path: path.to_path_buf(),
         source: e.error,
@@ -1240,11 +1292,27 @@ pub(crate) fn uncommitted_edits_with(
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(io_err(&full)(e)),
         };
-        if conflicted || staged != head || work != head {
+        let same_as_git_sees_it = || work.is_some() && filtered_clean(repo, p);
+        if conflicted || staged != head || (work != head && !same_as_git_sees_it()) {
             edited.push((*path).to_string());
         }
     }
     Ok(edited)
+}
+
+/// Whether git, applying the clone's filters and end-of-line rules (`core.autocrlf`,
+/// `.gitattributes`), finds the working-tree file the same as its index entry: a file checked
+/// out with CRLF line endings hashes differently from its blob without being edited.
+fn filtered_clean(repo: &Repository, path: &Path) -> bool {
+    repo.status_file(path).is_ok_and(|st| {
+        !st.intersects(
+            git2::Status::WT_MODIFIED
+                | git2::Status::WT_DELETED
+                | git2::Status::WT_TYPECHANGE
+                | git2::Status::WT_NEW
+                | git2::Status::CONFLICTED,
+        )
+    })
 }
 
 /// [`uncommitted_edits_with`] under the office lock, once any interrupted change is finished:
@@ -1259,8 +1327,18 @@ pub(crate) fn uncommitted_edits_locked(
         return Ok(Vec::new());
     }
     let _lock = RepoLock::acquire(repo)?;
-    super::landing::recover_locked(repo)?;
-    uncommitted_edits_with(repo, paths, memo)
+    let unfinished = super::landing::recover_locked(repo)?;
+    let edited = uncommitted_edits_with(repo, paths, memo)?;
+    // A landed change whose files could not be written yet is not an edit of anyone's.
+    for p in &edited {
+        if let Some(u) = unfinished.iter().find(|u| u.paths.contains(p)) {
+            return Err(CommitError::Refused(format!(
+                "{p} is not yet in line with the branch: an interrupted change ({}) landed but could not be finished (see the warning above); nothing was changed",
+                u.id
+            )));
+        }
+    }
+    Ok(edited)
 }
 
 #[cfg(test)]

@@ -17,17 +17,23 @@
 //! notices when it did not. [`repair`] (`claims repair`) does the same and also brings up to
 //! date the paths an interruption without a journal left behind (an older version, a
 //! `git update-ref` by hand), found from the branch's reflog.
+//!
+//! Recovery acts only on a journal [`journal::validate`] accepts; a journal it cannot read is
+//! judged by its name (the commit id): landed, the reflog repair runs; not landed, it goes.
+//! A hand-edited file is left alone but its index entry follows the tip. Readers never wait
+//! for the lock: [`recover_at`] skips the repair, saying so, when the lock is busy or the
+//! office is read-only.
 
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use git2::{ErrorCode, ObjectType, Oid, Repository};
-use serde::{Deserialize, Serialize};
 
 use super::durable::{self, sync_dir};
-use super::git::{is_ref_conflict, sync_worktree_locked, CommitError, RepoLock};
-use super::notices;
+use super::git::{is_ref_conflict, stage_tip_locked, sync_worktree_locked, CommitError, RepoLock};
+use super::journal::{self, short, Journal, JournalMail};
+use super::{nofollow, notices};
 
 /// A notice for the outbox: where it goes and its bytes (an RFC 5322 message).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,21 +42,12 @@ pub struct Outgoing {
     pub bytes: Vec<u8>,
 }
 
-/// What a change still has to do once its branch moved.
-#[derive(Debug, Serialize, Deserialize)]
-struct Journal {
-    branch: String,
-    old: Option<String>,
-    new: String,
-    paths: Vec<String>,
-    #[serde(default)]
-    mail: Vec<JournalMail>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct JournalMail {
-    tmp: PathBuf,
-    path: PathBuf,
+/// A change that landed but that recovery could not finish (or a journal it would not act
+/// on): its journal is left, and its paths are not yet in line with the branch.
+#[derive(Debug)]
+pub(crate) struct Unfinished {
+    pub id: String,
+    pub paths: Vec<String>,
 }
 
 /// A change ready to land: the branch to move from `old` to `new`, the paths it changed and
@@ -72,10 +69,6 @@ pub(crate) enum Landed {
     Moved,
     /// Another writer moved the branch first: nothing changed; prepare again.
     Raced,
-}
-
-fn journal_dir(repo: &Repository) -> PathBuf {
-    repo.path().join("claims-journal")
 }
 
 /// Moves the branch and brings the working tree, index and outbox in line (see the module
@@ -109,7 +102,7 @@ pub(crate) fn land(repo: &Repository, l: &Landing) -> Result<Landed, CommitError
         }
     }
     durable::point("branch-moved");
-    if let Err(why) = finish(repo, &journal, &file, None) {
+    if let Err(why) = finish(repo, &journal, &file, &[]) {
         notices::warn(format!(
             "commit {} landed, but {why}; the next claims command finishes it (or run `claims repair`)",
             short(&journal.new)
@@ -122,14 +115,10 @@ fn counted(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
-fn short(id: &str) -> &str {
-    &id[..id.len().min(12)]
-}
-
 /// Writes the notices under temporary names and the journal, both on disk before the branch
 /// may move.
 fn write_journal(repo: &Repository, l: &Landing) -> Result<(Journal, PathBuf), CommitError> {
-    let dir = journal_dir(repo);
+    let dir = journal::dir(repo);
     let io = |p: &Path| {
         let p = p.to_path_buf();
         move |e| CommitError::Io { path: p, source: e }
@@ -150,7 +139,7 @@ fn write_journal(repo: &Repository, l: &Landing) -> Result<(Journal, PathBuf), C
                 fs::create_dir_all(folder).map_err(io(folder))?;
             }
             let name = m.path.file_name().expect("an outbox file has a name");
-            let tmp = folder.join(format!(".{}.{tag}.tmp", name.to_string_lossy()));
+            let tmp = folder.join(journal::tmp_name(&name.to_string_lossy(), &tag));
             journal.mail.push(JournalMail {
                 tmp: tmp.clone(),
                 path: m.path.clone(),
@@ -168,7 +157,7 @@ fn write_journal(repo: &Repository, l: &Landing) -> Result<(Journal, PathBuf), C
         return Err(e);
     }
     let bytes = serde_json::to_vec(&journal).expect("a journal serializes");
-    let stored = fs::create_dir_all(&dir)
+    let stored = nofollow::create_dir(&dir)
         .and_then(|()| write_synced(&file, &bytes))
         .and_then(|()| sync_dir(&dir));
     if let Err(e) = stored {
@@ -180,9 +169,13 @@ fn write_journal(repo: &Repository, l: &Landing) -> Result<(Journal, PathBuf), C
 
 fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let mut f = fs::File::create(path)?;
+    let mut f = nofollow::options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)?;
     f.write_all(bytes)?;
-    f.sync_all()
+    durable::sync_file(&f, path)
 }
 
 /// A change that did not land: its temporary notices and journal go.
@@ -193,40 +186,58 @@ fn abandon(journal: &Journal, file: &Path) {
     let _ = fs::remove_file(file);
 }
 
-/// Steps 3 and 4 for a change whose branch moved. `keep` says which paths may be brought up
-/// to date (recovery leaves alone a file edited since); the journal is removed once done.
+/// What [`finish`] did with the notices.
+struct Delivered {
+    moved: usize,
+    /// Already moved into place (and perhaps already taken away by the mail transport).
+    already: usize,
+}
+
+/// Steps 3 and 4 for a change whose branch moved: the journal's paths brought up to date,
+/// but for `hand_edited` ones (recovery leaves their files alone; their index entries follow
+/// the branch all the same), the notices moved into place, and the journal removed.
 fn finish(
     repo: &Repository,
     journal: &Journal,
     file: &Path,
-    keep: Option<&dyn Fn(&str) -> bool>,
-) -> Result<(), String> {
+    hand_edited: &[String],
+) -> Result<Delivered, String> {
     let paths: Vec<&str> = journal
         .paths
         .iter()
         .map(String::as_str)
-        .filter(|p| keep.is_none_or(|k| k(p)))
+        .filter(|p| !hand_edited.iter().any(|h| h == p))
         .collect();
+    let left: Vec<&str> = hand_edited.iter().map(String::as_str).collect();
     sync_worktree_locked(repo, &journal.branch, &paths)
+        .and_then(|()| stage_tip_locked(repo, &journal.branch, &left))
         .map_err(|e| format!("updating the working tree and index failed: {e}"))?;
+    let mut done = Delivered {
+        moved: 0,
+        already: 0,
+    };
     for m in &journal.mail {
-        match fs::rename(&m.tmp, &m.path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && m.path.exists() => {}
-            Err(e) => {
-                return Err(format!(
-                    "a notice could not be moved into the outbox ({}: {e})",
-                    m.path.display()
-                ))
-            }
+        // A temporary file that is gone was moved into place before; the transport may have
+        // sent and removed the notice since.
+        if fs::symlink_metadata(&m.tmp).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+            done.already += 1;
+            continue;
         }
+        fs::rename(&m.tmp, &m.path).map_err(|e| {
+            format!(
+                "a notice could not be moved into the outbox ({}: {e})",
+                m.path.display()
+            )
+        })?;
+        done.moved += 1;
         durable::point("outbox-file");
     }
     if let Some(folder) = journal.mail.first().and_then(|m| m.path.parent()) {
         let _ = sync_dir(folder);
     }
     fs::remove_file(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    Ok(())
+    durable::trace("removed", file);
+    Ok(done)
 }
 
 /// Refuses a change that would write through a symbolic link inside the office: a linked
@@ -283,93 +294,194 @@ fn refuse_links(repo: &Repository, paths: &[&str], mail: &[Outgoing]) -> Result<
 /// Finishes what an interrupted command left (see the module documentation), saying what it
 /// did through [`notices`]. Cheap when there is nothing to do: one folder lookup.
 pub fn recover(repo: &Repository) -> Result<(), CommitError> {
-    let dir = journal_dir(repo);
-    if !has_entries(&dir) {
+    if !journal::has_entries(repo) {
         return Ok(());
     }
     let _lock = RepoLock::acquire(repo)?;
-    recover_locked(repo)
+    recover_locked(repo)?;
+    Ok(())
 }
 
 /// [`recover`] for the office at `root`, if it is a repository with something to recover:
-/// every command runs it before it reads the office.
+/// every command runs it before it reads the office. It never waits: when another command
+/// holds the lock, or the office cannot be written here (a read-only mount, a reviewer
+/// without write access), it says so and the command reads the branch as it is.
 pub fn recover_at(root: &Path) -> Result<(), CommitError> {
     let dot_git = root.join(".git");
-    if dot_git.is_dir() && !has_entries(&dot_git.join("claims-journal")) {
+    let journals = dot_git.join("claims-journal");
+    if dot_git.is_dir() && fs::symlink_metadata(&journals).is_err() {
         return Ok(());
     }
-    match Repository::open(root) {
-        Ok(repo) => recover(&repo),
-        Err(_) => Ok(()), // not a repository (yet): nothing of ours to finish
-    }
-}
-
-/// [`recover`] for a caller that holds the office lock.
-pub(crate) fn recover_locked(repo: &Repository) -> Result<(), CommitError> {
-    let dir = journal_dir(repo);
-    let Ok(entries) = fs::read_dir(&dir) else {
-        return Ok(());
+    let Ok(repo) = Repository::open(root) else {
+        return Ok(()); // not a repository (yet): nothing of ours to finish
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    for file in files {
-        let journal: Journal = match fs::read(&file)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
+    if !journal::has_entries(&repo) {
+        return Ok(());
+    }
+    match RepoLock::try_acquire(&repo) {
+        Ok(Ok(_lock)) => {
+            recover_locked(&repo)?;
+        }
+        Ok(Err(pid)) => notices::warn(format!(
+            "another claims command (pid {pid}?) holds .git/claims.lock while a change is in flight; \
+             what follows reads the branch as it is, without repairing first"
+        )),
+        Err(CommitError::Io { source, .. })
+            if matches!(
+                source.kind(),
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+            ) =>
         {
-            Some(j) => j,
-            None => {
-                // Written only in part: its writer died before the branch could move.
-                let _ = fs::remove_file(&file);
-                continue;
-            }
-        };
-        recover_one(repo, &journal, &file);
+            notices::warn(format!(
+                "an interrupted change is waiting to be repaired, but the office cannot be written here ({source}); \
+                 what follows reads the branch as it is (run `claims repair` where the office can be written)"
+            ))
+        }
+        Err(e) => return Err(e),
     }
     Ok(())
 }
 
-fn has_entries(dir: &Path) -> bool {
-    fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some())
+/// [`recover`] for a caller that holds the office lock. Returns what it could not finish
+/// (those journals are left).
+pub(crate) fn recover_locked(repo: &Repository) -> Result<Vec<Unfinished>, CommitError> {
+    let found = match journal::read_all(repo) {
+        Ok(found) => found,
+        Err(why) => {
+            notices::warn(format!(
+                "{why}; no journal in it was read (remove the link if you did not make it)"
+            ));
+            return Ok(vec![Unfinished {
+                id: "claims-journal".into(),
+                paths: Vec::new(),
+            }]);
+        }
+    };
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut unfinished = Vec::new();
+    for f in found {
+        let left = match &f.journal {
+            Ok(j) => match journal::validate(repo, j, f.id) {
+                Some(why) => {
+                    notices::warn(format!(
+                        "refused the journal {}: {why}; it is left as it is (the tool did not write it; remove it once you have looked at it)",
+                        f.file.display()
+                    ));
+                    true
+                }
+                None => !recover_one(repo, j, &f.file),
+            },
+            Err(why) => !recover_unreadable(repo, &f, why)?,
+        };
+        if left {
+            let j = f.journal.as_ref().ok();
+            unfinished.push(Unfinished {
+                id: j.map_or_else(
+                    || f.file.display().to_string(),
+                    |j| short(&j.new).to_string(),
+                ),
+                paths: j.map(|j| j.paths.clone()).unwrap_or_default(),
+            });
+        }
+    }
+    sweep_orphan_notices(repo, &unfinished);
+    Ok(unfinished)
 }
 
-fn recover_one(repo: &Repository, journal: &Journal, file: &Path) {
-    let new = Oid::from_str(&journal.new).ok();
-    let tip = repo.refname_to_id(&journal.branch).ok();
-    let landed = match (new, tip) {
-        (Some(new), Some(tip)) => tip == new || repo.graph_descendant_of(tip, new).unwrap_or(false),
-        _ => false,
+/// Removes the temporary notices that no journal left names (a writer killed before its
+/// journal was written left them), saying so.
+fn sweep_orphan_notices(repo: &Repository, unfinished: &[Unfinished]) {
+    let live: HashSet<String> = unfinished.iter().map(|u| u.id.clone()).collect();
+    let n = journal::remove_orphan_notices(repo, &live);
+    if n > 0 {
+        notices::warn(format!(
+            "repaired: removed {} an interrupted command left in the outbox before its change was under way",
+            counted(n, "temporary notice")
+        ));
+    }
+}
+
+/// Whether `id` is the tip of the checked-out branch or behind it: that change landed.
+fn reached(repo: &Repository, branch: &str, id: Oid) -> bool {
+    repo.refname_to_id(branch)
+        .is_ok_and(|tip| tip == id || repo.graph_descendant_of(tip, id).unwrap_or(false))
+}
+
+/// A journal that cannot be read. Its name says which commit it was for: if that commit
+/// landed, the working tree and index are repaired from the branch's reflog (as `claims
+/// repair` does); if not, its writer died writing it, before the branch could move. Returns
+/// whether it was dealt with (and removed).
+fn recover_unreadable(
+    repo: &Repository,
+    f: &journal::Found,
+    why: &str,
+) -> Result<bool, CommitError> {
+    let name = f.file.display();
+    let Some(id) = f.id else {
+        notices::warn(format!(
+            "the journal {name} cannot be read ({why}) and its name is no commit id; it is left as it is"
+        ));
+        return Ok(false);
     };
-    if !landed {
+    let branch = super::git::head_branch(repo)?;
+    if !reached(repo, &branch, id) {
+        let _ = fs::remove_file(&f.file);
+        notices::warn(format!(
+            "repaired: the journal of an interrupted change ({}) was written only in part ({why}); it had not landed, so nothing of it was kept",
+            short(&id.to_string())
+        ));
+        return Ok(true);
+    }
+    let done = sync_from_reflog(repo, &branch)?;
+    fs::remove_file(&f.file).map_err(|e| CommitError::Io {
+        path: f.file.clone(),
+        source: e,
+    })?;
+    notices::warn(format!(
+        "repaired: the journal of an interrupted change ({}) could not be read ({why}); the change had landed, \
+         so the working tree and index were brought in line from the branch's reflog, as `claims repair` does ({} brought up to date)",
+        short(&id.to_string()),
+        counted(done.updated.len(), "file")
+    ));
+    for p in done.edited {
+        notices::warn(format!(
+            "{p} has edits nobody committed; left as it is (compare it with `git diff HEAD -- {p}`)"
+        ));
+    }
+    Ok(true)
+}
+
+/// A journal that passed [`journal::validate`]. Returns whether it was finished (and removed).
+fn recover_one(repo: &Repository, journal: &Journal, file: &Path) -> bool {
+    let new = Oid::from_str(&journal.new).expect("a validated journal");
+    if !reached(repo, &journal.branch, new) {
         abandon(journal, file);
         notices::warn(format!(
             "repaired: an interrupted change ({}) had not landed; nothing of it was kept",
             short(&journal.new)
         ));
-        return;
+        return true;
     }
     remove_temporaries(repo, &journal.paths);
     let left = ours_to_update(repo, journal);
-    let keep = |p: &str| !left.iter().any(|l| l == p);
-    let outcome = finish(repo, journal, file, Some(&keep));
-    let what = format!(
-        "repaired: an interrupted change ({}) had landed; brought {} and the index up to date{}",
-        short(&journal.new),
-        counted(journal.paths.len() - left.len(), "file"),
-        if journal.mail.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " and delivered {} to the outbox",
-                counted(journal.mail.len(), "notice")
-            )
-        }
-    );
+    let outcome = finish(repo, journal, file, &left);
+    let finished = outcome.is_ok();
     match outcome {
-        Ok(()) => notices::warn(what),
+        Ok(d) => notices::warn(format!(
+            "repaired: an interrupted change ({}) had landed; brought {} and the index up to date{}",
+            short(&journal.new),
+            counted(journal.paths.len() - left.len(), "file"),
+            match (d.moved, d.already) {
+                (0, 0) => String::new(),
+                (n, 0) => format!(" and delivered {} to the outbox", counted(n, "notice")),
+                (n, k) => format!(
+                    " and delivered {} to the outbox ({k} had been delivered before)",
+                    counted(n, "notice")
+                ),
+            }
+        )),
         Err(why) => notices::warn(format!(
             "an interrupted change ({}) landed, but {why}; run `claims repair` once that is fixed",
             short(&journal.new)
@@ -377,9 +489,11 @@ fn recover_one(repo: &Repository, journal: &Journal, file: &Path) {
     }
     for p in left {
         notices::warn(format!(
-            "{p} was edited after the interrupted change; left as it is (compare it with `git diff HEAD -- {p}`)"
+            "{p} was edited after the interrupted change; left as it is, so it differs from HEAD \
+             (its index entry follows HEAD: `git diff -- {p}` shows the edit, and nothing is staged)"
         ));
     }
+    finished
 }
 
 /// The journal's paths that someone edited since the writer died (neither as the old tip nor
@@ -453,16 +567,28 @@ pub struct Repaired {
     pub updated: Vec<String>,
     /// Paths that differ from the tip by edits nobody committed: left alone.
     pub edited: Vec<String>,
+    /// Interrupted changes that could not be finished (their journals are left; the warnings
+    /// say why).
+    pub unfinished: Vec<String>,
 }
 
-/// `claims repair`: [`recover`], then every path the branch's recent moves changed whose
-/// working-tree file and index entry are still as an earlier tip (one the branch moved on
-/// from) had them is brought up to date with the tip. Edits that match no tip are left alone
-/// and listed.
+/// `claims repair`: [`recover`], the temporary notices nobody's journal names removed, then
+/// every path the branch's recent moves changed whose working-tree file and index entry are
+/// still as an earlier tip (one the branch moved on from) had them is brought up to date with
+/// the tip. Edits that match no tip are left alone and listed.
 pub fn repair(repo: &Repository) -> Result<Repaired, CommitError> {
     let _lock = RepoLock::acquire(repo)?;
-    recover_locked(repo)?;
+    let unfinished = recover_locked(repo)?;
+    sweep_orphan_notices(repo, &unfinished);
     let branch = super::git::head_branch(repo)?;
+    let mut out = sync_from_reflog(repo, &branch)?;
+    out.unfinished = unfinished.into_iter().map(|u| u.id).collect();
+    Ok(out)
+}
+
+/// The reflog part of [`repair`], under the office lock.
+fn sync_from_reflog(repo: &Repository, branch: &str) -> Result<Repaired, CommitError> {
+    let branch = branch.to_string();
     let Some(workdir) = repo.workdir() else {
         return Ok(Repaired::default());
     };

@@ -5,13 +5,22 @@
 use std::sync::Mutex;
 
 static NOTICES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// Every warning queued in this process, printed or not.
+static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Queues a warning for the command line to print.
+/// A warning already queued is not queued again (recovery may run more than once in a
+/// command and meet the same trouble each time).
 pub fn warn(message: impl Into<String>) {
-    NOTICES
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(message.into());
+    let message = message.into();
+    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    if !seen.contains(&message) {
+        seen.push(message.clone());
+        NOTICES
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(message);
+    }
 }
 
 /// The warnings queued so far, oldest first; the queue is left empty.

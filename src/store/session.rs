@@ -181,12 +181,21 @@ impl Session {
     /// Keeps `.git/claims/allowed_signers` equal to the keys in authority.yaml, so that plain
     /// `git verify-commit` agrees with the office's own list of people and keys.
     fn sync_allowed_signers(&self, text: &str) -> Result<()> {
+        use crate::store::nofollow;
         let path = allowed_signers_path(&self.repo);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+        nofollow::refuse_link(&path).map_err(|e| Error::io(path.display(), e))?;
+        if nofollow::read(&path).ok().as_deref() != Some(text.as_bytes()) {
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
+                nofollow::create_dir(dir).map_err(|e| Error::io(dir.display(), e))?;
             }
-            std::fs::write(&path, text).map_err(|e| Error::io(path.display(), e))?;
+            use std::io::Write;
+            nofollow::options()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(text.as_bytes()))
+                .map_err(|e| Error::io(path.display(), e))?;
         }
         Ok(())
     }

@@ -9,11 +9,11 @@ use std::process::Output;
 use crate::common::people::{CSR, SENIOR, STAFF, SUPERVISOR};
 use crate::common::Office;
 
-const BATCH: &str = "../fnol/batch-good.csv";
+pub(crate) const BATCH: &str = "../fnol/batch-good.csv";
 const ROWS: usize = 4;
 
 /// The example office with the good CSV batch beside it.
-fn office() -> Office {
+pub(crate) fn office() -> Office {
     let o = Office::example();
     let dir = o.root.join("../fnol");
     std::fs::create_dir_all(&dir).unwrap();
@@ -33,7 +33,7 @@ fn commits(o: &Office) -> usize {
 }
 
 /// Runs the command with the process stopped dead at the fault point `point`.
-fn killed_at(o: &Office, point: &str, args: &[&str]) -> Output {
+pub(crate) fn killed_at(o: &Office, point: &str, args: &[&str]) -> Output {
     let out = o.cmd(args).env("CLAIMS_FAULT", point).output().unwrap();
     assert_eq!(
         out.status.code(),
@@ -44,13 +44,13 @@ fn killed_at(o: &Office, point: &str, args: &[&str]) -> Output {
     out
 }
 
-fn porcelain(o: &Office) -> String {
+pub(crate) fn porcelain(o: &Office) -> String {
     o.git_ok(&["status", "--porcelain", "--untracked-files=all"])
 }
 
 /// Skips (visibly) where the build has no fault points: release builds without the
 /// `fault-injection` feature.
-fn has_fault_points() -> bool {
+pub(crate) fn has_fault_points() -> bool {
     if !claims::store::durable::HAS_FAULT_POINTS {
         eprintln!(
             "skipped: this build has no fault points (`cargo test` in debug, or --features fault-injection)"

@@ -9,6 +9,7 @@ mod bounds;
 mod check;
 mod closing;
 mod crash;
+mod crash_journal;
 mod deny;
 mod duplicates;
 mod forgery;
