@@ -119,10 +119,17 @@ pub(crate) fn validate(repo: &Repository, journal: &Journal, named: Option<Oid>)
         ));
     }
     if let Some(old) = &journal.old {
+        // A commit lands on the one before it; a move that is no commit (`claims sync` onto
+        // the remote's tip) is journaled with the branch at one end of it.
+        let at = repo.refname_to_id(&journal.branch).ok();
         let ok = Oid::from_str(old)
             .ok()
             .filter(|o| is_commit(*o))
-            .is_some_and(|o| repo.graph_descendant_of(new, o).unwrap_or(false));
+            .is_some_and(|o| {
+                repo.graph_descendant_of(new, o).unwrap_or(false)
+                    || at == Some(new)
+                    || at == Some(o)
+            });
         if !ok {
             return Some(format!(
                 "{old} is not a commit {} came from",
@@ -130,9 +137,7 @@ pub(crate) fn validate(repo: &Repository, journal: &Journal, named: Option<Oid>)
             ));
         }
     }
-    let Some(workdir) = repo.workdir() else {
-        return None;
-    };
+    let workdir = repo.workdir()?;
     for p in &journal.paths {
         if let Some(why) = not_ours(workdir, p) {
             return Some(format!("{p}: {why}"));

@@ -77,8 +77,8 @@ fn crash_notices_the_transport_took_do_not_stick_the_outbox() {
         !left.is_empty() && left.iter().all(|n| !n.starts_with('.')),
         "{left:?}"
     );
-    let (out, _) = o.expect(0, &["repair"]);
-    assert!(out.contains("in line with the branch"), "{out}");
+    let (_, err) = o.expect(0, &["repair"]);
+    assert!(err.contains("in line with the branch"), "{err}");
 }
 
 #[test]
@@ -231,10 +231,10 @@ fn crash_a_planted_journal_and_links_in_dot_git_are_refused() {
         "precious"
     );
     assert!(file.exists(), "left for the user");
-    let (out, _) = o.expect(3, &["repair"]);
+    let (_, err) = o.expect(3, &["repair"]);
     assert!(
-        out.contains("could not finish 1 interrupted change"),
-        "{out}"
+        err.contains("could not finish 1 interrupted change"),
+        "{err}"
     );
     std::fs::remove_file(&file).unwrap();
     for bad in ["../outside.yaml", "/etc/passwd", ".git/config"] {
