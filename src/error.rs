@@ -37,6 +37,16 @@ pub struct Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// The message and its hints on one line (`message; hint; hint`).
+    pub fn one_line(&self) -> String {
+        let mut s = self.message.clone();
+        for h in &self.hints {
+            s.push_str("; ");
+            s.push_str(h);
+        }
+        s
+    }
+
     pub fn refused(message: impl Into<String>) -> Error {
         Error {
             kind: ErrorKind::Refused,

@@ -12,7 +12,6 @@ use git2::{Commit, ObjectType, Oid, Repository};
 use super::{finding, is_claim_file, short, what_changed, Delta, Entry};
 use crate::check::finding::Finding;
 use crate::domain::claim::Claim;
-use crate::error::Error;
 use crate::store::files::parse_claim_text;
 use crate::store::git::{tree_with, FileChange, FolderCache, Tip};
 use crate::store::snapshot::{Shelf, Snapshot};
@@ -154,16 +153,6 @@ fn proposal(
         .map(|e| super::blob(repo, e.id()));
     crate::workflow::authority::Propose::recorded(args, added.as_deref(), authority.as_deref())
         .map(Command::AuthorityPropose)
-}
-
-/// A refusal with its hints, on one line.
-fn words(e: &Error) -> String {
-    let mut s = e.message.clone();
-    for h in &e.hints {
-        s.push_str("; ");
-        s.push_str(h);
-    }
-    s
 }
 
 /// A commit's author time as the office's clock read it.
@@ -363,7 +352,7 @@ impl<'r> Replayer<'r> {
     ) -> Result<(Change, Identity), Failure> {
         let settings = snapshot
             .settings()
-            .map_err(|e| Failure::Refused(words(&e)))?;
+            .map_err(|e| Failure::Refused(e.one_line()))?;
         let settings = settings
             .as_ref()
             .as_ref()
@@ -376,12 +365,12 @@ impl<'r> Replayer<'r> {
             now,
             snapshot,
         )
-        .map_err(|e| Failure::Refused(words(&e)))?;
+        .map_err(|e| Failure::Refused(e.one_line()))?;
         let command = recorded(self.repo, commit, entry, name, args, claim, false)
             .map_err(Failure::Trailers)?;
         let change = command
             .apply(&desk)
-            .map_err(|e| Failure::Refused(words(&e)))?;
+            .map_err(|e| Failure::Refused(e.one_line()))?;
         let identity = Identity {
             name: desk.actor.name.clone(),
             email: desk.actor.email.clone(),

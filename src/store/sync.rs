@@ -344,22 +344,9 @@ fn replay_all(
             reason,
         };
         let outcome = (|| -> std::result::Result<Oid, String> {
-            let name = entry.trailer("Command").ok_or(
-                "it records no command (a commit made by hand): redo it with a claims command",
-            )?;
-            let args = entry.trailer("Args").unwrap_or("");
-            let command = crate::audit::recorded_command(
-                repo,
-                &commit,
-                &entry,
-                name,
-                args,
-                entry.trailer("Claim"),
-                true,
-            )
-            .map_err(|e| format!("its command cannot be read: {e}"))?;
+            let command = command_of(repo, &commit, &entry)?;
             if !sessions.iter().any(|(e, _)| *e == author) {
-                let s = Session::open(Some(root), Some(&author)).map_err(|e| words(&e))?;
+                let s = Session::open(Some(root), Some(&author)).map_err(|e| e.one_line())?;
                 sessions.push((author.clone(), s));
             }
             let session = &sessions
@@ -370,7 +357,7 @@ fn replay_all(
             let worked = crate::audit::time_of(commit.author().when());
             let done = session
                 .replay_recorded(&command, worked)
-                .map_err(|e| words(&e))?;
+                .map_err(|e| e.one_line())?;
             Ok(done.commit.expect("a replay commits"))
         })();
         match outcome {
@@ -424,18 +411,30 @@ fn still_pending(repo: &Repository, journal: &Journal) -> Result<Vec<String>> {
     Ok(journal.pending.clone())
 }
 
+/// The command `commit` records, with the files its user brought, to work it again.
+fn command_of(
+    repo: &Repository,
+    commit: &git2::Commit<'_>,
+    entry: &crate::audit::Entry,
+) -> std::result::Result<crate::workflow::Command, String> {
+    let name = entry
+        .trailer("Command")
+        .ok_or("it records no command (a commit made by hand): redo it with a claims command")?;
+    crate::audit::recorded_command(
+        repo,
+        commit,
+        entry,
+        name,
+        entry.trailer("Args").unwrap_or(""),
+        entry.trailer("Claim"),
+        true,
+    )
+    .map_err(|e| format!("its command cannot be read: {e}"))
+}
+
 fn author_email(c: &git2::Commit<'_>) -> String {
     let author = c.author();
     author.email().unwrap_or("").to_string()
-}
-
-fn words(e: &Error) -> String {
-    let mut s = e.message.clone();
-    for h in &e.hints {
-        s.push_str("; ");
-        s.push_str(h);
-    }
-    s
 }
 
 enum Pushed {
@@ -607,22 +606,8 @@ pub fn redo_kept(root: &Path, prefix: &str) -> Result<(Kept, Oid)> {
     let commit = repo.find_commit(oid)?;
     let mut history = History::new(&repo);
     let entry = history.entry(oid)?;
-    let name = entry.trailer("Command").unwrap_or("");
-    let command = crate::audit::recorded_command(
-        &repo,
-        &commit,
-        &entry,
-        name,
-        entry.trailer("Args").unwrap_or(""),
-        entry.trailer("Claim"),
-        true,
-    )
-    .map_err(|e| {
-        Error::refused(format!(
-            "commit {}: its command cannot be read: {e}",
-            &k.commit[..12]
-        ))
-    })?;
+    let command = command_of(&repo, &commit, &entry)
+        .map_err(|e| Error::refused(format!("commit {}: {e}", &k.commit[..12])))?;
     let session = Session::open(Some(root), Some(&k.author))?;
     let done = session.run(&command, false)?;
     let new = done.commit.expect("committed");
