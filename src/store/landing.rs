@@ -596,8 +596,9 @@ fn sync_from_reflog(repo: &Repository, branch: &str) -> Result<Repaired, CommitE
         return Ok(Repaired::default());
     };
     let tip_tree = repo.find_commit(tip)?.tree()?;
-    // The tips the branch moved forward from, most recent first.
-    let mut earlier: Vec<git2::Tree> = Vec::new();
+    // The branch's moves forward, most recent first: the tree it left, the tree it reached,
+    // and when.
+    let mut earlier: Vec<Move> = Vec::new();
     let mut paths: Vec<String> = Vec::new();
     let mut seen = HashSet::new();
     if let Ok(log) = repo.reflog(&branch) {
@@ -620,7 +621,11 @@ fn sync_from_reflog(repo: &Repository, branch: &str) -> Result<Repaired, CommitE
                     }
                 }
             }
-            earlier.push(old_t);
+            earlier.push(Move {
+                from: old_t,
+                to: new_t,
+                at: entry.committer().when().seconds(),
+            });
         }
     }
     let mut index = repo.index()?;
@@ -637,13 +642,20 @@ fn sync_from_reflog(repo: &Repository, branch: &str) -> Result<Repaired, CommitE
         if on_disk == at_tip && staged == at_tip {
             continue;
         }
-        let as_earlier = |id: Option<Oid>| {
-            id == at_tip
-                || earlier
-                    .iter()
-                    .any(|t| t.get_path(Path::new(p)).ok().map(|e| e.id()) == id)
-        };
-        if as_earlier(on_disk) && as_earlier(staged) {
+        let in_tree = |t: &git2::Tree| t.get_path(Path::new(p)).ok().map(|e| e.id());
+        let as_earlier =
+            |id: Option<Oid>| id == at_tip || earlier.iter().any(|m| in_tree(&m.from) == id);
+        // A file as an earlier tip had it but written after the branch last moved away from
+        // that version was put back by someone (`git checkout HEAD~1 -- FILE`): an edit, even
+        // though its content is one the history knows.
+        let put_back = on_disk.filter(|id| Some(*id) != at_tip).is_some_and(|id| {
+            let left_at = earlier
+                .iter()
+                .find(|m| in_tree(&m.from) == Some(id) && in_tree(&m.to) != Some(id))
+                .map(|m| m.at);
+            left_at.is_some_and(|at| modified_after(&workdir.join(p), at))
+        });
+        if as_earlier(on_disk) && as_earlier(staged) && !put_back {
             out.updated.push(p.clone());
         } else {
             out.edited.push(p.clone());
@@ -654,6 +666,24 @@ fn sync_from_reflog(repo: &Repository, branch: &str) -> Result<Repaired, CommitE
     let refs: Vec<&str> = out.updated.iter().map(String::as_str).collect();
     sync_worktree_locked(repo, &branch, &refs)?;
     Ok(out)
+}
+
+/// One forward move of the branch, from its reflog.
+struct Move<'r> {
+    from: git2::Tree<'r>,
+    to: git2::Tree<'r>,
+    /// Seconds since the epoch.
+    at: i64,
+}
+
+/// Whether the file was last written in a later second than `at` (seconds since the epoch). A
+/// writer the branch move interrupted wrote its files before the move, never after.
+fn modified_after(path: &Path, at: i64) -> bool {
+    fs::symlink_metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .is_some_and(|d| d.as_secs() as i64 > at)
 }
 
 /// How many of the branch's latest moves [`repair`] looks back over.

@@ -306,7 +306,16 @@ impl Session {
                 head.name().unwrap_or("HEAD"),
             );
             prepare(&tip).map_err(fail)?;
-            return Ok(done.take().expect("prepared"));
+            let done = done.take().expect("prepared");
+            // Nothing landed: the register goes back to the tip as it is, so the next dry
+            // run of a batch reads it from memory rather than from every claim again.
+            if let (Some(mut r), Some(at)) = (self.pending_register.borrow_mut().take(), tip.id()) {
+                for c in done.change.claims.iter().rev() {
+                    r.update(c.after.as_ref(), c.before.as_ref());
+                }
+                *self.register.borrow_mut() = Some((at, r));
+            }
+            return Ok(done);
         }
         let identity = self.identity(now);
         let oid = self.commit(&identity, &mut prepare).map_err(fail)?;

@@ -208,6 +208,34 @@ fn claims_repair_brings_files_left_behind_up_to_date_and_leaves_hand_edits() {
 }
 
 #[test]
+fn claims_repair_leaves_a_file_put_back_to_an_earlier_version_by_hand() {
+    let o = Office::example();
+    let id = "CLM-2610-VH4E-J57R";
+    o.expect(0, &["note", id, "first"]);
+    o.expect(0, &["note", id, "second"]);
+    let file = o.git_ok(&["diff", "--name-only", "HEAD~1", "HEAD"]);
+    let file = file.trim();
+    // The clock's second must move on from the branch's last move, as it does for a person.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    // Someone takes the second note back by hand and stages it: the content is one the
+    // history knows (the tip before), but nobody's command was interrupted.
+    o.git_ok(&["checkout", "HEAD~1", "--", file]);
+    let put_back = o.read(file);
+    assert!(!put_back.contains("second"), "{put_back}");
+
+    let (_, err) = o.expect(0, &["repair"]);
+    assert!(
+        err.contains(&format!(
+            "left {file} as it is: it has edits nobody committed"
+        )),
+        "{err}"
+    );
+    assert_eq!(o.read(file), put_back);
+    let staged = o.git_ok(&["diff", "--cached", "--name-only"]);
+    assert_eq!(staged.trim(), file, "the staged edit is still staged");
+}
+
+#[test]
 fn four_writers_on_one_claim_all_land() {
     let o = Office::example();
     let before = commits(&o);
