@@ -110,6 +110,30 @@ pub fn letter_record(existing: &[Letter], template: &str, to: &str, at: Timestam
     }
 }
 
+/// The insured's name as a letter prints it ("our insured" when the record has none).
+pub fn insured_name(claim: &Claim) -> String {
+    claim
+        .insured
+        .as_ref()
+        .and_then(|p| p.name.clone())
+        .unwrap_or_else(|| "our insured".into())
+}
+
+/// The subject of a status update: "Status of claim ID for INSURED" to the agent, "Status of
+/// your claim ID" to anyone else.
+pub fn status_subject(claim: &Claim, to_agent: bool) -> String {
+    if to_agent {
+        let client = claim
+            .insured
+            .as_ref()
+            .and_then(|p| p.name.clone())
+            .unwrap_or_else(|| "your client".into());
+        format!("Status of claim {} for {client}", claim.id)
+    } else {
+        format!("Status of claim {}", claim.id)
+    }
+}
+
 /// Who a letter about the claim goes to: the insured, else the reporter.
 pub fn addressee(claim: &Claim) -> Option<&Party> {
     claim
@@ -287,6 +311,28 @@ pub struct Email {
 }
 
 impl Email {
+    /// The message that carries the letter `letter_file` (claim-relative) of a claim.
+    pub fn of_letter(
+        claim_id: &str,
+        letter_file: &str,
+        (to_name, to_email): (String, String),
+        reply_to: Option<(String, String)>,
+        subject: String,
+        body: String,
+        at: Timestamp,
+    ) -> Email {
+        Email {
+            file_name: Email::file_name_for(claim_id, letter_file),
+            claim_id: claim_id.to_string(),
+            to_name,
+            to_email,
+            reply_to,
+            subject,
+            body,
+            at,
+        }
+    }
+
     /// The outbox file name for the letter `letters/NAME.txt` of a claim.
     pub fn file_name_for(claim_id: &str, letter_file: &str) -> String {
         let stem = std::path::Path::new(letter_file)

@@ -22,6 +22,25 @@ pub struct Args {
     /// Only claims assigned to this person (email).
     #[arg(long)]
     pub adjuster: Option<String>,
+    /// Only the claims of this agent: their email, or a part of their name or agency.
+    #[arg(long, value_name = "EMAIL|NAME")]
+    pub agent: Option<String>,
+}
+
+/// Whether `query` names the claim's agent: their email exactly, or a part of their name or
+/// agency (letter case aside).
+pub(crate) fn agent_matches(claim: &Claim, query: &str) -> bool {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return false;
+    }
+    claim.agent.as_ref().is_some_and(|a| {
+        a.email.as_deref().is_some_and(|e| e.to_lowercase() == q)
+            || [&a.name, &a.organization]
+                .into_iter()
+                .flatten()
+                .any(|n| n.to_lowercase().contains(&q))
+    })
 }
 
 #[derive(Serialize)]
@@ -33,6 +52,7 @@ struct Row {
     received: String,
     policy: Option<String>,
     insured: Option<String>,
+    agent: Option<String>,
     priority: Option<String>,
     adjuster: Option<String>,
     reserve: Money,
@@ -63,6 +83,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                 .as_deref()
                 .is_none_or(|a| c.adjuster().is_some_and(|x| x.eq_ignore_ascii_case(a)))
         })
+        .filter(|c| args.agent.as_deref().is_none_or(|a| agent_matches(c, a)))
         .collect();
     claims.sort_by(|a, b| b.received_at.cmp(&a.received_at).then(a.id.cmp(&b.id)));
     let rows: Vec<Row> = claims
@@ -75,6 +96,10 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             received: c.received_at.date_naive().to_string(),
             policy: c.policy_number.clone(),
             insured: c.insured.as_ref().and_then(|p| p.name.clone()),
+            agent: c
+                .agent
+                .as_ref()
+                .and_then(|p| p.name.clone().or(p.email.clone())),
             priority: c.priority().map(|p| p.as_str().to_string()),
             adjuster: c.adjuster().map(str::to_string),
             reserve: c.effective_reserve(),
@@ -84,7 +109,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let mut out = Out::new();
     Rows {
         headers: &[
-            "id", "status", "lob", "state", "received", "policy", "insured", "priority",
+            "id", "status", "lob", "state", "received", "policy", "insured", "agent", "priority",
             "adjuster", "reserve", "paid",
         ],
         rows: &rows,
@@ -97,6 +122,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                 r.received.clone(),
                 cell(r.policy.as_ref()),
                 cell(r.insured.as_ref()),
+                cell(r.agent.as_ref()),
                 cell(r.priority.as_ref()),
                 cell(r.adjuster.as_ref()),
                 r.reserve.to_string(),

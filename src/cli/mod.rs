@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::store::files::parse_claim_id;
 
 pub mod accept;
+pub mod agent_report;
 pub mod approve;
 pub mod assign;
 pub mod audit;
@@ -21,6 +22,7 @@ pub mod ci;
 pub mod close;
 pub mod complete;
 pub mod deny;
+pub mod diary;
 pub mod explain;
 pub mod findings;
 pub mod generate;
@@ -46,6 +48,7 @@ pub mod show;
 pub mod sla_events;
 pub mod sla_report;
 pub mod spec;
+pub mod status_update;
 pub mod sync;
 pub mod triage;
 pub mod update;
@@ -94,6 +97,9 @@ pub enum Command {
     Answer(sla_events::AnswerArgs),
     ProofOfLoss(sla_events::ProofOfLossArgs),
     Acknowledge(sla_events::AcknowledgeArgs),
+    StatusUpdate(status_update::Args),
+    AgentReport(agent_report::Args),
+    Diary(diary::Args),
     Accept(accept::Args),
     Deny(deny::Args),
     Triage(triage::Args),
@@ -299,6 +305,9 @@ pub fn main() -> i32 {
         Command::Answer(a) => sla_events::run_answer(&g, a),
         Command::ProofOfLoss(a) => sla_events::run_proof_of_loss(&g, a),
         Command::Acknowledge(a) => sla_events::run_acknowledge(&g, a),
+        Command::StatusUpdate(a) => status_update::run(&g, a),
+        Command::AgentReport(a) => agent_report::run(&g, a),
+        Command::Diary(a) => diary::run(&g, a),
         Command::Accept(a) => accept::run(&g, a),
         Command::Deny(a) => deny::run(&g, a),
         Command::Triage(a) => triage::run(&g, a),

@@ -84,6 +84,10 @@ pub struct Claim {
     pub letters: Vec<Letter>,
     #[serde(default)]
     pub notes: Vec<Note>,
+    /// Follow-ups the handlers set themselves ("review every 14 days", "call the body shop on
+    /// the 3rd"), oldest first; done ones stay as the record of the follow-up.
+    #[serde(default)]
+    pub diary: Vec<DiaryEntry>,
     /// Every status change, oldest first; `status` must equal the last one's.
     #[serde(default)]
     pub history: Vec<Event>,
@@ -738,6 +742,30 @@ pub struct Letter {
     pub file: String,
     pub to: String,
     pub at: Timestamp,
+}
+
+/// A follow-up on the claim's diary: what to do and by when; a repeating one is set again
+/// `every_days` after it is done.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiaryEntry {
+    pub what: String,
+    pub due: NaiveDate,
+    /// Calendar days from one completion to the next due date, for a repeating review.
+    pub every_days: Option<u32>,
+    /// Whose follow-up it is (an email in authority.yaml): the handling adjuster unless set.
+    pub owner: String,
+    pub set_by: String,
+    pub set_at: Timestamp,
+    pub done_at: Option<Timestamp>,
+    pub done_by: Option<String>,
+    pub done_note: Option<String>,
+}
+
+impl DiaryEntry {
+    pub fn is_open(&self) -> bool {
+        self.done_at.is_none()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

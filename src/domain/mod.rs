@@ -16,6 +16,7 @@ pub mod money;
 pub mod office;
 pub mod policy;
 pub mod priority;
+pub mod progress;
 pub mod release;
 pub mod routing;
 pub mod same_loss;

@@ -200,6 +200,20 @@ pub fn clocks(claim: &Claim, ctx: &SlaContext, as_of: NaiveDate) -> Vec<Clock> {
         }
         let start = event_at(claim, rule.start, None);
         let stop = event_at(claim, rule.stop, start);
+        if let Some(every) = rule.every {
+            out.push(periodic(
+                rule.clock.clone(),
+                &source,
+                &state,
+                rule,
+                every,
+                (start, stop),
+                &claim.sla.status_letters,
+                ctx,
+                as_of,
+            ));
+            continue;
+        }
         out.push(figure(
             rule.clock.clone(),
             &source,
@@ -348,6 +362,65 @@ fn figure(
         done,
         status,
         business_days_left: Some(left),
+    }
+}
+
+/// A periodic clock (status letters while a claim is undecided): the first period runs from
+/// the start event for `rule.due` units; each letter sent after the start ends its period and
+/// starts the next, due `every` units after the letter. The clock shows the period running as
+/// of `as_of`. Once the stop event happens it is met, unless a letter (or the stop itself)
+/// came after the due date of its period: a missed letter stays a breach in the record.
+#[allow(clippy::too_many_arguments)]
+fn periodic(
+    clock: String,
+    source: &str,
+    state: &Option<String>,
+    rule: &ClockRule,
+    every: u32,
+    (start, stop): (Option<Timestamp>, Option<Timestamp>),
+    letters: &[Timestamp],
+    ctx: &SlaContext,
+    as_of: NaiveDate,
+) -> Clock {
+    let cal = ctx.calendar;
+    let first = figure(clock, source, state, rule, start, None, ctx, as_of);
+    let (Some(begun), Some(mut due)) = (first.start, first.due) else {
+        return first;
+    };
+    let lead = rule.due - rule.alert.unwrap_or(rule.due).min(rule.due);
+    let alert_for = |period_start: NaiveDate, length: u32| {
+        add_units(cal, period_start, length.saturating_sub(lead), rule.unit)
+    };
+    let mut period_start = begun;
+    let mut alert = first.alert.unwrap_or(due);
+    let mut late = false;
+    let stopped = stop
+        .map(|t| local_date(t, ctx.tz))
+        .filter(|d| *d <= as_of && *d >= begun);
+    let mut sent: Vec<NaiveDate> = letters
+        .iter()
+        .map(|t| local_date(*t, ctx.tz))
+        .filter(|d| *d >= begun && *d <= as_of && stopped.is_none_or(|s| *d <= s))
+        .collect();
+    sent.sort();
+    for letter in sent {
+        late |= letter > due;
+        period_start = letter;
+        due = add_units(cal, letter, every, rule.unit);
+        alert = alert_for(letter, every);
+    }
+    let (mut status, left) = status_of(cal, due, alert, stopped, as_of);
+    if late && stopped.is_some() {
+        status = ClockStatus::Breached;
+    }
+    Clock {
+        start: Some(period_start),
+        due: Some(due),
+        alert: Some(alert),
+        done: stopped,
+        status,
+        business_days_left: Some(left),
+        ..first
     }
 }
 
@@ -502,9 +575,135 @@ mod tests {
             due,
             alert: Some(alert),
             unit: DayUnit::BusinessDays,
+            every: None,
             lob: vec![],
             source: Some("Office standard".into()),
         }
+    }
+
+    #[test]
+    fn california_status_letters_every_30_days_until_the_decision() {
+        // Proof of loss Thu 2026-10-01. §2695.7(c)(1): the first notice by day 40 (Tue Nov
+        // 10), alert day 33 (Tue Nov 3). A letter on Mon Nov 9 starts the next period: due
+        // 30 calendar days later, Wed Dec 9 (alert Dec 2). The letter of Wed Nov 25 (early)
+        // moves it to Fri Dec 25, Christmas: calendar days do not roll forward, so the letter
+        // is due on the holiday, and by business days it is 2 away on Mon Dec 21 (Tue 22, Wed
+        // 23; the office is closed Dec 24 and 25).
+        let rules = sample_rules();
+        let cal = sample_calendar();
+        let base = "sla:\n  proof_of_loss_at: 2026-10-01T09:00:00-05:00\n";
+        let c = claim("CA", "property", "2026-09-28T09:00:00-05:00", base);
+        let cs = clocks(&c, &ctx(&rules, &cal), d(2026, 11, 4));
+        let s = find(&cs, "status_letter");
+        assert_eq!(s.rule_source, "Cal. Code Regs. tit. 10, §2695.7(c)(1)");
+        assert_eq!(
+            (s.start, s.due, s.alert, s.status),
+            (
+                Some(d(2026, 10, 1)),
+                Some(d(2026, 11, 10)),
+                Some(d(2026, 11, 3)),
+                ClockStatus::AtRisk
+            )
+        );
+
+        let sent = |letters: &str| {
+            claim(
+                "CA",
+                "property",
+                "2026-09-28T09:00:00-05:00",
+                &format!("{base}  status_letters: [{letters}]\n"),
+            )
+        };
+        let c = sent("2026-11-09T10:00:00-06:00");
+        let s = find(
+            &clocks(&c, &ctx(&rules, &cal), d(2026, 11, 20)),
+            "status_letter",
+        )
+        .clone();
+        assert_eq!(
+            (s.start, s.due, s.alert, s.status),
+            (
+                Some(d(2026, 11, 9)),
+                Some(d(2026, 12, 9)),
+                Some(d(2026, 12, 2)),
+                ClockStatus::Open
+            )
+        );
+        let c = sent("2026-11-09T10:00:00-06:00, 2026-11-25T10:00:00-06:00");
+        let s = find(
+            &clocks(&c, &ctx(&rules, &cal), d(2026, 12, 21)),
+            "status_letter",
+        )
+        .clone();
+        assert_eq!(s.due, Some(d(2026, 12, 25)));
+        assert_eq!(s.status, ClockStatus::AtRisk);
+        assert_eq!(s.business_days_left, Some(2));
+        // Nothing sent by Dec 28: past due.
+        let s = find(
+            &clocks(&c, &ctx(&rules, &cal), d(2026, 12, 28)),
+            "status_letter",
+        )
+        .clone();
+        assert_eq!(s.status, ClockStatus::Breached);
+
+        // Decided on Dec 15: met, the clock stops.
+        let decided = claim(
+            "CA",
+            "property",
+            "2026-09-28T09:00:00-05:00",
+            &format!(
+                "{base}  coverage_decided_at: 2026-12-15T10:00:00-06:00\n  status_letters: \
+                 [2026-11-09T10:00:00-06:00, 2026-11-25T10:00:00-06:00]\n"
+            ),
+        );
+        let s = find(
+            &clocks(&decided, &ctx(&rules, &cal), d(2027, 1, 5)),
+            "status_letter",
+        )
+        .clone();
+        assert_eq!(
+            (s.done, s.status),
+            (Some(d(2026, 12, 15)), ClockStatus::Met)
+        );
+        // A letter that came late stays a breach once the clock stops.
+        let late = claim(
+            "CA",
+            "property",
+            "2026-09-28T09:00:00-05:00",
+            &format!(
+                "{base}  coverage_decided_at: 2026-12-15T10:00:00-06:00\n  status_letters: \
+                 [2026-11-12T10:00:00-06:00]\n"
+            ),
+        );
+        let s = find(
+            &clocks(&late, &ctx(&rules, &cal), d(2027, 1, 5)),
+            "status_letter",
+        )
+        .clone();
+        assert_eq!(s.status, ClockStatus::Breached);
+    }
+
+    #[test]
+    fn office_status_letters_start_at_receipt() {
+        let rules = sample_rules();
+        let cal = sample_calendar();
+        // Illinois has no rule of its own: the office's 30 days from receipt (Nov 2 + 30 =
+        // Dec 2), alert at 25 (Nov 27).
+        let c = claim("IL", "personal_auto", "2026-11-02T09:00:00-06:00", "");
+        let s = find(
+            &clocks(&c, &ctx(&rules, &cal), d(2026, 11, 30)),
+            "status_letter",
+        )
+        .clone();
+        assert_eq!(s.rule_source, "Office standard");
+        assert_eq!(
+            (s.due, s.alert, s.status),
+            (
+                Some(d(2026, 12, 2)),
+                Some(d(2026, 11, 27)),
+                ClockStatus::AtRisk
+            )
+        );
     }
 
     fn claim(jurisdiction: &str, lob: &str, received_at: &str, extra: &str) -> Claim {

@@ -1,8 +1,9 @@
 //! SLA rules as data: office defaults and state overrides, in authority.yaml.
 //!
 //! A clock starts on one claim event and stops on another; it is due a number of business or
-//! calendar days after the start, with an alert some days before. A state's rule for the same
-//! clock (and line of business, when it names lines) replaces the office default.
+//! calendar days after the start, with an alert some days before. A periodic clock (`every`)
+//! is due again after each status letter until it stops. A state's rule for the same clock
+//! (and line of business, when it names lines) replaces the office default.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,11 @@ pub struct ClockRule {
     /// Alert this many units after the start (before the due date).
     pub alert: Option<u32>,
     pub unit: DayUnit,
+    /// A periodic clock (status letters): after each `start`-to-`due` period, the next is due
+    /// this many units after the letter that ended it, until the `stop` event. The alert comes
+    /// as many units before each due date as the first period's does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every: Option<u32>,
     /// Lines of business the rule applies to; empty = all.
     #[serde(default)]
     pub lob: Vec<LineOfBusiness>,

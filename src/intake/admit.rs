@@ -349,6 +349,7 @@ pub fn admit(
         attachments,
         letters: Vec::new(),
         notes,
+        diary: Vec::new(),
         history: Vec::new(),
     };
     let missing = missing_facts(&claim);

@@ -1,5 +1,6 @@
 //! The store: the office repository on disk and in git.
 
+pub mod activity;
 pub mod bare;
 pub mod batch;
 pub mod checkpoint;

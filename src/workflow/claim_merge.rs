@@ -58,6 +58,7 @@ fn kind(path: &str) -> Kind {
         | "tasks"
         | "documents"
         | "letters"
+        | "diary"
         | "attachments"
         | "negotiation"
         | "possible_duplicates"

@@ -24,6 +24,7 @@ pub mod closing;
 pub mod coverage_decision;
 pub mod denial;
 pub mod desk;
+pub mod diaries;
 pub mod duplicates;
 pub mod fields;
 pub mod governance;
@@ -35,6 +36,7 @@ pub mod release;
 pub mod reserves;
 pub mod settlement;
 pub mod sla_events;
+pub mod status_updates;
 pub mod triage;
 
 pub use change::{Change, ClaimEdit, Edit, File};
@@ -76,6 +78,9 @@ pub enum Command {
     Answer(sla_events::AnswerInquiry),
     ProofOfLoss(sla_events::ProofOfLoss),
     Acknowledge(sla_events::Acknowledge),
+    StatusUpdate(status_updates::StatusUpdate),
+    Diary(diaries::SetDiary),
+    DiaryDone(diaries::DiaryDone),
     Accept(coverage_decision::AcceptCoverage),
     Note(records::AddNote),
     Update(records::Correct),
@@ -116,6 +121,9 @@ macro_rules! each_command {
             Command::Answer($a) => $body,
             Command::ProofOfLoss($a) => $body,
             Command::Acknowledge($a) => $body,
+            Command::StatusUpdate($a) => $body,
+            Command::Diary($a) => $body,
+            Command::DiaryDone($a) => $body,
             Command::Accept($a) => $body,
             Command::Note($a) => $body,
             Command::Update($a) => $body,
@@ -129,7 +137,7 @@ macro_rules! each_command {
 
 impl Command {
     /// Every command's `Command:` trailer, as [`Command::name`] gives them.
-    pub const NAMES: [&'static str; 34] = [
+    pub const NAMES: [&'static str; 37] = [
         "intake",
         "complete",
         "triage",
@@ -157,6 +165,9 @@ impl Command {
         "answer",
         "proof-of-loss",
         "acknowledge",
+        "status-update",
+        "diary add",
+        "diary done",
         "accept",
         "note",
         "update",
@@ -196,6 +207,9 @@ impl Command {
             Command::Answer(_) => "answer",
             Command::ProofOfLoss(_) => "proof-of-loss",
             Command::Acknowledge(_) => "acknowledge",
+            Command::StatusUpdate(_) => "status-update",
+            Command::Diary(_) => "diary add",
+            Command::DiaryDone(_) => "diary done",
             Command::Accept(_) => "accept",
             Command::Note(_) => "note",
             Command::Update(_) => "update",
@@ -244,6 +258,8 @@ impl Command {
             Command::Answer(_) => (Note, "answer inquiries"),
             Command::ProofOfLoss(_) => (Investigate, "record proof of loss"),
             Command::Acknowledge(_) => (Note, "record acknowledgments"),
+            Command::StatusUpdate(_) => (Note, "send status updates"),
+            Command::Diary(_) | Command::DiaryDone(_) => (Note, "keep diaries"),
             Command::Accept(_) => (Settle, "accept coverage"),
             Command::Note(_) => (Note, "add notes"),
             Command::Update(_) => (Update, "correct claim records"),
@@ -290,6 +306,9 @@ impl Command {
             "answer" => Command::Answer(sla_events::AnswerInquiry::decode(&mut r)?),
             "proof-of-loss" => Command::ProofOfLoss(sla_events::ProofOfLoss::decode(&mut r)?),
             "acknowledge" => Command::Acknowledge(sla_events::Acknowledge::decode(&mut r)?),
+            "status-update" => Command::StatusUpdate(status_updates::StatusUpdate::decode(&mut r)?),
+            "diary add" => Command::Diary(diaries::SetDiary::decode(&mut r)?),
+            "diary done" => Command::DiaryDone(diaries::DiaryDone::decode(&mut r)?),
             "accept" => Command::Accept(coverage_decision::AcceptCoverage::decode(&mut r)?),
             "note" => Command::Note(records::AddNote::decode(&mut r)?),
             "update" => Command::Update(records::Correct::decode(&mut r)?),

@@ -164,7 +164,7 @@ fn list_and_show_read_the_office() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "id,status,lob,state,received,policy,insured,priority,adjuster,reserve,paid"
+        "id,status,lob,state,received,policy,insured,agent,priority,adjuster,reserve,paid"
     );
     assert_eq!(lines.count(), o.claims().len());
     let (_, c) = o.claim_where(|c| c.status == Status::Investigating);

@@ -27,6 +27,7 @@ mod server_gate;
 mod settlement;
 mod sla;
 mod spec;
+mod status_updates;
 mod team;
 mod triage;
 mod update_note;

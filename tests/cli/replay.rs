@@ -344,6 +344,36 @@ fn intake_to_investigation(o: &Office) {
         ],
     );
 
+    // Keeping everyone informed: a status letter, a diary set and worked off.
+    step(
+        o,
+        "status-update",
+        &[
+            "status-update",
+            WATER,
+            "--to",
+            "insured",
+            "--note",
+            "The field adjuster will call you.",
+        ],
+    );
+    step(
+        o,
+        "diary add",
+        &[
+            "diary",
+            "add",
+            WATER,
+            "--what",
+            "Review the file",
+            "--in",
+            "7",
+            "--every",
+            "7",
+        ],
+    );
+    step(o, "diary done", &["diary", "done", WATER, "1"]);
+
     // A note and a correction.
     step(
         o,

@@ -70,17 +70,10 @@ impl<'c> Notices<'c> {
             })?;
         let (file, letter) =
             crate::workflow::file_letter(claim, template, to, self.now, text.clone())?;
-        if let Some((name, addr)) = email.filter(|(_, a)| !a.trim().is_empty()) {
-            self.mail.push(Email {
-                file_name: Email::file_name_for(&claim.id, &file),
-                claim_id: claim.id.clone(),
-                to_name: name,
-                to_email: addr,
-                reply_to,
-                subject,
-                body: text,
-                at: self.now,
-            });
+        if let Some(to_addr) = email.filter(|(_, a)| !a.trim().is_empty()) {
+            self.mail.push(Email::of_letter(
+                &claim.id, &file, to_addr, reply_to, subject, text, self.now,
+            ));
             self.sent.push(format!("{to} (email)"));
         } else {
             self.sent.push(format!("{to} (letter)"));
@@ -233,7 +226,15 @@ impl<'c> Notices<'c> {
         let ctx = json!({
             "office": self.desk.office.office,
             "today": self.today(),
+            "recipient": {
+                "name": agent.name,
+                "organization": agent.organization,
+                "address": agent.email,
+            },
+            "to_agent": true,
+            // Offices' templates written before `recipient` print the agent's fields.
             "agent": agent,
+            "insured_name": crate::letters::insured_name(claim),
             "claim": claim,
             "status": "assigned for investigation",
             "summary": summary,
@@ -244,15 +245,7 @@ impl<'c> Notices<'c> {
             .email
             .clone()
             .map(|e| (agent.name.clone().unwrap_or_default(), e));
-        let subject = format!(
-            "Status of claim {} for {}",
-            claim.id,
-            claim
-                .insured
-                .as_ref()
-                .and_then(|p| p.name.clone())
-                .unwrap_or_else(|| "your client".into())
-        );
+        let subject = crate::letters::status_subject(claim, true);
         let reply_to = reply_to(handler);
         self.send(
             claim,
