@@ -30,6 +30,10 @@ fn holders(o: &Office, what: Permission) -> String {
 
 fn clock_line(r: &ClockRule) -> String {
     let unit = serde_yaml::to_string(&r.unit).unwrap_or_default();
+    let repeat = r
+        .every
+        .map(|n| format!(", then every {n} {} after each letter", unit.trim().replace('_', " ")))
+        .unwrap_or_default();
     let ev = |e: &super::sla_rules::ClockEvent| {
         serde_yaml::to_string(e)
             .unwrap_or_default()
@@ -37,7 +41,7 @@ fn clock_line(r: &ClockRule) -> String {
             .replace('_', " ")
     };
     format!(
-        "{} {}{} from {} until {}{}{}",
+        "{} {}{} from {} until {}{}{repeat}{}",
         r.due,
         unit.trim().replace('_', " "),
         r.alert
@@ -84,6 +88,7 @@ pub fn workflow(o: &Office) -> String {
         "- Actor: CSR — {}; channels: phone script, web/mobile payload, email, CSV batch.",
         holders(o, Permission::Intake)
     );
+    let _ = writeln!(w, "- Reported by: the insured, the agent of record, a claimant or their attorney (phone, web or mobile form, email), or a partner's batch (CSV).");
     let _ = writeln!(w, "- System: validates every fact as it comes, finds the policy (number, insured name, VIN or address), fills insured and agent, warns of possible duplicates.");
     let _ = writeln!(w, "- System: records where each notice came from (file and row, or the email's Message-ID) and a fingerprint of it; a notice already on a claim is reported as already imported and never taken in twice, so a batch can always be run again.");
     let _ = writeln!(w, "- Decision: all facts the line of business requires present → `reported`; facts missing (email) → `incomplete`, waiting in `claims queue incomplete` for a CSR (`claims complete`).");
@@ -202,7 +207,7 @@ pub fn workflow(o: &Office) -> String {
     );
     let _ = writeln!(
         w,
-        "- Tasks and documents per claim type (due in business days after assignment); inquiries answered, proof of loss recorded.\n"
+        "- Tasks and documents per claim type (due in business days after assignment); inquiries answered, proof of loss recorded. The insured or the claimant provides the documents and the proof of loss; the adjuster records each (`claims document`, `claims proof-of-loss`).\n"
     );
     for list in &o.investigation {
         let items = |names: Vec<String>| names.join("; ");
@@ -243,9 +248,12 @@ pub fn workflow(o: &Office) -> String {
     let _ = writeln!(w, "- Decision: within the actor's limit (see the Authority Matrix) → effective; above it → pending until someone with enough authority approves, never the requester.");
     let _ = writeln!(w, "- Every reserve change carries the adjuster's note on its basis; a reserve above the policy's applicable limit is flagged.");
     let _ = writeln!(w, "- Coverage accepted (`claims accept`) → the coverage-decision clock stops; where the state counts payment from acceptance, the payment clock starts. Potentially not covered → accepted only by someone who may approve.");
-    let _ = writeln!(w, "- Negotiation (demand, offer, counter) before or after a settlement; the agreed figure becomes the settlement through the authority matrix again.");
-    let _ = writeln!(w, "- Payment for one exposure; the lienholder or mortgagee is co-payee only on the vehicle, dwelling or building it holds an interest in.");
-    let _ = writeln!(w, "- Release by the person giving up the claim: the injured claimant (never the insured), the employee (not the employer), the insured on its own loss (releasing the insurer).");
+    let _ = writeln!(w, "- Settlement value (adjuster, `claims settle`): actual cash value (replacement cost less depreciation), replacement cost, or medical specials plus general damages for injury; less the deductible and any coinsurance penalty; or an agreed figure. The calculation is kept on the claim.");
+    let _ = writeln!(w, "- Negotiation (adjuster, with the claimant or their attorney, `claims negotiate`): each demand, offer and counter dated and recorded; the agreed figure becomes the settlement through the authority matrix again.");
+    let _ = writeln!(w, "- Settlement authority (system): confirmed against the matrix; above the adjuster's limit, a supervisor, the manager or the committee approves (`claims approve`).");
+    let _ = writeln!(w, "- Release (adjuster writes, `claims release`; the person giving up the claim signs): general release for a third party's injury (the injured claimant, never the insured), property-only release for a third party's property, first-party release by every named insured on their own loss, workers' compensation release by the employee (not the employer); the state's own release language from the templates.");
+    let _ = writeln!(w, "- Payment (adjuster, `claims pay`): check or ACH to the claimant or the authorized payee, for one exposure; the lienholder or mortgagee is co-payee only on the vehicle, dwelling or building it holds an interest in; the payment clock stops.");
+    let _ = writeln!(w, "- Subrogation (adjuster, `claims subrogation`): where a third party caused the loss, the claim is flagged with the party, their carrier and the amount paid, for pursuit after closing.");
     let _ = writeln!(w, "- Close: paid (settlement paid, release signed where the claim was against the insured or employer), or without payment with a recorded reason (withdrawn, below deductible, no damages, no liability, no response, paid by other, record only, other); the unpaid reserve is released. Reopen a closed claim: {}; a denied one: {}.\n",
         holders(o, Permission::Approve),
         holders(o, Permission::ApproveDenial));
@@ -278,12 +286,23 @@ pub fn workflow(o: &Office) -> String {
             "- Supervisor approves (never the recommender): {}.",
             holders(o, Permission::ApproveDenial)
         );
-        let _ = writeln!(w, "- Letter with every required element; delivery to the insured and agent recorded; the file is kept {} years after closing (state rules: {}).\n",
+        let _ = writeln!(w, "- Letter with every required element (adjuster, `claims deny letter`); the insured and the agent receive it by certified mail or documented electronic delivery, each delivery recorded; the file is kept {} years after closing (state rules: {}).\n",
             d.retention_years,
             d.state_retention_years.iter().map(|s| format!("{} {}", s.state, s.years)).collect::<Vec<_>>().join(", "));
     }
 
-    let _ = writeln!(w, "## 7. SLA clocks\n");
+    let _ = writeln!(w, "## 7. Status updates and follow-ups\n");
+    let _ = writeln!(
+        w,
+        "- Actor: {} (`claims status-update ID --to insured|agent|claimant`, or `--due` for every claim the clock asks for); receivers: the insured, the claimant (through their attorney when represented; a third party is told where the claim stands, never what the insured's file holds), the agent of record (a courtesy copy).",
+        holders(o, Permission::Note)
+    );
+    let _ = writeln!(w, "- System: the letter says the status, what happened since the last update to the same person, what comes next, the documents still needed with their due dates and the adjuster's contact; it is filed on the claim, queued as email, and recorded as an event.");
+    let _ = writeln!(w, "- SLA marker: the periodic `status_letter` clock below; only a letter to whom the written status is owed (the insured; the claimant on third-party and workers' compensation claims) ends its period.");
+    let _ = writeln!(w, "- Assignment (system): the agent of record gets a status letter when the claim is assigned; the agent's desk (`claims agent-report`) lists their clients' claims with status, adjuster, last update, next step and documents needed.");
+    let _ = writeln!(w, "- Diaries (adjuster, `claims diary add|done`): follow-ups with a date or a repeat; a supervisor or manager sees what is due (`claims diary`), open files with no follow-up (`--no-diary`) and files nobody worked on in N days (`--inactive N`, from the history).\n");
+
+    let _ = writeln!(w, "## 8. SLA clocks\n");
     for r in &o.sla.defaults {
         let _ = writeln!(w, "- {}: {}", r.clock, clock_line(r));
     }
@@ -296,14 +315,66 @@ pub fn workflow(o: &Office) -> String {
     m
 }
 
-fn limit_cell(rule: &AuthorityRule, role: &str) -> String {
-    match rule.limits.iter().find(|l| l.role == role) {
-        None => "—".into(),
-        Some(l) => match l.up_to {
-            Some(m) => format!("up to {m}"),
-            None => "any amount".into(),
-        },
+/// A role's own limit, "inherits up to X from ROLE" when the role is not listed but ranks
+/// above a listed one (the matrix lets it act on what that role may), or "no authority".
+fn limit_cell(o: &Office, rule: &AuthorityRule, role: &str) -> String {
+    let words = |up_to: Option<crate::domain::money::Money>| match up_to {
+        Some(m) => format!("up to {m}"),
+        None => "any amount".into(),
+    };
+    if let Some(l) = rule.limits.iter().find(|l| l.role == role) {
+        return words(l.up_to);
     }
+    let rank = |r: &str| o.role(r).map_or(0, |r| r.rank);
+    let below = rule
+        .limits
+        .iter()
+        .filter(|l| rank(role) > rank(&l.role))
+        .max_by(|a, b| match (a.up_to, b.up_to) {
+            (None, None) => std::cmp::Ordering::Equal,
+            (None, _) => std::cmp::Ordering::Greater,
+            (_, None) => std::cmp::Ordering::Less,
+            (Some(x), Some(y)) => x.as_decimal().cmp(&y.as_decimal()),
+        });
+    match below {
+        Some(l) => format!("inherits {} (as {})", words(l.up_to), l.role),
+        None => "no authority".into(),
+    }
+}
+
+/// The triage decisions and who may make them.
+fn triage_authority(o: &Office, w: &mut String) {
+    let _ = writeln!(w, "## Triage authority\n");
+    let _ = writeln!(w, "| decision | permission | who |");
+    let _ = writeln!(w, "|---|---|---|");
+    for (decision, p) in [
+        (
+            "verify coverage and set priority (`claims triage`)",
+            Permission::Triage,
+        ),
+        (
+            "merge a duplicate report, unmerge, keep separate",
+            Permission::Triage,
+        ),
+        ("accept coverage (`claims accept`)", Permission::Settle),
+        (
+            "accept coverage the triage found potentially absent",
+            Permission::Approve,
+        ),
+        (
+            "assign by the routing rules (`claims assign`)",
+            Permission::Assign,
+        ),
+        (
+            "assign against the rules (`--override`, with a reason)",
+            Permission::AssignOverride,
+        ),
+    ] {
+        let name = serde_yaml::to_string(&p).unwrap_or_default();
+        let _ = writeln!(w, "| {decision} | {} | {} |", name.trim(), holders(o, p));
+    }
+    let _ = writeln!(w, "| coverage, priority, catastrophe code, escalation of a represented claimant | none | system: the rules above, never a person's choice |");
+    let _ = writeln!(w);
 }
 
 /// The Authority Matrix: triage, reserve and settlement authority by role and claim type.
@@ -353,6 +424,7 @@ pub fn authority(o: &Office) -> String {
         let _ = writeln!(w, "- {}: {}{lines}", t.id, t.description);
     }
     let _ = writeln!(w);
+    triage_authority(o, w);
     for (title, rules) in [
         ("Reserve authority", &o.authority_matrix.reserve),
         ("Settlement authority", &o.authority_matrix.settlement),
@@ -369,17 +441,18 @@ pub fn authority(o: &Office) -> String {
         let _ = writeln!(w, "| claim type | {} | second review |", roles.join(" | "));
         let _ = writeln!(w, "|---|{}---|", "---|".repeat(roles.len()));
         for r in rules.iter() {
-            let cells: Vec<String> = roles.iter().map(|role| limit_cell(r, role)).collect();
+            let cells: Vec<String> = roles.iter().map(|role| limit_cell(o, r, role)).collect();
             let _ = writeln!(
                 w,
                 "| {} | {} | {} |",
                 r.claim_type,
                 cells.join(" | "),
-                r.review_by.as_deref().unwrap_or("—")
+                r.review_by.as_deref().unwrap_or("none")
             );
         }
         let _ = writeln!(w);
     }
+    let _ = writeln!(w, "\"no authority\": the role may not act on that claim type by itself at any amount; \"inherits\": the role is not listed for it but ranks above a listed role, so it may do what that role may; \"none\" under second review: no second person is required.\n");
     let _ = writeln!(w, "Above a role's limit a change is pending until a person whose role covers the amount approves it (`claims approve`); nobody approves their own request.");
     m
 }

@@ -17,9 +17,31 @@ fn spec_is_generated_from_authority_yaml_and_follows_its_changes() {
     assert!(md.contains("| auto_physical_damage | up to 10000.00 | up to 50000.00 | up to 100000.00 | any amount |"), "{md}");
     assert!(
         md.contains(
-            "- Release by the person giving up the claim: the injured claimant (never the insured)"
+            "general release for a third party's injury (the injured claimant, never the insured)"
         ),
         "{md}"
+    );
+    // Every seed component, with its actor.
+    for needle in [
+        "- Settlement value (adjuster, `claims settle`): actual cash value",
+        "- Negotiation (adjuster, with the claimant or their attorney",
+        "- Payment (adjuster, `claims pay`): check or ACH",
+        "- Subrogation (adjuster, `claims subrogation`)",
+        "## 7. Status updates and follow-ups",
+        "receivers: the insured, the claimant (through their attorney when represented",
+        "- Reported by: the insured, the agent of record, a claimant",
+        "- status_letter (CA): 40 calendar days (alert after 33) from proof of loss until coverage decided, then every 30 calendar days after each letter — Cal. Code Regs. tit. 10, §2695.7(c)(1)",
+        // The authority matrix: triage authority, and no mark with two meanings.
+        "## Triage authority",
+        "| assign against the rules (`--override`, with a reason) | assign_override | supervisor, manager, committee",
+        "| bodily_injury | no authority | up to 250000.00 | inherits up to 250000.00 (as senior_adjuster) | any amount | inherits any amount (as manager) | manager |",
+    ] {
+        assert!(md.contains(needle), "lacks {needle:?}:\n{md}");
+    }
+    let matrix = &md[md.find("# Authority Matrix").unwrap()..];
+    assert!(
+        !matrix.contains("| — |") && !matrix.contains("—|"),
+        "{matrix}"
     );
     assert!(
         md.contains("or without payment with a recorded reason (withdrawn, below deductible"),
