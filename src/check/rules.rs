@@ -775,6 +775,16 @@ pub fn check_policy(p: &Policy, rel_path: &str) -> Vec<Issue> {
 /// Checks authority.yaml.
 pub fn check_office(o: &Office) -> Vec<Issue> {
     let mut out = Vec::new();
+    if let Some(smtp) = &o.smtp {
+        for problem in smtp.problems() {
+            let field = problem
+                .split_whitespace()
+                .next()
+                .unwrap_or("smtp")
+                .to_string();
+            out.push(Issue::at("O001", field, problem));
+        }
+    }
     if o.office.timezone.parse::<chrono_tz::Tz>().is_err() {
         out.push(Issue::at(
             "O001",

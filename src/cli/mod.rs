@@ -30,11 +30,13 @@ pub mod intake;
 pub mod investigate;
 pub mod join;
 pub mod keys;
+pub mod letter;
 pub mod list;
 pub mod log;
 pub mod merge;
 pub mod merge_file;
 pub mod note;
+pub mod outbox;
 pub mod output;
 pub mod pay;
 pub mod queue;
@@ -131,6 +133,8 @@ pub enum Command {
     Sync(sync::Args),
     Join(join::Args),
     Clone(join::CloneArgs),
+    Letter(letter::Args),
+    Outbox(outbox::Args),
 }
 
 /// Options every command sees, resolved once.
@@ -334,6 +338,8 @@ pub fn main() -> i32 {
         Command::Sync(a) => sync::run(&g, a),
         Command::Join(a) => join::run(&g, a),
         Command::Clone(a) => join::run_clone(&g, a),
+        Command::Letter(a) => letter::run(&g, a),
+        Command::Outbox(a) => outbox::run(&g, a),
     });
     for n in crate::store::notices::take() {
         eprintln!("warning: {n}");
