@@ -561,6 +561,21 @@ fn any_letter_records_its_delivery_and_the_undelivered_list_shows_the_rest() {
     o.expect(0, &["check"]);
     o.expect(0, &["audit"]);
     o.assert_sound();
+
+    // A hand edit that drops the tracking number is caught.
+    let rel = format!("claims/2026/11/{WATER}.yaml");
+    let edited = o
+        .read(&rel)
+        .replace("        tracking_number: \"9407111899562481750001\"\n", "")
+        .replace("        tracking_number: 9407111899562481750001\n", "");
+    assert_ne!(edited, o.read(&rel));
+    std::fs::write(o.root.join(&rel), edited).unwrap();
+    let (out, _) = o.expect(1, &["check", &rel]);
+    assert!(
+        out.contains("D006") && out.contains("certified mail without its tracking number"),
+        "{out}"
+    );
+    o.git_ok(&["checkout", "--", &rel]);
 }
 
 #[test]
