@@ -107,6 +107,7 @@ pub fn letter_record(existing: &[Letter], template: &str, to: &str, at: Timestam
         file: letter_file(existing, template),
         to: to.to_string(),
         at,
+        delivery: Vec::new(),
     }
 }
 
@@ -342,6 +343,12 @@ impl Email {
         format!("{claim_id}-{stem}.eml")
     }
 
+    /// The claim's letter this message carries (`letters/NAME.txt`): the file name's stem
+    /// after the claim id, the reverse of [`Email::file_name_for`].
+    pub fn letter_file(&self) -> String {
+        letter_file_of(&self.claim_id, &self.file_name)
+    }
+
     /// The message, from the office's address.
     pub fn to_bytes(
         &self,
@@ -366,6 +373,10 @@ impl Email {
                 "X-Claim-Id",
                 mail_builder::headers::raw::Raw::new(self.claim_id.clone()),
             )
+            .header(
+                "X-Claim-Letter",
+                mail_builder::headers::raw::Raw::new(self.letter_file()),
+            )
             .text_body(self.body.clone());
         if let Some((name, addr)) = &self.reply_to {
             m = m.reply_to((name.clone(), addr.clone()));
@@ -373,5 +384,139 @@ impl Email {
         m.write_to_vec().map_err(|e| {
             crate::error::Error::environment(format!("cannot compose {}: {e}", self.file_name))
         })
+    }
+}
+
+/// The letter file (`letters/NAME.txt`) of the outbox file `CLAIM-ID-NAME.eml` of a claim:
+/// the reverse of [`Email::file_name_for`], for messages queued before they named their
+/// letter in an `X-Claim-Letter` header.
+pub fn letter_file_of(claim_id: &str, file_name: &str) -> String {
+    let stem = file_name.strip_suffix(".eml").unwrap_or(file_name);
+    let stem = stem
+        .strip_prefix(claim_id)
+        .and_then(|s| s.strip_prefix('-'))
+        .unwrap_or(stem);
+    format!("letters/{stem}.txt")
+}
+
+/// A queued message as the mail server is given it: the addresses of its envelope, and what
+/// its headers say it carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    pub claim_id: String,
+    /// The letter on the claim (`letters/acknowledgment.txt`).
+    pub letter: String,
+    /// `<id@domain>`, as it is recorded on the letter.
+    pub message_id: String,
+    pub from: String,
+    /// To, Cc and Bcc.
+    pub recipients: Vec<String>,
+    pub subject: String,
+}
+
+impl Outgoing {
+    /// Reads the headers of the outbox file `file_name`; refused, naming the header, when the
+    /// message cannot be sent and recorded as it is.
+    pub fn read(file_name: &str, bytes: &[u8]) -> Result<Outgoing, String> {
+        let msg = mail_parser::MessageParser::default()
+            .parse_headers(bytes)
+            .ok_or("it is not an email message")?;
+        let text = |name: &str| {
+            msg.header(name)
+                .and_then(|h| h.as_text())
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+        };
+        let claim_id = text("X-Claim-Id").ok_or("it has no X-Claim-Id header naming its claim")?;
+        let letter = text("X-Claim-Letter").unwrap_or_else(|| letter_file_of(&claim_id, file_name));
+        let message_id = msg
+            .message_id()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(|m| format!("<{m}>"))
+            .ok_or("it has no Message-ID header, so its delivery could not be recorded")?;
+        let addresses = |a: Option<&mail_parser::Address>| -> Vec<String> {
+            a.map(|a| {
+                a.iter()
+                    .filter_map(|x| x.address().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+        };
+        let from = addresses(msg.from())
+            .into_iter()
+            .next()
+            .ok_or("it has no From address")?;
+        let mut recipients = addresses(msg.to());
+        recipients.extend(addresses(msg.cc()));
+        recipients.extend(addresses(msg.bcc()));
+        if recipients.is_empty() {
+            return Err("it has no recipient (To, Cc or Bcc)".into());
+        }
+        Ok(Outgoing {
+            claim_id,
+            letter,
+            message_id,
+            from,
+            recipients,
+            subject: msg.subject().unwrap_or_default().to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod outgoing_tests {
+    use super::*;
+
+    #[test]
+    fn a_queued_message_names_its_claim_letter_and_message_id() {
+        let office = crate::domain::office::OfficeInfo {
+            name: "Harbor Point Claims Services".into(),
+            timezone: "America/Chicago".into(),
+            claim_id_prefix: "CLM".into(),
+            address: None,
+            phone: None,
+            email: Some("claims@harborpoint.example".into()),
+            currency: "USD".into(),
+        };
+        let e = Email {
+            file_name: Email::file_name_for("CLM-2611-7K3F-QM2X", "letters/status_update-2.txt"),
+            claim_id: "CLM-2611-7K3F-QM2X".into(),
+            to_name: "Ana Agent".into(),
+            to_email: "ana@agency.example".into(),
+            reply_to: None,
+            subject: "Status of claim CLM-2611-7K3F-QM2X".into(),
+            body: "Hello\n".into(),
+            at: "2026-11-20T10:00:00-06:00".parse().unwrap(),
+        };
+        assert_eq!(e.letter_file(), "letters/status_update-2.txt");
+        let bytes = e.to_bytes(&office).unwrap();
+        let o = Outgoing::read(&e.file_name, &bytes).unwrap();
+        assert_eq!(o.claim_id, "CLM-2611-7K3F-QM2X");
+        assert_eq!(o.letter, "letters/status_update-2.txt");
+        assert!(
+            o.message_id
+                .starts_with("<CLM-2611-7K3F-QM2X-status_update-2.")
+                && o.message_id.ends_with("@harborpoint.example>"),
+            "{}",
+            o.message_id
+        );
+        assert_eq!(o.from, "claims@harborpoint.example");
+        assert_eq!(o.recipients, vec!["ana@agency.example".to_string()]);
+        assert_eq!(o.subject, "Status of claim CLM-2611-7K3F-QM2X");
+
+        // Without the letter header (queued by an older version): read from the file name.
+        let text = String::from_utf8(bytes).unwrap();
+        let old: String = text
+            .lines()
+            .filter(|l| !l.starts_with("X-Claim-Letter"))
+            .map(|l| format!("{l}\r\n"))
+            .collect();
+        let o = Outgoing::read(&e.file_name, old.as_bytes()).unwrap();
+        assert_eq!(o.letter, "letters/status_update-2.txt");
+
+        let no_claim = text.replace("X-Claim-Id", "X-Other");
+        let err = Outgoing::read(&e.file_name, no_claim.as_bytes()).unwrap_err();
+        assert!(err.contains("X-Claim-Id"), "{err}");
     }
 }

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod intake;
 pub mod letters;
+pub mod smtp;
 pub mod store;
 pub mod synthetic;
 pub mod workflow;

@@ -146,6 +146,8 @@ pub const CODES: &[CodeDoc] = &[
         explanation: "The denial letter on file lacks a required element: each provision's language and section, the loss, the reason, the right to reinvestigation, the state department's contact, or the adjuster's contact." },
     CodeDoc { code: "D005", severity: Severity::Error, title: "denial approved without required review",
         explanation: "The office requires a compliance or counsel review before a denial is approved when the claimant is represented, the claim involves bodily injury, or the reserve is over the threshold in authority.yaml (denial.review_required); this approval has none on record." },
+    CodeDoc { code: "D006", severity: Severity::Error, title: "letter delivery record incomplete",
+        explanation: "A letter's delivery record lacks its proof (certified mail needs the tracking number, an email its Message-ID) or is dated before the letter was written. Record deliveries with `claims letter deliver`." },
     CodeDoc { code: "A001", severity: Severity::Error, title: "unsigned commit",
         explanation: "`claims audit`: a commit carries no signature. Every commit of an office is signed by the person it names, whatever it touches." },
     CodeDoc { code: "A002", severity: Severity::Error, title: "signature does not verify",

@@ -46,7 +46,45 @@ pub fn check_claim(claim: &Claim, rel_path: &str, ix: &OfficeIndex) -> Vec<Issue
     check_lifecycle(claim, &mut out);
     check_money(claim, &mut out);
     check_denial(claim, ix.office, &mut out);
+    check_letter_deliveries(claim, &mut out);
     out
+}
+
+/// A letter's delivery record must hold its proof (the tracking number of certified mail,
+/// the Message-ID of an email) and cannot predate the letter.
+fn check_letter_deliveries(claim: &Claim, out: &mut Vec<Issue>) {
+    use crate::domain::claim::DeliveryMethod;
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|t| t.trim().is_empty());
+    for (i, l) in claim.letters.iter().enumerate() {
+        for (j, d) in l.delivery.iter().enumerate() {
+            let at = format!("letters[{i}].delivery[{j}]");
+            match d.method {
+                DeliveryMethod::CertifiedMail if blank(&d.tracking_number) => out.push(Issue::at(
+                    "D006",
+                    format!("{at}.tracking_number"),
+                    format!("{}: certified mail without its tracking number", l.file),
+                )),
+                DeliveryMethod::Electronic if blank(&d.message_id) => out.push(Issue::at(
+                    "D006",
+                    format!("{at}.message_id"),
+                    format!("{}: an email delivery without its Message-ID", l.file),
+                )),
+                _ => {}
+            }
+            if d.on < l.at.date_naive() {
+                out.push(Issue::at(
+                    "D006",
+                    format!("{at}.on"),
+                    format!(
+                        "{}: delivered on {}, before it was written ({})",
+                        l.file,
+                        d.on,
+                        l.at.date_naive()
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 fn check_identity(claim: &Claim, rel_path: &str, ix: &OfficeIndex, out: &mut Vec<Issue>) {
@@ -775,6 +813,16 @@ pub fn check_policy(p: &Policy, rel_path: &str) -> Vec<Issue> {
 /// Checks authority.yaml.
 pub fn check_office(o: &Office) -> Vec<Issue> {
     let mut out = Vec::new();
+    if let Some(smtp) = &o.smtp {
+        for problem in smtp.problems() {
+            let field = problem
+                .split_whitespace()
+                .next()
+                .unwrap_or("smtp")
+                .to_string();
+            out.push(Issue::at("O001", field, problem));
+        }
+    }
     if o.office.timezone.parse::<chrono_tz::Tz>().is_err() {
         out.push(Issue::at(
             "O001",

@@ -32,11 +32,13 @@ pub mod intake;
 pub mod investigate;
 pub mod join;
 pub mod keys;
+pub mod letter;
 pub mod list;
 pub mod log;
 pub mod merge;
 pub mod merge_file;
 pub mod note;
+pub mod outbox;
 pub mod output;
 pub mod pay;
 pub mod queue;
@@ -137,6 +139,8 @@ pub enum Command {
     Sync(sync::Args),
     Join(join::Args),
     Clone(join::CloneArgs),
+    Letter(letter::Args),
+    Outbox(outbox::Args),
 }
 
 /// Options every command sees, resolved once.
@@ -343,6 +347,8 @@ pub fn main() -> i32 {
         Command::Sync(a) => sync::run(&g, a),
         Command::Join(a) => join::run(&g, a),
         Command::Clone(a) => join::run_clone(&g, a),
+        Command::Letter(a) => letter::run(&g, a),
+        Command::Outbox(a) => outbox::run(&g, a),
     });
     for n in crate::store::notices::take() {
         eprintln!("warning: {n}");

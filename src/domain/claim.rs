@@ -590,16 +590,38 @@ pub struct Denial {
     pub retention_until: Option<NaiveDate>,
 }
 
+/// How and when a letter went out: the one delivery record, on any letter of the claim
+/// (`letters[].delivery`) and on the denial (`denial.delivery`). See [`super::delivery`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Delivery {
-    /// insured or agent
+    /// Who it went to: the letter's addressee (insured, agent, reporter, ...), or whoever got
+    /// a copy.
     pub to: String,
-    /// certified_mail or electronic
-    pub method: String,
+    pub method: DeliveryMethod,
+    /// Certified mail: the tracking number.
     pub tracking_number: Option<String>,
+    /// Email: the Message-ID of the message that carried it.
     pub message_id: Option<String>,
+    /// Other ways: the fax confirmation, the portal's receipt, who signed for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
     pub on: NaiveDate,
+}
+
+/// The ways a claims office sends a letter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryMethod {
+    /// Certified mail, return receipt requested (with its tracking number).
+    CertifiedMail,
+    /// Email (with the Message-ID).
+    Electronic,
+    FirstClassMail,
+    HandDelivery,
+    Fax,
+    /// Posted to the insured's or agent's portal.
+    Portal,
 }
 
 /// How a claim was closed: the record regulators' closed-claim counts read.
@@ -742,6 +764,10 @@ pub struct Letter {
     pub file: String,
     pub to: String,
     pub at: Timestamp,
+    /// How it went out; a letter without one is listed by `claims letter undelivered`. (The
+    /// denial letter's deliveries are the denial's own: `denial.delivery`.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub delivery: Vec<Delivery>,
 }
 
 /// A follow-up on the claim's diary: what to do and by when; a repeating one is set again

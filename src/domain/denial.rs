@@ -8,7 +8,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::claim::{Approval, Claim, Delivery, Denial, LineOfBusiness, ProvisionRef, Timestamp};
+use super::claim::{Approval, Claim, Denial, LineOfBusiness, ProvisionRef, Timestamp};
 use super::lifecycle::Status;
 use super::money::Money;
 use super::office::{DenialSettings, Office, StateDepartment};
@@ -500,12 +500,7 @@ pub fn handling_adjuster<'a>(
     })
 }
 
-/// How a letter went out.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Sent {
-    CertifiedMail { tracking_number: String },
-    Electronic { message_id: String },
-}
+pub use super::delivery::Sent;
 
 /// Records delivery of the denial letter to `to` (insured or agent). Once the insured and the
 /// agent (where the claim has one) have it, the claim is denied: the coverage decision is
@@ -541,24 +536,13 @@ pub fn record_delivery(
     if d.delivery.iter().any(|x| x.to == to) {
         return Err(format!("delivery to the {to} is already recorded"));
     }
-    let (method, tracking_number, message_id) = match sent {
-        Sent::CertifiedMail { tracking_number } if !tracking_number.trim().is_empty() => (
-            "certified_mail",
-            Some(tracking_number.trim().to_string()),
-            None,
-        ),
-        Sent::Electronic { message_id } if !message_id.trim().is_empty() => {
-            ("electronic", None, Some(message_id.trim().to_string()))
-        }
-        _ => return Err("a tracking number or message id must not be empty".into()),
-    };
-    d.delivery.push(Delivery {
-        to: to.to_string(),
-        method: method.to_string(),
-        tracking_number,
-        message_id,
-        on,
-    });
+    if matches!(sent, Sent::Other { .. }) {
+        return Err(
+            "a denial letter goes by certified mail (--tracking) or electronically (--message-id)"
+                .into(),
+        );
+    }
+    d.delivery.push(sent.record(to, on)?);
     let insured = d.delivery.iter().any(|x| x.to == "insured");
     let agent = claim.agent.is_none() || d.delivery.iter().any(|x| x.to == "agent");
     claim.record_event(at, by, &format!("deliver_denial_{to}"), claim.status);

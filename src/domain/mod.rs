@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod claim;
 pub mod claim_id;
 pub mod coverage;
+pub mod delivery;
 pub mod denial;
 pub mod exposure;
 pub mod fnol;

@@ -38,6 +38,89 @@ pub struct Office {
     pub investigation: Vec<Checklist>,
     /// Who governs this file (see `claims authority`).
     pub governance: Option<Governance>,
+    /// The mail server `claims outbox send` hands the outbox to.
+    pub smtp: Option<SmtpSettings>,
+}
+
+/// The office's mail server. The credentials are named, never written here: the username and
+/// the password are read from the environment variables these settings name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    /// Host name of the mail server (smtp.example.com).
+    pub server: String,
+    /// Default: 25 with `tls: none`, 587 with `starttls`, 465 with `tls`.
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub tls: SmtpTls,
+    /// The environment variable holding the username (SMTP_USER), if the server wants a login.
+    pub username_env: Option<String>,
+    /// The environment variable holding the password (SMTP_PASSWORD).
+    pub password_env: Option<String>,
+    /// The envelope sender; default each message's From (the office's email).
+    pub from: Option<String>,
+}
+
+/// How the connection to the mail server is secured.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    /// Plain text (a relay on the office's own network or this machine).
+    None,
+    /// Plain connection upgraded with STARTTLS, which the server must offer.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (SMTPS).
+    Tls,
+}
+
+impl SmtpSettings {
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            SmtpTls::None => 25,
+            SmtpTls::Starttls => 587,
+            SmtpTls::Tls => 465,
+        })
+    }
+
+    /// What is wrong with these settings, each naming its field: an environment variable's
+    /// name that is not one (a secret pasted in its place), a username without a password.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.server.trim().is_empty() {
+            out.push("smtp.server is empty".to_string());
+        }
+        for (field, name) in [
+            ("username_env", &self.username_env),
+            ("password_env", &self.password_env),
+        ] {
+            if let Some(n) = name {
+                let ok = n
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !ok {
+                    out.push(format!(
+                        "smtp.{field} must name an environment variable (letters, digits and _), \
+                         never hold the secret itself"
+                    ));
+                }
+            }
+        }
+        if self.username_env.is_some() != self.password_env.is_some() {
+            out.push("smtp.username_env and smtp.password_env go together".to_string());
+        }
+        let local = matches!(self.server.trim(), "localhost" | "127.0.0.1" | "::1");
+        if self.tls == SmtpTls::None && self.password_env.is_some() && !local {
+            out.push(
+                "smtp.tls none would send the password in the clear to another machine: use \
+                 starttls or tls"
+                    .to_string(),
+            );
+        }
+        out
+    }
 }
 
 /// How changes to authority.yaml take effect.

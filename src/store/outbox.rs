@@ -26,6 +26,75 @@ pub fn deliver(dir: &Path, office: &OfficeInfo, emails: &[Email]) -> Result<Vec<
     Ok(written)
 }
 
+/// The messages waiting in `dir`, by name: its `*.eml` files (not the tool's temporary
+/// `.NAME.eml.tmp` ones, nor those moved into `sent/`). None when there is no outbox yet.
+pub fn queued(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => return Err(Error::io(dir.display(), e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir.display(), e))?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
+        if is_file && name.ends_with(".eml") && !name.starts_with('.') {
+            out.push(entry.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The note beside a queued message: `NAME.eml.sending` while it is being handed to the
+/// server, `NAME.eml.failed` with the reason the last try failed.
+pub fn note_path(message: &Path, kind: &str) -> PathBuf {
+    let mut name = message.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{kind}"));
+    message.with_file_name(name)
+}
+
+/// Writes the note `kind` beside `message` (by rename, so it is whole or absent).
+pub fn write_note(message: &Path, kind: &str, text: &str) -> Result<()> {
+    let path = note_path(message, kind);
+    let tmp = message.with_file_name(format!(
+        ".{}.tmp",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    std::fs::write(&tmp, text).map_err(|e| Error::io(tmp.display(), e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| Error::io(path.display(), e))
+}
+
+/// The note `kind` beside `message`, if there is one.
+pub fn read_note(message: &Path, kind: &str) -> Option<String> {
+    std::fs::read_to_string(note_path(message, kind)).ok()
+}
+
+/// Removes the note `kind` beside `message`, if there is one.
+pub fn remove_note(message: &Path, kind: &str) -> Result<()> {
+    let path = note_path(message, kind);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path.display(), e)),
+        _ => Ok(()),
+    }
+}
+
+/// Moves a message that went out into `sent/` beside it (created if needed) and removes its
+/// notes. Returns where it is now.
+pub fn move_to_sent(message: &Path) -> Result<PathBuf> {
+    let dir = message
+        .parent()
+        .expect("a queued message has a folder")
+        .join("sent");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
+    let to = dir.join(message.file_name().expect("a queued message has a name"));
+    std::fs::rename(message, &to).map_err(|e| Error::io(to.display(), e))?;
+    remove_note(message, "failed")?;
+    remove_note(message, "sending")?;
+    Ok(to)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

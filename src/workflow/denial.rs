@@ -346,10 +346,7 @@ impl Deliver {
                 desk.now,
             )
             .map_err(Error::refused)?;
-            let reference = match &sent {
-                Sent::CertifiedMail { tracking_number } => tracking_number.clone(),
-                Sent::Electronic { message_id } => message_id.clone(),
-            };
+            let reference = sent.reference().unwrap_or_default().to_string();
             let mut edit = Edit::new(format!("deny deliver {}: to the {to}", claim.id))
                 .trailer("Delivered-To", to.clone())
                 .trailer("Reference", reference);

@@ -80,7 +80,7 @@ pub fn differences(before: &Office, after: &Office) -> Vec<Difference> {
             None,
         ));
     }
-    let settings: [(&str, serde_json::Value, serde_json::Value); 10] = [
+    let settings: [(&str, serde_json::Value, serde_json::Value); 11] = [
         ("office", json(&before.office), json(&after.office)),
         ("routing", json(&before.routing), json(&after.routing)),
         ("priority", json(&before.priority), json(&after.priority)),
@@ -93,6 +93,7 @@ pub fn differences(before: &Office, after: &Office) -> Vec<Difference> {
         ),
         ("denial", json(&before.denial), json(&after.denial)),
         ("contacts", json(&before.contacts), json(&after.contacts)),
+        ("smtp", json(&before.smtp), json(&after.smtp)),
         (
             "investigation",
             json(&before.investigation),

@@ -22,6 +22,7 @@ pub mod change;
 pub mod claim_merge;
 pub mod closing;
 pub mod coverage_decision;
+pub mod delivery;
 pub mod denial;
 pub mod desk;
 pub mod diaries;
@@ -88,6 +89,7 @@ pub enum Command {
     AuthorityApprove(authority::ApproveProposal),
     AuthorityReject(authority::RejectProposal),
     KeysRotate(authority::RotateKey),
+    LetterDeliver(delivery::Deliver),
 }
 
 /// Calls `$body` with the command's own arguments, whichever command it is.
@@ -131,13 +133,14 @@ macro_rules! each_command {
             Command::AuthorityApprove($a) => $body,
             Command::AuthorityReject($a) => $body,
             Command::KeysRotate($a) => $body,
+            Command::LetterDeliver($a) => $body,
         }
     };
 }
 
 impl Command {
     /// Every command's `Command:` trailer, as [`Command::name`] gives them.
-    pub const NAMES: [&'static str; 37] = [
+    pub const NAMES: [&'static str; 38] = [
         "intake",
         "complete",
         "triage",
@@ -175,6 +178,7 @@ impl Command {
         "authority approve",
         "authority reject",
         "keys rotate",
+        "letter deliver",
     ];
 
     /// The `Command:` trailer.
@@ -217,6 +221,7 @@ impl Command {
             Command::AuthorityApprove(_) => "authority approve",
             Command::AuthorityReject(_) => "authority reject",
             Command::KeysRotate(_) => "keys rotate",
+            Command::LetterDeliver(_) => "letter deliver",
         }
     }
 
@@ -243,6 +248,9 @@ impl Command {
             | Command::AuthorityApprove(_)
             | Command::AuthorityReject(_)
             | Command::KeysRotate(_) => return None,
+            // Any letter's delivery is a note's work; the denial letter's decides the denial,
+            // and needs who may recommend one (see [`delivery::Deliver::apply`]).
+            Command::LetterDeliver(_) => return None,
             Command::Settle(_) => (Settle, "propose settlements"),
             Command::Negotiate(_) => (Settle, "log settlement negotiations"),
             Command::Pay(_) => (Pay, "issue payments"),
@@ -319,6 +327,7 @@ impl Command {
                 Command::AuthorityReject(authority::RejectProposal::decode(&mut r)?)
             }
             "keys rotate" => Command::KeysRotate(authority::RotateKey::decode(&mut r)?),
+            "letter deliver" => Command::LetterDeliver(delivery::Deliver::decode(&mut r)?),
             other => return Err(format!("`{other}` is not a command that changes records")),
         };
         r.done()?;

@@ -21,6 +21,7 @@ mod init;
 mod intake;
 mod intake_rules;
 mod merge_driver;
+mod outbox;
 mod replay;
 mod reserve;
 mod server_gate;

@@ -741,13 +741,15 @@ fn denials(o: &Office) {
             "9407111899562481759999",
         ],
     );
+    // The denial letter's delivery through `letter deliver` is the denial's own: it denies.
     step(
         o,
-        "deny deliver",
+        "letter deliver",
         &[
-            "deny",
+            "letter",
             "deliver",
             RECOMMENDED,
+            "letters/denial.txt",
             "--to",
             "agent",
             "--message-id",
