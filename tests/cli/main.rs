@@ -28,5 +28,6 @@ mod settlement;
 mod sla;
 mod spec;
 mod team;
+mod terminal;
 mod triage;
 mod update_note;
