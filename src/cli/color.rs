@@ -26,7 +26,11 @@ pub fn init(when: When) {
 /// The `--color` of the command line, read before clap parses it (clap colors its own help and
 /// errors, which it prints while parsing).
 pub fn asked_on_command_line() -> clap::ColorChoice {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // An argument that is not UTF-8 is not --color (clap says what is wrong with it).
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_str().unwrap_or_default().to_string())
+        .collect();
     let mut asked = None;
     for (i, a) in args.iter().enumerate() {
         if a == "--" {

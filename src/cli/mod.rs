@@ -283,6 +283,10 @@ pub fn main() -> i32 {
         .color(color::asked_on_command_line());
     let matches = match command.clone().try_get_matches() {
         Ok(m) => m,
+        // An argument that is not text is bad input, like a file that is not (exit 1).
+        Err(e) if e.kind() == clap::error::ErrorKind::InvalidUtf8 => {
+            return finish(Err(argument_not_utf8()));
+        }
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
@@ -386,6 +390,24 @@ pub fn main() -> i32 {
         warn(&n);
     }
     finish(result)
+}
+
+/// The refusal of a command line with an argument that is not UTF-8, naming the argument.
+fn argument_not_utf8() -> Error {
+    let (n, arg) = std::env::args_os()
+        .enumerate()
+        .skip(1)
+        .find(|(_, a)| a.to_str().is_none())
+        .unwrap_or_default();
+    let bytes = arg.as_encoded_bytes();
+    let at = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), |_| 0);
+    Error::refused(format!(
+        "argument {n} (`{}`) is not UTF-8 text: byte 0x{:02x} at byte {} of it; nothing was written",
+        arg.to_string_lossy(),
+        bytes.get(at).copied().unwrap_or_default(),
+        at + 1
+    ))
+    .hint("a value given on the command line is text in UTF-8; check the terminal's or the script's encoding")
 }
 
 /// The exit code of a command's result, its error (and how to fix it) said on stderr.

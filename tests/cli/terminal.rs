@@ -308,3 +308,26 @@ fn completions_for_every_shell_and_a_manual_page_per_command() {
     let list = std::fs::read_to_string(dir.join("claims-list.1")).unwrap();
     assert!(list.contains(".TH claims-list 1"), "{list}");
 }
+
+#[test]
+fn an_argument_that_is_not_utf8_is_bad_input() {
+    use std::os::unix::ffi::OsStrExt;
+    let o = Office::example();
+    let head = o.head();
+    let text = std::ffi::OsStr::from_bytes(b"Called back \xe9t\xe9");
+    let out = o
+        .cmd(&["note", "CLM-2611-33T6-3CJ0"])
+        .arg(text)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("argument 3 (`Called back \u{fffd}t\u{fffd}`) is not UTF-8 text: byte 0xe9 at byte 13 of it; nothing was written"),
+        "{err}"
+    );
+    assert_eq!(o.head(), head, "nothing committed");
+    // A control character in an argument is bad input too (issue 18), and usage stays 2.
+    o.expect(1, &["note", "CLM-2611-33T6-3CJ0", "a\u{1}b"]);
+    o.expect(2, &["note", "--no-such-option"]);
+}
