@@ -87,7 +87,7 @@ The life of a claim, and the command for each step (`claims help COMMAND` for it
  SLA clocks     claims acknowledge | inquiry | answer | proof-of-loss ID; claims sla-report
  Work queues    claims queue NAME                        incomplete, approvals, duplicates, ...
  Records        claims show ID, claims list, claims log ID
- The office     claims check, claims audit, claims sync
+ The office     claims check, claims audit, claims doctor, claims sync
 ";
 
 /// The first sentence of a command's about, for the one line it gets in the grouped help.

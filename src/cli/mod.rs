@@ -23,6 +23,7 @@ pub mod color;
 pub mod complete;
 pub mod completions;
 pub mod deny;
+pub mod doctor;
 pub mod explain;
 pub mod findings;
 pub mod generate;
@@ -145,6 +146,7 @@ pub enum Command {
     Sync(sync::Args),
     Join(join::Args),
     Clone(join::CloneArgs),
+    Doctor(doctor::Args),
     Completions(completions::Args),
     Man(completions::ManArgs),
     Help(help::Args),
@@ -382,6 +384,7 @@ pub fn main() -> i32 {
         Command::Sync(a) => sync::run(&g, a),
         Command::Join(a) => join::run(&g, a),
         Command::Clone(a) => join::run_clone(&g, a),
+        Command::Doctor(a) => doctor::run(&g, a),
         Command::Help(_) | Command::Completions(_) | Command::Man(_) => {
             unreachable!("answered before the office is read")
         }

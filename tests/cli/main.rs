@@ -11,6 +11,7 @@ mod closing;
 mod crash;
 mod crash_journal;
 mod deny;
+mod doctor;
 mod duplicates;
 mod forgery;
 mod fuzz;
