@@ -9,6 +9,9 @@
 #                a 50,000-commit history (BENCH_AUDIT_MONTHS, BENCH_AUDIT_ROWS)
 #   make fuzz    each fuzz target (claim YAML, CSV, email, web payload) for FUZZ_SECONDS
 #                (default 60; FUZZ_TARGET=csv for one); what fails goes into tests/data/fuzz/
+#   make install the binary into $(PREFIX)/bin, a manual page per command into
+#                $(PREFIX)/share/man/man1, and bash, zsh and fish completions where those shells
+#                look under $(PREFIX)/share (PREFIX defaults to /usr/local; DESTDIR is honored)
 #   make clean   remove build output
 #
 # Needs only the Rust toolchain (with rustfmt and clippy), git, ssh-keygen and gpg.
@@ -17,7 +20,7 @@ CARGO ?= cargo
 CLAIMS_BIN ?= target/release/claims
 
 .DEFAULT_GOAL := build
-.PHONY: build test fmt-check clippy unit demo bench bench-audit fuzz clean
+.PHONY: build test fmt-check clippy unit demo bench bench-audit fuzz install clean
 
 build:
 	$(CARGO) build --release
@@ -57,6 +60,24 @@ $(BENCH_VENV)/bin/check-jsonschema:
 FUZZ_SECONDS ?= 60
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGET=$(FUZZ_TARGET) $(CARGO) test --release --test cli fuzz::fuzz_for_a_while -- --ignored --nocapture
+
+PREFIX ?= /usr/local
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
+BASH_COMPLETIONS := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETIONS := $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISH_COMPLETIONS := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+
+# The manual pages and completions come from the binary itself (`claims man`, `claims
+# completions`), so they always say what that binary accepts.
+install: build
+	install -d "$(BINDIR)" "$(MANDIR)" "$(BASH_COMPLETIONS)" "$(ZSH_COMPLETIONS)" "$(FISH_COMPLETIONS)"
+	install -m 755 $(CLAIMS_BIN) "$(BINDIR)/claims"
+	"$(BINDIR)/claims" --quiet man --out "$(MANDIR)"
+	"$(BINDIR)/claims" completions bash > "$(BASH_COMPLETIONS)/claims"
+	"$(BINDIR)/claims" completions zsh > "$(ZSH_COMPLETIONS)/_claims"
+	"$(BINDIR)/claims" completions fish > "$(FISH_COMPLETIONS)/claims.fish"
+	@echo "installed claims into $(BINDIR), its manual pages into $(MANDIR)"
 
 clean:
 	$(CARGO) clean

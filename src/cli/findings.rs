@@ -66,8 +66,9 @@ pub fn print_findings(
             }
         }
         _ => {
+            let colored = super::color::on_stdout();
             for f in findings {
-                out.line(&text_line(f));
+                out.line(&painted_line(f, colored));
             }
         }
     }
@@ -77,6 +78,17 @@ pub fn print_findings(
 
 /// One finding in the text format: `path:line:col: error[CODE]: message [CLAIM]`.
 pub fn text_line(f: &Finding) -> String {
+    painted_line(f, false)
+}
+
+/// [`text_line`], its severity colored when `colored` (errors red, warnings yellow).
+fn painted_line(f: &Finding, colored: bool) -> String {
+    use super::color::{paint, ERROR, NOTE, WARNING};
+    let style = match f.severity {
+        Severity::Error => ERROR,
+        Severity::Warning => WARNING,
+        Severity::Note => NOTE,
+    };
     let claim = f
         .claim
         .as_deref()
@@ -87,7 +99,7 @@ pub fn text_line(f: &Finding) -> String {
         f.file,
         f.line,
         f.column,
-        f.severity.as_str(),
+        paint(colored, style, f.severity.as_str()),
         f.code,
         f.message
     )

@@ -542,6 +542,7 @@ pub fn admit_and_commit(
         // Many claims: one batch, published together (each still its own signed commit).
         let batched = !g.dry_run && valid.len() > 1;
         let items = &mut items;
+        let progress = super::progress::Progress::start(g, "intake", valid.len());
         let commit_each = || -> Result<Vec<Made>> {
             let mut made = Vec::with_capacity(valid.len());
             // The duplicates of a notice are looked for as the first pass did: among the
@@ -597,11 +598,12 @@ pub fn admit_and_commit(
                     };
                     let d = session.run_at(&Command::Intake(Box::new(notice)), at, g.dry_run)?;
                     if g.dry_run && !(format == Format::Json || g.quiet) {
-                        super::update::report(g, &d);
+                        progress.suspend(|| super::update::report(g, &d));
                     }
                     // What the report needs; the change itself goes (a batch of thousands
                     // would otherwise hold every claim, its file and its diff to the end).
                     made.push(Made::of(i, &d, a.warnings));
+                    progress.step();
                 }
             }
             Ok(made)
@@ -615,6 +617,7 @@ pub fn admit_and_commit(
         } else {
             commit_each()?
         };
+        drop(progress);
         for m in &mut created {
             if let Some(oid) = m.commit {
                 super::update::say_commit(g, oid, &m.subject);

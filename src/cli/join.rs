@@ -117,7 +117,7 @@ fn join(g: &Globals, root: &Path, args: &Args) -> Result<i32> {
         Ok(_) => g.say(
             "  hooks: pre-commit (claims check), pre-push (claims audit); the claim merge driver",
         ),
-        Err(e) => eprintln!("warning: hooks not installed: {}", e.message),
+        Err(e) => super::warn(&format!("hooks not installed: {}", e.message)),
     }
     // The public key goes to stdout: it is what the person sends to the manager.
     println!("{}", joined.public_key);

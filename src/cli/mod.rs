@@ -20,12 +20,16 @@ pub mod authority;
 pub mod check;
 pub mod ci;
 pub mod close;
+pub mod color;
 pub mod complete;
+pub mod completions;
 pub mod deny;
 pub mod diary;
+pub mod doctor;
 pub mod explain;
 pub mod findings;
 pub mod generate;
+pub mod help;
 pub mod hooks;
 pub mod init;
 pub mod intake;
@@ -41,6 +45,7 @@ pub mod note;
 pub mod outbox;
 pub mod output;
 pub mod pay;
+pub mod progress;
 pub mod queue;
 pub mod repair;
 pub mod reserve;
@@ -61,7 +66,13 @@ use output::Format;
 /// Insurance claims handling where every record is YAML in git and every change is one
 /// signed commit.
 #[derive(Parser, Debug)]
-#[command(name = "claims", version, about, max_term_width = 100)]
+#[command(
+    name = "claims",
+    version,
+    about,
+    max_term_width = 100,
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     /// The office repository (default: the nearest folder above holding authority.yaml).
     #[arg(long, global = true, env = "CLAIMS_REPO", value_name = "DIR")]
@@ -72,9 +83,13 @@ pub struct Cli {
     /// Output format for commands that print records.
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
-    /// Print nothing but errors.
+    /// Print nothing but errors: no progress bars, no warnings, no result messages.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Color findings, statuses and breaches: auto (on a terminal, unless NO_COLOR is set;
+    /// CLICOLOR_FORCE colors a pipe too), always, or never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = color::When::Auto)]
+    pub color: color::When,
     /// Show the change and the commit message it would make; write nothing.
     #[arg(long, global = true)]
     pub dry_run: bool,
@@ -141,6 +156,30 @@ pub enum Command {
     Clone(join::CloneArgs),
     Letter(letter::Args),
     Outbox(outbox::Args),
+    Doctor(doctor::Args),
+    Completions(completions::Args),
+    Man(completions::ManArgs),
+    Help(help::Args),
+}
+
+/// `--quiet`, for what speaks without the command's [`Globals`] (warnings).
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `warning: ...` on stderr (yellow on a terminal), unless --quiet.
+pub(crate) fn warn(text: &str) {
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        let label = color::paint(color::on_stderr(), color::WARNING, "warning");
+        progress::say_line(&format!("{label}: {text}"));
+    }
+}
+
+/// `error: ...` on stderr (red on a terminal) and its hints.
+fn say_error(e: &Error) {
+    let label = color::paint(color::on_stderr(), color::ERROR, "error");
+    progress::say_line(&format!("{label}: {}", e.message));
+    for h in &e.hints {
+        progress::say_line(&format!("  hint: {h}"));
+    }
 }
 
 /// Options every command sees, resolved once.
@@ -179,7 +218,7 @@ impl Globals {
     /// Prints a progress or result message on stderr unless --quiet.
     pub fn say(&self, msg: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", msg.as_ref());
+            progress::say_line(msg.as_ref());
         }
     }
 }
@@ -242,19 +281,24 @@ pub fn claim_ids(args: &[String]) -> Result<Vec<ClaimId>> {
 pub(crate) fn readable_claims(root: &std::path::Path) -> Vec<crate::domain::claim::Claim> {
     let (claims, skipped) = crate::store::files::load_claims_skipping(root);
     for (path, f) in &skipped {
-        eprintln!(
-            "warning: {path}:{}:{}: error[{}]: {}; skipped (run `claims check {path}`)",
+        warn(&format!(
+            "{path}:{}:{}: error[{}]: {}; skipped (run `claims check {path}`)",
             f.line, f.column, f.issue.code, f.issue.message
-        );
+        ));
     }
     claims
 }
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
-    let command = <Cli as clap::CommandFactory>::command();
+    let command = help::with_grouped_help(<Cli as clap::CommandFactory>::command())
+        .color(color::asked_on_command_line());
     let matches = match command.clone().try_get_matches() {
         Ok(m) => m,
+        // An argument that is not text is bad input, like a file that is not (exit 1).
+        Err(e) if e.kind() == clap::error::ErrorKind::InvalidUtf8 => {
+            return finish(Err(argument_not_utf8()));
+        }
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
@@ -264,11 +308,7 @@ pub fn main() -> i32 {
     // Every value given on the command line is held to the rule of one field, as stdin and
     // CSV cells are: text, no NUL or control character but tab and line endings, 64 KiB.
     if let Err(e) = arguments_within_bounds(&command, &matches) {
-        eprintln!("error: {}", e.message);
-        for h in &e.hints {
-            eprintln!("  hint: {h}");
-        }
-        return e.exit_code();
+        return finish(Err(e));
     }
     let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
         Ok(c) => c,
@@ -278,6 +318,8 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    color::init(cli.color);
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     let g = Globals {
         repo: cli.repo,
         as_email: cli.as_email,
@@ -285,15 +327,23 @@ pub fn main() -> i32 {
         quiet: cli.quiet,
         dry_run: cli.dry_run,
     };
+    // Help, completions and manual pages read nothing of the office (and so finish nothing
+    // an interrupted command left).
+    let command = match cli.command {
+        Command::Help(a) => return finish(help::run(a)),
+        Command::Completions(a) => return finish(completions::run(a)),
+        Command::Man(a) => return finish(completions::run_man(&g, a)),
+        command => command,
+    };
     // Whatever an interrupted command left is finished before anything reads the office.
     let recovered = match crate::store::files::find_office_root(g.repo.as_deref()) {
         Ok(root) => crate::store::landing::recover_at(&root).map_err(Error::from),
         Err(_) => Ok(()),
     };
     for n in crate::store::notices::take() {
-        eprintln!("warning: {n}");
+        warn(&n);
     }
-    let result = recovered.and_then(|()| match cli.command {
+    let result = recovered.and_then(|()| match command {
         Command::Init(a) => init::run(&g, a),
         Command::Check(a) => check::run(&g, a),
         Command::Show(a) => show::run(&g, a),
@@ -349,17 +399,41 @@ pub fn main() -> i32 {
         Command::Clone(a) => join::run_clone(&g, a),
         Command::Letter(a) => letter::run(&g, a),
         Command::Outbox(a) => outbox::run(&g, a),
+        Command::Doctor(a) => doctor::run(&g, a),
+        Command::Help(_) | Command::Completions(_) | Command::Man(_) => {
+            unreachable!("answered before the office is read")
+        }
     });
     for n in crate::store::notices::take() {
-        eprintln!("warning: {n}");
+        warn(&n);
     }
+    finish(result)
+}
+
+/// The refusal of a command line with an argument that is not UTF-8, naming the argument.
+fn argument_not_utf8() -> Error {
+    let (n, arg) = std::env::args_os()
+        .enumerate()
+        .skip(1)
+        .find(|(_, a)| a.to_str().is_none())
+        .unwrap_or_default();
+    let bytes = arg.as_encoded_bytes();
+    let at = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), |_| 0);
+    Error::refused(format!(
+        "argument {n} (`{}`) is not UTF-8 text: byte 0x{:02x} at byte {} of it; nothing was written",
+        arg.to_string_lossy(),
+        bytes.get(at).copied().unwrap_or_default(),
+        at + 1
+    ))
+    .hint("a value given on the command line is text in UTF-8; check the terminal's or the script's encoding")
+}
+
+/// The exit code of a command's result, its error (and how to fix it) said on stderr.
+fn finish(result: Result<i32>) -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", e.message);
-            for h in &e.hints {
-                eprintln!("  hint: {h}");
-            }
+            say_error(&e);
             e.exit_code()
         }
     }
@@ -456,13 +530,16 @@ pub(crate) fn each_claim<R>(
     mut one: impl FnMut(&ClaimId) -> crate::error::Result<R>,
 ) -> crate::error::Result<(Vec<R>, usize)> {
     let mut refused = 0;
+    let progress = progress::Progress::start(g, "claims", targets.len());
     let mut all = || -> crate::error::Result<Vec<R>> {
         let mut out = Vec::new();
         for id in targets {
-            match one(id) {
+            let result = one(id);
+            progress.step();
+            match result {
                 Ok(r) => out.push(r),
                 Err(e) if e.kind == crate::error::ErrorKind::Refused && targets.len() > 1 => {
-                    eprintln!("error: {id}: {}", e.message);
+                    progress::say_line(&format!("error: {id}: {}", e.message));
                     refused += 1;
                 }
                 Err(e) => return Err(e),

@@ -1,9 +1,12 @@
 //! Output formats: aligned tables for people, CSV for analysts, JSON for scripts. Data goes
 //! to stdout and nothing else does; a closed pipe (`| head`) ends the program quietly.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use clap::ValueEnum;
+use comfy_table::{
+    Cell, ColumnConstraint, ContentArrangement, ContentLineStyle, LineStyle, TableStyle,
+};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -102,38 +105,204 @@ impl<T: Serialize> Rows<'_, T> {
     }
 }
 
-/// An aligned plain-text table with a header rule.
+/// Columns whose words are colored on a terminal (see [`super::color::status_style`]).
+const STATUS_COLUMNS: [&str; 3] = ["status", "outcome", "sla"];
+
+/// The one look of every table: no borders, a dashed rule under the header, two spaces
+/// between columns.
+const PLAIN: TableStyle = TableStyle::new()
+    .header_lines(ContentLineStyle::none().junction(' '))
+    .header_separator(LineStyle::none().fill('-').junction(' '))
+    .content_lines(ContentLineStyle::none().junction(' '));
+
+/// How wide a table may be drawn: `COLUMNS` when it is set to a number (a user or a test
+/// asking for a width), else the terminal's width when stdout is a terminal. `None` when
+/// stdout is a pipe or a file: the table is then as wide as its cells, nothing wrapped, so
+/// scripts see the same text on any terminal.
+pub fn table_width() -> Option<u16> {
+    let asked = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u16>().ok())
+        .filter(|w| *w > 0);
+    if asked.is_some() {
+        return asked;
+    }
+    if io::stdout().is_terminal() {
+        return comfy_table::Table::new().width();
+    }
+    None
+}
+
+/// How a table meets a width it does not fit in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// One line per row (a list): a long cell is cut with `…`, and the columns on the right
+    /// that find no room are left out, the table saying which.
+    OneLine,
+    /// Free text (`show`): a long cell wraps at spaces onto more lines.
+    Wrap,
+}
+
+/// A table of `headers` and `rows` as every list prints it, fitted to [`table_width`].
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    table_at(headers, rows, table_width(), Fit::OneLine)
+}
+
+/// A table whose cells are free text (wrapped), fitted to [`table_width`].
+pub fn table_wrapped(headers: &[&str], rows: &[Vec<String>]) -> String {
+    table_at(headers, rows, table_width(), Fit::Wrap)
+}
+
+/// The narrowest a cut column gets: its header, or this many columns if wider.
+const NARROWEST: usize = 8;
+
+/// A column whose cells are all at most this wide is never cut.
+const WHOLE: usize = 12;
+
+/// A table drawn by comfy-table. With a `width`, it is fitted as `fit` says, the first column
+/// (the id) never cut; without one, each column is as wide as its widest cell and nothing is
+/// cut or wrapped. Widths are display widths: a name in Chinese or with accents lines up.
+pub fn table_at(headers: &[&str], rows: &[Vec<String>], width: Option<u16>, fit: Fit) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let colored = super::color::on_stdout();
+    let mut t = comfy_table::Table::new();
+    t.force_no_tty()
+        .load_style(PLAIN)
+        .set_truncation_indicator("…");
+    if colored {
+        t.enforce_styling();
+    }
+    t.set_header(headers.iter().map(|h| {
+        let c = Cell::new(h);
+        if colored {
+            c.add_attribute(comfy_table::Attribute::Bold)
+        } else {
+            c
+        }
+    }));
     for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            if i < widths.len() {
-                widths[i] = widths[i].max(c.chars().count());
+        let mut row = comfy_table::Row::from(r.iter().enumerate().map(|(i, text)| {
+            let c = Cell::new(text);
+            let status = headers.get(i).is_some_and(|h| STATUS_COLUMNS.contains(h));
+            match super::color::status_cell_color(text) {
+                Some(color) if colored && status => c.fg(color),
+                _ => c,
             }
+        }));
+        if width.is_some() && fit == Fit::OneLine {
+            row.max_height(1);
+        }
+        t.add_row(row);
+    }
+    let n = t.column_count();
+    for (i, col) in t.column_iter_mut().enumerate() {
+        col.set_padding((0, u16::from(i + 1 < n)));
+    }
+    let mut left_out: Vec<&str> = Vec::new();
+    match width {
+        Some(w) => {
+            t.set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(w);
+            // The widest cell of each column, and the narrowest it may be cut to.
+            let widest: Vec<usize> = (0..n)
+                .map(|i| {
+                    rows.iter()
+                        .filter_map(|r| r.get(i))
+                        .flat_map(|c| c.lines())
+                        .map(UnicodeWidthStr::width)
+                        .chain(headers.get(i).map(|h| h.width()))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            // The id, and short cells (dates, amounts, states), are never cut.
+            let narrowest: Vec<usize> = (0..n)
+                .map(|i| match widest[i] {
+                    w if i == 0 || w <= WHOLE => w,
+                    w => w.min(headers.get(i).map_or(0, |h| h.width()).max(NARROWEST)),
+                })
+                .collect();
+            let mut kept = n;
+            let room = |k: usize, widths: &[usize]| {
+                widths[..k].iter().sum::<usize>() + 2 * k.saturating_sub(1)
+            };
+            if fit == Fit::OneLine {
+                while kept > 1 && room(kept, &narrowest) > usize::from(w) {
+                    kept -= 1;
+                }
+            }
+            // What room is left is shared among the cut columns, a column at a time, each up
+            // to its widest.
+            let mut given = narrowest.clone();
+            let mut spare = usize::from(w).saturating_sub(room(kept, &narrowest));
+            while spare > 0 {
+                let before = spare;
+                for i in 1..kept {
+                    if spare > 0 && given[i] < widest[i] {
+                        given[i] += 1;
+                        spare -= 1;
+                    }
+                }
+                if spare == before {
+                    break;
+                }
+            }
+            if kept < n {
+                // The last column shown has no padding (the hidden ones come after it).
+                if let Some(col) = t.column_mut(kept - 1) {
+                    col.set_padding((0, 0));
+                }
+            }
+            for (i, col) in t.column_iter_mut().enumerate() {
+                if i >= kept {
+                    col.set_constraint(ColumnConstraint::Hidden);
+                    left_out.extend(headers.get(i));
+                } else if given[i] >= widest[i] {
+                    col.set_constraint(ColumnConstraint::ContentWidth);
+                } else {
+                    // comfy-table's widths count the column's padding too.
+                    let width = given[i] as u16 + col.padding_width();
+                    col.set_constraint(ColumnConstraint::Absolute(comfy_table::Width::Fixed(
+                        width,
+                    )));
+                }
+            }
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
         }
     }
-    let mut s = String::new();
-    let line = |s: &mut String, cells: Vec<&str>| {
-        let mut l = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            if i > 0 {
-                l.push_str("  ");
-            }
-            l.push_str(c);
-            if i + 1 < cells.len() {
-                l.push_str(&" ".repeat(widths[i] - c.chars().count()));
-            }
-        }
-        s.push_str(l.trim_end());
+    let mut s = t.trim_fmt();
+    s.push('\n');
+    if !left_out.is_empty() {
+        let note = format!(
+            "(not shown: {}; --format csv shows all)",
+            left_out.join(", ")
+        );
+        s.push_str(&fit_width(&note, usize::from(width.unwrap_or(u16::MAX))));
         s.push('\n');
-    };
-    line(&mut s, headers.to_vec());
-    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(&mut s, rule.iter().map(String::as_str).collect());
-    for r in rows {
-        line(&mut s, r.iter().map(String::as_str).collect());
     }
     s
+}
+
+/// `text` cut to `width` display columns, an ellipsis marking the cut.
+pub fn fit_width(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 /// Optional text for a cell.
@@ -145,16 +314,71 @@ pub fn cell(v: Option<impl ToString>) -> String {
 mod tests {
     #[test]
     fn table_aligns_columns() {
-        let t = super::table(
+        let t = super::table_at(
             &["id", "status"],
             &[
                 vec!["A-1".into(), "reported".into()],
                 vec!["LONGER-ID".into(), "x".into()],
             ],
+            None,
+            super::Fit::OneLine,
         );
         assert_eq!(
             t,
-            "id         status\n---------  --------\nA-1        reported\nLONGER-ID  x\n"
+            "id         status\n---------- --------\nA-1        reported\nLONGER-ID  x\n"
         );
+    }
+
+    #[test]
+    fn a_table_given_a_width_wraps_its_long_cells_to_fit() {
+        let long = "the insured backed into a pole in the parking lot of the grocery store and the rear bumper, tailgate and one tail light were damaged";
+        let t = super::table_at(
+            &["field", "value"],
+            &[vec!["what happened".into(), long.into()]],
+            Some(60),
+            super::Fit::Wrap,
+        );
+        for line in t.lines() {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(line) <= 60,
+                "{line:?}"
+            );
+        }
+        assert!(t.lines().count() > 3, "{t}");
+        let words: Vec<&str> = t
+            .lines()
+            .skip(2)
+            .flat_map(|l| l.split_whitespace())
+            .collect();
+        assert_eq!(words.join(" "), format!("what happened {long}"));
+        // Without a width nothing wraps.
+        let plain = super::table_at(
+            &["field", "value"],
+            &[vec!["x".into(), long.into()]],
+            None,
+            super::Fit::Wrap,
+        );
+        assert_eq!(plain.lines().count(), 3);
+    }
+
+    #[test]
+    fn columns_line_up_by_display_width() {
+        let t = super::table_at(
+            &["name", "role"],
+            &[
+                vec!["李小龙".into(), "adjuster".into()],
+                vec!["Dana Núñez".into(), "csr".into()],
+            ],
+            None,
+            super::Fit::OneLine,
+        );
+        // Where the second column starts on each line (the rule's second run of dashes).
+        let second = [" role", " -", " adjuster", " csr"];
+        let at: Vec<usize> = t
+            .lines()
+            .zip(second)
+            .map(|(l, cell)| unicode_width::UnicodeWidthStr::width(&l[..l.find(cell).unwrap() + 1]))
+            .collect();
+        assert_eq!(at, vec![12, 12, 12, 12], "{t}");
     }
 }

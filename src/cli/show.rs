@@ -1,6 +1,6 @@
 //! `claims show ID`: one claim. Reads only that claim's file.
 
-use super::output::{cell, table, Format, Out};
+use super::output::{cell, table_wrapped, Format, Out};
 use super::Globals;
 use crate::domain::claim::Claim;
 use crate::domain::claim::ItemStatus;
@@ -155,5 +155,5 @@ pub fn summary(c: &Claim) -> String {
             format!("{} {} by {}", e.at.to_rfc3339(), e.event, e.by),
         ]);
     }
-    table(&["field", "value"], &rows)
+    table_wrapped(&["field", "value"], &rows)
 }

@@ -152,10 +152,10 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     // file hide a breached clock.
     let (rows, unreadable) = report_rows_from_files(&ws.root, &ctx, as_of, args.all);
     for (p, f) in &unreadable {
-        eprintln!(
-            "warning: {p} does not parse ({}:{}: error[{}]: {}); its clocks are not in the report (run `claims check {p}`)",
+        super::warn(&format!(
+            "{p} does not parse ({}:{}: error[{}]: {}); its clocks are not in the report (run `claims check {p}`)",
             f.line, f.column, f.issue.code, f.issue.message
-        );
+        ));
     }
     let mut out = Out::new();
     Rows {

@@ -32,7 +32,12 @@ fn clock_line(r: &ClockRule) -> String {
     let unit = serde_yaml::to_string(&r.unit).unwrap_or_default();
     let repeat = r
         .every
-        .map(|n| format!(", then every {n} {} after each letter", unit.trim().replace('_', " ")))
+        .map(|n| {
+            format!(
+                ", then every {n} {} after each letter",
+                unit.trim().replace('_', " ")
+            )
+        })
         .unwrap_or_default();
     let ev = |e: &super::sla_rules::ClockEvent| {
         serde_yaml::to_string(e)

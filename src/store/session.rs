@@ -200,6 +200,13 @@ impl Session {
         Ok(())
     }
 
+    /// Signs a throw-away payload with the acting person's key: proof that the key can sign
+    /// (`claims doctor`), without a commit.
+    pub fn probe_signing(&self) -> Result<()> {
+        self.signer.sign(b"claims doctor: can this key sign?")?;
+        Ok(())
+    }
+
     /// Now, in the office's time zone (`CLAIMS_NOW` fixes the clock).
     pub fn now(&self) -> Result<Timestamp> {
         office_now(self.tz)

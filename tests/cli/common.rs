@@ -36,6 +36,12 @@ fn hermetic(cmd: &mut Command, home: &Path) {
         // Commits made with plain git carry the same clock as the tool's.
         .env("GIT_AUTHOR_DATE", NOW)
         .env("GIT_COMMITTER_DATE", NOW)
+        // Tables, colors and progress as a script sees them, whatever the terminal running the
+        // tests says.
+        .env_remove("COLUMNS")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
         .env_remove("CLAIMS_REPO")
         .env_remove("CLAIMS_AS")
         .env_remove("CLAIMS_FAULT")

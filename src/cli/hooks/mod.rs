@@ -43,7 +43,7 @@ pub enum Action {
 }
 
 /// Marks hooks written by the tool, so they can be replaced safely.
-const MARK: &str = "# installed by `claims hooks install`";
+pub(crate) const MARK: &str = "# installed by `claims hooks install`";
 
 const PRE_COMMIT: &str = r#"#!/bin/sh
 # installed by `claims hooks install`
