@@ -196,14 +196,32 @@ run "sed -n '16,24p' claims/*/*/$DENIAL/letters/denial.txt"
 run "claims deny deliver $DENIAL --to insured --tracking 9407111899562481759999"
 run "claims deny deliver $DENIAL --to agent --message-id \"<$DENIAL.denial@harborpoint.example>\""
 
-section "9. The history is the audit trail"
+section "9. Keeping everyone informed: status letters, the agent's desk, diaries"
+# A status letter to the insured of the Texas truck claim (what happened, what comes next,
+# the documents still needed), filed on the claim and queued as email.
+run "claims --as $SENIOR status-update $TX --to insured --note \"The inspection is set for Monday.\""
+run "sed -n '/^Status:/,/^Please contact/p' claims/*/*/$TX/letters/status_update.txt"
+# The periodic status-letter clock (the office's 30 days; CA 10 CCR 2695.7(c)(1) in
+# California): every claim it asks a letter for, written in one go.
+run "claims sla-report --as-of 2026-11-20 --format json | python3 -c 'import json,sys; [print(r[\"claim\"], r[\"jurisdiction\"], r[\"due\"], r[\"status\"], r[\"rule\"]) for r in json.load(sys.stdin) if r[\"clock\"] == \"status_letter\" and r[\"status\"] == \"breached\"]'"
+run "claims --as $SENIOR status-update --due --format csv"
+# The agent's desk: their clients' claims, in the letters' words.
+AGENT="$(awk '/^agent:/ { a = 1 } a && /^  name:/ { sub(/^  name: /, ""); print; exit }' claims/*/*/"$TX".yaml)"
+run "claims agent-report \"$AGENT\" --format csv"
+# Diaries: a follow-up that repeats, what is due, and the files nobody has a follow-up on.
+run "claims --as $SENIOR diary add $TX --what \"Review the file\" --in 14 --every 14"
+run "claims diary --as-of 2026-12-04"
+run "claims diary --no-diary --format csv | head -4"
+run "claims letter undelivered --format csv | head -4"
+
+section "10. The history is the audit trail"
 run "git log --format='%h %an %s%n%(trailers)' -3"
 run 'git verify-commit HEAD 2>&1'
 run "claims log $DENIAL"
 run 'claims audit'
 run 'claims spec authority | head -20'
 
-section "10. Governing the office, and what the audit catches"
+section "11. Governing the office, and what the audit catches"
 MANAGER="$(person_with_role manager)"
 COMMITTEE="$(person_with_role committee)"
 CSR="$(person_with_role csr)"
@@ -235,7 +253,7 @@ run "git -c user.name=\"$STAFF_NAME\" -c user.email=$STAFF -c user.signingkey=\"
 run 'git verify-commit HEAD 2>&1'
 run "claims audit || echo \"exit \$?\""
 
-section "11. One office, many desks: two clones sync through a shared remote"
+section "12. One office, many desks: two clones sync through a shared remote"
 # The forgery above goes; the office is pushed to a bare repository (a server's, over ssh, in
 # real life), and two people each clone it to their own desk.
 run 'git reset -q --hard HEAD~1 && git clone -q --bare . ../office.git'
@@ -252,7 +270,7 @@ run "git log --format='%h %an: %s' -3"
 run 'git verify-commit HEAD 2>&1'
 run 'cd ../desk-staff && claims sync && claims audit'
 
-section "12. Finding codes"
+section "13. Finding codes"
 run 'claims explain N001'
 
 echo "demo: done (the office in $DEMO is removed now)"
