@@ -45,12 +45,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let ws = Workspace::open(g.repo.as_deref())?;
     let today = office_now(ws.tz)?.date_naive();
     let calendar = BusinessCalendar::new(ws.office.calendar.clone());
-    let ctx = SlaContext {
-        rules: &ws.office.sla,
-        calendar: &calendar,
-        tz: ws.tz,
-        assign_within: Some(&ws.office.priority.assign_within),
-    };
+    let ctx = SlaContext::of(&ws.office, &calendar, ws.tz);
     let mut claims: Vec<Claim> = super::readable_claims(&ws.root)
         .into_iter()
         .filter(|c| agent_matches(c, &args.agent))

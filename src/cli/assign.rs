@@ -127,11 +127,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         } else {
             String::new()
         },
-        if refused > 0 {
-            format!(", {refused} refused (left as they were)")
-        } else {
-            String::new()
-        },
+        super::refused_clause(refused),
         match written.first().and_then(|p| p.parent()) {
             Some(dir) => format!("; {} notice(s) in {}", written.len(), dir.display()),
             None => String::new(),

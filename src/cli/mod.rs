@@ -555,6 +555,15 @@ pub(crate) fn each_claim<R>(
     Ok((rows, refused))
 }
 
+/// ", N refused (left as they were)" after a batch's count, or nothing when none was.
+pub(crate) fn refused_clause(refused: usize) -> String {
+    if refused > 0 {
+        format!(", {refused} refused (left as they were)")
+    } else {
+        String::new()
+    }
+}
+
 /// The office's git repository (read-only commands that walk history): the clone around the
 /// current folder (or `--repo`), or a bare one the office pushes to (see [`crate::store::bare`]).
 pub(crate) fn office_repository(g: &Globals) -> crate::error::Result<git2::Repository> {

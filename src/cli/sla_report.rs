@@ -142,12 +142,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         None => office_now(ws.tz)?.date_naive(),
     };
     let calendar = BusinessCalendar::new(ws.office.calendar.clone());
-    let ctx = SlaContext {
-        rules: &ws.office.sla,
-        calendar: &calendar,
-        tz: ws.tz,
-        assign_within: Some(&ws.office.priority.assign_within),
-    };
+    let ctx = SlaContext::of(&ws.office, &calendar, ws.tz);
     // Claim files that do not parse cannot be reported on: say so, rather than let a broken
     // file hide a breached clock.
     let (rows, unreadable) = report_rows_from_files(&ws.root, &ctx, as_of, args.all);

@@ -58,12 +58,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             None => office_now(ws.tz)?.date_naive(),
         };
         let calendar = BusinessCalendar::new(ws.office.calendar.clone());
-        let ctx = SlaContext {
-            rules: &ws.office.sla,
-            calendar: &calendar,
-            tz: ws.tz,
-            assign_within: Some(&ws.office.priority.assign_within),
-        };
+        let ctx = SlaContext::of(&ws.office, &calendar, ws.tz);
         let mut due: Vec<Claim> = session
             .tip_claims()?
             .into_iter()
@@ -81,12 +76,10 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             .collect::<Result<_>>()?
     };
     let ids: Vec<_> = targets.iter().map(|(id, _)| id.clone()).collect();
+    // Looked up by id, not searched: `--due` can name thousands of claims.
+    let audience: std::collections::HashMap<_, _> = targets.into_iter().collect();
     let (rows, refused) = super::each_claim(g, &session, &ids, |id| {
-        let to = targets
-            .iter()
-            .find(|(t, _)| t == id)
-            .map(|(_, a)| *a)
-            .expect("a target");
+        let to = audience[id];
         let done = session.run(
             &Command::StatusUpdate(StatusUpdate {
                 id: id.clone(),
@@ -136,11 +129,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         if g.dry_run { "would write" } else { "wrote" },
         rows.len(),
         if rows.len() == 1 { "" } else { "s" },
-        if refused > 0 {
-            format!(", {refused} refused (left as they were)")
-        } else {
-            String::new()
-        }
+        super::refused_clause(refused)
     ));
     Ok(if refused > 0 { 1 } else { 0 })
 }

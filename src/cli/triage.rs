@@ -97,11 +97,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         if g.dry_run { "would triage" } else { "triaged" },
         rows.len(),
         if rows.len() == 1 { "" } else { "s" },
-        if refused > 0 {
-            format!(", {refused} refused (left as they were)")
-        } else {
-            String::new()
-        }
+        super::refused_clause(refused)
     ));
     Ok(if refused > 0 { 1 } else { 0 })
 }

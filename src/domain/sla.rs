@@ -103,6 +103,22 @@ pub struct SlaContext<'a> {
     pub assign_within: Option<&'a AssignWithin>,
 }
 
+impl<'a> SlaContext<'a> {
+    /// The office's rules, on its calendar and in its time zone.
+    pub fn of(
+        office: &'a super::office::Office,
+        calendar: &'a BusinessCalendar,
+        tz: chrono_tz::Tz,
+    ) -> SlaContext<'a> {
+        SlaContext {
+            rules: &office.sla,
+            calendar,
+            tz,
+            assign_within: Some(&office.priority.assign_within),
+        }
+    }
+}
+
 /// A rule chosen for a claim, with the state it came from (none = office default).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppliedRule<'a> {

@@ -177,12 +177,7 @@ pub fn clock_addressee(c: &Claim) -> Audience {
 
 /// The SLA arithmetic's view of the desk's office.
 pub fn sla_context<'d>(desk: &'d Desk) -> SlaContext<'d> {
-    SlaContext {
-        rules: &desk.office.sla,
-        calendar: desk.calendar,
-        tz: desk.tz,
-        assign_within: Some(&desk.office.priority.assign_within),
-    }
+    SlaContext::of(desk.office, desk.calendar, desk.tz)
 }
 
 /// Who the letter is addressed to, and a note on the way it goes (" (through counsel)").
