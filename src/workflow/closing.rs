@@ -55,12 +55,7 @@ impl Close {
                 .ok_or_else(|| Error::refused(format!("--waive `{w}` must be NAME=REASON")))?;
             waivers.push((name.trim().to_string(), reason.trim().to_string()));
         }
-        let note = self
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_string);
+        let note = super::given(&self.note);
         let reason = self
             .without_payment
             .as_deref()
@@ -382,12 +377,7 @@ impl Reopen {
                 REOPEN_REASONS.join(", ")
             )));
         }
-        let note = self
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_string);
+        let note = super::given(&self.note);
         if reason == "other" && note.is_none() {
             return Err(Error::refused("--reason other needs --note saying why"));
         }

@@ -36,12 +36,7 @@ impl AcceptCoverage {
     }
 
     pub fn apply(&self, desk: &Desk) -> Result<Change> {
-        let note = self
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_string);
+        let note = super::given(&self.note);
         let claim = desk.claim(&self.id)?;
         let questioned = claim.triage.as_ref().map(|t| t.coverage);
         // The seed: a claim triaged as potentially not covered goes to a senior adjuster or

@@ -172,12 +172,7 @@ impl DiaryDone {
     }
 
     pub fn apply(&self, desk: &Desk) -> Result<Change> {
-        let note = self
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_string);
+        let note = super::given(&self.note);
         desk.edit(&self.id, |claim| {
             let count = claim.diary.len();
             let entry = self

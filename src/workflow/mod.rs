@@ -364,6 +364,14 @@ pub fn parse_claim_id(s: &str) -> Result<ClaimId> {
         .map_err(|e| Error::refused(format!("`{s}` is not a claim id: {e}")))
 }
 
+/// An optional text argument as given, trimmed; `None` when absent or blank.
+pub(crate) fn given(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
 /// A unit enum's serde name (`in_question`).
 pub fn plain<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v)

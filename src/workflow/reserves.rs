@@ -71,18 +71,12 @@ impl SetReserve {
             )));
         }
         // The seed's rule: every reserve change carries the adjuster's notes on its basis.
-        let note = self
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_string)
-            .ok_or_else(|| {
-                Error::refused(
-                    "--note is required: the adjuster's note explaining the basis of the reserve",
-                )
-                .hint("e.g. --note \"Repair estimate 8,450.00 plus rental 21 days at 45.00\"")
-            })?;
+        let note = super::given(&self.note).ok_or_else(|| {
+            Error::refused(
+                "--note is required: the adjuster's note explaining the basis of the reserve",
+            )
+            .hint("e.g. --note \"Repair estimate 8,450.00 plus rental 21 days at 45.00\"")
+        })?;
         let (by, role) = (&desk.actor.email, &desk.actor.role);
         desk.edit(&self.id, |claim| {
             if claim.status.is_final() || !claim.status.is_open() {

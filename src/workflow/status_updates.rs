@@ -78,12 +78,7 @@ impl StatusUpdate {
 
     pub fn apply(&self, desk: &Desk) -> Result<Change> {
         let templates = desk.records.templates()?;
-        let note = self
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_string);
+        let note = super::given(&self.note);
         desk.edit(&self.id, |claim| {
             if claim.status == Status::Merged {
                 return Err(Error::refused(format!(
