@@ -72,6 +72,9 @@ pub struct Judged {
     pub commit: String,
     pub command: Option<String>,
     pub verdict: Verdict,
+    /// The codes of the findings this commit brought (for the error trends report).
+    #[serde(skip)]
+    pub found: Vec<&'static str>,
 }
 
 /// The audit of a range: its findings and each commit's verdict, oldest first.
@@ -476,6 +479,7 @@ impl<'r> Auditor<'r> {
             commit: id.to_string(),
             command: entry.trailer("Command").map(str::to_string),
             verdict: if failed { Verdict::Failed } else { verdict },
+            found: self.findings[first..].iter().map(|f| f.code).collect(),
         });
         Ok(())
     }

@@ -813,8 +813,13 @@ pub fn check_policy(p: &Policy, rel_path: &str) -> Vec<Issue> {
 /// Checks authority.yaml.
 pub fn check_office(o: &Office) -> Vec<Issue> {
     let mut out = Vec::new();
-    if let Some(smtp) = &o.smtp {
-        for problem in smtp.problems() {
+    let problems = o
+        .smtp
+        .iter()
+        .flat_map(|s| s.problems())
+        .chain(o.reporting.iter().flat_map(|r| r.problems()));
+    {
+        for problem in problems {
             let field = problem
                 .split_whitespace()
                 .next()

@@ -23,6 +23,7 @@ pub mod close;
 pub mod color;
 pub mod complete;
 pub mod completions;
+pub mod dashboard;
 pub mod deny;
 pub mod diary;
 pub mod doctor;
@@ -48,6 +49,7 @@ pub mod pay;
 pub mod progress;
 pub mod queue;
 pub mod repair;
+pub mod report;
 pub mod reserve;
 pub mod schema;
 pub mod settle;
@@ -116,6 +118,7 @@ pub enum Command {
     Acknowledge(sla_events::AcknowledgeArgs),
     StatusUpdate(status_update::Args),
     AgentReport(agent_report::Args),
+    Report(report::Args),
     Diary(diary::Args),
     Accept(accept::Args),
     Deny(deny::Args),
@@ -361,6 +364,7 @@ pub fn main() -> i32 {
         Command::Acknowledge(a) => sla_events::run_acknowledge(&g, a),
         Command::StatusUpdate(a) => status_update::run(&g, a),
         Command::AgentReport(a) => agent_report::run(&g, a),
+        Command::Report(a) => report::run(&g, a),
         Command::Diary(a) => diary::run(&g, a),
         Command::Accept(a) => accept::run(&g, a),
         Command::Deny(a) => deny::run(&g, a),

@@ -19,6 +19,7 @@ pub mod policy;
 pub mod priority;
 pub mod progress;
 pub mod release;
+pub mod reports;
 pub mod routing;
 pub mod same_loss;
 pub mod secrets;

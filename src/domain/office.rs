@@ -40,6 +40,9 @@ pub struct Office {
     pub governance: Option<Governance>,
     /// The mail server `claims outbox send` hands the outbox to.
     pub smtp: Option<SmtpSettings>,
+    /// The office's reporting choices (`claims report`): age bands, how a reopened claim
+    /// counts, stair-stepping flags, the triangle's valuations.
+    pub reporting: Option<super::reports::ReportingSettings>,
 }
 
 /// The office's mail server. The credentials are named, never written here: the username and

@@ -5,9 +5,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use git2::{Repository, Sort};
+use git2::{Commit, Diff, Repository, Sort};
 
+use crate::check::rules::{check_claim, OfficeIndex};
+use crate::domain::claim::{Claim, LineOfBusiness};
+use crate::domain::office::Office;
+use crate::domain::reports::error_trends::Found;
 use crate::error::Result;
+use crate::store::files::parse_yaml;
 
 /// The claim a changed path belongs to: `claims/YYYY/MM/ID.yaml` or `claims/YYYY/MM/ID/...`.
 fn claim_of(path: &str) -> Option<&str> {
@@ -53,6 +58,120 @@ pub fn last_touched(repo: &Repository, wanted: &HashSet<String>) -> Result<HashM
             }
         }
     }
+    Ok(found)
+}
+
+/// Calls `f` with each commit of HEAD's history, oldest first, and its changes from its
+/// first parent (merges are skipped: what they bring was counted on its own line).
+fn each_change(repo: &Repository, mut f: impl FnMut(&Commit<'_>, &Diff<'_>)) -> Result<()> {
+    let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
+        return Ok(());
+    };
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    walk.push(head.id())?;
+    for oid in walk {
+        let commit = repo.find_commit(oid?)?;
+        if commit.parent_count() > 1 {
+            continue;
+        }
+        let parent = match commit.parent_ids().next() {
+            Some(p) => Some(repo.find_commit(p)?.tree()?),
+            None => None,
+        };
+        let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&commit.tree()?), None)?;
+        f(&commit, &diff);
+    }
+    Ok(())
+}
+
+/// The author of a commit (their email) and the month it was worked, office time.
+pub fn author_month(commit: &Commit<'_>, tz: chrono_tz::Tz) -> (String, String) {
+    let author = commit.author();
+    let month = chrono::DateTime::from_timestamp(author.when().seconds(), 0)
+        .map(|t| t.with_timezone(&tz).format("%Y-%m").to_string())
+        .unwrap_or_default();
+    (author.email().unwrap_or("").to_string(), month)
+}
+
+/// Each person's touches by month: the commits they made that changed a claim.
+pub fn touches(repo: &Repository, tz: chrono_tz::Tz) -> Result<HashMap<(String, String), u64>> {
+    let mut out: HashMap<(String, String), u64> = HashMap::new();
+    each_change(repo, |commit, diff| {
+        let touched = diff.deltas().any(|d| {
+            [d.old_file(), d.new_file()].iter().any(|f| {
+                f.path()
+                    .and_then(|p| p.to_str())
+                    .and_then(claim_of)
+                    .is_some()
+            })
+        });
+        if touched {
+            *out.entry(author_month(commit, tz)).or_default() += 1;
+        }
+    })?;
+    Ok(out)
+}
+
+/// The claim rules replayed over the history: each finding a commit brought into a claim
+/// file (one the file did not have before that commit), with the commit's author and month.
+/// Claims are judged with today's office and policies, so a rule is applied the same way to
+/// every month.
+pub fn check_findings(
+    repo: &Repository,
+    tz: chrono_tz::Tz,
+    office: &Office,
+    policies: &HashMap<String, LineOfBusiness>,
+) -> Result<Vec<Found>> {
+    let mut found = Vec::new();
+    let mut before: HashMap<String, HashSet<&'static str>> = HashMap::new();
+    let mut ids: HashSet<String> = HashSet::new();
+    each_change(repo, |commit, diff| {
+        let (person, month) = author_month(commit, tz);
+        for d in diff.deltas() {
+            let Some(path) = d.new_file().path().and_then(|p| p.to_str()) else {
+                continue;
+            };
+            let is_record = claim_of(path).is_some_and(|id| path.ends_with(&format!("{id}.yaml")));
+            if !is_record {
+                continue;
+            }
+            if d.status() == git2::Delta::Deleted {
+                before.remove(path);
+                continue;
+            }
+            let Ok(blob) = repo.find_blob(d.new_file().id()) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(blob.content());
+            let codes: HashSet<&'static str> = match parse_yaml::<Claim>(&text) {
+                Ok(claim) => {
+                    ids.insert(claim.id.clone());
+                    let ix = OfficeIndex {
+                        office: Some(office),
+                        tz,
+                        policies,
+                        claim_ids: &ids,
+                    };
+                    check_claim(&claim, path, &ix)
+                        .into_iter()
+                        .map(|i| i.code)
+                        .collect()
+                }
+                Err(f) => [f.issue.code].into(),
+            };
+            let old = before.entry(path.to_string()).or_default();
+            let mut new: Vec<&'static str> = codes.difference(old).copied().collect();
+            new.sort_unstable();
+            found.extend(new.into_iter().map(|code| Found {
+                month: month.clone(),
+                code: code.to_string(),
+                person: person.clone(),
+                source: "check",
+            }));
+            *old = codes;
+        }
+    })?;
     Ok(found)
 }
 
