@@ -1,7 +1,8 @@
 # claims — build, test and demo.
 #
 #   make build   release binary at target/release/claims
-#   make test    the whole suite: formatting, clippy (warnings are errors), cargo test
+#   make test    the whole suite: formatting, clippy (warnings are errors), cargo test (first
+#                installing chromium and a Python venv with pandas and chainladder where missing)
 #   make demo    build, then walk through the workflow in a throw-away office
 #   make bench   build, then benchmarks (intake, triage and assign of BENCH_ROWS=N rows, default
 #                2000; reads over a generated office of BENCH_READ_CLAIMS=N claims, default 50000;
@@ -20,12 +21,30 @@ CARGO ?= cargo
 CLAIMS_BIN ?= target/release/claims
 
 .DEFAULT_GOAL := build
-.PHONY: build test fmt-check clippy unit demo bench bench-audit fuzz install clean
+.PHONY: build test test-tools fmt-check clippy unit demo bench bench-audit fuzz install clean
 
 build:
 	$(CARGO) build --release
 
-test: fmt-check clippy unit
+test: fmt-check clippy test-tools unit
+
+# What the report tests check their figures with, installed where missing: Debian's chromium
+# (renders the dashboard) and a virtual environment with PyYAML, pandas and chainladder (a
+# second computation of the reports, and the loss triangle loaded as actuaries load it). A
+# test whose tool could not be installed says SKIPPED and why.
+TEST_VENV := .test-tools/venv
+test-tools:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "test-tools: installing chromium (Debian's package)"; \
+	    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium || \
+	      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }; } >/dev/null 2>&1 || \
+	    echo "test-tools: chromium could not be installed; the dashboard test will say SKIPPED"; \
+	  else echo "test-tools: no chromium and no root to install it; the dashboard test will say SKIPPED"; fi
+	@$(TEST_VENV)/bin/python -c "import yaml, pandas, chainladder" 2>/dev/null || { \
+	  echo "test-tools: making $(TEST_VENV) (PyYAML, pandas, chainladder)"; \
+	  python3 -m venv $(TEST_VENV) && $(TEST_VENV)/bin/pip install --quiet pyyaml pandas chainladder || \
+	  echo "test-tools: the Python tools could not be installed; their tests will say SKIPPED"; }
 
 fmt-check:
 	$(CARGO) fmt --check

@@ -448,6 +448,10 @@ fn finish(result: Result<i32>) -> i32 {
 fn arguments_within_bounds(command: &clap::Command, matches: &clap::ArgMatches) -> Result<()> {
     for id in matches.ids() {
         let id = id.as_str();
+        // A group's id (a flattened struct of options): its arguments are checked themselves.
+        if !command.get_arguments().any(|a| a.get_id().as_str() == id) {
+            continue;
+        }
         if matches!(
             matches.value_source(id),
             None | Some(clap::parser::ValueSource::DefaultValue)

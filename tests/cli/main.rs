@@ -24,6 +24,7 @@ mod intake_rules;
 mod merge_driver;
 mod outbox;
 mod replay;
+mod reports;
 mod reserve;
 mod server_gate;
 mod settlement;
