@@ -127,6 +127,18 @@ pub fn page(g: &Globals, ws: &Workspace, scope: &Scope) -> Result<String> {
         .map_err(|e| Error::refused(format!("templates/dashboard.html.j2: {e}")))
 }
 
+/// A person or handler short enough to sit under a bar: the email's name, or the first
+/// word of an outside handler's.
+fn short_name(who: &str) -> String {
+    let name = who.split('@').next().unwrap_or(who);
+    let name = if who.contains('@') {
+        name
+    } else {
+        name.split(' ').next().unwrap_or(name)
+    };
+    name.chars().take(12).collect()
+}
+
 fn drawing<E: std::fmt::Display>(e: E) -> Error {
     Error::environment(format!("drawing a chart: {e}"))
 }
@@ -150,6 +162,7 @@ fn line_chart(series: &[(&str, Vec<(String, f64)>)], unit: &str) -> Result<Strin
         let n = labels.len().max(1);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(36)
             .x_label_area_size(36)
             .y_label_area_size(48)
             .build_cartesian_2d(0usize..n.saturating_sub(1).max(1), 0f64..top)
@@ -194,6 +207,7 @@ fn bar_chart(bars: &[(String, f64)], unit: &str) -> Result<String> {
         root.fill(&WHITE).map_err(drawing)?;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(36)
             .x_label_area_size(36)
             .y_label_area_size(48)
             .build_cartesian_2d((0..bars.len()).into_segmented(), 0f64..top)
@@ -239,6 +253,7 @@ fn stacked_bars(sla: &SlaByAdjuster) -> Result<String> {
         root.fill(&WHITE).map_err(drawing)?;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(36)
             .x_label_area_size(48)
             .y_label_area_size(48)
             .build_cartesian_2d((0..people.len().max(1)).into_segmented(), 0f64..top)
@@ -247,10 +262,9 @@ fn stacked_bars(sla: &SlaByAdjuster) -> Result<String> {
             .configure_mesh()
             .disable_x_mesh()
             .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => people
-                    .get(*i)
-                    .map(|p| p.split('@').next().unwrap_or(p).to_string())
-                    .unwrap_or_default(),
+                SegmentValue::CenterOf(i) => {
+                    people.get(*i).map(|p| short_name(p)).unwrap_or_default()
+                }
                 _ => String::new(),
             })
             .y_desc("clocks")
@@ -312,6 +326,7 @@ fn reserve_chart(largest: &LargestReserves) -> Result<String> {
         root.fill(&WHITE).map_err(drawing)?;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(36)
             .x_label_area_size(36)
             .y_label_area_size(64)
             .build_cartesian_2d(first..last, 0f64..top)
