@@ -184,6 +184,15 @@ read -r FLOOR_S FLOOR_KB _ < <(time_and_peak "$FLOOR_BIN" .)
 read -r SLA_S SLA_KB _ < <(time_and_peak claims sla-report --all --as-of 2026-11-20 --format csv)
 read -r CHECKR_S CHECKR_KB _ < <(time_and_peak claims check)
 claims check > ../check.out 2>&1 || { tail -5 ../check.out >&2; die "claims check found problems in the generated office"; }
+# Each record-based report of `claims report` (issue 21), CSV, beside the parse floor.
+REPORT_KINDS=(inventory lags closing reserves activity triangles)
+declare -A REPORT_S REPORT_KB
+for kind in "${REPORT_KINDS[@]}"; do
+    read -r s kb code < <(time_and_peak claims report "$kind" --as-of 2026-11-20 --format csv)
+    (( code == 0 )) || die "claims report $kind exited $code"
+    REPORT_S[$kind]="$s"
+    REPORT_KB[$kind]="$kb"
+done
 # check-jsonschema over the same claim files, in chunks (one command line cannot hold 50,000
 # paths) run on every CPU, as claims check uses every CPU.
 claims schema claim > ../claim.schema.json
@@ -245,6 +254,13 @@ printf "$fmt" "sla-report --all --format csv" "${SLA_S} s" "${FLOOR_S} s" "${SLA
 printf "$fmt" "  peak memory" "$((SLA_KB / 1024)) MB" "$((FLOOR_KB / 1024)) MB" "" "< 300 MB: $SLA_MEM_OK"
 printf "$fmt" "claims check" "${CHECKR_S} s" "${FLOOR_S} s" "${CHECKR_RATIO}x" "≤ 1.5x the parse floor: $CHECKR_OK"
 printf "$fmt" "  peak memory" "$((CHECKR_KB / 1024)) MB" "" "" "< 300 MB: $CHECKR_MEM_OK"
+for kind in "${REPORT_KINDS[@]}"; do
+    r="$(awk -v a="${REPORT_S[$kind]}" -v b="$FLOOR_S" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+    if awk -v r="$r" 'BEGIN { exit !(r <= 1.5) }'; then ok=MET; else ok="NOT MET"; fi
+    kb="${REPORT_KB[$kind]}"
+    [[ "$kb" =~ ^[0-9]+$ ]] && mb="$((kb / 1024)) MB" || mb="-"
+    printf "$fmt" "report $kind --format csv" "${REPORT_S[$kind]} s" "${FLOOR_S} s" "${r}x" "≤ 1.5x the parse floor: $ok ($mb)"
+done
 CJS_RATIO="$(awk -v a="$CJS_S" -v b="$CHECKR_S" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
 if awk -v r="$CJS_RATIO" 'BEGIN { exit !(r >= 10) }'; then CJS_OK=MET; else CJS_OK="NOT MET"; fi
 printf "$fmt" "  vs check-jsonschema (same claims)" "${CHECKR_S} s" "${CJS_S} s" "${CJS_RATIO}x" "≥ 10x faster: $CJS_OK"

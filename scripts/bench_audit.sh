@@ -121,6 +121,20 @@ EOF
 (( AUDITED == COMMITS )) || die "the audit judged $AUDITED commits, the history has $COMMITS"
 FULL_RATE="$(rate "$AUDITED" "$FULL_S")"
 
+# --- the history-based reports (issue 21) over the same history -----------------------------
+T0="$(now)"
+claims report productivity --from 2025-01-01 --to 2026-12-31 --format csv > ../productivity.csv ||
+    die "claims report productivity"
+PROD_S="$(elapsed "$T0" "$(now)")"
+T0="$(now)"
+claims report errors --source check --from 2025-01-01 --to 2026-12-31 --format csv > ../errors-check.csv ||
+    die "claims report errors --source check"
+ERRC_S="$(elapsed "$T0" "$(now)")"
+T0="$(now)"
+claims report errors --from 2025-01-01 --to 2026-12-31 --format csv > ../errors.csv ||
+    die "claims report errors"
+ERRS_S="$(elapsed "$T0" "$(now)")"
+
 # --- from the last checkpoint ---------------------------------------------------------------
 claims audit > ../checkpoint.out 2>&1 || { tail -5 ../checkpoint.out >&2; die "claims audit (recording a checkpoint)"; }
 BEFORE="$(git rev-list --count HEAD)"
@@ -144,6 +158,9 @@ printf "$fmt" measure value target
 printf "$fmt" "--------------------------------------------" "--------------" "------------------------------"
 printf "$fmt" "audit --full, commits/s" "$FULL_RATE/s" "≥ ${TARGET_RATE}/s: $OK"
 printf "$fmt" "audit --full, wall time" "${FULL_S} s" "($AUDITED commits, $REPLAYED replayed)"
+printf "$fmt" "report productivity (touches), commits/s" "$(rate "$COMMITS" "$PROD_S")/s" "(${PROD_S} s over $COMMITS commits)"
+printf "$fmt" "report errors --source check, commits/s" "$(rate "$COMMITS" "$ERRC_S")/s" "(${ERRC_S} s: the claim rules on every version)"
+printf "$fmt" "report errors (check and audit), commits/s" "$(rate "$COMMITS" "$ERRS_S")/s" "(${ERRS_S} s)"
 printf "$fmt" "audit from the checkpoint, one month later" "${SINCE_S} s" "($SINCE_N commits after it, of $AFTER)"
 echo
 echo "verified: the full audit found no errors and judged every commit; the audit after the checkpoint judged only the commits after it."

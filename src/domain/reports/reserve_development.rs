@@ -123,22 +123,22 @@ impl Tally for ReserveDevelopment<'_> {
             });
             let row = vec![
                 Value::text(c.id.clone()),
-                Value::text(c.lob.as_str()),
-                Value::text(c.jurisdiction.clone()),
-                Value::text(c.handled_by().unwrap_or("")),
                 Value::Date(day(r.at, s.tz)),
-                Value::text(r.by.clone()),
                 Value::Money(was),
                 Value::Money(now),
                 Value::Money(now - was),
                 Value::days(pct),
-                Value::text(r.reason.clone()),
+                Value::text(f.join(" ")),
                 Value::text(match r.state {
                     ApprovalState::Effective => "effective",
                     ApprovalState::Pending => "pending",
                     ApprovalState::Rejected => "rejected",
                 }),
-                Value::text(f.join(" ")),
+                Value::text(c.lob.as_str()),
+                Value::text(c.jurisdiction.clone()),
+                Value::text(c.handled_by().unwrap_or("")),
+                Value::text(r.by.clone()),
+                Value::text(r.reason.clone()),
             ];
             self.rows.push((c.id.clone(), row));
         }
@@ -153,9 +153,9 @@ impl Tally for ReserveDevelopment<'_> {
             sheet.push(row);
         }
         sheet.footer.push(format!(
-            "{} changes; {} claims flagged (stair-stepping: {} increases in a row without new information; jump: over {}% in {} days)",
+            "{} changes; {} flagged (stair-stepping: {} increases in a row without new information; jump: over {}% in {} days)",
             sheet.rows.len(),
-            self.flagged,
+            if self.flagged == 1 { "1 claim".to_string() } else { format!("{} claims", self.flagged) },
             s.settings.stair_steps,
             s.settings.jump_percent,
             s.settings.jump_days
@@ -164,20 +164,21 @@ impl Tally for ReserveDevelopment<'_> {
     }
 }
 
+/// The columns, the ones a reviewer reads first leftmost (a narrow table keeps them).
 pub const HEADERS: [&str; 13] = [
     "claim",
-    "line",
-    "state",
-    "adjuster",
     "on",
-    "by",
     "previous",
     "reserve",
     "change",
     "change_percent",
-    "reason",
-    "state_of_change",
     "flags",
+    "state_of_change",
+    "line",
+    "state",
+    "adjuster",
+    "by",
+    "reason",
 ];
 
 #[cfg(test)]
