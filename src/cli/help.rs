@@ -94,6 +94,7 @@ The life of a claim, and the command for each step (`claims help COMMAND` for it
  Letters        claims letter undelivered; claims outbox send
  Work queues    claims queue NAME                        incomplete, approvals, duplicates, ...
  Records        claims show ID, claims list, claims log ID
+ Reports        claims report inventory|lags|closing|reserves|activity|triangles|errors
  The office     claims check, claims audit, claims doctor, claims sync
 ";
 
