@@ -56,6 +56,8 @@ pub const GROUPS: &[(&str, &[&str])] = &[
             "sync",
             "check",
             "audit",
+            "sample",
+            "review",
             "doctor",
             "repair",
             "authority",
@@ -95,6 +97,7 @@ The life of a claim, and the command for each step (`claims help COMMAND` for it
  Work queues    claims queue NAME                        incomplete, approvals, duplicates, ...
  Records        claims show ID, claims list, claims log ID
  The office     claims check, claims audit, claims doctor, claims sync
+ Quality        claims sample --size N --seed S; claims review ID --pass | --fail CODE
 ";
 
 /// The first sentence of a command's about, for the one line it gets in the grouped help.
