@@ -11,8 +11,8 @@ use crate::domain::money::Money;
 use crate::error::{Error, Result};
 use crate::store::files::find_office_root;
 
-/// List claims, newest first, filtered by status, line of business, state, adjuster, agent or
-/// the dates they were received and closed.
+/// List claims, newest first, filtered by status, line, state, people or dates. The filters:
+/// status, line of business, state, adjuster, agent, and the dates received and closed.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]

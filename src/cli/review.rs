@@ -16,9 +16,10 @@ use crate::store::session::Workspace;
 use crate::workflow::qc::Review;
 use crate::workflow::{parse_claim_id, Command};
 
-/// Record a quality-control review of a claim file, passed or failed with codes (one signed
-/// commit); or, with --summary, the reviews recorded: passed, failed, the error rate with its
-/// 95% confidence interval, the failures by code. Nobody reviews a file they handle.
+/// Record a quality-control review of a claim file, or summarize the reviews. A review passes
+/// the file or fails it with codes (one signed commit); --summary gives the reviews recorded:
+/// passed, failed, the error rate with its 95% confidence interval, the failures by code.
+/// Nobody reviews a file they handle.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The claim reviewed.
@@ -198,7 +199,7 @@ fn summary(g: &Globals, a: &Args) -> Result<i32> {
         (Some(s), _, _) => format!(" of the sample drawn with seed {s}"),
         (None, None, None) => String::new(),
         (None, f, t) => format!(
-            " made {}",
+            " {}",
             [f.map(|f| format!("from {f}")), t.map(|t| format!("to {t}"))]
                 .into_iter()
                 .flatten()

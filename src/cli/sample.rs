@@ -12,7 +12,7 @@ use crate::domain::qc::{sample, sample_spec, SampleSize};
 use crate::error::{Error, Result};
 use crate::store::session::{office_now, Workspace};
 
-/// Draw a reproducible random sample of claims for quality control: the same seed and filters
+/// Draw a reproducible random sample of claims for quality control. The same seed and filters
 /// over the same claims draw the same sample, on any machine. The claims that pass the filters
 /// are sorted by id and drawn from with the seed; without --seed one is chosen and printed.
 #[derive(clap::Args, Debug)]
