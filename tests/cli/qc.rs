@@ -377,3 +377,35 @@ fn the_summary_gives_the_error_rate_and_its_wilson_interval() {
     assert!(err.contains("no reviews recorded from 2026-11-21"), "{err}");
     o.expect(0, &["check"]);
 }
+
+#[test]
+fn a_review_is_not_work_on_the_file_for_the_inactivity_view() {
+    let o = Office::example();
+    let later = "2026-12-05T10:00:00-06:00";
+    let run = |args: &[&str]| {
+        let out = o
+            .cmd(args)
+            .env("CLAIMS_NOW", later)
+            .env("GIT_AUTHOR_DATE", later)
+            .env("GIT_COMMITTER_DATE", later)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    };
+    run(&["--as", COMPLIANCE, "review", SLIP, "--pass"]);
+    run(&["note", GLASS, "Called the insured"]);
+    let (out, _) = o.expect(
+        0,
+        &[
+            "--format",
+            "csv",
+            "diary",
+            "--inactive",
+            "10",
+            "--as-of",
+            "2026-12-10",
+        ],
+    );
+    assert!(out.contains(SLIP), "reviewed, not worked on: {out}");
+    assert!(!out.contains(GLASS), "a note is work on the file: {out}");
+}
