@@ -79,6 +79,30 @@ impl Filters {
         })
     }
 
+    /// The filters that [`Filters::given`] names, read back (a sample's spec).
+    pub fn from_given(given: &[(String, String)]) -> Result<Filters> {
+        let mut f = Filters::default();
+        for (k, v) in given {
+            let date = |v: &str| {
+                v.parse::<NaiveDate>()
+                    .map_err(|_| Error::usage(format!("{k}={v}: not a date (YYYY-MM-DD)")))
+            };
+            match k.as_str() {
+                "status" => f.status = Some(v.clone()),
+                "lob" => f.lob = Some(v.clone()),
+                "state" => f.state = Some(v.clone()),
+                "adjuster" => f.adjuster = Some(v.clone()),
+                "agent" => f.agent = Some(v.clone()),
+                "received-from" => f.received_from = Some(date(v)?),
+                "received-to" => f.received_to = Some(date(v)?),
+                "closed-from" => f.closed_from = Some(date(v)?),
+                "closed-to" => f.closed_to = Some(date(v)?),
+                other => return Err(Error::usage(format!("`{other}` is not a filter"))),
+            }
+        }
+        Ok(f)
+    }
+
     /// The filters given, as (flag, value) in the order of the help.
     pub fn given(&self) -> Vec<(String, String)> {
         let dates = [

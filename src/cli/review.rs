@@ -2,15 +2,16 @@
 //! review of a claim file (one signed commit); `claims review --summary`: the reviews
 //! recorded, the error rate and its 95% Wilson interval, the failures by code.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::list::Filters;
 use super::output::{Format, Out, Rows};
 use super::Globals;
-use crate::domain::claim::{QcResult, QcReview};
-use crate::domain::qc::{spec_seed, wilson, Z95};
+use crate::domain::claim::{Claim, QcResult, QcReview};
+use crate::domain::qc::{parse_spec, spec_seed, wilson, Z95};
 use crate::error::{Error, Result};
 use crate::store::session::Workspace;
 use crate::workflow::qc::Review;
@@ -94,6 +95,28 @@ struct CodeRow {
     ci95_high: Option<f64>,
 }
 
+/// The reviewed files (of `selected`) that the sample their review names does not draw from
+/// `claims` today; a spec that cannot be read back is left alone.
+fn not_drawn<'a>(claims: &[Claim], selected: &[(&'a str, &QcReview)]) -> Vec<&'a str> {
+    let mut drawn: HashMap<&str, Option<HashSet<String>>> = HashMap::new();
+    let mut outside = Vec::new();
+    for (id, r) in selected {
+        let Some(spec) = r.sample.as_deref() else {
+            continue;
+        };
+        let ids = drawn.entry(spec).or_insert_with(|| {
+            let s = parse_spec(spec)?;
+            let filter = Filters::from_given(&s.filters).ok()?.resolve().ok()?;
+            let (_, sample) = super::sample::draw_from(claims, &filter, s.size, s.seed);
+            Some(sample.into_iter().map(|c| c.id.clone()).collect())
+        });
+        if ids.as_ref().is_some_and(|ids| !ids.contains(*id)) {
+            outside.push(*id);
+        }
+    }
+    outside
+}
+
 /// `7.50%`, or empty.
 fn percent(x: Option<f64>) -> String {
     x.map(|x| format!("{:.2}%", x * 100.0)).unwrap_or_default()
@@ -110,10 +133,28 @@ fn summary(g: &Globals, a: &Args) -> Result<i32> {
             && a.to.is_none_or(|t| day(r) <= t)
     };
     // One verdict per file: its latest review among those selected.
-    let latest: Vec<QcReview> = super::readable_claims(&ws.root)
-        .into_iter()
-        .filter_map(|c| c.reviews.into_iter().rev().find(|r| wanted(r)))
+    let claims = super::readable_claims(&ws.root);
+    let selected: Vec<(&str, &QcReview)> = claims
+        .iter()
+        .filter_map(|c| {
+            c.reviews
+                .iter()
+                .rev()
+                .find(|r| wanted(r))
+                .map(|r| (c.id.as_str(), r))
+        })
         .collect();
+    if a.sample_seed.is_some() {
+        let outside = not_drawn(&claims, &selected);
+        if !outside.is_empty() {
+            super::warn(&format!(
+                "{} not in the sample its review names, as `claims sample` draws it now (drawn in another sample, or the claims have changed since): {}",
+                super::counted(outside.len(), "reviewed file is"),
+                outside.join(", ")
+            ));
+        }
+    }
+    let latest: Vec<&QcReview> = selected.iter().map(|(_, r)| *r).collect();
     let reviewed = latest.len() as u64;
     let failed = latest.iter().filter(|r| r.result == QcResult::Fail).count() as u64;
     let interval = wilson(failed, reviewed, Z95);

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::list::Filters;
+use super::list::{Filter, Filters};
 use super::output::{cell, Format, Out, Rows};
 use super::Globals;
 use crate::domain::claim::Claim;
@@ -67,12 +67,8 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         Some(s) => s,
         None => clock_seed(ws.tz)?,
     };
-    let mut population: Vec<Claim> = super::readable_claims(&ws.root)
-        .into_iter()
-        .filter(|c| filter.matches(c))
-        .collect();
-    population.sort_by(|a, b| a.id.cmp(&b.id));
-    let drawn = sample(&population, size, seed);
+    let claims = super::readable_claims(&ws.root);
+    let (population, drawn) = draw_from(&claims, &filter, size, seed);
     let rows: Vec<Row> = drawn
         .iter()
         .map(|c| Row {
@@ -90,7 +86,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let mut out = Out::new();
     if format == Format::Json {
         let report = Report {
-            population: population.len(),
+            population,
             size: rows.len(),
             seed,
             filters: given.iter().cloned().collect(),
@@ -129,7 +125,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     g.say(format!(
         "sampled {} of {} claims (seed {seed}{}; filters: {filters})",
         rows.len(),
-        population.len(),
+        population,
         if chosen {
             ", chosen from the clock"
         } else {
@@ -144,6 +140,19 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         super::progress::say_line(&format!("seed {seed}"));
     }
     Ok(0)
+}
+
+/// The claims that pass `filter`, sorted by id, and the sample drawn from them: (how many
+/// passed, the sample).
+pub(crate) fn draw_from<'c>(
+    claims: &'c [Claim],
+    filter: &Filter,
+    size: SampleSize,
+    seed: u64,
+) -> (usize, Vec<&'c Claim>) {
+    let mut population: Vec<&Claim> = claims.iter().filter(|c| filter.matches(c)).collect();
+    population.sort_by(|a, b| a.id.cmp(&b.id));
+    (population.len(), sample(&population, size, seed))
 }
 
 /// A seed from the clock: the office time to the nanosecond, mixed (SplitMix64's finalizer)

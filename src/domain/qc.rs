@@ -98,6 +98,46 @@ pub fn sample_spec(seed: u64, size: SampleSize, filters: &[(String, String)]) ->
     words.join(" ")
 }
 
+/// A sample spec read back: the seed, the size and the filters; `None` when it names no seed
+/// or no size. A word without `=` continues the value before it (`agent=Lone Star`).
+pub fn parse_spec(spec: &str) -> Option<SampleSpec> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for w in spec.split_whitespace() {
+        match (w.split_once('='), pairs.last_mut()) {
+            (Some((k, v)), _) => pairs.push((k.to_string(), v.to_string())),
+            (None, Some((_, v))) => {
+                v.push(' ');
+                v.push_str(w);
+            }
+            (None, None) => return None,
+        }
+    }
+    let mut seed = None;
+    let mut size = None;
+    let mut filters = Vec::new();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "seed" => seed = Some(v.parse().ok()?),
+            "size" => size = Some(SampleSize::Count(v.parse().ok()?)),
+            "percent" => size = Some(SampleSize::Percent(v.parse().ok()?)),
+            _ => filters.push((k, v)),
+        }
+    }
+    Some(SampleSpec {
+        seed: seed?,
+        size: size?,
+        filters,
+    })
+}
+
+/// A sample as its spec names it: the seed, the size, the filters (flag, value).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SampleSpec {
+    pub seed: u64,
+    pub size: SampleSize,
+    pub filters: Vec<(String, String)>,
+}
+
 /// The seed a sample spec names (`seed=N`), if any.
 pub fn spec_seed(spec: &str) -> Option<u64> {
     spec.split_whitespace()
@@ -224,6 +264,25 @@ mod tests {
         assert_eq!(s, "seed=42 percent=2.5 status=closed");
         assert_eq!(spec_seed(&s), Some(42));
         assert_eq!(spec_seed("size=3"), None);
+        let agent = sample_spec(
+            7,
+            SampleSize::Count(3),
+            &[("agent".into(), "Lone Star Agency".into())],
+        );
+        assert_eq!(
+            parse_spec(&agent),
+            Some(SampleSpec {
+                seed: 7,
+                size: SampleSize::Count(3),
+                filters: vec![("agent".into(), "Lone Star Agency".into())]
+            })
+        );
+        assert_eq!(
+            parse_spec(&s).map(|p| p.size),
+            Some(SampleSize::Percent("2.5".parse().unwrap()))
+        );
+        assert_eq!(parse_spec("seed=1"), None);
+        assert_eq!(parse_spec("size=1"), None);
     }
 
     #[test]

@@ -171,6 +171,40 @@ fn a_review_is_a_signed_commit_the_audit_replays() {
     assert_eq!(glass.reviews[0].result, QcResult::Pass);
     assert!(glass.reviews[0].codes.is_empty());
 
+    // The summary of that sample: SLIP was drawn in it; a file reviewed under its spec that it
+    // does not draw is named.
+    let (ids, _) = sample(&o, &["--size", "5", "--seed", "42"]);
+    assert!(ids.iter().any(|i| i == SLIP), "{ids:?}");
+    let (_, err) = o.expect(0, &["review", "--summary", "--sample-seed", "42"]);
+    assert!(!err.contains("warning"), "{err}");
+    let outsider = o
+        .claims()
+        .into_iter()
+        .map(|(_, c)| c.id)
+        .find(|i| !ids.contains(i))
+        .unwrap();
+    o.expect(
+        0,
+        &[
+            "--as",
+            COMPLIANCE,
+            "review",
+            &outsider,
+            "--pass",
+            "--sample",
+            "seed=42 size=5",
+        ],
+    );
+    let (_, err) = o.expect(0, &["review", "--summary", "--sample-seed", "42"]);
+    assert!(
+        err.contains(&format!("warning: 1 reviewed file is not in the sample its review names, as `claims sample` draws it now (drawn in another sample, or the claims have changed since): {outsider}")),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 files reviewed of the sample drawn with seed 42"),
+        "{err}"
+    );
+
     let (json_out, err) = o.expect(0, &["--format", "json", "audit", "--full"]);
     let report = json(&json_out);
     assert_eq!(report["errors"], 0, "{json_out}\n{err}");
