@@ -443,3 +443,24 @@ fn a_review_is_not_work_on_the_file_for_the_inactivity_view() {
     assert!(out.contains(SLIP), "reviewed, not worked on: {out}");
     assert!(!out.contains(GLASS), "a note is work on the file: {out}");
 }
+
+#[test]
+fn a_review_written_by_hand_is_a_forgery_the_audit_reports() {
+    let o = Office::example();
+    let (path, mut c) = o.claim_where(|c| c.id == SLIP);
+    c.reviews.push(claims::domain::claim::QcReview {
+        at: "2026-11-20T10:00:00-06:00".parse().unwrap(),
+        by: COMPLIANCE.into(),
+        result: QcResult::Pass,
+        codes: vec![],
+        note: None,
+        sample: None,
+    });
+    std::fs::write(
+        o.root.join(&path),
+        claims::domain::yaml::to_canonical_yaml(&c).unwrap(),
+    )
+    .unwrap();
+    o.commit_as(COMPLIANCE, "Passed the file");
+    crate::common::caught(&o, "A005", "hand edit of quality-control reviews");
+}
