@@ -19,7 +19,7 @@ fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
 
 /// What of a claim only a command may change, by name, where `after` differs from `before`.
 pub(super) fn guarded_parts(before: &Claim, after: &Claim) -> Vec<&'static str> {
-    let groups: [(&'static str, serde_json::Value, serde_json::Value); 8] = [
+    let groups: [(&'static str, serde_json::Value, serde_json::Value); 9] = [
         (
             "the id or receipt",
             json(&(&before.id, &before.received_at)),
@@ -76,6 +76,11 @@ pub(super) fn guarded_parts(before: &Claim, after: &Claim) -> Vec<&'static str> 
                 &after.sla,
                 &after.missing,
             )),
+        ),
+        (
+            "quality-control reviews",
+            json(&before.reviews),
+            json(&after.reviews),
         ),
         (
             "letters or attachments",

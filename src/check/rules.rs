@@ -320,6 +320,9 @@ fn check_references(claim: &Claim, ix: &OfficeIndex, out: &mut Vec<Issue>) {
     for (i, n) in claim.notes.iter().enumerate() {
         person(format!("notes[{i}].by"), &n.by);
     }
+    for (i, r) in claim.reviews.iter().enumerate() {
+        person(format!("reviews[{i}].by"), &r.by);
+    }
     for (i, e) in claim.history.iter().enumerate() {
         person(format!("history[{i}].by"), &e.by);
     }

@@ -56,6 +56,8 @@ pub const GROUPS: &[(&str, &[&str])] = &[
             "sync",
             "check",
             "audit",
+            "sample",
+            "review",
             "doctor",
             "repair",
             "authority",
@@ -96,6 +98,7 @@ The life of a claim, and the command for each step (`claims help COMMAND` for it
  Records        claims show ID, claims list, claims log ID
  Reports        claims report inventory|lags|closing|reserves|activity|triangles|errors
  The office     claims check, claims audit, claims doctor, claims sync
+ Quality        claims sample --size N --seed S; claims review ID --pass | --fail CODE
 ";
 
 /// The first sentence of a command's about, for the one line it gets in the grouped help.

@@ -51,6 +51,8 @@ pub mod queue;
 pub mod repair;
 pub mod report;
 pub mod reserve;
+pub mod review;
+pub mod sample;
 pub mod schema;
 pub mod settle;
 pub mod show;
@@ -134,6 +136,8 @@ pub enum Command {
     Document(investigate::DocumentArgs),
     Overdue(investigate::OverdueArgs),
     Audit(audit::Args),
+    Sample(sample::Args),
+    Review(review::Args),
     Log(log::Args),
     Hooks(hooks::Args),
     Spec(spec::Args),
@@ -379,6 +383,8 @@ pub fn main() -> i32 {
         Command::Document(a) => investigate::run_document(&g, a),
         Command::Overdue(a) => investigate::run_overdue(&g, a),
         Command::Audit(a) => audit::run(&g, a),
+        Command::Sample(a) => sample::run(&g, a),
+        Command::Review(a) => review::run(&g, a),
         Command::Log(a) => log::run(&g, a),
         Command::Hooks(a) => hooks::run(&g, a),
         Command::Spec(a) => spec::run(&g, a),

@@ -149,6 +149,23 @@ pub fn summary(c: &Claim) -> String {
         ]);
     }
     rows.push(vec!["notes".into(), c.notes.len().to_string()]);
+    if let Some(r) = c.reviews.last() {
+        let codes = if r.codes.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", r.codes.join(", "))
+        };
+        rows.push(vec![
+            "qc reviews".into(),
+            format!(
+                "{} (last: {}{codes} by {} on {})",
+                c.reviews.len(),
+                crate::workflow::plain(&r.result),
+                r.by,
+                r.at.date_naive()
+            ),
+        ]);
+    }
     if let Some(e) = c.history.last() {
         rows.push(vec![
             "last event".into(),

@@ -88,6 +88,9 @@ pub struct Claim {
     /// the 3rd"), oldest first; done ones stay as the record of the follow-up.
     #[serde(default)]
     pub diary: Vec<DiaryEntry>,
+    /// Quality-control reviews of the file (`claims review`), oldest first.
+    #[serde(default)]
+    pub reviews: Vec<QcReview>,
     /// Every status change, oldest first; `status` must equal the last one's.
     #[serde(default)]
     pub history: Vec<Event>,
@@ -794,6 +797,30 @@ impl DiaryEntry {
     }
 }
 
+/// A quality-control review of the claim file: who reviewed it when, and whether it passed;
+/// a failed one names what was wrong by code (`QC-LATE-CONTACT`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QcReview {
+    pub at: Timestamp,
+    pub by: String,
+    pub result: QcResult,
+    /// What failed: uppercase letters, digits and dashes, at most 40 characters each.
+    #[serde(default)]
+    pub codes: Vec<String>,
+    pub note: Option<String>,
+    /// The sample the file was drawn in, as `claims sample` words it (`seed=42 size=10
+    /// status=closed`).
+    pub sample: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QcResult {
+    Pass,
+    Fail,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
@@ -837,6 +864,24 @@ impl Claim {
             .filter(|p| p.state == ApprovalState::Effective)
             .map(|p| p.amount)
             .sum()
+    }
+
+    /// When the claim was closed or denied, while it is: the event that first left it in that
+    /// status since it was last reopened (a closed claim's `closure`, where it has one).
+    pub fn closed_at(&self) -> Option<Timestamp> {
+        use super::lifecycle::Status;
+        if !matches!(self.status, Status::Closed | Status::Denied) {
+            return None;
+        }
+        if let (Status::Closed, Some(c)) = (self.status, &self.closure) {
+            return Some(c.at);
+        }
+        self.history
+            .iter()
+            .rev()
+            .take_while(|e| e.status == self.status)
+            .last()
+            .map(|e| e.at)
     }
 
     pub fn adjuster(&self) -> Option<&str> {

@@ -18,6 +18,7 @@ pub mod office;
 pub mod policy;
 pub mod priority;
 pub mod progress;
+pub mod qc;
 pub mod release;
 pub mod reports;
 pub mod routing;

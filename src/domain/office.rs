@@ -189,10 +189,12 @@ pub enum Permission {
     ManageTemplates,
     /// Record audit checkpoints the office shares (signed tags).
     Audit,
+    /// Review claim files for quality control (`claims review`).
+    QcReview,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::Intake,
         Permission::Note,
         Permission::Update,
@@ -211,6 +213,7 @@ impl Permission {
         Permission::ManagePolicies,
         Permission::ManageTemplates,
         Permission::Audit,
+        Permission::QcReview,
     ];
 
     /// The name authority.yaml spells it with (`assign_override`).
@@ -234,6 +237,7 @@ impl Permission {
             Permission::ManagePolicies => "manage_policies",
             Permission::ManageTemplates => "manage_templates",
             Permission::Audit => "audit",
+            Permission::QcReview => "qc_review",
         }
     }
 }

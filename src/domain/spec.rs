@@ -305,7 +305,9 @@ pub fn workflow(o: &Office) -> String {
     let _ = writeln!(w, "- System: the letter says the status, what happened since the last update to the same person, what comes next, the documents still needed with their due dates and the adjuster's contact; it is filed on the claim, queued as email, and recorded as an event.");
     let _ = writeln!(w, "- SLA marker: the periodic `status_letter` clock below; only a letter to whom the written status is owed (the insured; the claimant on third-party and workers' compensation claims) ends its period.");
     let _ = writeln!(w, "- Assignment (system): the agent of record gets a status letter when the claim is assigned; the agent's desk (`claims agent-report`) lists their clients' claims with status, adjuster, last update, next step and documents needed.");
-    let _ = writeln!(w, "- Diaries (adjuster, `claims diary add|done`): follow-ups with a date or a repeat; a supervisor or manager sees what is due (`claims diary`), open files with no follow-up (`--no-diary`) and files nobody worked on in N days (`--inactive N`, from the history).\n");
+    let _ = writeln!(w, "- Diaries (adjuster, `claims diary add|done`): follow-ups with a date or a repeat; a supervisor or manager sees what is due (`claims diary`), open files with no follow-up (`--no-diary`) and files nobody worked on in N days (`--inactive N`, from the history).");
+    let _ = writeln!(w, "- Quality control: {} (`claims review ID --pass | --fail CODE`), never on a file they handle, from a reproducible sample (`claims sample --size N --seed S`); `claims review --summary` gives the error rate with its 95% Wilson interval.\n",
+        holders(o, Permission::QcReview));
 
     let _ = writeln!(w, "## 8. SLA clocks\n");
     for r in &o.sla.defaults {

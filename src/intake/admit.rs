@@ -350,6 +350,7 @@ pub fn admit(
         letters: Vec::new(),
         notes,
         diary: Vec::new(),
+        reviews: Vec::new(),
         history: Vec::new(),
     };
     let missing = missing_facts(&claim);

@@ -1,7 +1,8 @@
 //! When each claim was last worked on, from the history: the newest commit that changed
 //! anything in its record or its folder (letters, attachments). The history is the office's
 //! event log, so a file no command touched in N days is a neglected file whatever its record
-//! says.
+//! says. A quality-control review (`Command: review`) is oversight of the file, not work on
+//! it, and does not count.
 
 use std::collections::{HashMap, HashSet};
 
@@ -25,6 +26,11 @@ fn claim_of(path: &str) -> Option<&str> {
     Some(id.strip_suffix(".yaml").unwrap_or(id))
 }
 
+/// Whether a commit message records a quality-control review (its `Command: review` trailer).
+fn is_review(message: &str) -> bool {
+    message.lines().any(|l| l == "Command: review")
+}
+
 /// For each of `wanted` (claim ids), the landing time (seconds since the epoch, committer
 /// time) of the newest commit on HEAD's history that changed it. Walks newest first and stops
 /// once every wanted claim is found; a claim no commit touched is absent.
@@ -41,6 +47,9 @@ pub fn last_touched(repo: &Repository, wanted: &HashSet<String>) -> Result<HashM
             break;
         }
         let commit = repo.find_commit(oid?)?;
+        if commit.message().is_ok_and(is_review) {
+            continue;
+        }
         let tree = commit.tree()?;
         let parent = match commit.parent_ids().next() {
             Some(p) => Some(repo.find_commit(p)?.tree()?),
@@ -177,7 +186,17 @@ pub fn check_findings(
 
 #[cfg(test)]
 mod tests {
-    use super::claim_of;
+    use super::{claim_of, is_review};
+
+    #[test]
+    fn a_review_is_no_work_on_the_file() {
+        assert!(is_review(
+            "review X: pass\n\nClaim: X\nCommand: review\nArgs: X --pass\n"
+        ));
+        assert!(!is_review(
+            "note X: review the file\n\nCommand: note\nArgs: X \"review\"\n"
+        ));
+    }
 
     #[test]
     fn paths_name_their_claim() {

@@ -3,8 +3,8 @@
 //! merge commit. No I/O: (base, ours, theirs) → the canonical file, or the fields in conflict.
 //!
 //! - The claim's records that only grow (notes, tasks, documents, letters, attachments,
-//!   negotiation steps, inquiries) are a union by entry: the base's entries, then ours' new
-//!   ones, then theirs' new ones that ours did not add. An entry changed on one side only
+//!   negotiation steps, inquiries, diary entries, QC reviews) are a union by entry: the base's
+//!   entries, then ours' new ones, then theirs' new ones that ours did not add. An entry changed on one side only
 //!   (a task completed, a document received) takes that side's version.
 //! - The ledgers (status history, reserve changes, payments, reopenings, merges) each follow
 //!   from the one before: two desks adding to one at once would give a sequence no command
@@ -59,6 +59,7 @@ fn kind(path: &str) -> Kind {
         | "documents"
         | "letters"
         | "diary"
+        | "reviews"
         | "attachments"
         | "negotiation"
         | "possible_duplicates"

@@ -31,6 +31,7 @@ pub mod fields;
 pub mod governance;
 pub mod intake;
 pub mod investigation;
+pub mod qc;
 pub mod records;
 pub mod register;
 pub mod release;
@@ -82,6 +83,7 @@ pub enum Command {
     StatusUpdate(status_updates::StatusUpdate),
     Diary(diaries::SetDiary),
     DiaryDone(diaries::DiaryDone),
+    Review(qc::Review),
     Accept(coverage_decision::AcceptCoverage),
     Note(records::AddNote),
     Update(records::Correct),
@@ -126,6 +128,7 @@ macro_rules! each_command {
             Command::StatusUpdate($a) => $body,
             Command::Diary($a) => $body,
             Command::DiaryDone($a) => $body,
+            Command::Review($a) => $body,
             Command::Accept($a) => $body,
             Command::Note($a) => $body,
             Command::Update($a) => $body,
@@ -140,7 +143,7 @@ macro_rules! each_command {
 
 impl Command {
     /// Every command's `Command:` trailer, as [`Command::name`] gives them.
-    pub const NAMES: [&'static str; 38] = [
+    pub const NAMES: [&'static str; 39] = [
         "intake",
         "complete",
         "triage",
@@ -171,6 +174,7 @@ impl Command {
         "status-update",
         "diary add",
         "diary done",
+        "review",
         "accept",
         "note",
         "update",
@@ -214,6 +218,7 @@ impl Command {
             Command::StatusUpdate(_) => "status-update",
             Command::Diary(_) => "diary add",
             Command::DiaryDone(_) => "diary done",
+            Command::Review(_) => "review",
             Command::Accept(_) => "accept",
             Command::Note(_) => "note",
             Command::Update(_) => "update",
@@ -268,6 +273,7 @@ impl Command {
             Command::Acknowledge(_) => (Note, "record acknowledgments"),
             Command::StatusUpdate(_) => (Note, "send status updates"),
             Command::Diary(_) | Command::DiaryDone(_) => (Note, "keep diaries"),
+            Command::Review(_) => (QcReview, "review claim files for quality control"),
             Command::Accept(_) => (Settle, "accept coverage"),
             Command::Note(_) => (Note, "add notes"),
             Command::Update(_) => (Update, "correct claim records"),
@@ -317,6 +323,7 @@ impl Command {
             "status-update" => Command::StatusUpdate(status_updates::StatusUpdate::decode(&mut r)?),
             "diary add" => Command::Diary(diaries::SetDiary::decode(&mut r)?),
             "diary done" => Command::DiaryDone(diaries::DiaryDone::decode(&mut r)?),
+            "review" => Command::Review(qc::Review::decode(&mut r)?),
             "accept" => Command::Accept(coverage_decision::AcceptCoverage::decode(&mut r)?),
             "note" => Command::Note(records::AddNote::decode(&mut r)?),
             "update" => Command::Update(records::Correct::decode(&mut r)?),

@@ -23,6 +23,7 @@ mod intake;
 mod intake_rules;
 mod merge_driver;
 mod outbox;
+mod qc;
 mod replay;
 mod reports;
 mod reserve;

@@ -374,6 +374,24 @@ fn intake_to_investigation(o: &Office) {
     );
     step(o, "diary done", &["diary", "done", WATER, "1"]);
 
+    // Quality control: a review of the file by someone who does not handle it.
+    step(
+        o,
+        "review",
+        &[
+            "--as",
+            COMPLIANCE,
+            "review",
+            WATER,
+            "--fail",
+            "QC-LATE-CONTACT",
+            "--note",
+            "First contact after the deadline",
+            "--sample",
+            "seed=42 size=5",
+        ],
+    );
+
     // A note and a correction.
     step(
         o,
