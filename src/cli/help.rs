@@ -46,7 +46,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
             "closed",
         ],
     ),
-    ("Records", &["show", "list", "log", "explain"]),
+    ("Records", &["show", "list", "log", "export", "explain"]),
     (
         "Office and audit",
         &[

@@ -27,6 +27,7 @@ pub mod deny;
 pub mod diary;
 pub mod doctor;
 pub mod explain;
+pub mod export;
 pub mod findings;
 pub mod generate;
 pub mod help;
@@ -132,6 +133,7 @@ pub enum Command {
     Overdue(investigate::OverdueArgs),
     Audit(audit::Args),
     Log(log::Args),
+    Export(export::Args),
     Hooks(hooks::Args),
     Spec(spec::Args),
     Schema(schema::Args),
@@ -376,6 +378,7 @@ pub fn main() -> i32 {
         Command::Overdue(a) => investigate::run_overdue(&g, a),
         Command::Audit(a) => audit::run(&g, a),
         Command::Log(a) => log::run(&g, a),
+        Command::Export(a) => export::run(&g, a),
         Command::Hooks(a) => hooks::run(&g, a),
         Command::Spec(a) => spec::run(&g, a),
         Command::Schema(a) => schema::run(&g, a),

@@ -459,7 +459,15 @@ pub fn timeline(c: &Claim, tz: chrono_tz::Tz) -> Vec<Row> {
         );
         r.approval("denial compliance review", &d.compliance_review);
         r.approval("denial approved", &d.approval);
-        let after = d.approval.as_ref().map(|a| a.at).or(Some(d.recommended_at));
+        // A delivery follows the denial letter (when the record holds it), else the approval.
+        let letter = d
+            .letter
+            .as_ref()
+            .and_then(|f| c.letters.iter().find(|l| &l.file == f))
+            .map(|l| l.at);
+        let after = letter
+            .or(d.approval.as_ref().map(|a| a.at))
+            .or(Some(d.recommended_at));
         r.deliveries("denial letter delivered", after, &d.delivery);
     }
     for o in &c.reopenings {
