@@ -594,7 +594,7 @@ fn claim_readme(b: &Bundle, c: &ClaimFile, ctx: &Context) -> String {
             .unwrap_or_default(),
     );
     line(
-        "Last event:",
+        "Last status:",
         cl.history
             .last()
             .map(|e| format!("{} {} by {}", local(&e.at), e.event, e.by))
