@@ -439,3 +439,48 @@ fn a_zip_export_holds_the_same_files() {
         dir_index.replace(dest.to_str().unwrap(), "D")
     );
 }
+
+#[test]
+fn the_history_through_merges_is_what_git_log_lists() {
+    let o = Office::example();
+    let other = "CLM-2608-JN8S-QVEH";
+    // A side line touches the claim; the main line only another one.
+    o.git_ok(&["checkout", "-q", "-b", "side"]);
+    o.expect(0, &["note", ROOF, "Called the roofer"]);
+    o.git_ok(&["checkout", "-q", "main"]);
+    o.expect(0, &["note", other, "Filed the denial"]);
+    o.git_ok(&["merge", "-q", "--no-ff", "-S", "-m", "merge side", "side"]);
+    // Then both lines touch it, and the merge holds both notes.
+    o.git_ok(&["checkout", "-q", "side"]);
+    o.expect(0, &["note", ROOF, "Roofer booked for Monday"]);
+    o.git_ok(&["checkout", "-q", "main"]);
+    o.expect(0, &["note", ROOF, "Insured confirmed Monday"]);
+    o.git_ok(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-S",
+        "-m",
+        "merge side again",
+        "side",
+    ]);
+    let merged = o.read(RECORD);
+    assert!(merged.contains("Roofer booked") && merged.contains("Insured confirmed"));
+
+    let (dest, _) = export_to(&o, "examiner");
+    let history = csv(&std::fs::read_to_string(dest.join(ROOF).join("history.csv")).unwrap());
+    let commits: Vec<String> = history.iter().map(|r| r["commit"].clone()).collect();
+    let mut listed = git_log(&o);
+    let mut ours = commits.clone();
+    // Oldest first for both; the two may order the lines' commits differently.
+    listed.sort();
+    ours.sort();
+    assert_eq!(ours, listed);
+    let subjects: Vec<&str> = history.iter().map(|r| r["subject"].as_str()).collect();
+    assert!(subjects.contains(&"merge side again"), "{subjects:?}");
+    assert!(!subjects.contains(&"merge side"), "{subjects:?}");
+    assert!(
+        history.iter().all(|r| r["signature"].starts_with("good")),
+        "{history:?}"
+    );
+}
