@@ -1,15 +1,16 @@
 //! The examiner's claim file (`claims export`): for each claim, its record and every letter and
 //! attachment as committed at HEAD, its dated timeline ([`crate::domain::timeline`]), its
-//! signed history (every commit that touched it, with the signature judged as the audit judges
-//! it: [`crate::audit::History`]), and a README for the examiner saying what each file is and
-//! how to verify the history with plain git.
+//! signed history (every commit that touched it, with its signature and verdict as
+//! [`crate::audit::audit`] judges them — the audit of the whole history runs once per export),
+//! and a README for the examiner saying what each file is and how to verify the history with
+//! plain git.
 //!
 //! [`gather`] reads everything first (an unknown claim, a link in a claim's folder: refused
 //! before anything is written); [`write`] then puts it in a temporary folder (or file) next to
 //! the destination and renames it into place at the end, so a failure leaves nothing half-made.
 //! The claims come as a list of ids, from the command line or from whatever picks them.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -63,6 +64,12 @@ pub struct Commit {
     /// `good (signer EMAIL, key ...)`, `unsigned`, `bad (...)`, `wrong key (...)`.
     pub signature: String,
     pub good: bool,
+    /// The audit's verdict and finding codes (`replayed`, `failed (A001 error)`).
+    pub audit: String,
+    /// The audit's findings in full (`error[A001]: ...`).
+    pub findings: Vec<String>,
+    /// The audit failed it.
+    pub failed: bool,
 }
 
 /// One claim, read for the examiner.
@@ -90,8 +97,19 @@ pub struct Bundle {
 
 /// What an export wrote.
 pub struct Exported {
-    pub claims: Vec<(String, usize, usize, usize)>,
+    pub claims: Vec<ExportedClaim>,
     pub files: usize,
+}
+
+/// One claim of an export, counted.
+pub struct ExportedClaim {
+    pub id: String,
+    pub events: usize,
+    pub commits: usize,
+    /// Commits whose signature is not good.
+    pub not_good: usize,
+    /// Commits the audit failed (any error, the signature's included).
+    pub failed: usize,
 }
 
 /// Exports `ids` to `dest`: [`gather`], then [`write`].
@@ -108,13 +126,12 @@ pub fn export_claims(
         claims: bundle
             .claims
             .iter()
-            .map(|c| {
-                (
-                    c.id.to_string(),
-                    c.timeline.len(),
-                    c.history.len(),
-                    c.history.iter().filter(|h| !h.good).count(),
-                )
+            .map(|c| ExportedClaim {
+                id: c.id.to_string(),
+                events: c.timeline.len(),
+                commits: c.history.len(),
+                not_good: c.history.iter().filter(|h| !h.good).count(),
+                failed: c.history.iter().filter(|h| h.failed).count(),
             })
             .collect(),
         files: bundle.files.len(),
@@ -371,27 +388,43 @@ fn histories(repo: &Repository, ids: &[&ClaimId]) -> Result<Vec<Vec<Commit>>> {
             }
         }
     }
+    // The audit of the whole history, once: its judgement of each commit is the office's (a
+    // change of authority.yaml that broke the rules does not take effect for what follows).
+    let report = crate::audit::audit(repo, None)?;
+    let by_commit: HashMap<String, &crate::audit::Judged> = report
+        .commits
+        .iter()
+        .map(|j| (j.commit.clone(), j))
+        .collect();
     let mut history = History::new(repo);
     let mut out = Vec::new();
     for commits in touched {
         let mut rows = Vec::new();
         for oid in commits {
-            rows.push(judged(repo, &mut history, oid)?);
+            let audited = by_commit.get(&oid.to_string()).copied().ok_or_else(|| {
+                Error::environment(format!("the audit did not judge commit {oid}"))
+            })?;
+            rows.push(judged(repo, &mut history, oid, audited)?);
         }
         out.push(rows);
     }
     Ok(out)
 }
 
-/// One commit, its signature judged as `claims audit` judges it (the key authority.yaml gave
-/// the commit's author at its parent).
-fn judged(repo: &Repository, history: &mut History<'_>, oid: Oid) -> Result<Commit> {
+/// One commit, as `claims audit` judged it: its signature (the key authority.yaml gave the
+/// commit's author at its parent), its verdict and findings.
+fn judged(
+    repo: &Repository,
+    history: &mut History<'_>,
+    oid: Oid,
+    audited: &crate::audit::Judged,
+) -> Result<Commit> {
     let entry = history.head(oid)?;
     let commit = repo.find_commit(oid)?;
     let person = |s: git2::Signature<'_>| {
         format!("{} <{}>", s.name().unwrap_or(""), s.email().unwrap_or(""))
     };
-    let (signer, signature, good) = match &entry.signature {
+    let (signer, signature, good) = match &audited.signature {
         Signature::Good { signer } => {
             let key = history
                 .judging_office(&commit)
@@ -421,7 +454,29 @@ fn judged(repo: &Repository, history: &mut History<'_>, oid: Oid) -> Result<Comm
         signer,
         signature,
         good,
+        audit: audit_word(audited),
+        failed: audited.verdict == crate::audit::Verdict::Failed,
+        findings: audited
+            .findings
+            .iter()
+            .map(|f| format!("{}[{}]: {}", f.severity.as_str(), f.code, f.message))
+            .collect(),
     })
+}
+
+/// The audit's verdict and the codes it found: `replayed`, `hand_edit (A004 warning)`,
+/// `failed (A001 error, A010 error)`.
+fn audit_word(j: &crate::audit::Judged) -> String {
+    let word = crate::workflow::plain(&j.verdict);
+    if j.findings.is_empty() {
+        return word;
+    }
+    let codes: Vec<String> = j
+        .findings
+        .iter()
+        .map(|f| format!("{} {}", f.code, f.severity.as_str()))
+        .collect();
+    format!("{word} ({})", codes.join(", "))
 }
 
 /// A key as git names it when it verifies: `ED25519 SHA256:...` for SSH, the fingerprint for
@@ -466,6 +521,7 @@ fn history_csv(rows: &[Commit]) -> String {
         "subject",
         "signer",
         "signature",
+        "audit",
     ])
     .expect("writes to memory");
     for r in rows {
@@ -478,6 +534,7 @@ fn history_csv(rows: &[Commit]) -> String {
             r.subject.clone(),
             r.signer.clone(),
             r.signature.clone(),
+            r.audit.clone(),
         ])
         .expect("writes to memory");
     }
@@ -491,9 +548,13 @@ fn history_txt(c: &ClaimFile) -> String {
     );
     for r in &c.history {
         out.push_str(&format!(
-            "{}  {}\n  author     {}\n  committer  {}\n  command    {}\n  subject    {}\n  signature  {}\n\n",
-            r.id, r.when, r.author, r.committer, r.command, r.subject, r.signature
+            "{}  {}\n  author     {}\n  committer  {}\n  command    {}\n  subject    {}\n  signature  {}\n  audit      {}\n",
+            r.id, r.when, r.author, r.committer, r.command, r.subject, r.signature, r.audit
         ));
+        for f in &r.findings {
+            out.push_str(&format!("             {f}\n"));
+        }
+        out.push('\n');
     }
     let bad = c.history.iter().filter(|r| !r.good).count();
     out.push_str(&format!(
@@ -607,8 +668,11 @@ fn claim_readme(b: &Bundle, c: &ClaimFile, ctx: &Context) -> String {
          timeline.txt      when, what, by whom, detail; dates without a time sort after what they follow;\n\
          \x20                 what the record dates nowhere (a waived task, a document outstanding) is last\n\
          history.csv     every commit that changed the record or the claim's folder, oldest first:\n\
-         history.txt       commit, author time, author, committer, command, subject, signer, and the\n\
-         \x20                 signature as `claims audit` judges it ({commits}, {bad} not good)\n\
+         history.txt       commit, author time, author, committer, command, subject, signer, the\n\
+         \x20                 signature as `claims audit` judges it ({commits}, {bad} not good), and the\n\
+         \x20                 audit's verdict: founding, replayed (the command re-run on the commit's\n\
+         \x20                 parent makes it to the byte), hand_edit, merge, legacy or failed, with the\n\
+         \x20                 codes of its findings (`claims explain CODE`; history.txt has them in full)\n\
          allowed_signers the office's signing keys from authority.yaml at HEAD, for plain git (below)\n",
         commits = crate::cli::counted(c.history.len(), "commit"),
     ));
@@ -662,12 +726,20 @@ fn index_readme(b: &Bundle, ctx: &Context) -> String {
         plural = if b.claims.len() == 1 { "" } else { "s" },
     );
     s.push_str(&format!(
-        "  {:<20}{:<24}{:<7}{:<20}{:>7}{:>7}{:>9}{:>10}\n",
-        "claim", "line", "state", "status", "files", "events", "commits", "not good"
+        "  {:<20}{:<24}{:<7}{:<20}{:>7}{:>7}{:>9}{:>10}{:>14}\n",
+        "claim",
+        "line",
+        "state",
+        "status",
+        "files",
+        "events",
+        "commits",
+        "not good",
+        "audit failed"
     ));
     for c in &b.claims {
         s.push_str(&format!(
-            "  {:<20}{:<24}{:<7}{:<20}{:>7}{:>7}{:>9}{:>10}\n",
+            "  {:<20}{:<24}{:<7}{:<20}{:>7}{:>7}{:>9}{:>10}{:>14}\n",
             c.id.to_string(),
             c.claim.lob.to_string(),
             c.claim.jurisdiction,
@@ -675,16 +747,18 @@ fn index_readme(b: &Bundle, ctx: &Context) -> String {
             c.files.len(),
             c.timeline.len(),
             c.history.len(),
-            c.history.iter().filter(|h| !h.good).count()
+            c.history.iter().filter(|h| !h.good).count(),
+            c.history.iter().filter(|h| h.failed).count()
         ));
     }
     let total = |f: &dyn Fn(&ClaimFile) -> usize| b.claims.iter().map(f).sum::<usize>();
     s.push_str(&format!(
-        "\nIn all: {} letters and attachments, {} timeline events, {} commits ({} not good).\n",
+        "\nIn all: {} letters and attachments, {} timeline events, {} commits ({} not good, {} failed by the audit).\n",
         total(&|c| c.files.len()),
         total(&|c| c.timeline.len()),
         total(&|c| c.history.len()),
         total(&|c| c.history.iter().filter(|h| !h.good).count()),
+        total(&|c| c.history.iter().filter(|h| h.failed).count()),
     ));
     s
 }

@@ -72,6 +72,12 @@ pub struct Judged {
     pub commit: String,
     pub command: Option<String>,
     pub verdict: Verdict,
+    /// Its signature as the audit judged it (by the authority.yaml in effect at its parent).
+    #[serde(skip)]
+    pub signature: Signature,
+    /// What the audit found in it (for a claim's file, `claims export`).
+    #[serde(skip)]
+    pub findings: Vec<Finding>,
 }
 
 /// The audit of a range: its findings and each commit's verdict, oldest first.
@@ -476,6 +482,8 @@ impl<'r> Auditor<'r> {
             commit: id.to_string(),
             command: entry.trailer("Command").map(str::to_string),
             verdict: if failed { Verdict::Failed } else { verdict },
+            signature: entry.signature.clone(),
+            findings: self.findings[first..].to_vec(),
         });
         Ok(())
     }

@@ -37,6 +37,7 @@ struct Row {
     events: usize,
     commits: usize,
     not_good: usize,
+    audit_failed: usize,
 }
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
@@ -80,22 +81,31 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let rows: Vec<Row> = done
         .claims
         .iter()
-        .map(|(claim, events, commits, not_good)| Row {
-            claim: claim.clone(),
-            events: *events,
-            commits: *commits,
-            not_good: *not_good,
+        .map(|c| Row {
+            claim: c.id.clone(),
+            events: c.events,
+            commits: c.commits,
+            not_good: c.not_good,
+            audit_failed: c.failed,
         })
         .collect();
-    for r in rows.iter().filter(|r| r.not_good > 0) {
-        super::warn(&format!(
-            "{}: {} of its {} commits do not have a good signature (see its history.csv)",
-            r.claim, r.not_good, r.commits
-        ));
+    for r in &rows {
+        if r.not_good > 0 {
+            super::warn(&format!(
+                "{}: {} of its {} commits do not have a good signature (see its history.csv)",
+                r.claim, r.not_good, r.commits
+            ));
+        }
+        if r.audit_failed > 0 {
+            super::warn(&format!(
+                "{}: the audit fails {} of its {} commits (see its history.txt)",
+                r.claim, r.audit_failed, r.commits
+            ));
+        }
     }
     let mut out = Out::new();
     Rows {
-        headers: &["claim", "events", "commits", "not_good"],
+        headers: &["claim", "events", "commits", "not_good", "audit_failed"],
         rows: &rows,
         cells: &|r: &Row| {
             vec![
@@ -103,6 +113,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                 r.events.to_string(),
                 r.commits.to_string(),
                 r.not_good.to_string(),
+                r.audit_failed.to_string(),
             ]
         },
     }

@@ -218,6 +218,10 @@ fn a_claim_file_holds_the_record_its_letters_a_timeline_and_the_signed_history()
             "{r:?}"
         );
     }
+    assert_eq!(history[0]["audit"], "founding");
+    for r in &history[1..] {
+        assert_eq!(r["audit"], "replayed", "{r:?}");
+    }
     assert_eq!(history[3]["command"], "reserve");
     assert!(history[3]["author"].contains(&adjuster));
 
@@ -279,6 +283,7 @@ fn a_commit_made_by_hand_is_marked_not_good() {
         err.contains("2 of its 7 commits do not have a good signature"),
         "{err}"
     );
+    assert!(err.contains("the audit fails 2 of its 7 commits"), "{err}");
     let history = csv(&std::fs::read_to_string(dest.join(ROOF).join("history.csv")).unwrap());
     let commits: Vec<String> = history.iter().map(|r| r["commit"].clone()).collect();
     assert_eq!(commits, git_log(&o));
@@ -287,6 +292,14 @@ fn a_commit_made_by_hand_is_marked_not_good() {
     assert_eq!(unsigned["command"], "(hand edit)");
     assert_eq!(unsigned["signature"], "unsigned");
     assert_eq!(unsigned["signer"], "");
+    assert!(
+        unsigned["audit"].starts_with("failed (A001 error"),
+        "{unsigned:?}"
+    );
+    assert!(
+        wrong["audit"].starts_with("failed (A003 error"),
+        "{wrong:?}"
+    );
     assert_eq!(wrong["subject"], "add a letter");
     assert!(
         wrong["signature"].starts_with("wrong key (names treilly@harborpoint.example but was signed with the key of mdelgado@harborpoint.example"),
@@ -300,8 +313,12 @@ fn a_commit_made_by_hand_is_marked_not_good() {
         txt.contains("7 commits, 5 with a good signature, 2 NOT GOOD"),
         "{txt}"
     );
+    assert!(txt.contains("error[A001]: commit"), "{txt}");
     let index = std::fs::read_to_string(dest.join("README.txt")).unwrap();
-    assert!(index.contains("7 commits (2 not good)"), "{index}");
+    assert!(
+        index.contains("7 commits (2 not good, 2 failed by the audit)"),
+        "{index}"
+    );
     // The planted letter is in the claim's folder at HEAD, so it is in the file too.
     assert!(dest.join(ROOF).join("letters/extra.txt").is_file());
 }
