@@ -501,3 +501,56 @@ fn the_history_through_merges_is_what_git_log_lists() {
         "{history:?}"
     );
 }
+
+#[test]
+fn a_key_slipped_into_authority_by_hand_blesses_nothing() {
+    let o = Office::example();
+    let office: claims::domain::office::Office =
+        serde_yaml::from_str(&o.read("authority.yaml")).unwrap();
+    let key = |email: &str| office.person(email).unwrap().signing_key.clone().unwrap();
+    let (manager_key, csr_key) = (key(MANAGER), key(CSR));
+    // The CSR, who may not change authority.yaml, gives the manager's entry their own key...
+    let text = o.read("authority.yaml");
+    assert!(text.contains(manager_key.trim()));
+    std::fs::write(
+        o.root.join("authority.yaml"),
+        text.replacen(manager_key.trim(), csr_key.trim(), 1),
+    )
+    .unwrap();
+    o.commit_as(CSR, "a new key for the manager");
+    // ...then signs a change of the claim in the manager's name with it.
+    let path = o.root.join(RECORD);
+    let record = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        record.replace("status: reported", "status: reported\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(o.root.join(FOLDER)).unwrap();
+    std::fs::write(o.root.join(FOLDER).join("note.txt"), "approved\n").unwrap();
+    o.hand_commit(MANAGER, Some(&o.key_of(CSR)), "approve");
+    // Against authority.yaml as it now reads, the signature checks out...
+    let signers = o.root.join("../signers");
+    std::fs::write(
+        &signers,
+        format!("{MANAGER} namespaces=\"git\" {}\n", csr_key.trim()),
+    )
+    .unwrap();
+    o.git_ok(&[
+        "-c",
+        &format!("gpg.ssh.allowedSignersFile={}", signers.display()),
+        "verify-commit",
+        "HEAD",
+    ]);
+    // ...but the change of authority.yaml never took effect, so the export, as the audit, says no.
+    let (dest, err) = export_to(&o, "examiner");
+    assert!(
+        err.contains("1 of its 2 commits do not have a good signature"),
+        "{err}"
+    );
+    let history = csv(&std::fs::read_to_string(dest.join(ROOF).join("history.csv")).unwrap());
+    let last = history.last().unwrap();
+    assert_eq!(last["subject"], "approve");
+    assert!(last["signature"].starts_with("wrong key ("), "{last:?}");
+    assert!(last["audit"].starts_with("failed (A003 error"), "{last:?}");
+}
