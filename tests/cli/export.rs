@@ -554,3 +554,28 @@ fn a_key_slipped_into_authority_by_hand_blesses_nothing() {
     assert!(last["signature"].starts_with("wrong key ("), "{last:?}");
     assert!(last["audit"].starts_with("failed (A003 error"), "{last:?}");
 }
+
+#[test]
+fn ids_come_from_stdin_too_and_each_claim_once() {
+    let o = Office::example();
+    let dest = o.root.join("../examiner");
+    let out = o.run_with_stdin(
+        &[
+            "--format",
+            "csv",
+            "export",
+            "-",
+            ROOF,
+            "--to",
+            dest.to_str().unwrap(),
+        ],
+        format!("{ROOF}\nclm-2608-jn8s-qveh\n").as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let rows = csv(&String::from_utf8(out.stdout).unwrap());
+    let claims: Vec<&str> = rows.iter().map(|r| r["claim"].as_str()).collect();
+    assert_eq!(claims, [ROOF, "CLM-2608-JN8S-QVEH"]);
+    let index = std::fs::read_to_string(dest.join("README.txt")).unwrap();
+    assert!(index.contains("2 claims, one folder each"), "{index}");
+    assert!(dest.join("CLM-2608-JN8S-QVEH/letters/denial.txt").is_file());
+}
