@@ -93,7 +93,7 @@ The life of a claim, and the command for each step (`claims help COMMAND` for it
                 claims diary add|done ID; claims diary [--no-diary|--inactive N]
  Letters        claims letter undelivered; claims outbox send
  Work queues    claims queue NAME                        incomplete, approvals, duplicates, ...
- Records        claims show ID, claims list, claims log ID
+ Records        claims show ID, claims list, claims log ID; claims export ID --to DIR (claim file)
  The office     claims check, claims audit, claims doctor, claims sync
 ";
 
