@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod intake;
 pub mod letters;
 pub mod smtp;

@@ -72,9 +72,12 @@ pub struct Judged {
     pub commit: String,
     pub command: Option<String>,
     pub verdict: Verdict,
-    /// The codes of the findings this commit brought (for the error trends report).
+    /// Its signature as the audit judged it (by the authority.yaml in effect at its parent).
     #[serde(skip)]
-    pub found: Vec<&'static str>,
+    pub signature: Signature,
+    /// What the audit found in it (for a claim's file, `claims export`).
+    #[serde(skip)]
+    pub findings: Vec<Finding>,
 }
 
 /// The audit of a range: its findings and each commit's verdict, oldest first.
@@ -479,7 +482,8 @@ impl<'r> Auditor<'r> {
             commit: id.to_string(),
             command: entry.trailer("Command").map(str::to_string),
             verdict: if failed { Verdict::Failed } else { verdict },
-            found: self.findings[first..].iter().map(|f| f.code).collect(),
+            signature: entry.signature.clone(),
+            findings: self.findings[first..].to_vec(),
         });
         Ok(())
     }

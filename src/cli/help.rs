@@ -46,7 +46,10 @@ pub const GROUPS: &[(&str, &[&str])] = &[
             "closed",
         ],
     ),
-    ("Records", &["show", "list", "log", "explain", "report"]),
+    (
+        "Records",
+        &["show", "list", "log", "export", "explain", "report"],
+    ),
     (
         "Office and audit",
         &[
@@ -96,9 +99,8 @@ The life of a claim, and the command for each step (`claims help COMMAND` for it
  Letters        claims letter undelivered; claims outbox send
  Work queues    claims queue NAME                        incomplete, approvals, duplicates, ...
  Records        claims show ID, claims list, claims log ID
- Reports        claims report inventory|lags|closing|reserves|activity|triangles|errors
- The office     claims check, claims audit, claims doctor, claims sync
- Quality        claims sample --size N --seed S; claims review ID --pass | --fail CODE
+ Reports, QC    claims report KIND; claims sample --size N --seed S; claims review ID
+ The office     claims check, audit, doctor, sync; claims export ID --to DIR (examiner)
 ";
 
 /// The first sentence of a command's about, for the one line it gets in the grouped help.

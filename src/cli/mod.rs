@@ -28,6 +28,7 @@ pub mod deny;
 pub mod diary;
 pub mod doctor;
 pub mod explain;
+pub mod export;
 pub mod findings;
 pub mod generate;
 pub mod help;
@@ -139,6 +140,7 @@ pub enum Command {
     Sample(sample::Args),
     Review(review::Args),
     Log(log::Args),
+    Export(export::Args),
     Hooks(hooks::Args),
     Spec(spec::Args),
     Schema(schema::Args),
@@ -386,6 +388,7 @@ pub fn main() -> i32 {
         Command::Sample(a) => sample::run(&g, a),
         Command::Review(a) => review::run(&g, a),
         Command::Log(a) => log::run(&g, a),
+        Command::Export(a) => export::run(&g, a),
         Command::Hooks(a) => hooks::run(&g, a),
         Command::Spec(a) => spec::run(&g, a),
         Command::Schema(a) => schema::run(&g, a),

@@ -272,15 +272,15 @@ fn errors_found(g: &Globals, ws: &Workspace, scope: &Scope, source: Source) -> R
         let report = crate::audit::audit(&repo, None)
             .map_err(|e| Error::environment(format!("reading the history: {}", e.message())))?;
         drop(bar);
-        for j in report.commits.iter().filter(|j| !j.found.is_empty()) {
+        for j in report.commits.iter().filter(|j| !j.findings.is_empty()) {
             let Ok(commit) = git2::Oid::from_str(&j.commit).and_then(|id| repo.find_commit(id))
             else {
                 continue;
             };
             let (person, month) = crate::store::activity::author_month(&commit, ws.tz);
-            found.extend(j.found.iter().map(|code| Found {
+            found.extend(j.findings.iter().map(|f| Found {
                 month: month.clone(),
-                code: code.to_string(),
+                code: f.code.to_string(),
                 person: person.clone(),
                 source: "audit",
             }));

@@ -28,5 +28,6 @@ pub mod settlement;
 pub mod sla;
 pub mod sla_rules;
 pub mod spec;
+pub mod timeline;
 pub mod vin;
 pub mod yaml;

@@ -13,6 +13,7 @@ mod crash_journal;
 mod deny;
 mod doctor;
 mod duplicates;
+mod export;
 mod forgery;
 mod fuzz;
 mod generate;
