@@ -123,3 +123,16 @@ fn findings_are_colored_on_a_terminal_unless_no_color() {
         "{never:?}"
     );
 }
+
+#[test]
+fn the_audit_and_a_report_show_their_progress_on_a_terminal() {
+    let o = Office::example();
+    let seen = on_a_terminal(o.cmd(&["audit", "--full"]));
+    assert!(seen.contains("audit ["), "a bar for the audit:\n{seen}");
+    let seen = on_a_terminal(o.cmd(&["report", "inventory", "--format", "csv"]));
+    assert!(seen.contains("report ["), "a bar for the report:\n{seen}");
+    assert!(seen.contains("/16"), "counting the 16 claims:\n{seen}");
+    // Into a pipe: none.
+    let (out, err) = o.expect(0, &["report", "inventory", "--format", "csv"]);
+    assert!(!err.contains('\r') && !out.contains('\r'), "{err}");
+}

@@ -140,21 +140,42 @@ fn blob(repo: &Repository, id: Oid) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+/// Someone watching the audit go (a progress bar): told how many commits it judges, then of
+/// each one judged, from any of its threads.
+pub trait Watch: Sync {
+    fn begin(&self, _commits: usize) {}
+    fn judged(&self) {}
+}
+
+/// Nobody watching.
+pub struct Unwatched;
+
+impl Watch for Unwatched {}
+
 /// The audit of `range` (`A..B`, or one revision: everything reachable from it; default HEAD).
 pub fn audit(repo: &Repository, range: Option<&str>) -> Result<Report, git2::Error> {
+    audit_watched(repo, range, &Unwatched)
+}
+
+/// [`audit`], saying how it goes to `watch`.
+pub fn audit_watched(
+    repo: &Repository,
+    range: Option<&str>,
+    watch: &dyn Watch,
+) -> Result<Report, git2::Error> {
     let ids = History::new(repo).commits(range)?;
-    audit_commits(repo, &ids)
+    audit_commits(repo, &ids, watch)
 }
 
 /// The audit of the commits `tips` bring that none of `known` holds — a push, judged against
 /// every ref the repository had before it.
 pub fn audit_new(repo: &Repository, tips: &[Oid], known: &[Oid]) -> Result<Report, git2::Error> {
     let ids = History::new(repo).commits_new(tips, known)?;
-    audit_commits(repo, &ids)
+    audit_commits(repo, &ids, &Unwatched)
 }
 
 /// The audit of `ids`, parents before children.
-fn audit_commits(repo: &Repository, ids: &[Oid]) -> Result<Report, git2::Error> {
+fn audit_commits(repo: &Repository, ids: &[Oid], watch: &dyn Watch) -> Result<Report, git2::Error> {
     // Every object is read back through its id, which names its content: hashing each again
     // on the way in would be most of the audit's work. Month folders (large trees) are read
     // for every commit in them; keep them in libgit2's cache rather than inflate them again.
@@ -166,13 +187,16 @@ fn audit_commits(repo: &Repository, ids: &[Oid]) -> Result<Report, git2::Error> 
     }
     let threads = stretches(ids.len());
     if threads > 1 {
-        if let Some(report) = in_parallel(repo, ids, threads)? {
+        watch.begin(ids.len());
+        if let Some(report) = in_parallel(repo, ids, threads, watch)? {
             return Ok(report);
         }
     }
+    watch.begin(ids.len());
     let mut auditor = Auditor::new(repo);
     for id in ids {
         auditor.judge(*id)?;
+        watch.judged();
     }
     Ok(auditor.report())
 }
@@ -202,6 +226,7 @@ fn in_parallel(
     repo: &Repository,
     ids: &[Oid],
     threads: usize,
+    watch: &dyn Watch,
 ) -> Result<Option<Report>, git2::Error> {
     let size = ids.len().div_ceil(threads);
     let git_dir = repo.path().to_path_buf();
@@ -216,6 +241,7 @@ fn in_parallel(
                     let mut auditor = Auditor::new(&repo);
                     for id in chunk {
                         auditor.judge(*id)?;
+                        watch.judged();
                     }
                     let carried =
                         auditor.history.rejected_authority() || !auditor.hand_written.is_empty();

@@ -66,7 +66,8 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         (None, Some(c)) => Some(format!("{}..HEAD", c.commit)),
         (None, None) => None,
     };
-    let report = crate::audit::audit(&repo, range.as_deref()).map_err(|e| {
+    let bar = super::progress::Progress::open(g, "audit");
+    let report = crate::audit::audit_watched(&repo, range.as_deref(), &bar).map_err(|e| {
         Error::usage(format!(
             "cannot read the history{}: {}",
             args.range
@@ -76,6 +77,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
             e.message()
         ))
     })?;
+    drop(bar);
     findings.extend(report.findings);
     let commits = report.commits.len();
     let mut extra = serde_json::Map::new();

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::output::{Format, Out, Rows};
 use super::Globals;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::export::{export_claims, Context, Destination};
 
 /// The examiner's claim file: record, letters, dated timeline and signed history, per claim.
@@ -21,8 +21,12 @@ use crate::export::{export_claims, Context, Destination};
 #[command(group(clap::ArgGroup::new("dest").required(true).args(["to", "zip"])))]
 pub struct Args {
     /// The claims to export (`-` reads ids from stdin, one per line).
-    #[arg(required = true, value_name = "ID")]
+    #[arg(required_unless_present = "sample", value_name = "ID")]
     pub ids: Vec<String>,
+    /// Instead: the claims of a drawn sample, as `claims sample` prints its spec
+    /// ("seed=42 size=10 status=closed"), drawn again from today's claims.
+    #[arg(long, value_name = "SPEC", conflicts_with = "ids")]
+    pub sample: Option<String>,
     /// Write a new folder DIR (absent, or empty) with one folder per claim.
     #[arg(long, value_name = "DIR")]
     pub to: Option<std::path::PathBuf>,
@@ -40,9 +44,32 @@ struct Row {
     audit_failed: usize,
 }
 
+/// The ids a sample spec draws (sorted, as the sample lists them).
+fn sample_ids(g: &Globals, spec: &str) -> Result<Vec<crate::domain::claim_id::ClaimId>> {
+    let ws = crate::store::session::Workspace::open(g.repo.as_deref())?;
+    let claims = super::readable_claims(&ws.root);
+    let drawn = super::sample::drawn_by_spec(&claims, spec).ok_or_else(|| {
+        Error::usage(format!(
+            "--sample `{spec}` is not a sample as `claims sample` prints it (seed=S size=N [filters])"
+        ))
+    })?;
+    if drawn.is_empty() {
+        return Err(Error::refused(format!(
+            "the sample `{spec}` draws no claim today"
+        )));
+    }
+    drawn
+        .iter()
+        .map(|c| crate::store::files::parse_claim_id(&c.id))
+        .collect()
+}
+
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
-    let ids = super::claim_ids(&args.ids)?;
+    let ids = match &args.sample {
+        Some(spec) => sample_ids(g, spec)?,
+        None => super::claim_ids(&args.ids)?,
+    };
     let repo = super::office_repository(g)?;
     let dest = match (args.to, args.zip) {
         (Some(d), _) => Destination::Folder(d),

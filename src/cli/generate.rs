@@ -26,13 +26,18 @@ pub struct Args {
 }
 
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
-    let made = generate(&Plan {
-        dir: args.dir.clone(),
-        seed: args.seed,
-        claims: args.claims,
-        policies: args.policies,
-        people: args.people,
-    })?;
+    let bar = super::progress::Progress::start(g, "generate", args.claims);
+    let made = generate(
+        &Plan {
+            dir: args.dir.clone(),
+            seed: args.seed,
+            claims: args.claims,
+            policies: args.policies,
+            people: args.people,
+        },
+        &|| bar.step(),
+    )?;
+    drop(bar);
     g.say(format!(
         "generated {}: {} new claims, {} new policies, {} people (seed {})",
         args.dir.display(),

@@ -30,7 +30,16 @@ impl Progress {
     /// `len` steps of `what` (`intake`, `audit`, ...), drawn only where someone watches and
     /// only when there is more than one.
     pub fn start(g: &Globals, what: &str, len: usize) -> Progress {
-        let shown = len > 1 && !g.quiet && std::io::stderr().is_terminal();
+        Progress::drawn(g, what, len, len > 1)
+    }
+
+    /// A bar whose length is told later ([`Progress::restart`]): shown where someone watches.
+    pub fn open(g: &Globals, what: &str) -> Progress {
+        Progress::drawn(g, what, 0, true)
+    }
+
+    fn drawn(g: &Globals, what: &str, len: usize, worth_it: bool) -> Progress {
+        let shown = worth_it && !g.quiet && std::io::stderr().is_terminal();
         let bar = if shown {
             ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr())
         } else {
@@ -42,13 +51,22 @@ impl Progress {
                 .progress_chars("=> "),
         );
         bar.set_message(what.to_string());
-        bar.tick();
+        if len > 0 {
+            bar.tick();
+        }
         if shown {
             if let Ok(mut s) = SHOWN.lock() {
                 *s = Some(bar.clone());
             }
         }
         Progress { bar }
+    }
+
+    /// Starts counting again, to `len` steps.
+    pub fn restart(&self, len: usize) {
+        self.bar.set_length(len as u64);
+        self.bar.set_position(0);
+        self.bar.tick();
     }
 
     /// One more step done.
@@ -64,6 +82,17 @@ impl Progress {
     /// Runs `f` with the bar lifted, so that a line it prints on stderr is not drawn over.
     pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
         self.bar.suspend(f)
+    }
+}
+
+/// The audit's commits, counted on the bar.
+impl crate::audit::Watch for Progress {
+    fn begin(&self, commits: usize) {
+        self.restart(commits);
+    }
+
+    fn judged(&self) {
+        self.step();
     }
 }
 

@@ -268,8 +268,8 @@ fn errors_found(g: &Globals, ws: &Workspace, scope: &Scope, source: Source) -> R
         )?);
     }
     if source != Source::Check {
-        let bar = Progress::start(g, "audit", 0);
-        let report = crate::audit::audit(&repo, None)
+        let bar = Progress::open(g, "audit");
+        let report = crate::audit::audit_watched(&repo, None, &bar)
             .map_err(|e| Error::environment(format!("reading the history: {}", e.message())))?;
         drop(bar);
         for j in report.commits.iter().filter(|j| !j.findings.is_empty()) {

@@ -7,11 +7,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::list::Filters;
 use super::output::{Format, Out, Rows};
 use super::Globals;
 use crate::domain::claim::{Claim, QcResult, QcReview};
-use crate::domain::qc::{parse_spec, spec_seed, wilson, Z95};
+use crate::domain::qc::{spec_seed, wilson, Z95};
 use crate::error::{Error, Result};
 use crate::store::session::Workspace;
 use crate::workflow::qc::Review;
@@ -105,10 +104,8 @@ fn not_drawn<'a>(claims: &[Claim], selected: &[(&'a str, &QcReview)]) -> Vec<&'a
             continue;
         };
         let ids = drawn.entry(spec).or_insert_with(|| {
-            let s = parse_spec(spec)?;
-            let filter = Filters::from_given(&s.filters).ok()?.resolve().ok()?;
-            let (_, sample) = super::sample::draw_from(claims, &filter, s.size, s.seed);
-            Some(sample.into_iter().map(|c| c.id.clone()).collect())
+            super::sample::drawn_by_spec(claims, spec)
+                .map(|sample| sample.into_iter().map(|c| c.id.clone()).collect())
         });
         if ids.as_ref().is_some_and(|ids| !ids.contains(*id)) {
             outside.push(*id);

@@ -155,6 +155,14 @@ pub(crate) fn draw_from<'c>(
     (population.len(), sample(&population, size, seed))
 }
 
+/// The sample a spec (as `claims sample` prints it: `seed=42 size=10 status=closed`) draws
+/// from `claims` today; None when the spec cannot be read back.
+pub(crate) fn drawn_by_spec<'c>(claims: &'c [Claim], spec: &str) -> Option<Vec<&'c Claim>> {
+    let s = crate::domain::qc::parse_spec(spec)?;
+    let filter = Filters::from_given(&s.filters).ok()?.resolve().ok()?;
+    Some(draw_from(claims, &filter, s.size, s.seed).1)
+}
+
 /// A seed from the clock: the office time to the nanosecond, mixed (SplitMix64's finalizer)
 /// and kept to six digits so a person can read it out; a fixed `CLAIMS_NOW` gives a fixed seed.
 fn clock_seed(tz: chrono_tz::Tz) -> Result<u64> {

@@ -72,7 +72,8 @@ struct Sample {
     span: i64,
 }
 
-pub fn generate(plan: &Plan) -> Result<Made> {
+/// Makes the office `plan` describes; `step` is told of each claim written (a progress bar).
+pub fn generate(plan: &Plan, step: &dyn Fn()) -> Result<Made> {
     init_office(&InitRequest {
         dir: plan.dir.clone(),
         example: true,
@@ -102,6 +103,7 @@ pub fn generate(plan: &Plan) -> Result<Made> {
         today,
         tz,
         &mut rng,
+        step,
     )?;
     commit(root, plan, made, copies.values().map(Vec::len).sum())?;
     Ok(Made {
@@ -335,6 +337,7 @@ fn write_claims(
     today: NaiveDate,
     tz: chrono_tz::Tz,
     rng: &mut StdRng,
+    step: &dyn Fn(),
 ) -> Result<usize> {
     let by_role = |role: &str| -> Vec<String> {
         office
@@ -383,6 +386,7 @@ fn write_claims(
         let days = (target - received).num_days();
         write_claim(root, office, sample, copies, &roles, days, tz, rng)?;
         made += 1;
+        step();
     }
     Ok(made)
 }

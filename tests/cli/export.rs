@@ -579,3 +579,52 @@ fn ids_come_from_stdin_too_and_each_claim_once() {
     assert!(index.contains("2 claims, one folder each"), "{index}");
     assert!(dest.join("CLM-2608-JN8S-QVEH/letters/denial.txt").is_file());
 }
+
+#[test]
+fn a_drawn_sample_exports_the_claims_it_draws() {
+    let o = Office::example();
+    let (json, _) = o.expect(
+        0,
+        &["--format", "json", "sample", "--size", "3", "--seed", "7"],
+    );
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let spec = report["spec"].as_str().unwrap().to_string();
+    let drawn: Vec<String> = report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(drawn.len(), 3);
+    let dest = o.root.join("../sample-file");
+    let (out, _) = o.expect(
+        0,
+        &[
+            "--format",
+            "csv",
+            "export",
+            "--sample",
+            &spec,
+            "--to",
+            dest.to_str().unwrap(),
+        ],
+    );
+    let claims: Vec<String> = csv(&out).iter().map(|r| r["claim"].clone()).collect();
+    assert_eq!(claims, drawn);
+    for id in &drawn {
+        assert!(dest.join(id).join("history.csv").is_file(), "{id}");
+    }
+    // A spec that is not one is refused, and nothing is written.
+    let other = o.root.join("../no-sample");
+    o.expect(
+        2,
+        &[
+            "export",
+            "--sample",
+            "size=3",
+            "--to",
+            other.to_str().unwrap(),
+        ],
+    );
+    assert!(!other.exists());
+}
