@@ -55,8 +55,30 @@ CSR="$(person_with_role csr)"
 BEFORE_COUNT="$(git rev-list --count HEAD)"
 BEFORE_HEAD="$(git rev-parse HEAD)"
 
+# peak_kb NAME CMD...: runs CMD, keeping its peak memory (GNU time's maximum resident set, in
+# KB) in ../NAME.peak ("-" where GNU time is missing); the exit code is CMD's.
+peak_kb() {
+    local name="$1"
+    shift
+    if [[ -x /usr/bin/time ]]; then
+        /usr/bin/time -f '%M' -o "../$name.peak" "$@"
+    else
+        echo - > "../$name.peak"
+        "$@"
+    fi
+}
+peak_of() { tail -1 "$WORK/$1.peak" | grep -E '^[0-9]+$' || echo -; }
+
+# A dry run first: the CSV read, every row checked, nothing written (issue 18: parsing in
+# memory proportional to the input).
+# Beside it, the same of the CSV's first row alone: the process's own floor (the office read).
+head -2 ../rows.csv > ../one-row.csv
+peak_kb dry-run-floor claims --as "$CSR" --quiet --dry-run intake --csv ../one-row.csv > /dev/null 2>&1 ||
+    die "claims --dry-run intake of one row"
+peak_kb dry-run claims --as "$CSR" --quiet --dry-run intake --csv ../rows.csv > /dev/null 2> ../dry-run.err ||
+    { tail -20 ../dry-run.err >&2; die "claims --dry-run intake --csv exited $?"; }
 T0="$(now)"
-claims --as "$CSR" --quiet intake --csv ../rows.csv > ../intake.out 2> ../intake.err ||
+peak_kb intake claims --as "$CSR" --quiet intake --csv ../rows.csv > ../intake.out 2> ../intake.err ||
     { tail -20 ../intake.err >&2; die "claims intake --csv exited $?"; }
 T1="$(now)"
 INTAKE_S="$(elapsed "$T0" "$T1")"
@@ -121,7 +143,7 @@ pending_batch() {
     local name="$1" before t0 code=0
     before="$(git rev-list --count HEAD)"
     t0="$(now)"
-    claims --as "$SUPERVISOR" --quiet --format csv "$name" --pending > "../$name.csv" 2> "../$name.err" ||
+    peak_kb "$name" claims --as "$SUPERVISOR" --quiet --format csv "$name" --pending > "../$name.csv" 2> "../$name.err" ||
         code=$?
     SECONDS_TAKEN="$(elapsed "$t0" "$(now)")"
     (( code <= 1 )) || { tail -20 "../$name.err" >&2; die "claims $name --pending exited $code"; }
@@ -268,6 +290,25 @@ if awk -v m="$SHOW_MAX" 'BEGIN { exit !(m < 20) }'; then SHOW_OK=MET; else SHOW_
 printf "$fmt" "claims show ID (slowest of $SHOW_N)" "${SHOW_MAX} ms" "" "" "< 20 ms: $SHOW_OK"
 printf "$fmt" "  median" "${SHOW_MEDIAN} ms" "" "" ""
 printf "$fmt" "  (claim files read)" "$READ_FILES" "" "" "generated in ${GEN_S} s"
+# Peak memory of each batch (issue 22: at most 200 MB for a batch of 10,000), and of the dry
+# run beside the CSV's size (issue 18: about 5x the input, above the process's own floor).
+CSV_KB=$(( $(wc -c < "$WORK/rows.csv") / 1024 ))
+for b in intake triage assign; do
+    kb="$(peak_of "$b")"
+    if [[ "$kb" =~ ^[0-9]+$ ]]; then
+        mb="$((kb / 1024)) MB"
+        if (( ROWS < 10000 )); then ok="(at 10,000 rows: ≤ 200 MB)"
+        elif (( kb <= 200 * 1024 )); then ok="≤ 200 MB: MET"; else ok="≤ 200 MB: NOT MET"; fi
+    else mb="-"; ok=""; fi
+    printf "$fmt" "$b, peak memory ($ROWS rows)" "$mb" "" "" "$ok"
+done
+DRY_KB="$(peak_of dry-run)"
+FLOOR_RUN_KB="$(peak_of dry-run-floor)"
+if [[ "$DRY_KB" =~ ^[0-9]+$ && "$FLOOR_RUN_KB" =~ ^[0-9]+$ ]]; then
+    DRY_RATIO="$(awk -v a="$DRY_KB" -v f="$FLOOR_RUN_KB" -v i="$CSV_KB" 'BEGIN { printf "%.1f", (i > 0 ? (a - f) / i : 0) }')"
+    if awk -v r="$DRY_RATIO" 'BEGIN { exit !(r <= 5) }'; then DRY_OK=MET; else DRY_OK="NOT MET"; fi
+    printf "$fmt" "--dry-run intake --csv, peak memory" "$((DRY_KB / 1024)) MB" "$((CSV_KB / 1024)) MB csv" "${DRY_RATIO}x" "≤ 5x the CSV above one row's $((FLOOR_RUN_KB / 1024)) MB: $DRY_OK"
+fi
 printf "$fmt" "claims check (after intake)" "${CHECK_S} s" "-" "-" "-"
 printf "$fmt" "claims list --format csv" "${LIST_S} s" "-" "-" "-"
 echo

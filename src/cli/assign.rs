@@ -60,21 +60,16 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         session.set_outbox(dir.clone());
     }
     let targets = if args.pending {
-        let mut waiting: Vec<Claim> = session
-            .tip_claims()?
-            .into_iter()
-            .filter(|c| c.status == Status::Triaged)
-            .collect();
-        waiting.sort_by_key(|c| {
-            (
-                c.triage.as_ref().and_then(|t| t.assign_by),
-                c.received_at,
-                c.id.clone(),
-            )
-        });
+        let mut waiting = session.tip_claims(|c: Claim| {
+            (c.status == Status::Triaged).then(|| {
+                let assign_by = c.triage.as_ref().and_then(|t| t.assign_by);
+                (assign_by, c.received_at, c.id)
+            })
+        })?;
+        waiting.sort();
         waiting
             .iter()
-            .map(|c| parse_claim_id(&c.id))
+            .map(|(_, _, id)| parse_claim_id(id))
             .collect::<Result<Vec<_>>>()?
     } else {
         args.ids

@@ -300,6 +300,7 @@ pub(crate) fn readable_claims(root: &std::path::Path) -> Vec<crate::domain::clai
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
+    crate::store::bound_mapped_packs();
     let command = help::with_grouped_help(<Cli as clap::CommandFactory>::command())
         .color(color::asked_on_command_line());
     let matches = match command.clone().try_get_matches() {

@@ -59,14 +59,13 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         };
         let calendar = BusinessCalendar::new(ws.office.calendar.clone());
         let ctx = SlaContext::of(&ws.office, &calendar, ws.tz);
-        let mut due: Vec<Claim> = session
-            .tip_claims()?
-            .into_iter()
-            .filter(|c| status_letter_due(c, &ctx, as_of))
-            .collect();
-        due.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
-        due.iter()
-            .map(|c| Ok((parse_claim_id(&c.id)?, chosen.unwrap_or(clock_addressee(c)))))
+        let mut due = session.tip_claims(|c: Claim| {
+            status_letter_due(&c, &ctx, as_of)
+                .then(|| (c.received_at, c.id.clone(), clock_addressee(&c)))
+        })?;
+        due.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        due.into_iter()
+            .map(|(_, id, addressee)| Ok((parse_claim_id(&id)?, chosen.unwrap_or(addressee))))
             .collect::<Result<_>>()?
     } else {
         let to = chosen.ok_or_else(|| Error::usage("give --to insured|agent|claimant"))?;

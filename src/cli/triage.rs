@@ -40,15 +40,13 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
     let session = super::session(g)?;
     let targets = if args.pending {
-        let mut waiting: Vec<Claim> = session
-            .tip_claims()?
-            .into_iter()
-            .filter(|c| c.status == Status::Reported)
-            .collect();
-        waiting.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        let mut waiting = session.tip_claims(|c: Claim| {
+            (c.status == Status::Reported).then_some((c.received_at, c.id))
+        })?;
+        waiting.sort();
         waiting
             .iter()
-            .map(|c| parse_claim_id(&c.id))
+            .map(|(_, id)| parse_claim_id(id))
             .collect::<Result<Vec<_>>>()?
     } else {
         args.ids

@@ -34,8 +34,9 @@ use super::landing::{land, Landed, Landing, Outgoing};
 use super::pack::PackWriter;
 use super::signing::Signer;
 
-/// Object bytes held in memory before they are written out as a pack.
-const FLUSH_BYTES: usize = 64 << 20;
+/// Object bytes held in memory before they are written out as a pack (with the pack's own
+/// compression buffer, about twice this is held at a flush).
+const FLUSH_BYTES: usize = 24 << 20;
 
 /// Files whose change by another writer during a batch makes the batch start over from the
 /// new tip impossible: the people, roles and limits every change was checked against.
@@ -43,32 +44,62 @@ const OFFICE_FILES: &[&str] = &["authority.yaml"];
 
 /// How a batch prepares its commits again when another writer moved the branch first.
 pub trait Replan {
-    /// Prepares commit `index` of the batch again, on `tip` (`before` is how it was prepared
-    /// the first time).
+    /// Prepares commit `index` of the batch again, on `tip`; `before` is the commit as it was
+    /// first made (it records its command), readable from `tip`'s repository.
     fn prepare(
         &mut self,
         index: usize,
         tip: &Tip,
-        before: &Prepared,
+        before: &git2::Commit<'_>,
     ) -> Result<Prepared, CommitError>;
     /// Commit `index` was made again, as `id`.
     fn made(&mut self, index: usize, id: Oid);
 }
 
-/// Makes the same commits again as they were: for commits that depend on nothing but their
-/// own files, which the batch checks no other writer changed.
-pub struct Restack;
-
-impl Replan for Restack {
-    fn prepare(&mut self, _: usize, _: &Tip, before: &Prepared) -> Result<Prepared, CommitError> {
-        Ok(before.clone())
-    }
-    fn made(&mut self, _: usize, _: Oid) {}
-}
-
+/// What a batch keeps of each commit until it is published: not the commit's files (a batch
+/// of 10,000 would hold them all), but what publishing needs — the paths it changed and the
+/// notices to deliver — and a digest of the whole, to tell whether the commit prepared again
+/// on a new tip comes out the same.
 struct Made {
     identity: Identity,
-    prepared: Prepared,
+    digest: [u8; 20],
+    paths: Vec<String>,
+    mail: Vec<Outgoing>,
+}
+
+impl Made {
+    fn of(identity: &Identity, prepared: &Prepared) -> Made {
+        Made {
+            identity: identity.clone(),
+            digest: digest(prepared),
+            paths: prepared.changes.iter().map(|c| c.path.clone()).collect(),
+            mail: prepared.mail.clone(),
+        }
+    }
+}
+
+/// A SHA-1 over every part of a prepared commit, each part preceded by its length, so that two
+/// different commits cannot run together into the same bytes.
+fn digest(prepared: &Prepared) -> [u8; 20] {
+    use sha1::{Digest, Sha1};
+    let mut h = Sha1::new();
+    let mut part = |bytes: Option<&[u8]>| match bytes {
+        Some(b) => {
+            h.update((b.len() as u64).to_le_bytes());
+            h.update(b);
+        }
+        None => h.update(u64::MAX.to_le_bytes()),
+    };
+    part(Some(prepared.message.as_bytes()));
+    for c in &prepared.changes {
+        part(Some(c.path.as_bytes()));
+        part(c.content.as_deref());
+    }
+    for m in &prepared.mail {
+        part(Some(m.path.as_os_str().as_encoded_bytes()));
+        part(Some(&m.bytes));
+    }
+    h.finalize().into()
 }
 
 /// A batch of commits on the branch HEAD points to. See the module documentation.
@@ -154,10 +185,7 @@ impl Batch {
         };
         let id = self.write(identity, signer, &prepared)?;
         self.ids.push(id);
-        self.made.push(Made {
-            identity: identity.clone(),
-            prepared,
-        });
+        self.made.push(Made::of(identity, &prepared));
         Ok(id)
     }
 
@@ -255,7 +283,7 @@ impl Batch {
             let mail: Vec<Outgoing> = self
                 .made
                 .iter()
-                .flat_map(|m| m.prepared.mail.iter().cloned())
+                .flat_map(|m| m.mail.iter().cloned())
                 .collect();
             let landing = Landing {
                 branch: &self.branch,
@@ -278,7 +306,7 @@ impl Batch {
     fn paths(&self) -> BTreeSet<String> {
         self.made
             .iter()
-            .flat_map(|m| m.prepared.changes.iter().map(|c| c.path.clone()))
+            .flat_map(|m| m.paths.iter().cloned())
             .collect()
     }
 
@@ -309,28 +337,28 @@ impl Batch {
                 }
             }
         }
-        self.written.clear();
-        self.pending_bytes = 0;
+        // The commits as first made stay readable (they record their commands): out of
+        // memory into a pack, unreferenced, for git's garbage collection.
+        self.flush()?;
         self.folders = FolderCache::default();
-        // SAFETY: as in `flush`.
-        unsafe { Mempack::from_raw(self.memory) }.reset()?;
         self.base = now;
         self.tip = now;
         let made = std::mem::take(&mut self.made);
-        self.ids.clear();
+        let first = std::mem::take(&mut self.ids);
         for (index, m) in made.iter().enumerate() {
             let again = {
                 let tip = self.tip_view()?;
-                replan.prepare(index, &tip, &m.prepared)?
+                let before = self.repo.find_commit(first[index])?;
+                replan.prepare(index, &tip, &before)?
             };
-            if again != m.prepared {
+            if digest(&again) != m.digest {
                 return Err(CommitError::Refused(format!(
                     "while this batch ran, another change reached {} that changes what its \
                      commands decide; nothing from the batch was committed, run it again",
                     self.branch
                 )));
             }
-            let id = self.write(&m.identity, signer, &m.prepared)?;
+            let id = self.write(&m.identity, signer, &again)?;
             replan.made(index, id);
             self.ids.push(id);
         }
@@ -471,6 +499,23 @@ mod tests {
         }
     }
 
+    /// Prepares commit `index` again as the intake of claim `numbers[index]`, as the tests
+    /// made it the first time.
+    struct Intakes(Vec<usize>);
+
+    impl Replan for Intakes {
+        fn prepare(
+            &mut self,
+            index: usize,
+            _: &Tip,
+            _: &git2::Commit<'_>,
+        ) -> Result<Prepared, CommitError> {
+            let i = self.0[index];
+            Ok(prepared(claim(i), &format!("intake C-{i}")))
+        }
+        fn made(&mut self, _: usize, _: Oid) {}
+    }
+
     /// A repository with a first commit, as every office has.
     fn office() -> TestRepo {
         let t = TestRepo::new();
@@ -544,7 +589,9 @@ mod tests {
             // Nothing is visible until the batch is finished.
             assert_eq!(head(&t), before);
         }
-        let ids = batch.finish(signer.as_ref(), &mut Restack).unwrap();
+        let ids = batch
+            .finish(signer.as_ref(), &mut Intakes((1..=40).collect()))
+            .unwrap();
         assert_eq!(ids.len(), 40);
         assert_eq!(head(&t), ids[39].to_string());
         assert_sound(&t, 41);
@@ -617,7 +664,10 @@ mod tests {
             assert_eq!(r.is_err(), i == 2);
         }
         assert_eq!(
-            batch.finish(signer.as_ref(), &mut Restack).unwrap().len(),
+            batch
+                .finish(signer.as_ref(), &mut Intakes(vec![1, 3]))
+                .unwrap()
+                .len(),
             2
         );
         assert_sound(&t, 3);
@@ -645,7 +695,9 @@ mod tests {
             ))
         })
         .unwrap();
-        let ids = batch.finish(signer.as_ref(), &mut Restack).unwrap();
+        let ids = batch
+            .finish(signer.as_ref(), &mut Intakes((1..=5).collect()))
+            .unwrap();
         assert_eq!(ids.len(), 5);
         assert_sound(&t, 7);
         // Linear: the batch sits on top of the other writer's commit, which is kept.
@@ -673,7 +725,9 @@ mod tests {
             Ok(prepared(claim(2), "someone else's C-2"))
         })
         .unwrap();
-        let err = batch.finish(signer.as_ref(), &mut Restack).unwrap_err();
+        let err = batch
+            .finish(signer.as_ref(), &mut Intakes((1..=3).collect()))
+            .unwrap_err();
         assert!(err.to_string().contains("claims/2026/11/C-2.yaml"), "{err}");
         assert!(err
             .to_string()
@@ -681,5 +735,59 @@ mod tests {
         assert_eq!(head(&t), theirs.to_string());
         assert_sound(&t, 2);
         assert!(!t.root.join("claims/2026/11/C-1.yaml").exists());
+    }
+
+    #[test]
+    fn a_commit_that_comes_out_otherwise_on_the_new_tip_refuses_the_batch() {
+        let t = office();
+        let before = head(&t);
+        let signer = t.signer();
+        let mut batch = Batch::begin(&t.root.join(".git")).unwrap();
+        for i in 1..=3 {
+            batch
+                .commit(&TestRepo::identity(), signer.as_ref(), |_| {
+                    Ok(prepared(claim(i), &format!("intake C-{i}")))
+                })
+                .unwrap();
+        }
+        let other = t.open();
+        let theirs = commit_change(&other, &TestRepo::identity(), signer.as_ref(), |_| {
+            Ok(prepared(
+                vec![put("claims/2026/10/C-0.yaml", "id: C-0\nstatus: closed\n")],
+                "close C-0",
+            ))
+        })
+        .unwrap();
+        // Claim 2 is taken in otherwise on the new tip: only its message differs.
+        struct Otherwise;
+        impl Replan for Otherwise {
+            fn prepare(
+                &mut self,
+                index: usize,
+                _: &Tip,
+                before: &git2::Commit<'_>,
+            ) -> Result<Prepared, CommitError> {
+                let i = index + 1;
+                // The commit as first made is there to read.
+                assert_eq!(
+                    before.summary().ok().flatten(),
+                    Some(format!("intake C-{i}").as_str())
+                );
+                let message = match i {
+                    2 => "intake C-2 (again)".to_string(),
+                    _ => format!("intake C-{i}"),
+                };
+                Ok(prepared(claim(i), &message))
+            }
+            fn made(&mut self, _: usize, _: Oid) {}
+        }
+        let err = batch.finish(signer.as_ref(), &mut Otherwise).unwrap_err();
+        assert!(
+            err.to_string().contains("changes what its commands decide"),
+            "{err}"
+        );
+        assert_ne!(head(&t), before);
+        assert_eq!(head(&t), theirs.to_string());
+        assert_sound(&t, 2);
     }
 }

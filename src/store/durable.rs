@@ -67,7 +67,11 @@ pub fn trace(what: &str, path: &Path) {
 /// - `index-written`: the index is up to date;
 /// - `outbox-file`: after each notice is moved into the outbox.
 ///
-/// Release builds have no points (the variable is ignored) unless built with the
+/// `CLAIMS_PAUSE=NAME=FILE` instead holds the process at the first time it reaches the point:
+/// it creates FILE and waits (up to a minute) until FILE is removed — so a test can let
+/// another writer in at that very moment.
+///
+/// Release builds have no points (the variables are ignored) unless built with the
 /// `fault-injection` feature.
 #[inline]
 pub fn point(name: &str) {
@@ -79,8 +83,24 @@ pub fn point(name: &str) {
 
 #[cfg(any(debug_assertions, feature = "fault-injection"))]
 fn stop_if_asked(name: &str) {
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     static HITS: AtomicU64 = AtomicU64::new(0);
+    static PAUSED: AtomicBool = AtomicBool::new(false);
+    if let Some((wanted, file)) = std::env::var("CLAIMS_PAUSE")
+        .ok()
+        .as_deref()
+        .and_then(|s| s.split_once('='))
+    {
+        if wanted == name
+            && !PAUSED.swap(true, Ordering::SeqCst)
+            && std::fs::write(file, name).is_ok()
+        {
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while Path::new(file).exists() && std::time::Instant::now() < until {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
+    }
     let Ok(spec) = std::env::var("CLAIMS_FAULT") else {
         return;
     };

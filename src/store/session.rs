@@ -90,8 +90,6 @@ pub struct Session {
     register: RefCell<Option<(git2::Oid, Register)>>,
     /// The register after the command being committed, until its commit id is known.
     pending_register: RefCell<Option<Register>>,
-    /// The commands of the running batch, to prepare again if another writer moves the branch.
-    batch_commands: RefCell<Vec<(Command, Timestamp)>>,
     outbox: RefCell<Option<PathBuf>>,
     delivered: RefCell<Vec<PathBuf>>,
     /// Set while [`Session::batch`] runs: changes go into it instead of straight to the branch.
@@ -118,7 +116,9 @@ impl Session {
                     .hint("run `git config user.email YOU@EXAMPLE.COM` with the email authority.yaml lists for you")
             })?,
         };
-        let shelf = Shelf::default();
+        // A batch reads again little of what it wrote (a duplicate merged into a claim taken
+        // in moments before): a small shelf, rather than thousands of claims held.
+        let shelf = Shelf::holding(256);
         let settings = tip_settings(&repo, &shelf)?;
         let settings = settings
             .as_ref()
@@ -167,7 +167,6 @@ impl Session {
             shelf,
             register: Default::default(),
             pending_register: Default::default(),
-            batch_commands: Default::default(),
             outbox: Default::default(),
             delivered: Default::default(),
             batch: Default::default(),
@@ -251,7 +250,6 @@ impl Session {
             return Ok((work()?, Vec::new())); // already inside one: part of it
         }
         *self.batch.borrow_mut() = Some(Batch::begin(self.repo.path())?);
-        self.batch_commands.borrow_mut().clear();
         let outcome = work();
         let batch = self
             .batch
@@ -259,11 +257,9 @@ impl Session {
             .take()
             .expect("the batch begun above");
         let value = outcome?; // dropping the batch publishes nothing
-        let commands = std::mem::take(&mut *self.batch_commands.borrow_mut());
         let failure = RefCell::new(None);
         let mut again = Again {
             session: self,
-            commands: &commands,
             failure: &failure,
         };
         let ids = batch
@@ -333,11 +329,6 @@ impl Session {
         done.commit = Some(oid);
         self.shelf.keep_written(&done.change);
         let in_batch = self.batch.borrow().is_some();
-        if in_batch {
-            self.batch_commands
-                .borrow_mut()
-                .push((command.clone(), now));
-        }
         if done.change.files.iter().any(|f| f.path == "authority.yaml") && !in_batch {
             // People or keys may have changed: plain git verifies by the new file. The commit
             // landed: a failure here is a warning (the next command writes the file again).
@@ -488,15 +479,16 @@ impl Session {
         out
     }
 
-    /// Every claim at the branch tip (for commands that pick their claims: `--pending`).
-    pub fn tip_claims(&self) -> Result<Vec<Claim>> {
+    /// What `pick` keeps of each claim at the branch tip (for commands that pick their claims:
+    /// `--pending`); only what it keeps is held.
+    pub fn tip_claims<T: Send>(&self, pick: impl Fn(Claim) -> Option<T> + Sync) -> Result<Vec<T>> {
         let head = self.repo.head()?;
         let tip = Tip::for_commit(
             &self.repo,
             head.peel_to_commit()?,
             head.name().unwrap_or("HEAD"),
         );
-        Snapshot::new(&tip, &self.shelf, None).all_claims()
+        Snapshot::new(&tip, &self.shelf, None).each_claim(pick)
     }
 
     /// authority.yaml as committed at the branch tip.
@@ -588,7 +580,9 @@ impl Session {
 
 /// Each batch leaves a few packs; as `git commit` does, let git consolidate them once there
 /// are many (`git gc --auto` does nothing below its thresholds and works in the background).
-/// Best effort: a missing `git` changes nothing.
+/// Started and left to run, not waited for: the repacking is git's housekeeping, not part of
+/// the command (whose memory and time it would otherwise count: after a 10,000-claim batch
+/// git's first step alone peaks at about 650 MB). Best effort: a missing `git` changes nothing.
 fn housekeep(root: &Path) {
     let _ = std::process::Command::new("git")
         .arg("-C")
@@ -597,7 +591,7 @@ fn housekeep(root: &Path) {
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .status();
+        .spawn();
 }
 
 pub fn allowed_signers_path(repo: &Repository) -> PathBuf {
@@ -654,21 +648,30 @@ impl Done {
 }
 
 /// Prepares a batch's commands again on a new tip, through the same path as the first time.
+/// Prepares a batch's commits again on a new tip: each command as its commit records it (the
+/// way `claims sync` and the audit read it), worked at the time it was first worked.
 struct Again<'s> {
     session: &'s Session,
-    commands: &'s [(Command, Timestamp)],
     failure: &'s RefCell<Option<Error>>,
 }
 
 impl crate::store::batch::Replan for Again<'_> {
     fn prepare(
         &mut self,
-        index: usize,
+        _index: usize,
         tip: &Tip,
-        _before: &Prepared,
+        before: &git2::Commit<'_>,
     ) -> std::result::Result<Prepared, CommitError> {
-        let (command, now) = &self.commands[index];
-        match self.session.prepare(command, *now, tip) {
+        let repo = tip.repo();
+        let recorded = crate::audit::History::new(repo)
+            .entry(before.id())
+            .map_err(|e| e.message().to_string())
+            .and_then(|entry| crate::store::sync::command_of(repo, before, &entry));
+        let worked = crate::audit::time_of(before.author().when());
+        let prepared = recorded
+            .map_err(|why| Error::refused(format!("a commit of the batch: {why}")))
+            .and_then(|command| self.session.prepare(&command, worked, tip));
+        match prepared {
             Ok((p, _)) => Ok(p),
             Err(e) => {
                 let msg = e.message.clone();

@@ -41,7 +41,6 @@ pub struct Policies {
 pub type Parsed<T> = Rc<std::result::Result<T, String>>;
 
 /// Parsed authority.yaml, policies and templates, by the git id of their version.
-#[derive(Default)]
 pub struct Shelf {
     settings: RefCell<HashMap<Oid, Parsed<Settings>>>,
     policies: RefCell<HashMap<Option<Oid>, Rc<Policies>>>,
@@ -50,16 +49,34 @@ pub struct Shelf {
     /// often one a command shortly before it wrote. Two generations, so the shelf stays small
     /// however long the batch or the history: when the young one is full, the old one goes.
     claims: RefCell<[HashMap<Oid, Claim>; 2]>,
+    /// Claims in one generation.
+    generation: usize,
 }
 
-/// Claims in one generation of the shelf.
-const SHELVED_CLAIMS: usize = 4096;
+impl Default for Shelf {
+    /// A shelf for the audit's replay: whole batches of history (each claim is read again
+    /// by the next command on it, thousands of commits later).
+    fn default() -> Shelf {
+        Shelf::holding(4096)
+    }
+}
 
 impl Shelf {
+    /// A shelf keeping the last `generation` to `2 × generation` claims made.
+    pub fn holding(generation: usize) -> Shelf {
+        Shelf {
+            settings: RefCell::default(),
+            policies: RefCell::default(),
+            templates: RefCell::default(),
+            claims: RefCell::default(),
+            generation: generation.max(1),
+        }
+    }
+
     /// Keeps `claim` as the content of blob `id`, for the next command that reads it.
     pub fn keep_claim(&self, id: Oid, claim: Claim) {
         let mut claims = self.claims.borrow_mut();
-        if claims[0].len() >= SHELVED_CLAIMS {
+        if claims[0].len() >= self.generation {
             claims[1] = std::mem::take(&mut claims[0]);
         }
         claims[0].insert(id, claim);
@@ -237,12 +254,13 @@ impl<'t, 'r> Snapshot<'t, 'r> {
 
     /// Every claim at the commit that parses.
     pub fn all_claims(&self) -> Result<Vec<Claim>> {
-        self.each_claim(|c| c)
+        self.each_claim(Some)
     }
 
-    /// `keep` of every claim at the commit that parses, the files read in parallel (each
-    /// claim dropped as soon as `keep` has what it wants of it).
-    fn each_claim<T: Send>(&self, keep: impl Fn(Claim) -> T + Sync) -> Result<Vec<T>> {
+    /// What `pick` keeps of each claim at the commit that parses (`None`: nothing), the files
+    /// read in parallel and each claim dropped as soon as `pick` has what it wants of it — so
+    /// choosing a few among 50,000 holds a few.
+    pub fn each_claim<T: Send>(&self, pick: impl Fn(Claim) -> Option<T> + Sync) -> Result<Vec<T>> {
         let files: Vec<(String, Oid)> = self
             .tip
             .files_under("claims", 3)?
@@ -257,7 +275,7 @@ impl<'t, 'r> Snapshot<'t, 'r> {
                 |repo, (path, oid)| {
                     let blob = repo.as_ref()?.find_blob(*oid).ok()?;
                     let text = std::str::from_utf8(blob.content()).ok()?;
-                    parse_claim_text(path, text).ok().map(&keep)
+                    parse_claim_text(path, text).ok().and_then(&pick)
                 },
             )
             .flatten()
@@ -304,7 +322,7 @@ impl Records for Snapshot<'_, '_> {
 
     fn register(&self) -> Result<&Register> {
         if self.register.get().is_none() {
-            let entries = self.each_claim(|c| crate::workflow::register::Entry::of(&c))?;
+            let entries = self.each_claim(|c| Some(crate::workflow::register::Entry::of(&c)))?;
             let _ = self.register.set(Register::of_entries(entries));
         }
         Ok(self.register.get().expect("set above"))

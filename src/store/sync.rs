@@ -412,7 +412,7 @@ fn still_pending(repo: &Repository, journal: &Journal) -> Result<Vec<String>> {
 }
 
 /// The command `commit` records, with the files its user brought, to work it again.
-fn command_of(
+pub(crate) fn command_of(
     repo: &Repository,
     commit: &git2::Commit<'_>,
     entry: &crate::audit::Entry,

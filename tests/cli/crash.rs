@@ -276,6 +276,144 @@ fn four_writers_on_one_claim_all_land() {
     o.assert_sound();
 }
 
+/// Starts a batch held at the point where its objects are written, before its branch moves;
+/// returns once it waits there.
+fn batch_held(o: &Office, gate: &Path, args: &[&str]) -> std::process::Child {
+    let child = o
+        .cmd(args)
+        .env(
+            "CLAIMS_PAUSE",
+            format!("objects-written={}", gate.display()),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !gate.exists() {
+        assert!(
+            std::time::Instant::now() < until,
+            "the batch never reached its objects"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child
+}
+
+const TRIAGE_PENDING: &[&str] = &["--as", SUPERVISOR, "--format", "csv", "triage", "--pending"];
+
+fn reported(o: &Office) -> Vec<String> {
+    o.claims()
+        .into_iter()
+        .filter(|(_, c)| c.status == claims::domain::lifecycle::Status::Reported)
+        .map(|(_, c)| c.id)
+        .collect()
+}
+
+#[test]
+fn a_batch_overtaken_by_another_writer_is_worked_again_on_top_from_its_commits() {
+    if !has_fault_points() {
+        return;
+    }
+    let o = office();
+    o.expect(0, &["--as", CSR, "intake", "--csv", BATCH]);
+    let waiting = reported(&o);
+    assert!(waiting.len() > ROWS, "{waiting:?}");
+    let gate = o.root.join("../gate");
+    let batch = batch_held(&o, &gate, TRIAGE_PENDING);
+    // Meanwhile, another writer: a note on a claim the batch does not touch.
+    let other = "CLM-2610-VH4E-J57R";
+    assert!(!waiting.iter().any(|id| id == other));
+    o.expect(0, &["note", other, "Called the body shop"]);
+    let theirs = o.head();
+    std::fs::remove_file(&gate).unwrap();
+    let out = batch.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // Every claim triaged, each by its own commit, on top of the other writer's, which stays.
+    assert_eq!(reported(&o), Vec::<String>::new());
+    let batch_commits = o.git_ok(&["rev-list", "--reverse", &format!("{theirs}..HEAD")]);
+    let first = batch_commits.lines().next().expect("the batch's commits");
+    assert_eq!(
+        o.git_ok(&["rev-parse", &format!("{first}^")]).trim(),
+        theirs
+    );
+    let subjects = o.git_ok(&["log", "--format=%s", &format!("{theirs}..HEAD")]);
+    for id in &waiting {
+        assert!(
+            subjects.contains(&format!("triage {id}")),
+            "{id} not triaged:\n{subjects}"
+        );
+    }
+    let notes = o.claim_where(|c| c.id == other).1.notes;
+    assert!(notes.iter().any(|n| n.text == "Called the body shop"));
+    assert_eq!(o.git_ok(&["rev-list", "--merges", "HEAD"]), "", "a merge");
+    o.assert_sound();
+    // Each commit is what its recorded command makes of its very parent.
+    o.expect(0, &["audit", "--full"]);
+}
+
+#[test]
+fn an_intake_batch_overtaken_by_another_writer_lands_whole_on_top() {
+    if !has_fault_points() {
+        return;
+    }
+    let o = office();
+    let gate = o.root.join("../gate");
+    let batch = batch_held(&o, &gate, &["--as", CSR, "intake", "--csv", BATCH]);
+    o.expect(0, &["note", "CLM-2610-VH4E-J57R", "Called the body shop"]);
+    let theirs = o.head();
+    std::fs::remove_file(&gate).unwrap();
+    let out = batch.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        o.git_ok(&["rev-list", "--count", &format!("{theirs}..HEAD")])
+            .trim(),
+        ROWS.to_string()
+    );
+    o.assert_sound();
+    o.expect(0, &["audit", "--full"]);
+}
+
+#[test]
+fn a_batch_overtaken_on_one_of_its_claims_commits_nothing() {
+    if !has_fault_points() {
+        return;
+    }
+    let o = office();
+    o.expect(0, &["--as", CSR, "intake", "--csv", BATCH]);
+    let waiting = reported(&o);
+    let before = o.head();
+    let gate = o.root.join("../gate");
+    let batch = batch_held(&o, &gate, TRIAGE_PENDING);
+    // Meanwhile, another writer triages one of the batch's claims.
+    o.expect(0, &["--as", SUPERVISOR, "triage", &waiting[0]]);
+    let theirs = o.head();
+    std::fs::remove_file(&gate).unwrap();
+    let out = batch.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("nothing from the batch was committed, run it again"),
+        "{err}"
+    );
+    assert_eq!(o.head(), theirs);
+    assert_eq!(
+        o.git_ok(&["rev-list", "--count", &format!("{before}..HEAD")])
+            .trim(),
+        "1"
+    );
+    o.assert_sound();
+    // Run again, it triages the rest.
+    o.expect(0, &["--as", SUPERVISOR, "triage", "--pending"]);
+    assert_eq!(reported(&o), Vec::<String>::new());
+}
+
 #[cfg(unix)]
 #[test]
 fn the_tool_never_writes_through_a_link_in_the_office() {
