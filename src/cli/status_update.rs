@@ -60,8 +60,10 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         let calendar = BusinessCalendar::new(ws.office.calendar.clone());
         let ctx = SlaContext::of(&ws.office, &calendar, ws.tz);
         let mut due = session.tip_claims(|c: Claim| {
-            status_letter_due(&c, &ctx, as_of)
-                .then(|| (c.received_at, c.id.clone(), clock_addressee(&c)))
+            status_letter_due(&c, &ctx, as_of).then(move || {
+                let addressee = clock_addressee(&c);
+                (c.received_at, c.id, addressee)
+            })
         })?;
         due.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         due.into_iter()

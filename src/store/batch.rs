@@ -516,6 +516,30 @@ mod tests {
         fn made(&mut self, _: usize, _: Oid) {}
     }
 
+    /// A batch holding the intakes of claims 1..=n, each made as `Intakes` makes it again.
+    fn intakes(t: &TestRepo, signer: &dyn Signer, n: usize) -> Batch {
+        let mut batch = Batch::begin(&t.root.join(".git")).unwrap();
+        for i in 1..=n {
+            batch
+                .commit(&TestRepo::identity(), signer, |_| {
+                    Ok(prepared(claim(i), &format!("intake C-{i}")))
+                })
+                .unwrap();
+        }
+        batch
+    }
+
+    /// Someone else closes claim C-0, outside any batch; returns their commit.
+    fn another_writer_closes_c0(t: &TestRepo, signer: &dyn Signer) -> Oid {
+        commit_change(&t.open(), &TestRepo::identity(), signer, |_| {
+            Ok(prepared(
+                vec![put("claims/2026/10/C-0.yaml", "id: C-0\nstatus: closed\n")],
+                "close C-0",
+            ))
+        })
+        .unwrap()
+    }
+
     /// A repository with a first commit, as every office has.
     fn office() -> TestRepo {
         let t = TestRepo::new();
@@ -678,23 +702,9 @@ mod tests {
     fn another_writer_elsewhere_meanwhile_and_the_batch_is_made_again_on_top() {
         let t = office();
         let signer = t.signer();
-        let mut batch = Batch::begin(&t.root.join(".git")).unwrap();
-        for i in 1..=5 {
-            batch
-                .commit(&TestRepo::identity(), signer.as_ref(), |_| {
-                    Ok(prepared(claim(i), &format!("intake C-{i}")))
-                })
-                .unwrap();
-        }
+        let batch = intakes(&t, signer.as_ref(), 5);
         // Someone else changes another claim while the batch runs.
-        let other = t.open();
-        let theirs = commit_change(&other, &TestRepo::identity(), signer.as_ref(), |_| {
-            Ok(prepared(
-                vec![put("claims/2026/10/C-0.yaml", "id: C-0\nstatus: closed\n")],
-                "close C-0",
-            ))
-        })
-        .unwrap();
+        let theirs = another_writer_closes_c0(&t, signer.as_ref());
         let ids = batch
             .finish(signer.as_ref(), &mut Intakes((1..=5).collect()))
             .unwrap();
@@ -712,16 +722,8 @@ mod tests {
     fn another_writer_on_the_same_file_meanwhile_and_the_batch_is_refused_whole() {
         let t = office();
         let signer = t.signer();
-        let mut batch = Batch::begin(&t.root.join(".git")).unwrap();
-        for i in 1..=3 {
-            batch
-                .commit(&TestRepo::identity(), signer.as_ref(), |_| {
-                    Ok(prepared(claim(i), &format!("intake C-{i}")))
-                })
-                .unwrap();
-        }
-        let other = t.open();
-        let theirs = commit_change(&other, &TestRepo::identity(), signer.as_ref(), |_| {
+        let batch = intakes(&t, signer.as_ref(), 3);
+        let theirs = commit_change(&t.open(), &TestRepo::identity(), signer.as_ref(), |_| {
             Ok(prepared(claim(2), "someone else's C-2"))
         })
         .unwrap();
@@ -742,22 +744,8 @@ mod tests {
         let t = office();
         let before = head(&t);
         let signer = t.signer();
-        let mut batch = Batch::begin(&t.root.join(".git")).unwrap();
-        for i in 1..=3 {
-            batch
-                .commit(&TestRepo::identity(), signer.as_ref(), |_| {
-                    Ok(prepared(claim(i), &format!("intake C-{i}")))
-                })
-                .unwrap();
-        }
-        let other = t.open();
-        let theirs = commit_change(&other, &TestRepo::identity(), signer.as_ref(), |_| {
-            Ok(prepared(
-                vec![put("claims/2026/10/C-0.yaml", "id: C-0\nstatus: closed\n")],
-                "close C-0",
-            ))
-        })
-        .unwrap();
+        let batch = intakes(&t, signer.as_ref(), 3);
+        let theirs = another_writer_closes_c0(&t, signer.as_ref());
         // Claim 2 is taken in otherwise on the new tip: only its message differs.
         struct Otherwise;
         impl Replan for Otherwise {

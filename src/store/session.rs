@@ -647,7 +647,6 @@ impl Done {
     }
 }
 
-/// Prepares a batch's commands again on a new tip, through the same path as the first time.
 /// Prepares a batch's commits again on a new tip: each command as its commit records it (the
 /// way `claims sync` and the audit read it), worked at the time it was first worked.
 struct Again<'s> {

@@ -300,6 +300,12 @@ fn batch_held(o: &Office, gate: &Path, args: &[&str]) -> std::process::Child {
     child
 }
 
+/// Lets a batch held by [`batch_held`] go on, and waits for it.
+fn released(gate: &Path, batch: std::process::Child) -> Output {
+    std::fs::remove_file(gate).unwrap();
+    batch.wait_with_output().unwrap()
+}
+
 const TRIAGE_PENDING: &[&str] = &["--as", SUPERVISOR, "--format", "csv", "triage", "--pending"];
 
 fn reported(o: &Office) -> Vec<String> {
@@ -326,8 +332,7 @@ fn a_batch_overtaken_by_another_writer_is_worked_again_on_top_from_its_commits()
     assert!(!waiting.iter().any(|id| id == other));
     o.expect(0, &["note", other, "Called the body shop"]);
     let theirs = o.head();
-    std::fs::remove_file(&gate).unwrap();
-    let out = batch.wait_with_output().unwrap();
+    let out = released(&gate, batch);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     // Every claim triaged, each by its own commit, on top of the other writer's, which stays.
@@ -363,8 +368,7 @@ fn an_intake_batch_overtaken_by_another_writer_lands_whole_on_top() {
     let batch = batch_held(&o, &gate, &["--as", CSR, "intake", "--csv", BATCH]);
     o.expect(0, &["note", "CLM-2610-VH4E-J57R", "Called the body shop"]);
     let theirs = o.head();
-    std::fs::remove_file(&gate).unwrap();
-    let out = batch.wait_with_output().unwrap();
+    let out = released(&gate, batch);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -394,8 +398,7 @@ fn a_batch_overtaken_on_one_of_its_claims_commits_nothing() {
     // Meanwhile, another writer triages one of the batch's claims.
     o.expect(0, &["--as", SUPERVISOR, "triage", &waiting[0]]);
     let theirs = o.head();
-    std::fs::remove_file(&gate).unwrap();
-    let out = batch.wait_with_output().unwrap();
+    let out = released(&gate, batch);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
