@@ -174,17 +174,22 @@ pub fn audit_new(repo: &Repository, tips: &[Oid], known: &[Oid]) -> Result<Repor
     audit_commits(repo, &ids, &Unwatched)
 }
 
+/// Sets libgit2 up for reading the whole history (the audit, the history-based reports).
+/// Every object is read back through its id, which names its content: hashing each again on
+/// the way in would be most of the work. And libgit2's object cache is off: the folders read
+/// again and again (a month folder, for every commit in it) are kept raw by the reader's own
+/// [`FolderCache`](crate::store::git::FolderCache), while storing every object read in
+/// libgit2's cache, and evicting from it once full, cost more than the reading itself (measured
+/// over 100,417 commits: the productivity report 63 s with the cache, 19 s without; the
+/// claim-rule error trends 55 s and 29 s; the full audit 47 s and 45 s).
+pub fn reading_history() {
+    git2::opts::strict_hash_verification(false);
+    git2::opts::enable_caching(false);
+}
+
 /// The audit of `ids`, parents before children.
 fn audit_commits(repo: &Repository, ids: &[Oid], watch: &dyn Watch) -> Result<Report, git2::Error> {
-    // Every object is read back through its id, which names its content: hashing each again
-    // on the way in would be most of the audit's work. Month folders (large trees) are read
-    // for every commit in them; keep them in libgit2's cache rather than inflate them again.
-    git2::opts::strict_hash_verification(false);
-    // SAFETY: sets libgit2 global options before any thread of the audit reads objects.
-    unsafe {
-        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 64 << 20);
-        let _ = git2::opts::set_cache_max_size(128 << 20);
-    }
+    reading_history();
     let threads = stretches(ids.len());
     if threads > 1 {
         watch.begin(ids.len());

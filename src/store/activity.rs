@@ -6,7 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use git2::{Commit, Diff, Repository, Sort};
+use git2::{Commit, Repository, Sort};
+
+use crate::audit::history::{deltas, Delta};
+use crate::store::git::FolderCache;
 
 use crate::check::rules::{check_claim, OfficeIndex};
 use crate::domain::claim::{Claim, LineOfBusiness};
@@ -39,6 +42,8 @@ pub fn last_touched(repo: &Repository, wanted: &HashSet<String>) -> Result<HashM
     let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
         return Ok(found);
     };
+    crate::audit::reading_history();
+    let mut folders = FolderCache::recent(64);
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TIME)?;
     walk.push(head.id())?;
@@ -50,19 +55,11 @@ pub fn last_touched(repo: &Repository, wanted: &HashSet<String>) -> Result<HashM
         if commit.message().is_ok_and(is_review) {
             continue;
         }
-        let tree = commit.tree()?;
-        let parent = match commit.parent_ids().next() {
-            Some(p) => Some(repo.find_commit(p)?.tree()?),
-            None => None,
-        };
-        let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), None)?;
         let when = commit.committer().when().seconds();
-        for d in diff.deltas() {
-            for f in [d.old_file(), d.new_file()] {
-                if let Some(id) = f.path().and_then(|p| p.to_str()).and_then(claim_of) {
-                    if wanted.contains(id) && !found.contains_key(id) {
-                        found.insert(id.to_string(), when);
-                    }
+        for d in deltas(repo, &mut folders, &commit)? {
+            if let Some(id) = claim_of(&d.path) {
+                if wanted.contains(id) && !found.contains_key(id) {
+                    found.insert(id.to_string(), when);
                 }
             }
         }
@@ -70,12 +67,16 @@ pub fn last_touched(repo: &Repository, wanted: &HashSet<String>) -> Result<HashM
     Ok(found)
 }
 
-/// Calls `f` with each commit of HEAD's history, oldest first, and its changes from its
-/// first parent (merges are skipped: what they bring was counted on its own line).
-fn each_change(repo: &Repository, mut f: impl FnMut(&Commit<'_>, &Diff<'_>)) -> Result<()> {
+/// Calls `f` with each commit of HEAD's history, oldest first, and the paths it changed
+/// against its first parent (merges are skipped: what they bring was counted on its own
+/// line). The changes are read as the audit reads them, folder by folder, so a commit costs
+/// the folders on its paths, not the whole of a month folder.
+fn each_change(repo: &Repository, mut f: impl FnMut(&Commit<'_>, &[Delta])) -> Result<()> {
     let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
         return Ok(());
     };
+    crate::audit::reading_history();
+    let mut folders = FolderCache::recent(64);
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     walk.push(head.id())?;
@@ -84,12 +85,8 @@ fn each_change(repo: &Repository, mut f: impl FnMut(&Commit<'_>, &Diff<'_>)) -> 
         if commit.parent_count() > 1 {
             continue;
         }
-        let parent = match commit.parent_ids().next() {
-            Some(p) => Some(repo.find_commit(p)?.tree()?),
-            None => None,
-        };
-        let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&commit.tree()?), None)?;
-        f(&commit, &diff);
+        let changed = deltas(repo, &mut folders, &commit)?;
+        f(&commit, &changed);
     }
     Ok(())
 }
@@ -106,15 +103,8 @@ pub fn author_month(commit: &Commit<'_>, tz: chrono_tz::Tz) -> (String, String) 
 /// Each person's touches by month: the commits they made that changed a claim.
 pub fn touches(repo: &Repository, tz: chrono_tz::Tz) -> Result<HashMap<(String, String), u64>> {
     let mut out: HashMap<(String, String), u64> = HashMap::new();
-    each_change(repo, |commit, diff| {
-        let touched = diff.deltas().any(|d| {
-            [d.old_file(), d.new_file()].iter().any(|f| {
-                f.path()
-                    .and_then(|p| p.to_str())
-                    .and_then(claim_of)
-                    .is_some()
-            })
-        });
+    each_change(repo, |commit, changed| {
+        let touched = changed.iter().any(|d| claim_of(&d.path).is_some());
         if touched {
             *out.entry(author_month(commit, tz)).or_default() += 1;
         }
@@ -135,21 +125,27 @@ pub fn check_findings(
     let mut found = Vec::new();
     let mut before: HashMap<String, HashSet<&'static str>> = HashMap::new();
     let mut ids: HashSet<String> = HashSet::new();
-    each_change(repo, |commit, diff| {
+    each_change(repo, |commit, changed| {
         let (person, month) = author_month(commit, tz);
-        for d in diff.deltas() {
-            let Some(path) = d.new_file().path().and_then(|p| p.to_str()) else {
-                continue;
-            };
+        // Every claim a commit writes exists once it lands: one it adds may refer to another
+        // it adds (the sample office's first commit), whichever comes first in the folder.
+        for d in changed.iter().filter(|d| d.new.is_some()) {
+            if let Some(id) = claim_of(&d.path).filter(|id| d.path.ends_with(&format!("{id}.yaml")))
+            {
+                ids.insert(id.to_string());
+            }
+        }
+        for d in changed {
+            let path = d.path.as_str();
             let is_record = claim_of(path).is_some_and(|id| path.ends_with(&format!("{id}.yaml")));
             if !is_record {
                 continue;
             }
-            if d.status() == git2::Delta::Deleted {
+            let Some((id, _mode)) = d.new else {
                 before.remove(path);
                 continue;
-            }
-            let Ok(blob) = repo.find_blob(d.new_file().id()) else {
+            };
+            let Ok(blob) = repo.find_blob(id) else {
                 continue;
             };
             let text = String::from_utf8_lossy(blob.content());

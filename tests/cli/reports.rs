@@ -538,3 +538,130 @@ fn the_dashboard_is_one_page_of_charts_that_chromium_renders() {
         png.len()
     );
 }
+
+/// `claims ARGS` as if run at `when` (office time), expecting exit 0.
+fn run_at(o: &Office, when: &str, args: &[&str]) {
+    let out = o.cmd(args).env("CLAIMS_NOW", when).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The working tree committed with plain git by `author` with their own key, dated `when`.
+fn hand_commit_at(o: &Office, author: &str, when: &str, message: &str) {
+    o.git_ok(&["add", "-A"]);
+    let key = format!("user.signingkey={}", o.key_of(author));
+    let email = format!("user.email={author}");
+    let out = o
+        .git_cmd(&[
+            "-c", &email, "-c", &key, "commit", "-q", "-S", "-m", message,
+        ])
+        .env("GIT_AUTHOR_DATE", when)
+        .env("GIT_COMMITTER_DATE", when)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn touches_and_error_trends_come_from_who_committed_what_and_when() {
+    use crate::common::people::{MANAGER, SENIOR, STAFF};
+    let o = Office::example();
+    let claim = "CLM-2611-FS2R-811K";
+    // Whitfield twice in January, the second on the 31st at 8 pm (February 1 in UTC).
+    run_at(
+        &o,
+        "2027-01-05T10:00:00-06:00",
+        &["--as", STAFF, "note", claim, "Called back"],
+    );
+    run_at(
+        &o,
+        "2027-01-31T20:00:00-06:00",
+        &["--as", STAFF, "note", claim, "Left voicemail"],
+    );
+    // Martinez once with the tool, then once by hand: a merge into a claim that is not there.
+    run_at(
+        &o,
+        "2027-02-01T09:00:00-06:00",
+        &["--as", SENIOR, "note", claim, "Inspection booked"],
+    );
+    let path = o.root.join("claims/2026/11/CLM-2611-FS2R-811K.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}merged_into: CLM-2611-ZZZZ-ZZZZ\n")).unwrap();
+    hand_commit_at(&o, SENIOR, "2027-02-10T11:00:00-06:00", "merge by hand");
+    // Whitfield again in March: the claim still carries the bad reference, which is not
+    // Whitfield's error and not a second one.
+    run_at(
+        &o,
+        "2027-03-02T10:00:00-06:00",
+        &["--as", STAFF, "note", claim, "Reviewed file"],
+    );
+
+    let rows = csv_of(
+        &o,
+        &["productivity", "--from", "2026-11-01", "--to", "2027-03-31"],
+    );
+    assert_eq!(rows[0][5], "touches");
+    let touches = |who: &str, month: &str| {
+        rows.iter()
+            .find(|r| r[0] == who && r[1] == month)
+            .map(|r| r[5].clone())
+    };
+    assert_eq!(touches(STAFF, "2027-01").as_deref(), Some("2"));
+    assert_eq!(touches(STAFF, "2027-02").as_deref(), Some("0"));
+    assert_eq!(touches(STAFF, "2027-03").as_deref(), Some("1"));
+    assert_eq!(touches(SENIOR, "2027-02").as_deref(), Some("2"));
+    // The office's founding commit, by the manager who opened it.
+    assert_eq!(touches(MANAGER, "2026-11").as_deref(), Some("1"));
+    let all: usize = rows[1..]
+        .iter()
+        .map(|r| r[5].parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(all, 6, "{rows:?}");
+
+    // The check findings: one R004, in February, Martinez's; nothing from the founding commit.
+    let errors = csv_of(
+        &o,
+        &[
+            "errors",
+            "--source",
+            "check",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2027-03-31",
+        ],
+    );
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(
+        errors[1][..6],
+        ["2027-02", "check", "R004", "error", SENIOR, "1"]
+    );
+    // The audit findings: the hand edit, in the same month, by the same person.
+    let audit = csv_of(
+        &o,
+        &[
+            "errors",
+            "--source",
+            "audit",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2027-03-31",
+        ],
+    );
+    assert!(audit.len() > 1, "{audit:?}");
+    for r in &audit[1..] {
+        assert_eq!(
+            (r[0].as_str(), r[4].as_str()),
+            ("2027-02", SENIOR),
+            "{audit:?}"
+        );
+    }
+}
