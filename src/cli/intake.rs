@@ -409,10 +409,10 @@ impl Made {
 }
 
 #[derive(Serialize)]
-struct Warning {
-    claim: String,
-    source: String,
-    message: String,
+struct Warning<'a> {
+    claim: &'a str,
+    source: &'a str,
+    message: &'a str,
 }
 
 /// An item not taken in again: already on a claim of the office, or the same as an earlier
@@ -442,7 +442,7 @@ struct Report<'a> {
     dry_run: bool,
     created: Vec<String>,
     already_imported: &'a [AlreadyImported],
-    warnings: &'a [Warning],
+    warnings: Vec<Warning<'a>>,
     errors: &'a [Problem],
     /// Problems past the first [`MAX_LISTED_PROBLEMS`], counted only.
     #[serde(skip_serializing_if = "is_zero")]
@@ -533,7 +533,6 @@ pub fn admit_and_commit(
 
     let refuse = !problems.is_empty() && !opts.skip_invalid;
     let mut created: Vec<Made> = Vec::new();
-    let mut warnings: Vec<Warning> = Vec::new();
     if !refuse {
         let now = session.now()?;
         let valid: Vec<usize> = (0..outcomes.len())
@@ -618,16 +617,9 @@ pub fn admit_and_commit(
             commit_each()?
         };
         drop(progress);
-        for m in &mut created {
+        for m in &created {
             if let Some(oid) = m.commit {
                 super::update::say_commit(g, oid, &m.subject);
-            }
-            for w in std::mem::take(&mut m.warnings) {
-                warnings.push(Warning {
-                    claim: m.id().to_string(),
-                    source: items[m.item].name.clone(),
-                    message: w,
-                });
             }
         }
     }
@@ -640,40 +632,60 @@ pub fn admit_and_commit(
                 dry_run: g.dry_run,
                 created: created.iter().map(|m| m.id().to_string()).collect(),
                 already_imported: &already,
-                warnings: &warnings,
+                warnings: created
+                    .iter()
+                    .flat_map(|m| {
+                        m.warnings.iter().map(|w| Warning {
+                            claim: m.id(),
+                            source: &items[m.item].name,
+                            message: w,
+                        })
+                    })
+                    .collect(),
                 errors: &problems.listed,
                 errors_not_listed: problems.not_listed(),
             };
             out.line(&serde_json::to_string_pretty(&report).expect("report serializes"));
         }
         _ => {
-            // One write: a batch can carry thousands of warnings.
-            let mut messages = String::new();
-            for p in &problems.listed {
-                messages.push_str(&format!("error: {p}\n"));
-            }
-            if problems.not_listed() > 0 {
-                messages.push_str(&format!(
-                    "error: ... and {} more problem(s), not listed\n",
-                    problems.not_listed()
-                ));
-            }
-            for a in &already {
-                if a.differs {
-                    messages.push_str(&format!("warning: {}\n", a.message));
-                } else if !g.quiet {
-                    messages.push_str(&format!("{}\n", a.message));
-                }
-            }
-            for w in &warnings {
-                messages.push_str(&format!("warning: {}: {}\n", w.claim, w.message));
-            }
+            // Buffered: a batch can carry thousands of warnings (written as they are read,
+            // never gathered into one text).
             {
                 use std::io::Write;
-                let _ = std::io::stderr().lock().write_all(messages.as_bytes());
+                let mut err = std::io::BufWriter::with_capacity(1 << 16, std::io::stderr().lock());
+                for p in &problems.listed {
+                    let _ = writeln!(err, "error: {p}");
+                }
+                if problems.not_listed() > 0 {
+                    let _ = writeln!(
+                        err,
+                        "error: ... and {} more problem(s), not listed",
+                        problems.not_listed()
+                    );
+                }
+                for a in &already {
+                    if a.differs {
+                        let _ = writeln!(err, "warning: {}", a.message);
+                    } else if !g.quiet {
+                        let _ = writeln!(err, "{}", a.message);
+                    }
+                }
+                for m in &created {
+                    for w in &m.warnings {
+                        let _ = writeln!(err, "warning: {}: {w}", m.id());
+                    }
+                }
+                let _ = err.flush();
             }
             if !created.is_empty() {
-                let rows: Vec<Vec<String>> = created.iter().map(|m| m.row.clone()).collect();
+                // The rows move to the table (the report needs no more of them).
+                let rows: Vec<Vec<String>> = created
+                    .iter_mut()
+                    .map(|m| {
+                        m.warnings = Vec::new();
+                        std::mem::take(&mut m.row)
+                    })
+                    .collect();
                 out.write_str(&super::output::table(
                     &["id", "lob", "status", "policy", "missing", "warnings"],
                     &rows,

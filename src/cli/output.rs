@@ -159,125 +159,170 @@ const NARROWEST: usize = 8;
 /// A column whose cells are all at most this wide is never cut.
 const WHOLE: usize = 12;
 
+/// How many rows a table draws at a time: a list of 50,000 claims is drawn a slice at a
+/// time to the same column widths, so that it never holds comfy-table's cells for every row.
+const ROWS_AT_A_TIME: usize = 512;
+
 /// A table drawn by comfy-table. With a `width`, it is fitted as `fit` says, the first column
 /// (the id) never cut; without one, each column is as wide as its widest cell and nothing is
 /// cut or wrapped. Widths are display widths: a name in Chinese or with accents lines up.
 pub fn table_at(headers: &[&str], rows: &[Vec<String>], width: Option<u16>, fit: Fit) -> String {
+    table_in_slices(headers, rows, width, fit, ROWS_AT_A_TIME)
+}
+
+/// How each column is drawn: its constraint, and the padding on its right.
+struct Layout {
+    columns: Vec<(ColumnConstraint, u16)>,
+    left_out: Vec<String>,
+}
+
+/// The widths of the columns, worked out from every row.
+fn layout(headers: &[&str], rows: &[Vec<String>], width: Option<u16>, fit: Fit) -> Layout {
     use unicode_width::UnicodeWidthStr;
-    let colored = super::color::on_stdout();
-    let mut t = comfy_table::Table::new();
-    t.force_no_tty()
-        .load_style(PLAIN)
-        .set_truncation_indicator("…");
-    if colored {
-        t.enforce_styling();
-    }
-    t.set_header(headers.iter().map(|h| {
-        let c = Cell::new(h);
-        if colored {
-            c.add_attribute(comfy_table::Attribute::Bold)
-        } else {
-            c
+    let n = headers
+        .len()
+        .max(rows.iter().map(Vec::len).max().unwrap_or(0));
+    let padding = |i: usize| u16::from(i + 1 < n);
+    // The widest cell of each column.
+    let widest: Vec<usize> = (0..n)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .flat_map(|c| c.lines())
+                .map(UnicodeWidthStr::width)
+                .chain(headers.get(i).map(|h| h.width()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let fixed = |w: usize, pad: u16| {
+        // comfy-table's widths count the column's padding too.
+        ColumnConstraint::Absolute(comfy_table::Width::Fixed(
+            u16::try_from(w).unwrap_or(u16::MAX).saturating_add(pad),
+        ))
+    };
+    let Some(w) = width else {
+        return Layout {
+            columns: (0..n)
+                .map(|i| (fixed(widest[i], padding(i)), padding(i)))
+                .collect(),
+            left_out: Vec::new(),
+        };
+    };
+    // The id, and short cells (dates, amounts, states), are never cut; the others may be cut
+    // to their header (or NARROWEST).
+    let narrowest: Vec<usize> = (0..n)
+        .map(|i| match widest[i] {
+            w if i == 0 || w <= WHOLE => w,
+            w => w.min(headers.get(i).map_or(0, |h| h.width()).max(NARROWEST)),
+        })
+        .collect();
+    let mut kept = n;
+    let room =
+        |k: usize, widths: &[usize]| widths[..k].iter().sum::<usize>() + 2 * k.saturating_sub(1);
+    if fit == Fit::OneLine {
+        while kept > 1 && room(kept, &narrowest) > usize::from(w) {
+            kept -= 1;
         }
-    }));
-    for r in rows {
-        let mut row = comfy_table::Row::from(r.iter().enumerate().map(|(i, text)| {
-            let c = Cell::new(text);
-            let status = headers.get(i).is_some_and(|h| STATUS_COLUMNS.contains(h));
-            match super::color::status_cell_color(text) {
-                Some(color) if colored && status => c.fg(color),
-                _ => c,
+    }
+    // What room is left is shared among the cut columns, a column at a time, each up to its
+    // widest.
+    let mut given = narrowest.clone();
+    let mut spare = usize::from(w).saturating_sub(room(kept, &narrowest));
+    while spare > 0 {
+        let before = spare;
+        for i in 1..kept {
+            if spare > 0 && given[i] < widest[i] {
+                given[i] += 1;
+                spare -= 1;
             }
-        }));
-        if width.is_some() && fit == Fit::OneLine {
-            row.max_height(1);
         }
-        t.add_row(row);
+        if spare == before {
+            break;
+        }
     }
-    let n = t.column_count();
-    for (i, col) in t.column_iter_mut().enumerate() {
-        col.set_padding((0, u16::from(i + 1 < n)));
-    }
-    let mut left_out: Vec<&str> = Vec::new();
-    match width {
-        Some(w) => {
-            t.set_content_arrangement(ContentArrangement::Dynamic)
-                .set_width(w);
-            // The widest cell of each column, and the narrowest it may be cut to.
-            let widest: Vec<usize> = (0..n)
-                .map(|i| {
-                    rows.iter()
-                        .filter_map(|r| r.get(i))
-                        .flat_map(|c| c.lines())
-                        .map(UnicodeWidthStr::width)
-                        .chain(headers.get(i).map(|h| h.width()))
-                        .max()
-                        .unwrap_or(0)
-                })
-                .collect();
-            // The id, and short cells (dates, amounts, states), are never cut.
-            let narrowest: Vec<usize> = (0..n)
-                .map(|i| match widest[i] {
-                    w if i == 0 || w <= WHOLE => w,
-                    w => w.min(headers.get(i).map_or(0, |h| h.width()).max(NARROWEST)),
-                })
-                .collect();
-            let mut kept = n;
-            let room = |k: usize, widths: &[usize]| {
-                widths[..k].iter().sum::<usize>() + 2 * k.saturating_sub(1)
+    let columns = (0..n)
+        .map(|i| {
+            // The last column shown has no padding (the hidden ones come after it).
+            let pad = if i + 1 == kept { 0 } else { padding(i) };
+            let c = if i >= kept {
+                ColumnConstraint::Hidden
+            } else {
+                fixed(given[i], pad)
             };
-            if fit == Fit::OneLine {
-                while kept > 1 && room(kept, &narrowest) > usize::from(w) {
-                    kept -= 1;
-                }
-            }
-            // What room is left is shared among the cut columns, a column at a time, each up
-            // to its widest.
-            let mut given = narrowest.clone();
-            let mut spare = usize::from(w).saturating_sub(room(kept, &narrowest));
-            while spare > 0 {
-                let before = spare;
-                for i in 1..kept {
-                    if spare > 0 && given[i] < widest[i] {
-                        given[i] += 1;
-                        spare -= 1;
-                    }
-                }
-                if spare == before {
-                    break;
-                }
-            }
-            if kept < n {
-                // The last column shown has no padding (the hidden ones come after it).
-                if let Some(col) = t.column_mut(kept - 1) {
-                    col.set_padding((0, 0));
-                }
-            }
-            for (i, col) in t.column_iter_mut().enumerate() {
-                if i >= kept {
-                    col.set_constraint(ColumnConstraint::Hidden);
-                    left_out.extend(headers.get(i));
-                } else if given[i] >= widest[i] {
-                    col.set_constraint(ColumnConstraint::ContentWidth);
-                } else {
-                    // comfy-table's widths count the column's padding too.
-                    let width = given[i] as u16 + col.padding_width();
-                    col.set_constraint(ColumnConstraint::Absolute(comfy_table::Width::Fixed(
-                        width,
-                    )));
-                }
-            }
-        }
-        None => {
-            t.set_content_arrangement(ContentArrangement::Disabled);
-        }
+            (c, pad)
+        })
+        .collect();
+    Layout {
+        columns,
+        left_out: headers.iter().skip(kept).map(|h| h.to_string()).collect(),
     }
-    let mut s = t.trim_fmt();
+}
+
+/// [`table_at`], drawn `at_a_time` rows at a time.
+fn table_in_slices(
+    headers: &[&str],
+    rows: &[Vec<String>],
+    width: Option<u16>,
+    fit: Fit,
+    at_a_time: usize,
+) -> String {
+    let colored = super::color::on_stdout();
+    let plan = layout(headers, rows, width, fit);
+    let draw = |slice: &[Vec<String>], with_header: bool| -> String {
+        let mut t = comfy_table::Table::new();
+        t.force_no_tty()
+            .load_style(PLAIN)
+            .set_truncation_indicator("…");
+        if colored {
+            t.enforce_styling();
+        }
+        if with_header {
+            t.set_header(headers.iter().map(|h| {
+                let c = Cell::new(h);
+                if colored {
+                    c.add_attribute(comfy_table::Attribute::Bold)
+                } else {
+                    c
+                }
+            }));
+        }
+        for r in slice {
+            let mut row = comfy_table::Row::from(r.iter().enumerate().map(|(i, text)| {
+                let c = Cell::new(text);
+                let status = headers.get(i).is_some_and(|h| STATUS_COLUMNS.contains(h));
+                match super::color::status_cell_color(text) {
+                    Some(color) if colored && status => c.fg(color),
+                    _ => c,
+                }
+            }));
+            if width.is_some() && fit == Fit::OneLine {
+                row.max_height(1);
+            }
+            t.add_row(row);
+        }
+        match width {
+            Some(w) => t
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(w),
+            None => t.set_content_arrangement(ContentArrangement::Disabled),
+        };
+        for (col, (constraint, pad)) in t.column_iter_mut().zip(&plan.columns) {
+            col.set_padding((0, *pad));
+            col.set_constraint(*constraint);
+        }
+        t.trim_fmt()
+    };
+    let mut s = draw(&rows[..rows.len().min(at_a_time)], true);
     s.push('\n');
-    if !left_out.is_empty() {
+    for slice in rows.chunks(at_a_time.max(1)).skip(1) {
+        s.push_str(&draw(slice, false));
+        s.push('\n');
+    }
+    if !plan.left_out.is_empty() {
         let note = format!(
             "(not shown: {}; --format csv shows all)",
-            left_out.join(", ")
+            plan.left_out.join(", ")
         );
         s.push_str(&fit_width(&note, usize::from(width.unwrap_or(u16::MAX))));
         s.push('\n');
@@ -359,6 +404,49 @@ mod tests {
             super::Fit::Wrap,
         );
         assert_eq!(plain.lines().count(), 3);
+    }
+
+    #[test]
+    fn a_long_table_drawn_in_slices_is_the_table_drawn_whole() {
+        let rows: Vec<Vec<String>> = (0..1300)
+            .map(|i| {
+                vec![
+                    format!("CLM-{i}"),
+                    ["reported", "open", "closed_with_payment"][i % 3].to_string(),
+                    "x".repeat(i % 37),
+                    if i == 911 {
+                        "李小龙 Núñez".into()
+                    } else {
+                        i.to_string()
+                    },
+                ]
+            })
+            .collect();
+        let headers = ["id", "status", "description", "n"];
+        for width in [None, Some(80), Some(30), Some(12)] {
+            for fit in [super::Fit::OneLine, super::Fit::Wrap] {
+                let whole = super::table_in_slices(&headers, &rows, width, fit, usize::MAX);
+                for at_a_time in [1, 7, 512] {
+                    let sliced = super::table_in_slices(&headers, &rows, width, fit, at_a_time);
+                    assert!(sliced == whole, "{width:?} {fit:?} {at_a_time}");
+                }
+                // One line per row fits any width (columns are left out); wrapped text fits
+                // where its narrowest columns do.
+                if let (Some(w), super::Fit::OneLine) = (width, fit) {
+                    for l in whole.lines() {
+                        assert!(
+                            unicode_width::UnicodeWidthStr::width(l) <= usize::from(w),
+                            "{l}"
+                        );
+                    }
+                }
+            }
+        }
+        let empty = super::table_in_slices(&headers, &[], None, super::Fit::OneLine, 1);
+        assert_eq!(
+            empty,
+            "id  status  description  n\n--- ------- ------------ -\n"
+        );
     }
 
     #[test]
