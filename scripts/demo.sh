@@ -221,7 +221,30 @@ run "claims log $DENIAL"
 run 'claims audit'
 run 'claims spec authority | head -20'
 
-section "11. Governing the office, and what the audit catches"
+section "11. Reports, quality control and the examiner's file"
+# Every figure comes from the records and the history: open inventory by age, cycle times,
+# each adjuster's months (touches are their commits), the NAIC-shaped annual activity, and the
+# loss triangle a chainladder script loads.
+run "claims report inventory --as-of 2026-11-20"
+run "claims report lags --from 2026-11-01 --to 2026-11-30"
+run "claims report productivity --from 2026-11-01 --to 2026-11-30"
+run "claims report activity --year 2026 --format csv | head -4"
+run "claims report triangles | head -4"
+run "claims report errors --from 2026-11-01 --to 2026-11-30"
+run "claims report dashboard --as-of 2026-11-20 --html ../dashboard.html && grep -c '<svg' ../dashboard.html"
+# A reproducible QC sample: the same seed and filters draw the same claims on any desk. The
+# lead reviews one (a signed commit; never the file's own handler), and the summary gives the
+# error rate with its confidence interval.
+QC_LEAD="$(person_with_role manager)"
+run "claims sample --size 3 --seed 7 --status open"
+SAMPLED="$(claims sample --quiet --size 3 --seed 7 --status open --format csv | awk -F, 'NR == 2 { print $1 }')"
+run "claims --as $QC_LEAD review $SAMPLED --pass --note \"Coverage and contact documented\" --sample \"seed=7 size=3 status=open\""
+run "claims review --summary"
+# The examiner's claim file: the record, letters and attachments, a dated timeline and the
+# signed history with each signature checked.
+run "claims export $DENIAL --to ../examiner && ls ../examiner/$DENIAL"
+
+section "12. Governing the office, and what the audit catches"
 MANAGER="$(person_with_role manager)"
 COMMITTEE="$(person_with_role committee)"
 CSR="$(person_with_role csr)"
@@ -253,7 +276,7 @@ run "git -c user.name=\"$STAFF_NAME\" -c user.email=$STAFF -c user.signingkey=\"
 run 'git verify-commit HEAD 2>&1'
 run "claims audit || echo \"exit \$?\""
 
-section "12. One office, many desks: two clones sync through a shared remote"
+section "13. One office, many desks: two clones sync through a shared remote"
 # The forgery above goes; the office is pushed to a bare repository (a server's, over ssh, in
 # real life), and two people each clone it to their own desk.
 run 'git reset -q --hard HEAD~1 && git clone -q --bare . ../office.git'
@@ -270,7 +293,7 @@ run "git log --format='%h %an: %s' -3"
 run 'git verify-commit HEAD 2>&1'
 run 'cd ../desk-staff && claims sync && claims audit'
 
-section "13. Finding codes"
+section "14. Finding codes"
 run 'claims explain N001'
 
 echo "demo: done (the office in $DEMO is removed now)"
