@@ -7,7 +7,8 @@
 #   make bench   build, then benchmarks (intake, triage and assign of BENCH_ROWS=N rows, default
 #                2000; reads over a generated office of BENCH_READ_CLAIMS=N claims, default 50000;
 #                installs check-jsonschema into .bench/venv the first time); then the audit of
-#                a 50,000-commit history (BENCH_AUDIT_MONTHS, BENCH_AUDIT_ROWS)
+#                a 100,000-commit history and the history-based reports over it
+#                (BENCH_AUDIT_MONTHS, BENCH_AUDIT_ROWS)
 #   make fuzz    each fuzz target (claim YAML, CSV, email, web payload) for FUZZ_SECONDS
 #                (default 60; FUZZ_TARGET=csv for one); what fails goes into tests/data/fuzz/
 #   make install the binary into $(PREFIX)/bin, a manual page per command into
