@@ -12,7 +12,9 @@ use serde::Serialize;
 use super::output::{Format, Out};
 use super::Globals;
 use crate::bounds::{MAX_ATTACHMENT_BYTES, MAX_CSV_BYTES};
+use crate::domain::claim::LineOfBusiness;
 use crate::domain::intake_source::IntakeSource;
+use crate::domain::lifecycle::Status;
 use crate::domain::office::Permission;
 use crate::error::{Error, Result};
 use crate::intake::admit::{Admitted, FieldError};
@@ -337,6 +339,8 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
                 starts.push(at);
             }
         });
+        items.shrink_to_fit();
+        starts.shrink_to_fit();
         let accept_vin = args.accept_vin;
         let reread = |i: usize, row: usize| -> Option<Box<Draft>> {
             let mut d = file.row_at(row, *starts.get(i)?)?.draft.ok()?;
@@ -375,36 +379,54 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
 }
 
 /// A claim the intake made, as its report needs it: the item it came from, the commit and
-/// its subject, the table's row (id first) and what to warn of.
+/// its subject (a commit only), what its table row shows, and what to warn of (none kept when
+/// nothing will show them). Compact: a batch keeps one for every claim it made.
 struct Made {
     item: usize,
     commit: Option<git2::Oid>,
-    subject: String,
-    row: Vec<String>,
+    subject: Option<Box<str>>,
+    id: Box<str>,
+    lob: LineOfBusiness,
+    status: Status,
+    policy: Option<Box<str>>,
+    missing: usize,
+    warned: usize,
     warnings: Vec<String>,
 }
 
 impl Made {
-    fn of(item: usize, done: &Done, warnings: Vec<String>) -> Made {
+    fn of(item: usize, done: &Done, warnings: Vec<String>, keep: Keep) -> Made {
         let claim = done.claim().expect("a first notice adds its claim");
         Made {
             item,
             commit: done.commit,
-            subject: done.message.lines().next().unwrap_or("").to_string(),
-            row: vec![
-                claim.id.clone(),
-                claim.lob.to_string(),
-                claim.status.to_string(),
-                claim.policy_number.clone().unwrap_or_default(),
-                claim.missing.len().to_string(),
-                warnings.len().to_string(),
-            ],
-            warnings,
+            subject: keep
+                .subject
+                .then(|| done.message.lines().next().unwrap_or("").into()),
+            id: claim.id.as_str().into(),
+            lob: claim.lob,
+            status: claim.status,
+            policy: claim.policy_number.as_deref().map(Into::into),
+            missing: claim.missing.len(),
+            warned: warnings.len(),
+            warnings: if keep.warnings { warnings } else { Vec::new() },
         }
     }
 
     fn id(&self) -> &str {
-        &self.row[0]
+        &self.id
+    }
+
+    /// Its row of the table: id, lob, status, policy, missing, warnings.
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.lob.to_string(),
+            self.status.to_string(),
+            self.policy.as_deref().unwrap_or_default().to_string(),
+            self.missing.to_string(),
+            self.warned.to_string(),
+        ]
     }
 }
 
@@ -413,6 +435,14 @@ struct Warning<'a> {
     claim: &'a str,
     source: &'a str,
     message: &'a str,
+}
+
+/// What a [`Made`] keeps beyond its row: the commit's subject (when there will be a commit
+/// to say), the warnings (when they will be shown: JSON, or a table without --quiet).
+#[derive(Clone, Copy)]
+struct Keep {
+    subject: bool,
+    warnings: bool,
 }
 
 /// An item not taken in again: already on a claim of the office, or the same as an earlier
@@ -542,6 +572,10 @@ pub fn admit_and_commit(
         let batched = !g.dry_run && valid.len() > 1;
         let items = &mut items;
         let progress = super::progress::Progress::start(g, "intake", valid.len());
+        let keep = Keep {
+            subject: !g.dry_run,
+            warnings: format == Format::Json || !g.quiet,
+        };
         let commit_each = || -> Result<Vec<Made>> {
             let mut made = Vec::with_capacity(valid.len());
             // The duplicates of a notice are looked for as the first pass did: among the
@@ -601,7 +635,7 @@ pub fn admit_and_commit(
                     }
                     // What the report needs; the change itself goes (a batch of thousands
                     // would otherwise hold every claim, its file and its diff to the end).
-                    made.push(Made::of(i, &d, a.warnings));
+                    made.push(Made::of(i, &d, a.warnings, keep));
                     progress.step();
                 }
             }
@@ -619,7 +653,7 @@ pub fn admit_and_commit(
         drop(progress);
         for m in &created {
             if let Some(oid) = m.commit {
-                super::update::say_commit(g, oid, &m.subject);
+                super::update::say_commit(g, oid, m.subject.as_deref().unwrap_or_default());
             }
         }
     }
@@ -678,14 +712,8 @@ pub fn admit_and_commit(
                 let _ = err.flush();
             }
             if !created.is_empty() {
-                // The rows move to the table (the report needs no more of them).
-                let rows: Vec<Vec<String>> = created
-                    .iter_mut()
-                    .map(|m| {
-                        m.warnings = Vec::new();
-                        std::mem::take(&mut m.row)
-                    })
-                    .collect();
+                // The rows are made now, when the batch's index of claims has gone.
+                let rows: Vec<Vec<String>> = created.iter().map(Made::row).collect();
                 out.write_str(&super::output::table(
                     &["id", "lob", "status", "policy", "missing", "warnings"],
                     &rows,

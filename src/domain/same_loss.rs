@@ -454,7 +454,8 @@ fn words(text: &str, long: &[(&str, &str)]) -> Vec<String> {
 /// ([`KnownClaims::push`] again) or dropped ([`KnownClaims::remove`]).
 #[derive(Clone, Debug, Default)]
 pub struct KnownClaims {
-    prints: HashMap<String, LossPrint>,
+    /// Boxed: a print is a few hundred bytes, the map's table holds room for more than it has.
+    prints: HashMap<String, Box<LossPrint>>,
     by_policy: HashMap<String, BTreeSet<(NaiveDate, String)>>,
     by_employee: HashMap<String, BTreeSet<(NaiveDate, String)>>,
 }
@@ -480,7 +481,7 @@ impl KnownClaims {
         if let Some(at) = employee_index(&print) {
             entry(at, &mut self.by_employee);
         }
-        self.prints.insert(print.id.clone(), print);
+        self.prints.insert(print.id.clone(), Box::new(print));
     }
 
     pub fn remove(&mut self, id: &str) {
@@ -504,7 +505,7 @@ impl KnownClaims {
     }
 
     pub fn get(&self, id: &str) -> Option<&LossPrint> {
-        self.prints.get(id)
+        self.prints.get(id).map(|p| &**p)
     }
 
     /// The known claims that may be the same loss as `print`, each with the verdict.
@@ -538,7 +539,8 @@ impl KnownClaims {
         let mut ids = BTreeSet::new();
         near(&self.by_policy, policy_index(print), &mut ids);
         near(&self.by_employee, employee_index(print), &mut ids);
-        ids.into_iter().filter_map(|id| self.prints.get(id))
+        ids.into_iter()
+            .filter_map(|id| self.prints.get(id).map(|p| &**p))
     }
 }
 

@@ -213,6 +213,27 @@ fn a_possible_duplicate_is_warned_about_but_not_refused() {
 }
 
 #[test]
+fn quiet_keeps_the_claims_made_and_drops_the_warnings() {
+    let o = Office::example();
+    let base = o.head();
+    let args = ["--dry-run", "intake", "--file", &data("duplicate.yaml")];
+    let (out, err) = o.expect(0, &args);
+    assert!(err.contains("possible duplicate of CLM-"), "{err}");
+    assert!(out.contains("--- diff"), "{out}");
+    let (quiet_out, quiet_err) = o.expect(0, &[&["--quiet"][..], &args].concat());
+    assert!(!quiet_err.contains("warning"), "{quiet_err}");
+    // The data stays: the claim that would be made, with its count of warnings.
+    let row = quiet_out.lines().last().unwrap_or_default();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert!(cells[0].starts_with("CLM-"), "{quiet_out}");
+    assert_eq!(
+        cells[1..],
+        ["personal_auto", "reported", "PAU-IL-2026-20931", "0", "1"]
+    );
+    assert_eq!(o.head(), base);
+}
+
+#[test]
 fn queue_shows_incomplete_intakes_and_complete_moves_them_to_reported() {
     let o = Office::example();
     let (rel, claim) = o.claim_where(|c| c.status == Status::Incomplete && !c.missing.is_empty());
