@@ -74,7 +74,7 @@ bench-audit: build
 # Python tools for the benchmark, in a virtual environment of their own.
 $(BENCH_VENV)/bin/check-jsonschema:
 	python3 -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/pip install --quiet check-jsonschema
+	$(BENCH_VENV)/bin/pip install --quiet check-jsonschema pyyaml
 
 # Fuzzing with proptest (tests/cli/fuzz.rs): a release build, FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60

@@ -12,7 +12,8 @@ use crate::domain::calendar::BusinessCalendar;
 use crate::domain::claim::Claim;
 use crate::domain::sla::{clocks, open_as_of, ClockStatus, SlaContext};
 use crate::error::Result;
-use crate::store::files::{claim_files, parse_yaml, read_record, LoadFailure};
+use crate::store::files::{claim_files, read_record, LoadFailure};
+use crate::store::read_cache::ReadCache;
 use crate::store::session::{office_now, Workspace};
 
 /// Every SLA clock of every open claim: start, due, alert, done, and met / open / at risk /
@@ -113,14 +114,16 @@ fn report_rows_from_files(
     as_of: NaiveDate,
     all: bool,
 ) -> (Vec<Row>, Vec<(String, LoadFailure)>) {
+    let cache = ReadCache::for_office(root);
     let results: Vec<std::result::Result<Vec<Row>, (String, LoadFailure)>> = claim_files(root)
         .into_par_iter()
         .map(|p| {
             let text = read_record(&root.join(&p)).map_err(|f| (p.clone(), f))?;
-            let claim = parse_yaml::<Claim>(&text).map_err(|f| (p.clone(), f))?;
+            let claim = cache.claim(&text).map_err(|f| (p.clone(), f))?;
             Ok(rows_of(&claim, ctx, as_of, all))
         })
         .collect();
+    cache.tidy();
     let mut rows = Vec::new();
     let mut unreadable = Vec::new();
     for r in results {

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use super::input::{self, ReadError};
+use super::read_cache::ReadCache;
 use crate::bounds::{Bad, MAX_RECORD_BYTES};
 use crate::check::finding::Issue;
 use crate::domain::claim::Claim;
@@ -287,12 +288,21 @@ pub fn load_claims(root: &Path) -> Vec<Claim> {
 /// Every claim that parses, and the files that do not, with why (the reading commands warn
 /// of them and go on).
 pub fn load_claims_skipping(root: &Path) -> (Vec<Claim>, Vec<(String, LoadFailure)>) {
+    let cache = ReadCache::for_office(root);
+    let loaded: Vec<(String, std::result::Result<Claim, LoadFailure>)> = claim_files(root)
+        .into_par_iter()
+        .map(|p| {
+            let c = read_record(&root.join(&p)).and_then(|t| cache.claim(&t));
+            (p, c)
+        })
+        .collect();
+    cache.tidy();
     let mut claims = Vec::new();
     let mut skipped = Vec::new();
-    for l in load_all::<Claim>(root, &claim_files(root)) {
-        match l.value {
+    for (path, c) in loaded {
+        match c {
             Ok(c) => claims.push(c),
-            Err(f) => skipped.push((l.path, f)),
+            Err(f) => skipped.push((path, f)),
         }
     }
     (claims, skipped)
@@ -301,16 +311,12 @@ pub fn load_claims_skipping(root: &Path) -> (Vec<Claim>, Vec<(String, LoadFailur
 /// Calls `f` with every claim that parses, a few thousand read and parsed at a time in
 /// parallel, so the office is never held whole; returns the files that do not parse.
 pub fn each_claim(root: &Path, mut f: impl FnMut(&Claim)) -> Vec<(String, LoadFailure)> {
+    let cache = ReadCache::for_office(root);
     let mut skipped = Vec::new();
     for chunk in claim_files(root).chunks(4096) {
         let parsed: Vec<(&String, std::result::Result<Claim, LoadFailure>)> = chunk
             .par_iter()
-            .map(|p| {
-                (
-                    p,
-                    read_record(&root.join(p)).and_then(|t| parse_yaml::<Claim>(&t)),
-                )
-            })
+            .map(|p| (p, read_record(&root.join(p)).and_then(|t| cache.claim(&t))))
             .collect();
         for (p, c) in parsed {
             match c {
@@ -319,6 +325,7 @@ pub fn each_claim(root: &Path, mut f: impl FnMut(&Claim)) -> Vec<(String, LoadFa
             }
         }
     }
+    cache.tidy();
     skipped
 }
 

@@ -15,6 +15,7 @@ use crate::domain::policy::Policy;
 use crate::store::files::{
     claim_files, parse_yaml, policy_files, read_record, LoadFailure, AUTHORITY_FILE,
 };
+use crate::store::read_cache::ReadCache;
 
 /// Which files to check.
 pub struct Selection {
@@ -202,6 +203,7 @@ pub fn check_files(root: &Path, sel: &Selection) -> Vec<Finding> {
         policies: &policies,
         claim_ids: &claim_ids,
     };
+    let cache = ReadCache::for_office(root);
     let claim_results: Vec<(Option<String>, Vec<Finding>)> = sel
         .claims
         .par_iter()
@@ -210,7 +212,7 @@ pub fn check_files(root: &Path, sel: &Selection) -> Vec<Finding> {
                 Ok(t) => t,
                 Err(f) => return (None, vec![*f]),
             };
-            match parse_yaml::<Claim>(&text) {
+            match cache.claim(&text) {
                 Ok(c) => {
                     let mut issues = check_claim(&c, rel, &ix);
                     issues.extend(check_denial_letter(root, rel, &c, office.as_ref()));
@@ -224,6 +226,9 @@ pub fn check_files(root: &Path, sel: &Selection) -> Vec<Finding> {
             }
         })
         .collect();
+    if sel.claims.len() == all_claims.len() {
+        cache.tidy();
+    }
     let mut seen: HashMap<String, String> = HashMap::new();
     for (rel, (id, found)) in sel.claims.iter().zip(claim_results) {
         findings.extend(found);

@@ -17,6 +17,7 @@ pub mod notices;
 pub mod office_init;
 pub mod outbox;
 pub mod pack;
+pub mod read_cache;
 pub mod session;
 pub mod signing;
 pub mod snapshot;

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use super::files::{parse_claim_text, parse_office, parse_yaml, AUTHORITY_FILE};
 use super::git::Tip;
+use super::read_cache::{BlobId, ReadCache};
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::claim::{Claim, LineOfBusiness};
 use crate::domain::claim_id::ClaimId;
@@ -268,18 +269,22 @@ impl<'t, 'r> Snapshot<'t, 'r> {
             .filter(|(p, _)| p.ends_with(".yaml"))
             .collect();
         let git_dir = self.repo().path().to_path_buf();
-        Ok(files
+        let cache = ReadCache::in_git_dir(&git_dir);
+        let picked = files
             .par_iter()
             .map_init(
                 || Repository::open(&git_dir).ok(),
-                |repo, (path, oid)| {
+                |repo, (_, oid)| {
                     let blob = repo.as_ref()?.find_blob(*oid).ok()?;
                     let text = std::str::from_utf8(blob.content()).ok()?;
-                    parse_claim_text(path, text).ok().and_then(&pick)
+                    let id: BlobId = oid.as_bytes().try_into().ok()?;
+                    cache.claim_of_blob(id, text).ok().and_then(&pick)
                 },
             )
             .flatten()
-            .collect())
+            .collect();
+        cache.tidy();
+        Ok(picked)
     }
 }
 

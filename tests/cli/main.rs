@@ -25,6 +25,7 @@ mod intake_rules;
 mod merge_driver;
 mod outbox;
 mod qc;
+mod read_cache;
 mod replay;
 mod reports;
 mod reserve;

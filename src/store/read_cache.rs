@@ -1,0 +1,283 @@
+//! The read cache: every claim file this build has parsed, kept as a compact binary record
+//! under `.git/claims/read-cache/`, keyed by the file's git blob id (the hash git gives its
+//! content). A reader hashes the bytes it read and, when this build has parsed those very bytes
+//! before, decodes the record rather than parse the YAML again.
+//!
+//! It lives inside `.git/`, so it is never committed; it may be deleted at any time (the next
+//! read rebuilds it); only files whose bytes changed are parsed again. An entry counts only
+//! when everything about it agrees — the build that wrote it, the blob id it is for, its
+//! checksum, a record that decodes — else the file is parsed as if there were no cache, so a
+//! stale or damaged entry can cost time but never change what a command reports. Writing is
+//! best effort: a read-only `.git/` just means no cache. `CLAIMS_READ_CACHE=off` turns it off.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::domain::claim::Claim;
+use crate::store::files::{parse_yaml, LoadFailure};
+
+const MAGIC: &[u8; 8] = b"claimsrc";
+/// The source this binary was built from (see build.rs).
+const BUILD: &str = env!("CLAIMS_BUILD_KEY");
+/// Magic, build key (16 hex digits), blob id, CRC-32 of the record.
+const HEADER: usize = 8 + 16 + 20 + 4;
+
+/// A git blob id.
+pub type BlobId = [u8; 20];
+
+/// The blob id git gives `bytes`: SHA-1 of `blob <length>\0` and the bytes.
+pub fn blob_id(bytes: &[u8]) -> BlobId {
+    use sha1::Digest;
+    let mut h = sha1::Sha1::new();
+    h.update(format!("blob {}\0", bytes.len()).as_bytes());
+    h.update(bytes);
+    h.finalize().into()
+}
+
+/// Entries are written only while the office's disk has this much free: a cache must never take
+/// the room a commit needs.
+const ROOM_TO_KEEP: u64 = 1 << 30;
+
+pub struct ReadCache {
+    dir: Option<PathBuf>,
+    /// Whether new entries are written (the disk has room).
+    writes: bool,
+    seen: Mutex<HashSet<BlobId>>,
+    written: AtomicUsize,
+}
+
+impl ReadCache {
+    /// The cache of the office whose working tree is `root` (none when `root/.git` is not a
+    /// folder, or the cache is turned off).
+    pub fn for_office(root: &Path) -> ReadCache {
+        let git = root.join(".git");
+        ReadCache::at(git.is_dir().then_some(git))
+    }
+
+    /// The cache of the repository whose git folder is `git_dir`.
+    pub fn in_git_dir(git_dir: &Path) -> ReadCache {
+        ReadCache::at(Some(git_dir.to_path_buf()))
+    }
+
+    fn at(git_dir: Option<PathBuf>) -> ReadCache {
+        let off = std::env::var("CLAIMS_READ_CACHE").is_ok_and(|v| v == "off");
+        let writes = git_dir
+            .as_deref()
+            .is_some_and(|g| free_bytes(g) >= ROOM_TO_KEEP);
+        ReadCache {
+            writes,
+            dir: git_dir
+                .filter(|_| !off)
+                .map(|g| g.join("claims").join("read-cache")),
+            seen: Mutex::new(HashSet::new()),
+            written: AtomicUsize::new(0),
+        }
+    }
+
+    /// The claim `text` holds, as [`parse_yaml`] reads it.
+    pub fn claim(&self, text: &str) -> Result<Claim, LoadFailure> {
+        self.claim_of_blob(blob_id(text.as_bytes()), text)
+    }
+
+    /// [`ReadCache::claim`] when the blob id of `text` is already known (read from a tree).
+    pub fn claim_of_blob(&self, id: BlobId, text: &str) -> Result<Claim, LoadFailure> {
+        let Some(dir) = &self.dir else {
+            return parse_yaml(text);
+        };
+        let path = entry_path(dir, &id);
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.insert(id);
+        }
+        if let Some(claim) = std::fs::read(&path).ok().and_then(|b| decode(&b, &id)) {
+            return Ok(claim);
+        }
+        let claim = parse_yaml::<Claim>(text)?;
+        if self.writes && keep(&path, &id, &claim).is_ok() {
+            self.written.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(claim)
+    }
+
+    /// After a reading of every claim of the office: when entries no claim has now outnumber
+    /// the claims (old versions of changed files), removes them. Only runs after something
+    /// new was kept, so a reading that found everything cached costs nothing more.
+    pub fn tidy(&self) {
+        let Some(dir) = &self.dir else { return };
+        if self.written.load(Ordering::Relaxed) == 0 {
+            return;
+        }
+        let Ok(seen) = self.seen.lock() else { return };
+        let entries: Vec<(PathBuf, Option<BlobId>)> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+            .map(|e| {
+                let name = format!(
+                    "{}{}",
+                    e.path()
+                        .parent()
+                        .and_then(|p| p.file_name())
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    e.file_name().to_string_lossy()
+                );
+                (e.path(), parse_hex(&name))
+            })
+            .collect();
+        if entries.len() <= 2 * seen.len() + 1024 {
+            return;
+        }
+        for (path, id) in entries {
+            if id.is_none_or(|id| !seen.contains(&id)) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
+
+/// Bytes free to an unprivileged writer on the filesystem holding `path` (0 when unknown).
+fn free_bytes(path: &Path) -> u64 {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return 0;
+    };
+    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a NUL-terminated path and `s` a statvfs the call fills in.
+    if unsafe { libc::statvfs(c.as_ptr(), &mut s) } != 0 {
+        return 0;
+    }
+    (s.f_bavail as u64).saturating_mul(s.f_frsize as u64)
+}
+
+fn entry_path(dir: &Path, id: &BlobId) -> PathBuf {
+    let hex = hex(id);
+    dir.join(&hex[..2]).join(&hex[2..])
+}
+
+fn hex(id: &BlobId) -> String {
+    id.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn parse_hex(s: &str) -> Option<BlobId> {
+    if s.len() != 40 {
+        return None;
+    }
+    let mut id = [0u8; 20];
+    for (i, b) in id.iter_mut().enumerate() {
+        *b = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(id)
+}
+
+fn decode(bytes: &[u8], id: &BlobId) -> Option<Claim> {
+    let (head, record) = (bytes.get(..HEADER)?, &bytes[HEADER..]);
+    let crc = u32::from_le_bytes(head[44..48].try_into().ok()?);
+    let agrees = &head[..8] == MAGIC
+        && &head[8..24] == BUILD.as_bytes()
+        && &head[24..44] == id
+        && crc32fast::hash(record) == crc;
+    agrees.then(|| rmp_serde::from_slice(record).ok()).flatten()
+}
+
+fn encode(id: &BlobId, claim: &Claim) -> Option<Vec<u8>> {
+    let record = rmp_serde::to_vec_named(claim).ok()?;
+    let mut out = Vec::with_capacity(HEADER + record.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(BUILD.as_bytes());
+    out.extend_from_slice(id);
+    out.extend_from_slice(&crc32fast::hash(&record).to_le_bytes());
+    out.extend_from_slice(&record);
+    Some(out)
+}
+
+/// Writes the entry in place, never synced: a reader that meets it half written (another
+/// process writing it now, a crash) finds its checksum wrong and parses the file instead, and
+/// the next writer replaces it.
+fn keep(path: &Path, id: &BlobId, claim: &Claim) -> std::io::Result<()> {
+    let bytes = encode(id, claim).ok_or_else(|| std::io::Error::other("not encodable"))?;
+    match std::fs::write(path, &bytes) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(path.parent().unwrap_or(path))?;
+            std::fs::write(path, &bytes)
+        }
+        r => r,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_claims() -> Vec<(String, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        crate::store::files::claim_files(root)
+            .into_iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(root.join(&p)).unwrap();
+                (p, text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_record_decodes_to_the_claim_its_yaml_parses_to() {
+        let claims = sample_claims();
+        assert!(claims.len() >= 5);
+        for (path, text) in claims {
+            let parsed = parse_yaml::<Claim>(&text).unwrap();
+            let id = blob_id(text.as_bytes());
+            let bytes = encode(&id, &parsed).unwrap();
+            assert_eq!(decode(&bytes, &id).as_ref(), Some(&parsed), "{path}");
+        }
+    }
+
+    #[test]
+    fn odd_values_round_trip_too() {
+        for (_, text) in sample_claims() {
+            let mut claim = parse_yaml::<Claim>(&text).unwrap();
+            claim.loss.description = Some("Ünïcode — \"quoted\"\nnew line\t".repeat(50));
+            claim.loss.location = Some(String::new());
+            let id = blob_id(b"x");
+            let bytes = encode(&id, &claim).unwrap();
+            assert_eq!(decode(&bytes, &id), Some(claim));
+        }
+    }
+
+    #[test]
+    fn an_entry_counts_only_for_its_own_blob_build_and_bytes() {
+        let (_, text) = &sample_claims()[0];
+        let claim = parse_yaml::<Claim>(text).unwrap();
+        let id = blob_id(text.as_bytes());
+        let good = encode(&id, &claim).unwrap();
+        assert!(decode(&good, &id).is_some());
+        // Another blob's entry (copied under this name).
+        assert!(decode(&good, &blob_id(b"other")).is_none());
+        // Another build's.
+        let mut other_build = good.clone();
+        other_build[8] ^= 1;
+        assert!(decode(&other_build, &id).is_none());
+        // A flipped bit in the record, a truncated file, an empty one.
+        for i in HEADER..good.len() {
+            let mut bad = good.clone();
+            bad[i] ^= 0x20;
+            assert!(decode(&bad, &id).is_none(), "byte {i}");
+        }
+        assert!(decode(&good[..good.len() - 1], &id).is_none());
+        assert!(decode(&good[..10], &id).is_none());
+        assert!(decode(&[], &id).is_none());
+    }
+
+    #[test]
+    fn the_blob_id_is_the_one_git_gives() {
+        // `printf 'hello\n' | git hash-object --stdin`
+        assert_eq!(
+            hex(&blob_id(b"hello\n")),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
+        assert_eq!(parse_hex(&hex(&blob_id(b"x"))), Some(blob_id(b"x")));
+        assert_eq!(parse_hex("zz"), None);
+    }
+}

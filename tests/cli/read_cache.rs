@@ -1,0 +1,167 @@
+//! The read cache under `.git/claims/read-cache/` (issue 22): what the reading commands say is
+//! the same with it, without it, warm, cold, and with every entry damaged, swapped or stale.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::Office;
+
+/// The reading commands, each with arguments that make its output fixed.
+const READERS: &[&[&str]] = &[
+    &["list", "--format", "csv"],
+    &[
+        "sla-report",
+        "--all",
+        "--as-of",
+        "2026-12-01",
+        "--format",
+        "csv",
+    ],
+    &["check", "--format", "json"],
+    &[
+        "report",
+        "inventory",
+        "--as-of",
+        "2026-12-01",
+        "--format",
+        "csv",
+    ],
+];
+
+/// Each reader's exit code, stdout and stderr.
+fn answers(o: &Office, cache: bool) -> Vec<(Option<i32>, String, String)> {
+    READERS
+        .iter()
+        .map(|args| {
+            let mut cmd = o.cmd(args);
+            if !cache {
+                cmd.env("CLAIMS_READ_CACHE", "off");
+            }
+            let out = cmd.output().unwrap();
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A way to damage a cache entry.
+type Damage = dyn Fn(&[u8]) -> Vec<u8>;
+
+fn cache_dir(o: &Office) -> PathBuf {
+    o.root.join(".git/claims/read-cache")
+}
+
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .min_depth(2)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    out.sort();
+    out
+}
+
+fn claim_file_count(o: &Office) -> usize {
+    o.claims().len()
+}
+
+#[test]
+fn readers_answer_the_same_with_the_cache_cold_warm_and_without() {
+    let o = Office::example();
+    let without = answers(&o, false);
+    assert!(
+        !cache_dir(&o).exists(),
+        "CLAIMS_READ_CACHE=off wrote a cache"
+    );
+    for (code, out, _) in &without {
+        assert_eq!(*code, Some(0));
+        assert!(!out.is_empty());
+    }
+    let cold = answers(&o, true);
+    assert_eq!(cold, without);
+    // One entry per claim file, inside .git/ (nothing for git to see or commit).
+    assert_eq!(entries(&cache_dir(&o)).len(), claim_file_count(&o));
+    let status = o.git(&["status", "--porcelain", "--ignored"]);
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert_eq!(status.trim(), "", "{status}");
+    let warm = answers(&o, true);
+    assert_eq!(warm, without);
+}
+
+#[test]
+fn a_damaged_swapped_or_stale_entry_never_changes_an_answer() {
+    let o = Office::example();
+    let truth = answers(&o, false);
+    answers(&o, true);
+    let files = entries(&cache_dir(&o));
+    assert!(files.len() >= 5);
+    let originals: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+
+    // Each entry holds another claim's (valid) record: the next one's, or all the first's.
+    for (i, f) in files.iter().enumerate() {
+        std::fs::write(f, &originals[(i + 1) % files.len()]).unwrap();
+    }
+    assert_eq!(answers(&o, true), truth, "swapped entries");
+    for f in &files {
+        std::fs::write(f, &originals[0]).unwrap();
+    }
+    assert_eq!(answers(&o, true), truth, "one record everywhere");
+    // Garbage, truncated, empty, one flipped bit in the record, another build's header.
+    let damage: [&Damage; 5] = [
+        &|_| b"not a cache entry at all".to_vec(),
+        &|b| b[..b.len() / 2].to_vec(),
+        &|_| Vec::new(),
+        &|b| {
+            let mut b = b.to_vec();
+            let last = b.len() - 3;
+            b[last] ^= 0x04;
+            b
+        },
+        &|b| {
+            let mut b = b.to_vec();
+            b[9] = if b[9] == b'0' { b'1' } else { b'0' };
+            b
+        },
+    ];
+    for (n, d) in damage.iter().enumerate() {
+        for (f, orig) in files.iter().zip(&originals) {
+            std::fs::write(f, d(orig)).unwrap();
+        }
+        assert_eq!(answers(&o, true), truth, "damage {n}");
+    }
+    // The damaged entries were written again: the next reading is warm and still right.
+    assert_eq!(answers(&o, true), truth);
+    // Deleted outright: rebuilt.
+    std::fs::remove_dir_all(cache_dir(&o)).unwrap();
+    assert_eq!(answers(&o, true), truth);
+    assert_eq!(entries(&cache_dir(&o)).len(), claim_file_count(&o));
+}
+
+#[test]
+fn an_edited_file_is_read_again_and_old_entries_are_tidied_away() {
+    let o = Office::example();
+    answers(&o, true);
+    // A hand edit in the working tree (uncommitted): the readers see it, cache or not.
+    let (path, claim) = o.claims().into_iter().next().unwrap();
+    let file = o.root.join(&path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let name = claim.insured.and_then(|i| i.name).unwrap();
+    std::fs::write(&file, text.replace(&name, "Zelda Quarrington")).unwrap();
+    let with = answers(&o, true);
+    assert_eq!(with, answers(&o, false));
+    assert!(with[0].1.contains("Zelda Quarrington"), "{}", with[0].1);
+    // Old entries (of versions no file holds now) pile up only so far.
+    let dir = cache_dir(&o).join("ff");
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..1100 {
+        std::fs::write(dir.join(format!("{i:038x}")), b"old").unwrap();
+    }
+    std::fs::write(&file, text.replace(&name, "Zelda Quarrington II")).unwrap();
+    assert_eq!(answers(&o, true), answers(&o, false));
+    let left = entries(&cache_dir(&o)).len();
+    assert!(left <= claim_file_count(&o) + 2, "{left} entries left");
+}
