@@ -12,7 +12,7 @@ use crate::domain::calendar::BusinessCalendar;
 use crate::domain::claim::Claim;
 use crate::domain::sla::{clocks, open_as_of, ClockStatus, SlaContext};
 use crate::error::Result;
-use crate::store::files::{claim_files, read_record, LoadFailure};
+use crate::store::files::{claim_files, LoadFailure};
 use crate::store::read_cache::ReadCache;
 use crate::store::session::{office_now, Workspace};
 
@@ -118,8 +118,7 @@ fn report_rows_from_files(
     let results: Vec<std::result::Result<Vec<Row>, (String, LoadFailure)>> = claim_files(root)
         .into_par_iter()
         .map(|p| {
-            let text = read_record(&root.join(&p)).map_err(|f| (p.clone(), f))?;
-            let claim = cache.claim(&text).map_err(|f| (p.clone(), f))?;
+            let claim = cache.claim_file(root, &p).map_err(|f| (p.clone(), f))?;
             Ok(rows_of(&claim, ctx, as_of, all))
         })
         .collect();

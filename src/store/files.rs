@@ -292,7 +292,7 @@ pub fn load_claims_skipping(root: &Path) -> (Vec<Claim>, Vec<(String, LoadFailur
     let loaded: Vec<(String, std::result::Result<Claim, LoadFailure>)> = claim_files(root)
         .into_par_iter()
         .map(|p| {
-            let c = read_record(&root.join(&p)).and_then(|t| cache.claim(&t));
+            let c = cache.claim_file(root, &p);
             (p, c)
         })
         .collect();
@@ -316,7 +316,7 @@ pub fn each_claim(root: &Path, mut f: impl FnMut(&Claim)) -> Vec<(String, LoadFa
     for chunk in claim_files(root).chunks(4096) {
         let parsed: Vec<(&String, std::result::Result<Claim, LoadFailure>)> = chunk
             .par_iter()
-            .map(|p| (p, read_record(&root.join(p)).and_then(|t| cache.claim(&t))))
+            .map(|p| (p, cache.claim_file(root, p)))
             .collect();
         for (p, c) in parsed {
             match c {

@@ -15,26 +15,17 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use git2::{ObjectType, Oid};
+
 use crate::domain::claim::Claim;
-use crate::store::files::{parse_yaml, LoadFailure};
+use crate::store::files::{parse_yaml, read_record, LoadFailure};
+use crate::store::git::object_id;
 
 const MAGIC: &[u8; 8] = b"claimsrc";
 /// The source this binary was built from (see build.rs).
 const BUILD: &str = env!("CLAIMS_BUILD_KEY");
 /// Magic, build key (16 hex digits), blob id, CRC-32 of the record.
 const HEADER: usize = 8 + 16 + 20 + 4;
-
-/// A git blob id.
-pub type BlobId = [u8; 20];
-
-/// The blob id git gives `bytes`: SHA-1 of `blob <length>\0` and the bytes.
-pub fn blob_id(bytes: &[u8]) -> BlobId {
-    use sha1::Digest;
-    let mut h = sha1::Sha1::new();
-    h.update(format!("blob {}\0", bytes.len()).as_bytes());
-    h.update(bytes);
-    h.finalize().into()
-}
 
 /// Entries are written only while the office's disk has this much free: a cache must never take
 /// the room a commit needs.
@@ -44,7 +35,7 @@ pub struct ReadCache {
     dir: Option<PathBuf>,
     /// Whether new entries are written (the disk has room).
     writes: bool,
-    seen: Mutex<HashSet<BlobId>>,
+    seen: Mutex<HashSet<Oid>>,
     written: AtomicUsize,
 }
 
@@ -63,26 +54,33 @@ impl ReadCache {
 
     fn at(git_dir: Option<PathBuf>) -> ReadCache {
         let off = std::env::var("CLAIMS_READ_CACHE").is_ok_and(|v| v == "off");
-        let writes = git_dir
-            .as_deref()
-            .is_some_and(|g| free_bytes(g) >= ROOM_TO_KEEP);
+        let git_dir = git_dir.filter(|_| !off);
         ReadCache {
-            writes,
-            dir: git_dir
-                .filter(|_| !off)
-                .map(|g| g.join("claims").join("read-cache")),
+            writes: git_dir
+                .as_deref()
+                .is_some_and(|g| free_bytes(g) >= ROOM_TO_KEEP),
+            dir: git_dir.map(|g| g.join("claims").join("read-cache")),
             seen: Mutex::new(HashSet::new()),
             written: AtomicUsize::new(0),
         }
     }
 
+    /// The claim file `rel` of the office at `root`, read and parsed as [`read_record`] and
+    /// [`parse_yaml`] would.
+    pub fn claim_file(&self, root: &Path, rel: &str) -> Result<Claim, LoadFailure> {
+        read_record(&root.join(rel)).and_then(|t| self.claim(&t))
+    }
+
     /// The claim `text` holds, as [`parse_yaml`] reads it.
     pub fn claim(&self, text: &str) -> Result<Claim, LoadFailure> {
-        self.claim_of_blob(blob_id(text.as_bytes()), text)
+        match (&self.dir, object_id(ObjectType::Blob, text.as_bytes())) {
+            (Some(_), Ok(id)) => self.claim_of_blob(id, text),
+            _ => parse_yaml(text),
+        }
     }
 
     /// [`ReadCache::claim`] when the blob id of `text` is already known (read from a tree).
-    pub fn claim_of_blob(&self, id: BlobId, text: &str) -> Result<Claim, LoadFailure> {
+    pub fn claim_of_blob(&self, id: Oid, text: &str) -> Result<Claim, LoadFailure> {
         let Some(dir) = &self.dir else {
             return parse_yaml(text);
         };
@@ -109,24 +107,19 @@ impl ReadCache {
             return;
         }
         let Ok(seen) = self.seen.lock() else { return };
-        let entries: Vec<(PathBuf, Option<BlobId>)> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
-            .map(|e| {
-                let name = format!(
-                    "{}{}",
-                    e.path()
-                        .parent()
-                        .and_then(|p| p.file_name())
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                    e.file_name().to_string_lossy()
-                );
-                (e.path(), parse_hex(&name))
-            })
-            .collect();
+        // Entries are at FOLDER/REST, the blob id's first two hex digits and the other 38.
+        let mut entries: Vec<(PathBuf, Option<Oid>)> = Vec::new();
+        for folder in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let first = folder.file_name().to_string_lossy().into_owned();
+            for e in std::fs::read_dir(folder.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let id = Oid::from_str(&format!("{first}{}", e.file_name().to_string_lossy()));
+                entries.push((e.path(), id.ok()));
+            }
+        }
         if entries.len() <= 2 * seen.len() + 1024 {
             return;
         }
@@ -152,42 +145,27 @@ fn free_bytes(path: &Path) -> u64 {
     (s.f_bavail as u64).saturating_mul(s.f_frsize as u64)
 }
 
-fn entry_path(dir: &Path, id: &BlobId) -> PathBuf {
-    let hex = hex(id);
+fn entry_path(dir: &Path, id: &Oid) -> PathBuf {
+    let hex = id.to_string();
     dir.join(&hex[..2]).join(&hex[2..])
 }
 
-fn hex(id: &BlobId) -> String {
-    id.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn parse_hex(s: &str) -> Option<BlobId> {
-    if s.len() != 40 {
-        return None;
-    }
-    let mut id = [0u8; 20];
-    for (i, b) in id.iter_mut().enumerate() {
-        *b = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(id)
-}
-
-fn decode(bytes: &[u8], id: &BlobId) -> Option<Claim> {
+fn decode(bytes: &[u8], id: &Oid) -> Option<Claim> {
     let (head, record) = (bytes.get(..HEADER)?, &bytes[HEADER..]);
     let crc = u32::from_le_bytes(head[44..48].try_into().ok()?);
     let agrees = &head[..8] == MAGIC
         && &head[8..24] == BUILD.as_bytes()
-        && &head[24..44] == id
+        && &head[24..44] == id.as_bytes()
         && crc32fast::hash(record) == crc;
     agrees.then(|| rmp_serde::from_slice(record).ok()).flatten()
 }
 
-fn encode(id: &BlobId, claim: &Claim) -> Option<Vec<u8>> {
+fn encode(id: &Oid, claim: &Claim) -> Option<Vec<u8>> {
     let record = rmp_serde::to_vec_named(claim).ok()?;
     let mut out = Vec::with_capacity(HEADER + record.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(BUILD.as_bytes());
-    out.extend_from_slice(id);
+    out.extend_from_slice(id.as_bytes());
     out.extend_from_slice(&crc32fast::hash(&record).to_le_bytes());
     out.extend_from_slice(&record);
     Some(out)
@@ -196,7 +174,7 @@ fn encode(id: &BlobId, claim: &Claim) -> Option<Vec<u8>> {
 /// Writes the entry in place, never synced: a reader that meets it half written (another
 /// process writing it now, a crash) finds its checksum wrong and parses the file instead, and
 /// the next writer replaces it.
-fn keep(path: &Path, id: &BlobId, claim: &Claim) -> std::io::Result<()> {
+fn keep(path: &Path, id: &Oid, claim: &Claim) -> std::io::Result<()> {
     let bytes = encode(id, claim).ok_or_else(|| std::io::Error::other("not encodable"))?;
     match std::fs::write(path, &bytes) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -210,6 +188,10 @@ fn keep(path: &Path, id: &BlobId, claim: &Claim) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn blob_id(bytes: &[u8]) -> Oid {
+        object_id(ObjectType::Blob, bytes).unwrap()
+    }
 
     fn sample_claims() -> Vec<(String, String)> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -271,13 +253,13 @@ mod tests {
     }
 
     #[test]
-    fn the_blob_id_is_the_one_git_gives() {
+    fn the_blob_id_is_the_one_git_gives_and_names_the_entry() {
         // `printf 'hello\n' | git hash-object --stdin`
+        let id = blob_id(b"hello\n");
+        assert_eq!(id.to_string(), "ce013625030ba8dba906f756967f9e9ca394464a");
         assert_eq!(
-            hex(&blob_id(b"hello\n")),
-            "ce013625030ba8dba906f756967f9e9ca394464a"
+            entry_path(Path::new("c"), &id),
+            Path::new("c/ce/013625030ba8dba906f756967f9e9ca394464a")
         );
-        assert_eq!(parse_hex(&hex(&blob_id(b"x"))), Some(blob_id(b"x")));
-        assert_eq!(parse_hex("zz"), None);
     }
 }

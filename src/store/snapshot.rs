@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::files::{parse_claim_text, parse_office, parse_yaml, AUTHORITY_FILE};
 use super::git::Tip;
-use super::read_cache::{BlobId, ReadCache};
+use super::read_cache::ReadCache;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::claim::{Claim, LineOfBusiness};
 use crate::domain::claim_id::ClaimId;
@@ -277,8 +277,7 @@ impl<'t, 'r> Snapshot<'t, 'r> {
                 |repo, (_, oid)| {
                     let blob = repo.as_ref()?.find_blob(*oid).ok()?;
                     let text = std::str::from_utf8(blob.content()).ok()?;
-                    let id: BlobId = oid.as_bytes().try_into().ok()?;
-                    cache.claim_of_blob(id, text).ok().and_then(&pick)
+                    cache.claim_of_blob(*oid, text).ok().and_then(&pick)
                 },
             )
             .flatten()
