@@ -8,15 +8,12 @@ use rayon::prelude::*;
 
 fn main() {
     let root = std::env::args().nth(1).unwrap_or_else(|| ".".into());
-    let files: Vec<std::path::PathBuf> =
-        walkdir::WalkDir::new(std::path::Path::new(&root).join("claims"))
-            .min_depth(3)
-            .max_depth(3)
-            .into_iter()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
-            .map(|e| e.into_path())
-            .collect();
+    // The same claim files the tool reads (by month or by shard), found the same way.
+    let root = std::path::Path::new(&root);
+    let files: Vec<std::path::PathBuf> = claims::store::files::claim_files(root)
+        .into_iter()
+        .map(|rel| root.join(rel))
+        .collect();
     let parsed = files
         .par_iter()
         .filter(|p| {

@@ -28,7 +28,11 @@ def tally(paths):
 
 def main():
     root = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
-    paths = sorted(str(p) for p in root.glob("claims/*/*/*.yaml"))
+    # By month (claims/YYYY/MM/ID.yaml) or by shard (claims/YYYY/MM/XX/ID.yaml).
+    paths = sorted(
+        str(p)
+        for p in list(root.glob("claims/*/*/*.yaml")) + list(root.glob("claims/*/*/??/*.yaml"))
+    )
     cpus = os.cpu_count() or 1
     chunks = [paths[i::cpus * 4] for i in range(cpus * 4)]
     total = Counter()

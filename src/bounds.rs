@@ -20,8 +20,8 @@
 //! - [`MAX_FIELD_BYTES`] (64 KiB) for one field of a notice (a CSV cell, a payload's string, a
 //!   phone answer, a note from stdin): thirty pages of text.
 //! - [`MAX_FILE_NAME_BYTES`] (100) for an attachment's stored name: well under the 255 bytes a
-//!   file system allows per name, and with `claims/YYYY/MM/<ID>/attachments/` (46 bytes)
-//!   the path in the repository stays under 150 bytes, so a checkout is possible on systems
+//!   file system allows per name, and with `claims/YYYY/MM/XX/<ID>/attachments/` (49 bytes
+//!   by shard, 46 by month) the path in the repository stays under 150 bytes, so a checkout is possible on systems
 //!   that limit the whole path to 260.
 
 use std::fmt;

@@ -18,7 +18,7 @@ use git2::{Oid, Repository, Tree};
 
 use crate::audit::{History, Signature};
 use crate::domain::claim::{Claim, Timestamp};
-use crate::domain::claim_id::ClaimId;
+use crate::domain::claim_id::{ClaimFolders, ClaimId};
 use crate::domain::office::Office;
 use crate::domain::timeline;
 use crate::error::{Error, Result};
@@ -201,7 +201,7 @@ pub fn gather(repo: &Repository, ids: &[ClaimId], ctx: &Context) -> Result<Bundl
     }
     let mut claims = Vec::new();
     for id in &ids {
-        let rel = id.file_path();
+        let rel = office.claim_file(id);
         let record = match tree.get_path(Path::new(&rel)) {
             Ok(e) if e.kind() == Some(git2::ObjectType::Blob) && e.filemode() != 0o120000 => {
                 repo.find_blob(e.id())?.content().to_vec()
@@ -220,12 +220,12 @@ pub fn gather(repo: &Repository, ids: &[ClaimId], ctx: &Context) -> Result<Bundl
         let text = String::from_utf8(record.clone())
             .map_err(|_| Error::refused(format!("{rel} is not UTF-8 text")))?;
         let claim = parse_claim_text(&rel, &text)?;
-        let files = folder_files(repo, &tree, &id.folder())?;
+        let files = folder_files(repo, &tree, &office.claim_folder(id))?;
         for generated in GENERATED {
             if files.contains_key(*generated) {
                 return Err(Error::refused(format!(
                     "{}/{generated} would be overwritten by the export's own {generated}; nothing was written",
-                    id.folder()
+                    office.claim_folder(id)
                 )));
             }
         }
@@ -341,17 +341,18 @@ fn folder_files(
     Ok(out)
 }
 
-/// The record's and the folder's object ids in `tree` (the month folder first: when it is
-/// the same, so are both).
+/// The record's and the folder's object ids in `tree`, after the id of the folder holding
+/// them (first: when it is the same, so are both) — filed by shard or by month, whichever
+/// `tree` holds (a claim's history spans a `claims migrate`).
 fn claim_ids_in(tree: &Tree<'_>, id: &ClaimId) -> (Option<Oid>, Option<Oid>, Option<Oid>) {
     let at = |p: &str| tree.get_path(Path::new(p)).ok().map(|e| e.id());
-    let file = id.file_path();
-    let month = file.rsplit_once('/').map(|(m, _)| m).unwrap_or("");
-    let m = at(month);
-    if m.is_none() {
-        return (None, None, None);
+    for folders in [ClaimFolders::Shard, ClaimFolders::Month] {
+        let file = at(&id.file_path(folders));
+        if file.is_some() {
+            return (at(&id.parent(folders)), file, at(&id.folder(folders)));
+        }
     }
-    (m, at(&file), at(&id.folder()))
+    (None, None, None)
 }
 
 /// For each claim, the commits on HEAD's history that changed its record or folder, oldest
@@ -585,8 +586,8 @@ fn claim_readme(b: &Bundle, c: &ClaimFile, ctx: &Context) -> String {
     let cl = &c.claim;
     let tz = b.tz;
     let local = |t: &Timestamp| t.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string();
-    let folder = c.id.folder();
-    let record = c.id.file_path();
+    let folder = b.office.claim_folder(&c.id);
+    let record = b.office.claim_file(&c.id);
     let party = |p: &Option<crate::domain::claim::Party>| {
         p.as_ref()
             .and_then(|p| p.name.clone().or(p.organization.clone()))

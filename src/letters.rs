@@ -478,6 +478,7 @@ mod outgoing_tests {
             phone: None,
             email: Some("claims@harborpoint.example".into()),
             currency: "USD".into(),
+            claim_folders: Default::default(),
         };
         let e = Email {
             file_name: Email::file_name_for("CLM-2611-7K3F-QM2X", "letters/status_update-2.txt"),

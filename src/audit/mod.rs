@@ -40,6 +40,7 @@ use git2::{Oid, Repository};
 use serde::Serialize;
 
 use crate::check::finding::{severity_of, Finding};
+use crate::domain::claim_id::{claim_in_path, ClaimPath};
 use crate::domain::secrets::private_key_in;
 pub use history::{trailers, Delta, Entry, History, Signature};
 pub(crate) use replay::recorded as recorded_command;
@@ -99,16 +100,14 @@ fn finding(code: &'static str, file: &str, claim: Option<&str>, message: String)
     }
 }
 
-/// A claim file path: `claims/YYYY/MM/ID.yaml`.
+/// A claim file path: `claims/YYYY/MM/ID.yaml` or `claims/YYYY/MM/XX/ID.yaml`.
 fn is_claim_file(path: &str) -> bool {
-    path.starts_with("claims/") && path.ends_with(".yaml") && path.matches('/').count() == 3
+    matches!(claim_in_path(path), Some((_, ClaimPath::Record)))
 }
 
-/// The id a claim path names (`claims/2026/11/ID.yaml` or a file in its folder).
+/// The id a claim path names (a claim's file or a file in its folder).
 fn claim_of(path: &str) -> Option<String> {
-    let rest = path.strip_prefix("claims/")?;
-    let id = rest.split('/').nth(2)?;
-    Some(id.trim_end_matches(".yaml").to_string())
+    claim_in_path(path).map(|(id, _)| id.to_string())
 }
 
 fn short(id: Oid) -> String {

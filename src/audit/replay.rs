@@ -108,13 +108,19 @@ fn first_notice(
         .ok_or("an intake commit names its claim in a `Claim:` trailer")?
         .parse()
         .map_err(|e| format!("`Claim:` {e}"))?;
-    let path = id.file_path();
-    let d = entry
+    // Wherever the commit put it: the replay writes it where the office at the parent files
+    // claims, and a file anywhere else is then a difference the audit reports.
+    let (path, d) = entry
         .deltas
         .iter()
-        .find(|d| d.path == path && d.old.is_none())
-        .and_then(|d| d.new)
-        .ok_or_else(|| format!("intake of {id} adds no file {path}"))?;
+        .find(|d| d.old.is_none() && id.is_file(&d.path))
+        .and_then(|d| Some((d.path.clone(), d.new?)))
+        .ok_or_else(|| {
+            format!(
+                "intake of {id} adds no file {}",
+                id.file_path(Default::default())
+            )
+        })?;
     let bytes = repo
         .find_blob(d.0)
         .map_err(|e| e.message().to_string())?
@@ -122,7 +128,7 @@ fn first_notice(
         .to_vec();
     let text = String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8"))?;
     let claim: Claim = parse_claim_text(&path, &text).map_err(|e| e.message)?;
-    let folder = format!("{}/", id.folder());
+    let folder = format!("{}/", path.trim_end_matches(".yaml"));
     let files = entry
         .deltas
         .iter()
@@ -286,7 +292,7 @@ impl<'r> Replayer<'r> {
         let place = claim
             .as_deref()
             .and_then(|c| c.parse::<crate::domain::claim_id::ClaimId>().ok())
-            .map(|c| c.file_path())
+            .and_then(|c| entry.changed.iter().find(|p| c.is_file(p)).cloned())
             .or_else(|| entry.changed.first().cloned())
             .unwrap_or_else(|| "authority.yaml".into());
         let mut flag = |code, message: String| {

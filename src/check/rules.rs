@@ -118,7 +118,8 @@ fn check_identity(claim: &Claim, rel_path: &str, ix: &OfficeIndex, out: &mut Vec
                 ));
             }
             let folder = rel_path.rsplit_once('/').map_or("", |(d, _)| d);
-            let expected = format!("claims/{:04}/{:02}", id.year(), id.month());
+            let folders = ix.office.map(|o| o.claim_folders()).unwrap_or_default();
+            let expected = id.parent(folders);
             if folder != expected {
                 out.push(Issue::at(
                     "F002",

@@ -94,7 +94,11 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
         command_line: command_line(),
     };
     if repo.workdir().is_some() {
-        let files: Vec<String> = ids.iter().map(|i| i.file_path()).collect();
+        let folders = office
+            .as_ref()
+            .map(|o| o.claim_folders())
+            .unwrap_or_default();
+        let files: Vec<String> = ids.iter().map(|i| i.file_path(folders)).collect();
         let paths: Vec<&str> = files.iter().map(String::as_str).collect();
         if let Ok(edited) = crate::store::git::uncommitted_edits(&repo, &paths) {
             for p in edited {

@@ -65,6 +65,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
             "repair",
             "authority",
             "keys",
+            "migrate",
             "hooks",
             "spec",
             "schema",

@@ -34,16 +34,11 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
     let id = parse_claim_id(&args.id)?;
     let repo = super::office_repository(g)?;
-    let (file, folder) = (id.file_path(), format!("{}/", id.folder()));
     let mut history = History::new(&repo);
     let mut rows = Vec::new();
     for commit in history.commits(None)? {
         let entry = history.entry(commit)?;
-        if !entry
-            .changed
-            .iter()
-            .any(|p| *p == file || p.starts_with(&folder))
-        {
+        if !entry.changed.iter().any(|p| id.owns(p)) {
             continue;
         }
         let when = chrono::DateTime::from_timestamp(entry.when.seconds(), 0)

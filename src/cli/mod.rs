@@ -43,6 +43,7 @@ pub mod list;
 pub mod log;
 pub mod merge;
 pub mod merge_file;
+pub mod migrate;
 pub mod note;
 pub mod outbox;
 pub mod output;
@@ -148,6 +149,7 @@ pub enum Command {
     GenerateOffice(generate::Args),
     Authority(authority::Args),
     Keys(keys::Args),
+    Migrate(migrate::Args),
     Reserve(reserve::Args),
     Approve(approve::Args),
     Pay(pay::Args),
@@ -396,6 +398,7 @@ pub fn main() -> i32 {
         Command::GenerateOffice(a) => generate::run(&g, a),
         Command::Authority(a) => authority::run(&g, a),
         Command::Keys(a) => keys::run(&g, a),
+        Command::Migrate(a) => migrate::run(&g, a),
         Command::Reserve(a) => reserve::run(&g, a),
         Command::Approve(a) => approve::run(&g, a),
         Command::Pay(a) => pay::run(&g, a),

@@ -3,7 +3,8 @@
 //! An office prefix (2-6 upper-case letters, default `CLM`), the two-digit year and month the
 //! claim was received, then 40 random bits written as 8 Crockford base32 characters, grouped
 //! 4-4 to read over the phone. The id says where the claim's file lives
-//! (`claims/2026/11/CLM-2611-7K3F-QM2X.yaml`), and clones of the office repository can create
+//! (`claims/2026/11/CLM-2611-7K3F-QM2X.yaml`, or `claims/2026/11/7K/CLM-2611-7K3F-QM2X.yaml`
+//! in an office filing by shard: [`ClaimFolders`]), and clones of the office repository can create
 //! claims without coordinating: two ids collide only if the prefix, month and all 40 random
 //! bits agree (about a 1-in-2,000 chance for an office that receives 50,000 claims in one
 //! month, so the writer should still refuse to overwrite an existing file and draw again).
@@ -137,16 +138,150 @@ impl ClaimId {
         self.yymm()[2..].parse().unwrap_or(0)
     }
 
-    /// The claim file, relative to the repository root:
-    /// `claims/2026/11/CLM-2611-7K3F-QM2X.yaml`.
-    pub fn file_path(&self) -> String {
-        format!("{}.yaml", self.folder())
+    /// The claim file, relative to the repository root, where `folders` files it:
+    /// `claims/2026/11/CLM-2611-7K3F-QM2X.yaml` (by month) or
+    /// `claims/2026/11/7K/CLM-2611-7K3F-QM2X.yaml` (by month and shard).
+    pub fn file_path(&self, folders: ClaimFolders) -> String {
+        format!("{}.yaml", self.folder(folders))
     }
 
     /// The claim's folder (its `letters/` and `attachments/`), relative to the repository
-    /// root: `claims/2026/11/CLM-2611-7K3F-QM2X`.
-    pub fn folder(&self) -> String {
-        format!("claims/{:04}/{:02}/{}", self.year(), self.month(), self.0)
+    /// root: `claims/2026/11/CLM-2611-7K3F-QM2X` (by month) or
+    /// `claims/2026/11/7K/CLM-2611-7K3F-QM2X` (by month and shard).
+    pub fn folder(&self, folders: ClaimFolders) -> String {
+        format!("{}/{}", self.parent(folders), self.0)
+    }
+
+    /// The folder holding the claim's file and folder: `claims/2026/11` or
+    /// `claims/2026/11/7K`.
+    pub fn parent(&self, folders: ClaimFolders) -> String {
+        match folders {
+            ClaimFolders::Month => format!("claims/{:04}/{:02}", self.year(), self.month()),
+            ClaimFolders::Shard => format!(
+                "claims/{:04}/{:02}/{}",
+                self.year(),
+                self.month(),
+                self.shard()
+            ),
+        }
+    }
+
+    /// Whether `path` is this claim's file, however an office files claims.
+    pub fn is_file(&self, path: &str) -> bool {
+        ClaimFolders::ALL.iter().any(|f| path == self.file_path(*f))
+    }
+
+    /// Whether `path` is this claim's file or lies in its folder, however an office files
+    /// claims (one claim's history spans a `claims migrate`).
+    pub fn owns(&self, path: &str) -> bool {
+        ClaimFolders::ALL.iter().any(|f| {
+            path == self.file_path(*f)
+                || path
+                    .strip_prefix(&self.folder(*f))
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
+
+    /// The shard: the first two characters after the date (`7K` of `CLM-2611-7K3F-QM2X`).
+    pub fn shard(&self) -> &str {
+        let start = self.0.len() - 9;
+        &self.0[start..start + 2]
+    }
+}
+
+/// How an office files its claims under `claims/` (authority.yaml's `office.claim_folders`).
+///
+/// By month, a month's folder holds every claim received that month; a catastrophe month of
+/// 50,000 claims makes a folder git must copy and hash whole for every commit that touches
+/// one of them. By month and shard, the month holds at most 1,024 shard folders named by the
+/// first two characters of the id's random part, each a thousandth of the month — and the id
+/// still says where its file lives. `claims migrate` moves an office from one to the other in
+/// one commit.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimFolders {
+    /// `claims/YYYY/MM/ID.yaml` (the default: offices made before shards existed).
+    #[default]
+    Month,
+    /// `claims/YYYY/MM/XX/ID.yaml`, XX the first two characters after the date.
+    Shard,
+}
+
+impl ClaimFolders {
+    pub const ALL: [ClaimFolders; 2] = [ClaimFolders::Month, ClaimFolders::Shard];
+
+    /// How many folders below `claims/` a claim file lies: 3 or 4.
+    pub fn depth(self) -> usize {
+        match self {
+            ClaimFolders::Month => 3,
+            ClaimFolders::Shard => 4,
+        }
+    }
+
+    /// The setting's word in authority.yaml.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimFolders::Month => "month",
+            ClaimFolders::Shard => "shard",
+        }
+    }
+
+    pub fn is_month(&self) -> bool {
+        *self == ClaimFolders::Month
+    }
+}
+
+/// Whether a folder under a month is a shard's (two characters an id can hold after its
+/// date), not a claim's own folder.
+pub fn is_shard_name(name: &str) -> bool {
+    name.len() == 2 && name.bytes().all(|b| CROCKFORD.contains(&b))
+}
+
+/// What a path under `claims/` is: claim `id`'s file (`Record`) or a file in its folder
+/// (`InFolder`), filed by month (`claims/YYYY/MM/ID...`) or by shard (`claims/YYYY/MM/XX/ID...`).
+/// Names the id as the path spells it, without checking it is one.
+pub fn claim_in_path(path: &str) -> Option<(&str, ClaimPath)> {
+    let mut parts = path.strip_prefix("claims/")?.splitn(4, '/');
+    let (_year, _month) = (parts.next()?, parts.next()?);
+    let mut name = parts.next()?;
+    let mut rest = parts.next();
+    if is_shard_name(name) {
+        let mut deeper = rest?.splitn(2, '/');
+        name = deeper.next()?;
+        rest = deeper.next();
+    }
+    match rest {
+        None => Some((name.strip_suffix(".yaml")?, ClaimPath::Record)),
+        Some(_) => Some((name, ClaimPath::InFolder)),
+    }
+}
+
+/// See [`claim_in_path`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimPath {
+    Record,
+    InFolder,
+}
+
+impl FromStr for ClaimFolders {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<ClaimFolders, String> {
+        match s {
+            "month" => Ok(ClaimFolders::Month),
+            "shard" => Ok(ClaimFolders::Shard),
+            other => Err(format!(
+                "claim folders are `month` or `shard`, not `{other}`"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for ClaimFolders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -248,6 +383,41 @@ mod tests {
     }
 
     #[test]
+    fn paths_name_their_claim_however_filed() {
+        let id = "CLM-2611-7K3F-QM2X";
+        for (path, want) in [
+            (
+                "claims/2026/11/CLM-2611-7K3F-QM2X.yaml",
+                Some((id, ClaimPath::Record)),
+            ),
+            (
+                "claims/2026/11/7K/CLM-2611-7K3F-QM2X.yaml",
+                Some((id, ClaimPath::Record)),
+            ),
+            (
+                "claims/2026/11/CLM-2611-7K3F-QM2X/letters/a.txt",
+                Some((id, ClaimPath::InFolder)),
+            ),
+            (
+                "claims/2026/11/7K/CLM-2611-7K3F-QM2X/letters/a.txt",
+                Some((id, ClaimPath::InFolder)),
+            ),
+            ("claims/2026/11/7K", None),
+            ("claims/2026/11/notes.txt", None),
+            ("claims/README", None),
+            ("policies/P-1.yaml", None),
+        ] {
+            assert_eq!(claim_in_path(path), want, "{path}");
+        }
+        let parsed: ClaimId = id.parse().unwrap();
+        assert!(parsed.owns("claims/2026/11/7K/CLM-2611-7K3F-QM2X/letters/a.txt"));
+        assert!(parsed.owns("claims/2026/11/CLM-2611-7K3F-QM2X.yaml"));
+        assert!(!parsed.owns("claims/2026/11/CLM-2611-7K3F-QM2XY.yaml"));
+        assert!(!parsed.owns("claims/2026/11/CLM-2611-7K3F-QM2Xletters"));
+        assert!(is_shard_name("7K") && !is_shard_name("7k") && !is_shard_name("7KU"));
+    }
+
+    #[test]
     fn generated_ids_parse_back_and_name_their_month() {
         let mut rng = StdRng::seed_from_u64(7);
         for (prefix, received) in [
@@ -265,16 +435,39 @@ mod tests {
                 assert_eq!(id.month(), received.month());
                 let parsed: ClaimId = s.parse().unwrap();
                 assert_eq!(parsed, id);
+                let month = ClaimFolders::Month;
                 assert_eq!(
-                    id.folder(),
+                    id.folder(month),
                     format!("claims/{}/{:02}/{s}", received.year(), received.month())
                 );
-                assert_eq!(id.file_path(), format!("{}.yaml", id.folder()));
+                assert_eq!(id.file_path(month), format!("{}.yaml", id.folder(month)));
+                let shard = &s[prefix.len() + 6..prefix.len() + 8];
+                assert_eq!(
+                    id.folder(ClaimFolders::Shard),
+                    format!(
+                        "claims/{}/{:02}/{shard}/{s}",
+                        received.year(),
+                        received.month()
+                    )
+                );
             }
         }
         let id: ClaimId = "CLM-2611-7K3F-QM2X".parse().unwrap();
-        assert_eq!(id.file_path(), "claims/2026/11/CLM-2611-7K3F-QM2X.yaml");
-        assert_eq!(id.folder(), "claims/2026/11/CLM-2611-7K3F-QM2X");
+        assert_eq!(
+            id.file_path(ClaimFolders::Month),
+            "claims/2026/11/CLM-2611-7K3F-QM2X.yaml"
+        );
+        assert_eq!(
+            id.folder(ClaimFolders::Month),
+            "claims/2026/11/CLM-2611-7K3F-QM2X"
+        );
+        assert_eq!(
+            id.file_path(ClaimFolders::Shard),
+            "claims/2026/11/7K/CLM-2611-7K3F-QM2X.yaml"
+        );
+        assert_eq!(id.shard(), "7K");
+        let long: ClaimId = "ABCDEF-2611-Q2X9-0000".parse().unwrap();
+        assert_eq!(long.parent(ClaimFolders::Shard), "claims/2026/11/Q2");
         assert_eq!(id.to_string(), "CLM-2611-7K3F-QM2X");
         assert_eq!(
             ClaimId::generate("CLM", d(2026, 3, 2), &mut rng).as_str()[..9],

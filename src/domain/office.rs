@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::claim::{CoverageOutcome, LineOfBusiness};
+use super::claim_id::{ClaimFolders, ClaimId};
 use super::money::Money;
 use super::sla_rules::SlaRules;
 
@@ -151,6 +152,11 @@ pub struct OfficeInfo {
     pub email: Option<String>,
     #[serde(default = "default_currency")]
     pub currency: String,
+    /// How claims are filed under claims/: `month` (claims/YYYY/MM/ID.yaml, the default) or
+    /// `shard` (claims/YYYY/MM/XX/ID.yaml). Changed only by `claims migrate`, which moves
+    /// every claim in the same commit.
+    #[serde(default, skip_serializing_if = "ClaimFolders::is_month")]
+    pub claim_folders: ClaimFolders,
 }
 
 fn default_prefix() -> String {
@@ -561,6 +567,21 @@ impl Office {
             .filter(|p| p.active)
             .and_then(|p| self.role(&p.role))
             .is_some_and(|r| r.can.contains(&what))
+    }
+
+    /// How this office files its claims.
+    pub fn claim_folders(&self) -> ClaimFolders {
+        self.office.claim_folders
+    }
+
+    /// Where this office keeps claim `id`'s file.
+    pub fn claim_file(&self, id: &ClaimId) -> String {
+        id.file_path(self.office.claim_folders)
+    }
+
+    /// Where this office keeps claim `id`'s letters and attachments.
+    pub fn claim_folder(&self, id: &ClaimId) -> String {
+        id.folder(self.office.claim_folders)
     }
 }
 

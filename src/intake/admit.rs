@@ -275,7 +275,7 @@ pub fn admit(
             return Err(f.errors);
         }
     };
-    let folder = id.folder();
+    let folder = ctx.office.claim_folder(&id);
 
     // Attachments.
     let mut files = Vec::new();
@@ -440,7 +440,7 @@ fn check_rejects(claim: &Claim, ctx: &AdmitContext) -> Vec<FieldError> {
     let path = claim
         .id
         .parse::<ClaimId>()
-        .map(|i| i.file_path())
+        .map(|i| ctx.office.claim_file(&i))
         .unwrap_or_default();
     crate::check::rules::check_claim(claim, &path, &ix)
         .into_iter()

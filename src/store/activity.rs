@@ -18,15 +18,9 @@ use crate::domain::reports::error_trends::Found;
 use crate::error::Result;
 use crate::store::files::parse_yaml;
 
-/// The claim a changed path belongs to: `claims/YYYY/MM/ID.yaml` or `claims/YYYY/MM/ID/...`.
+/// The claim a changed path belongs to: its file or a file in its folder, by month or shard.
 fn claim_of(path: &str) -> Option<&str> {
-    let mut parts = path.split('/');
-    if parts.next()? != "claims" {
-        return None;
-    }
-    let (_year, _month) = (parts.next()?, parts.next()?);
-    let id = parts.next()?;
-    Some(id.strip_suffix(".yaml").unwrap_or(id))
+    crate::domain::claim_id::claim_in_path(path).map(|(id, _)| id)
 }
 
 /// Whether a commit message records a quality-control review (its `Command: review` trailer).
@@ -206,5 +200,13 @@ mod tests {
         );
         assert_eq!(claim_of("policies/PAU.yaml"), None);
         assert_eq!(claim_of("claims/README"), None);
+        assert_eq!(
+            claim_of("claims/2026/11/7K/CLM-2611-7K3F-QM2X/letters/denial.txt"),
+            Some("CLM-2611-7K3F-QM2X")
+        );
+        assert_eq!(
+            claim_of("claims/2026/11/7K/CLM-2611-7K3F-QM2X.yaml"),
+            Some("CLM-2611-7K3F-QM2X")
+        );
     }
 }

@@ -11,7 +11,7 @@ use super::read_cache::ReadCache;
 use crate::bounds::{Bad, MAX_RECORD_BYTES};
 use crate::check::finding::Issue;
 use crate::domain::claim::Claim;
-use crate::domain::claim_id::ClaimId;
+use crate::domain::claim_id::{is_shard_name, ClaimFolders, ClaimId};
 use crate::domain::office::Office;
 use crate::domain::policy::Policy;
 use crate::error::{Error, Result};
@@ -213,9 +213,34 @@ pub fn load_templates(root: &Path) -> Result<crate::letters::LetterTemplates> {
     crate::letters::LetterTemplates::new(sources).map_err(|e| Error::refused(e.to_string()))
 }
 
-/// Every `.yaml` file under `claims/YYYY/MM/`, as repository-relative paths, sorted.
+/// Every `.yaml` file where claim files lie — `claims/YYYY/MM/` (by month) and
+/// `claims/YYYY/MM/XX/` (by shard) — as repository-relative paths, sorted; never the files in
+/// a claim's own folder. Both places are read whichever way the office files claims, so a
+/// claim filed the other way is read, and `claims check` names where it belongs.
 pub fn claim_files(root: &Path) -> Vec<String> {
-    yaml_files_under(root, "claims", 3)
+    let base = root.join("claims");
+    let mut out: Vec<String> = walkdir::WalkDir::new(&base)
+        .min_depth(3)
+        .max_depth(4)
+        .into_iter()
+        // Below a month, only into shards: a claim's own folder holds letters, not claims.
+        .filter_entry(|e| {
+            e.depth() != 3
+                || !e.file_type().is_dir()
+                || e.file_name().to_str().is_some_and(is_shard_name)
+        })
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "yaml"))
+        .filter_map(|e| relative(root, e.path()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    path.strip_prefix(root)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
 }
 
 /// Every `.yaml` file directly in `policies/`.
@@ -231,12 +256,7 @@ fn yaml_files_under(root: &Path, folder: &str, depth: usize) -> Vec<String> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "yaml"))
-        .filter_map(|e| {
-            e.path()
-                .strip_prefix(root)
-                .ok()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-        })
+        .filter_map(|e| relative(root, e.path()))
         .collect();
     out.sort();
     out
@@ -336,9 +356,15 @@ pub fn parse_claim_id(s: &str) -> Result<ClaimId> {
         .map_err(|e| Error::refused(format!("`{s}` is not a claim id: {e}")))
 }
 
-/// Reads one claim by id from the working tree: only its own file, never the others.
+/// Reads one claim by id from the working tree: only its own file, never the others — filed
+/// by shard or by month, whichever is there (a read needs no office settings).
 pub fn read_claim(root: &Path, id: &ClaimId) -> Result<(String, Claim)> {
-    let rel = id.file_path();
+    let shard = id.file_path(ClaimFolders::Shard);
+    let rel = if root.join(&shard).is_file() {
+        shard
+    } else {
+        id.file_path(ClaimFolders::Month)
+    };
     let path = root.join(&rel);
     let text = match input::read_text(&path, MAX_RECORD_BYTES) {
         Ok(t) => t,

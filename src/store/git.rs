@@ -282,6 +282,14 @@ impl<'r> Tip<'r> {
         }
     }
 
+    /// The files where claim files lie (by month or by shard), with their blob ids.
+    pub fn claim_files(&self) -> Result<Vec<(String, Oid)>, CommitError> {
+        match &self.tree {
+            Some(t) => Ok(super::snapshot::claim_files_in(self.repo, t)?),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// The files `depth` folders below `folder` (1: directly in it), with their blob ids.
     pub fn files_under(
         &self,

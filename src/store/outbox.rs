@@ -109,6 +109,7 @@ mod tests {
             phone: None,
             email: Some("claims@harborpoint.example".into()),
             currency: "USD".into(),
+            claim_folders: Default::default(),
         };
         let e = Email {
             file_name: Email::file_name_for("CLM-2611-7K3F-QM2X", "letters/acknowledgment-2.txt"),

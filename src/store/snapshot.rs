@@ -17,7 +17,7 @@ use super::git::Tip;
 use super::read_cache::ReadCache;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::claim::{Claim, LineOfBusiness};
-use crate::domain::claim_id::ClaimId;
+use crate::domain::claim_id::{is_shard_name, ClaimId};
 use crate::domain::office::Office;
 use crate::domain::policy::Policy;
 use crate::error::{Error, Result};
@@ -264,7 +264,7 @@ impl<'t, 'r> Snapshot<'t, 'r> {
     pub fn each_claim<T: Send>(&self, pick: impl Fn(Claim) -> Option<T> + Sync) -> Result<Vec<T>> {
         let files: Vec<(String, Oid)> = self
             .tip
-            .files_under("claims", 3)?
+            .claim_files()?
             .into_iter()
             .filter(|(p, _)| p.ends_with(".yaml"))
             .collect();
@@ -289,7 +289,12 @@ impl<'t, 'r> Snapshot<'t, 'r> {
 
 impl Records for Snapshot<'_, '_> {
     fn claim(&self, id: &ClaimId) -> Result<Option<Claim>> {
-        let path = id.file_path();
+        // Where the office at this commit files it (a file anywhere else is not the claim).
+        let folders = match &*self.settings()? {
+            Ok(s) => s.office.claim_folders(),
+            Err(_) => Default::default(),
+        };
+        let path = id.file_path(folders);
         let Some((blob, _)) = self.tip.blob_at(&path)? else {
             return Ok(None);
         };
@@ -341,9 +346,73 @@ impl Records for Snapshot<'_, '_> {
         }
         Ok(self.tip.read(path)?)
     }
+
+    fn files_under(&self, folder: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut out = Vec::new();
+        for (path, oid) in self.tip.files_under(folder, ANY_DEPTH)? {
+            out.push((path, self.repo().find_blob(oid)?.content().to_vec()));
+        }
+        Ok(out)
+    }
 }
 
 /// Blob ids of the files `depth` folders below `folder` of `tree` (depth 1: directly in it).
+/// The files of `claims/` where claim files lie, filed by month (`claims/YYYY/MM/*`) or
+/// by shard (`claims/YYYY/MM/XX/*`), with their blob ids, sorted — never the files in a
+/// claim's own folder.
+pub(crate) fn claim_files_in(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+) -> std::result::Result<Vec<(String, Oid)>, git2::Error> {
+    let mut out = files_in(repo, tree, "claims", 3)?;
+    for (month, id) in folders_in(repo, tree, "claims", 2)? {
+        for e in repo.find_tree(id)?.iter() {
+            let Ok(name) = e.name() else { continue };
+            if e.kind() == Some(ObjectType::Tree) && is_shard_name(name) {
+                let shard = repo.find_tree(e.id())?;
+                for f in shard.iter() {
+                    if let (Some(ObjectType::Blob), Ok(file)) = (f.kind(), f.name()) {
+                        out.push((format!("{month}/{name}/{file}"), f.id()));
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The folders `depth` folders below `folder`, with their tree ids.
+fn folders_in(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    folder: &str,
+    depth: usize,
+) -> std::result::Result<Vec<(String, Oid)>, git2::Error> {
+    let Ok(entry) = tree.get_path(std::path::Path::new(folder)) else {
+        return Ok(Vec::new());
+    };
+    if entry.kind() != Some(ObjectType::Tree) {
+        return Ok(Vec::new());
+    }
+    let mut level = vec![(folder.to_string(), entry.id())];
+    for _ in 0..depth {
+        let mut next = Vec::new();
+        for (prefix, id) in level {
+            for e in repo.find_tree(id)?.iter() {
+                if let (Some(ObjectType::Tree), Ok(name)) = (e.kind(), e.name()) {
+                    next.push((format!("{prefix}/{name}"), e.id()));
+                }
+            }
+        }
+        level = next;
+    }
+    Ok(level)
+}
+
+/// [`files_in`]'s depth for files at any depth.
+pub(crate) const ANY_DEPTH: usize = usize::MAX;
+
 pub(crate) fn files_in(
     repo: &Repository,
     tree: &git2::Tree<'_>,
@@ -363,7 +432,9 @@ pub(crate) fn files_in(
             let Ok(name) = e.name() else { continue };
             let path = format!("{prefix}/{name}");
             match e.kind() {
-                Some(ObjectType::Blob) if level == depth => out.push((path, e.id())),
+                Some(ObjectType::Blob) if level == depth || depth == ANY_DEPTH => {
+                    out.push((path, e.id()))
+                }
                 Some(ObjectType::Tree) if level < depth => {
                     stack.push((path, repo.find_tree(e.id())?, level + 1))
                 }

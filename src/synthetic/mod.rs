@@ -454,7 +454,7 @@ fn write_claim(
         }
     }
     let text = shift_dates(&replace_all(&sample.text, &pairs), days);
-    let rel = id.file_path();
+    let rel = office.claim_file(&id);
     let mut claim = parse_claim_text(&rel, &text)?;
     // The duplicates folded into the sample are not copied.
     claim.merged.clear();
@@ -465,7 +465,7 @@ fn write_claim(
     let yaml = to_canonical_yaml(&claim).map_err(|e| Error::environment(e.to_string()))?;
     std::fs::write(&path, yaml).map_err(|e| Error::io(path.display(), e))?;
     for (file, bytes) in &sample.folder {
-        let dest = root.join(id.folder()).join(file);
+        let dest = root.join(office.claim_folder(&id)).join(file);
         if let Some(dir) = dest.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
         }

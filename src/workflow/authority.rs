@@ -147,6 +147,9 @@ impl Propose {
             ))
             .hint("`claims check authority.yaml` lists every problem"));
         }
+        if let Some(why) = super::governance::moves_claims(before, &after) {
+            return Err(Error::refused(why));
+        }
         let diffs = differences(before, &after);
         if diffs.is_empty() {
             return Err(Error::refused(

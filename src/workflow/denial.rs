@@ -282,7 +282,14 @@ impl Letter {
                     missing.join("; ")
                 )));
             }
-            let (file, letter) = super::file_letter(claim, "denial", "insured", desk.now, text)?;
+            let (file, letter) = super::file_letter(
+                desk.office.claim_folders(),
+                claim,
+                "denial",
+                "insured",
+                desk.now,
+                text,
+            )?;
             claim.denial.as_mut().expect("checked").letter = Some(file);
             let mut edit = Edit::new(format!("deny letter {}", claim.id));
             edit.files.push(letter);

@@ -21,7 +21,7 @@ use crate::letters::LetterTemplates;
 /// The files of the office at the parent commit, as a command may read them. The store reads
 /// them from git; tests can hold them in memory.
 pub trait Records {
-    /// The claim file at `id.file_path()`, parsed; `None` when there is none.
+    /// The claim file at `id.file_path(self.office.claim_folders())`, parsed; `None` when there is none.
     fn claim(&self, id: &ClaimId) -> Result<Option<Claim>>;
     /// Every policy in policies/ that parses, by number.
     fn policies(&self) -> &HashMap<String, Policy>;
@@ -33,6 +33,8 @@ pub trait Records {
     fn register(&self) -> Result<&Register>;
     /// Any other file's bytes (authority.yaml's own text, a proposal).
     fn file(&self, path: &str) -> Result<Option<Vec<u8>>>;
+    /// Every file at any depth under `folder`, with its bytes, sorted by path.
+    fn files_under(&self, folder: &str) -> Result<Vec<(String, Vec<u8>)>>;
 }
 
 /// Where and by whom a command is worked.
@@ -107,7 +109,7 @@ impl<'a> Desk<'a> {
         self.records.claim(id)?.ok_or_else(|| {
             Error::refused(format!(
                 "no claim {id} (no file {} on the branch)",
-                id.file_path()
+                id.file_path(self.office.claim_folders())
             ))
         })
     }
@@ -130,8 +132,12 @@ impl<'a> Desk<'a> {
         change.mail = e.mail;
         change.facts = e.facts;
         change.warnings = e.warnings;
-        self.keep_rules(&before, &after, &id.file_path())?;
-        change.write_claim(&id.file_path(), Some(before), after)?;
+        self.keep_rules(&before, &after, &id.file_path(self.office.claim_folders()))?;
+        change.write_claim(
+            &id.file_path(self.office.claim_folders()),
+            Some(before),
+            after,
+        )?;
         change.files.extend(e.files);
         Ok(change)
     }

@@ -142,10 +142,22 @@ impl Unmerge {
         let mut change = Change::new(format!("unmerge {}: from {into}", dup.id), desk);
         change.claim = Some(dup.id.clone());
         change.trailers = vec![("Unmerged-From".into(), into.clone())];
-        desk.keep_rules(&dup, &back, &self.id.file_path())?;
-        desk.keep_rules(&original, &parted, &into_id.file_path())?;
-        change.write_claim(&self.id.file_path(), Some(dup), back)?;
-        change.write_claim(&into_id.file_path(), Some(original), parted)?;
+        desk.keep_rules(&dup, &back, &self.id.file_path(desk.office.claim_folders()))?;
+        desk.keep_rules(
+            &original,
+            &parted,
+            &into_id.file_path(desk.office.claim_folders()),
+        )?;
+        change.write_claim(
+            &self.id.file_path(desk.office.claim_folders()),
+            Some(dup),
+            back,
+        )?;
+        change.write_claim(
+            &into_id.file_path(desk.office.claim_folders()),
+            Some(original),
+            parted,
+        )?;
         Ok(change)
     }
 }
@@ -305,8 +317,16 @@ pub fn merge(desk: &Desk, dup: Claim, original: Claim, how: Merging) -> Result<C
     decide(&mut merged, &into, desk, "merged", Some(why.clone()));
     merged.merged_into = Some(into.clone());
     merged.record_event(desk.now, by, "merge", Status::Merged);
-    desk.keep_rules(&dup, &merged, &dup_id.file_path())?;
-    desk.keep_rules(&original, &gained, &into_id.file_path())?;
+    desk.keep_rules(
+        &dup,
+        &merged,
+        &dup_id.file_path(desk.office.claim_folders()),
+    )?;
+    desk.keep_rules(
+        &original,
+        &gained,
+        &into_id.file_path(desk.office.claim_folders()),
+    )?;
     let subject = match how_named {
         "triage" => format!("triage {}: duplicate, merged into {into}", dup.id),
         _ => format!("merge {}: merged into {into}", dup.id),
@@ -318,8 +338,16 @@ pub fn merge(desk: &Desk, dup: Claim, original: Claim, how: Merging) -> Result<C
         ("Merged-Into".into(), into.clone()),
     ];
     change.body = Some(why);
-    change.write_claim(&dup_id.file_path(), Some(dup), merged)?;
-    change.write_claim(&into_id.file_path(), Some(original), gained)?;
+    change.write_claim(
+        &dup_id.file_path(desk.office.claim_folders()),
+        Some(dup),
+        merged,
+    )?;
+    change.write_claim(
+        &into_id.file_path(desk.office.claim_folders()),
+        Some(original),
+        gained,
+    )?;
     Ok(change)
 }
 

@@ -470,6 +470,19 @@ pub fn managers(office: &Office) -> Vec<&Person> {
         .collect()
 }
 
+/// Why a change of authority.yaml alone may not change how claims are filed: every claim
+/// would then be where the office no longer looks for it. `claims migrate` changes the
+/// setting and moves every claim in one commit.
+pub fn moves_claims(before: &Office, after: &Office) -> Option<String> {
+    let (was, is) = (before.claim_folders(), after.claim_folders());
+    (was != is).then(|| {
+        format!(
+            "office.claim_folders {was} -> {is} moves every claim: `claims migrate --to {is}` \
+             changes it and moves the claims in one commit"
+        )
+    })
+}
+
 pub fn may_manage(office: &Office, email: &str) -> bool {
     managers(office)
         .iter()
@@ -489,6 +502,9 @@ pub fn refusals_alone(
     signer: &str,
 ) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
+    if let Some(why) = moves_claims(before, after) {
+        out.push(("A008", why));
+    }
     if let Some(i) = crate::check::rules::check_office(after).first() {
         out.push((
             "A008",

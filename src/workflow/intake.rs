@@ -230,7 +230,12 @@ impl FirstNotice {
                 claim.id
             )));
         }
-        if desk.records.claim(&id)?.is_some() || desk.records.file(&id.file_path())?.is_some() {
+        if desk.records.claim(&id)?.is_some()
+            || desk
+                .records
+                .file(&id.file_path(desk.office.claim_folders()))?
+                .is_some()
+        {
             return Err(Error::refused(format!("claim {id} already exists")));
         }
         if let Origin::Source(s) = &self.origin {
@@ -271,7 +276,11 @@ impl FirstNotice {
                 .trailers
                 .push(("Fingerprint".into(), s.fingerprint.to_string()));
         }
-        change.write_claim(&id.file_path(), None, claim.clone())?;
+        change.write_claim(
+            &id.file_path(desk.office.claim_folders()),
+            None,
+            claim.clone(),
+        )?;
         change.files.extend(self.files.iter().cloned());
         Ok(change)
     }
@@ -353,7 +362,7 @@ fn admissible(desk: &Desk, claim: &Claim, files: &[File]) -> Result<()> {
         claim
             .id
             .parse::<ClaimId>()
-            .map(|i| i.folder())
+            .map(|i| i.folder(desk.office.claim_folders()))
             .unwrap_or_default()
     );
     let mut listed: Vec<String> = claim
@@ -385,7 +394,7 @@ fn admissible(desk: &Desk, claim: &Claim, files: &[File]) -> Result<()> {
     let path = claim
         .id
         .parse::<ClaimId>()
-        .map(|i| i.file_path())
+        .map(|i| i.file_path(desk.office.claim_folders()))
         .unwrap_or_default();
     let structural: Vec<String> = check_claim(claim, &path, &ix)
         .into_iter()

@@ -241,7 +241,10 @@ impl TrackDocument {
                             if let Some(upload) = file {
                                 let rel = unique_attachment(claim, &upload.name);
                                 files.push(File::supplied(
-                                    format!("{}/{rel}", self.id.folder()),
+                                    format!(
+                                        "{}/{rel}",
+                                        self.id.folder(desk.office.claim_folders())
+                                    ),
                                     upload.bytes.clone(),
                                 ));
                                 claim.attachments.push(Attachment {

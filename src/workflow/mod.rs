@@ -31,6 +31,7 @@ pub mod fields;
 pub mod governance;
 pub mod intake;
 pub mod investigation;
+pub mod migrate;
 pub mod qc;
 pub mod records;
 pub mod register;
@@ -92,6 +93,7 @@ pub enum Command {
     AuthorityReject(authority::RejectProposal),
     KeysRotate(authority::RotateKey),
     LetterDeliver(delivery::Deliver),
+    Migrate(migrate::Migrate),
 }
 
 /// Calls `$body` with the command's own arguments, whichever command it is.
@@ -137,13 +139,14 @@ macro_rules! each_command {
             Command::AuthorityReject($a) => $body,
             Command::KeysRotate($a) => $body,
             Command::LetterDeliver($a) => $body,
+            Command::Migrate($a) => $body,
         }
     };
 }
 
 impl Command {
     /// Every command's `Command:` trailer, as [`Command::name`] gives them.
-    pub const NAMES: [&'static str; 39] = [
+    pub const NAMES: [&'static str; 40] = [
         "intake",
         "complete",
         "triage",
@@ -183,6 +186,7 @@ impl Command {
         "authority reject",
         "keys rotate",
         "letter deliver",
+        "migrate",
     ];
 
     /// The `Command:` trailer.
@@ -227,6 +231,7 @@ impl Command {
             Command::AuthorityReject(_) => "authority reject",
             Command::KeysRotate(_) => "keys rotate",
             Command::LetterDeliver(_) => "letter deliver",
+            Command::Migrate(_) => "migrate",
         }
     }
 
@@ -252,7 +257,8 @@ impl Command {
             | Command::AuthorityPropose(_)
             | Command::AuthorityApprove(_)
             | Command::AuthorityReject(_)
-            | Command::KeysRotate(_) => return None,
+            | Command::KeysRotate(_)
+            | Command::Migrate(_) => return None,
             // Any letter's delivery is a note's work; the denial letter's decides the denial,
             // and needs who may recommend one (see [`delivery::Deliver::apply`]).
             Command::LetterDeliver(_) => return None,
@@ -335,6 +341,7 @@ impl Command {
             }
             "keys rotate" => Command::KeysRotate(authority::RotateKey::decode(&mut r)?),
             "letter deliver" => Command::LetterDeliver(delivery::Deliver::decode(&mut r)?),
+            "migrate" => Command::Migrate(migrate::Migrate::decode(&mut r)?),
             other => return Err(format!("`{other}` is not a command that changes records")),
         };
         r.done()?;
@@ -403,6 +410,7 @@ pub(crate) fn date(
 /// `-2`, `-3`... when the claim has one by that name already) and returns the claim-relative
 /// file and the file that writes it into the claim's folder.
 pub fn file_letter(
+    folders: crate::domain::claim_id::ClaimFolders,
     claim: &mut crate::domain::claim::Claim,
     template: &str,
     to: &str,
@@ -412,7 +420,7 @@ pub fn file_letter(
     let record = crate::letters::letter_record(&claim.letters, template, to, at);
     let id = parse_claim_id(&claim.id)?;
     let file = File::derived(
-        format!("{}/{}", id.folder(), record.file),
+        format!("{}/{}", id.folder(folders), record.file),
         text.into_bytes(),
     );
     let name = record.file.clone();

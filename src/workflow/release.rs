@@ -148,7 +148,14 @@ fn write(
         .render(&template, &ctx)
         .map_err(|e| Error::refused(format!("the release cannot be written: {e}")))?;
     let releasor_name = p.releasor.name.clone().unwrap_or_default();
-    let (file, letter) = super::file_letter(claim, &template, "releasor", desk.now, text)?;
+    let (file, letter) = super::file_letter(
+        desk.office.claim_folders(),
+        claim,
+        &template,
+        "releasor",
+        desk.now,
+        text,
+    )?;
     claim.settlement.as_mut().expect("checked").release = Some(Release {
         kind: kind.to_string(),
         letter: file,

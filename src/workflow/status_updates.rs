@@ -126,7 +126,7 @@ impl StatusUpdate {
                     claim.id
                 ))
             })?;
-            let (file, letter) = super::file_letter(claim, "status_update", to, desk.now, text.clone())?;
+            let (file, letter) = super::file_letter(desk.office.claim_folders(), claim, "status_update", to, desk.now, text.clone())?;
             let mut edit = Edit::new(format!("status-update {}: to the {to}{via}", claim.id));
             if let Some(email) = recipient.email.filter(|e| !e.trim().is_empty()) {
                 let reply_to = match (adjuster["name"].as_str(), adjuster["email"].as_str()) {

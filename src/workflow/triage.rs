@@ -138,8 +138,17 @@ fn triage(desk: &Desk, claim: &mut Claim) -> Result<Edit> {
             (priority, priority_reasons),
         ));
         let text = policy_request(desk, claim)?;
-        files
-            .push(super::file_letter(claim, "policy_information_request", "insured", now, text)?.1);
+        files.push(
+            super::file_letter(
+                desk.office.claim_folders(),
+                claim,
+                "policy_information_request",
+                "insured",
+                now,
+                text,
+            )?
+            .1,
+        );
         if claim.status != Status::NoPolicyFound {
             claim.record_event(now, &by, "triage", Status::NoPolicyFound);
         }
@@ -171,7 +180,17 @@ fn triage(desk: &Desk, claim: &mut Claim) -> Result<Edit> {
     let deadline = assign_by(claim, priority, &office.priority, desk.calendar, desk.tz);
     if verdict.outcome == CoverageOutcome::InQuestion {
         let text = reservation_of_rights(desk, claim, &policy, &verdict)?;
-        files.push(super::file_letter(claim, "reservation_of_rights", "insured", now, text)?.1);
+        files.push(
+            super::file_letter(
+                desk.office.claim_folders(),
+                claim,
+                "reservation_of_rights",
+                "insured",
+                now,
+                text,
+            )?
+            .1,
+        );
     }
     let outcome = super::plain(&verdict.outcome);
     claim.triage = Some(Triage {

@@ -248,12 +248,21 @@ impl Office {
     /// Claim files as (repository-relative path, parsed claim).
     pub fn claims(&self) -> Vec<(String, Claim)> {
         let mut out = Vec::new();
+        // claims/YYYY/MM/ID.yaml, or claims/YYYY/MM/XX/ID.yaml in an office filing by shard.
         for entry in walkdir::WalkDir::new(self.root.join("claims"))
             .min_depth(3)
-            .max_depth(3)
+            .max_depth(4)
         {
             let entry = entry.unwrap();
-            if entry.path().extension().is_some_and(|e| e == "yaml") {
+            let in_shard = entry.depth() == 4
+                && entry
+                    .path()
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .is_some_and(|n| n.len() == 2);
+            if (entry.depth() == 3 || in_shard)
+                && entry.path().extension().is_some_and(|e| e == "yaml")
+            {
                 let rel = entry
                     .path()
                     .strip_prefix(&self.root)

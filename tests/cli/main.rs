@@ -23,6 +23,7 @@ mod init;
 mod intake;
 mod intake_rules;
 mod merge_driver;
+mod migrate;
 mod outbox;
 mod qc;
 mod read_cache;

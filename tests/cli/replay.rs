@@ -940,6 +940,13 @@ fn every_command_that_changes_records_replays_in_the_audit() {
     denials(&o);
     governance(&o);
     duplicates(&o);
+    // The office refiled by shard, and a change after it lands in the new folders.
+    step(&o, "migrate", &["--as", MANAGER, "migrate", "--to", "shard"]);
+    step(
+        &o,
+        "note",
+        &["--as", SUPERVISOR, "note", PROPERTY, "Refiled by shard"],
+    );
     o.expect(0, &["check"]);
 
     let (json, err) = o.full_audit_json();

@@ -68,8 +68,14 @@ impl<'c> Notices<'c> {
                     template.replace('_', " ")
                 ))
             })?;
-        let (file, letter) =
-            crate::workflow::file_letter(claim, template, to, self.now, text.clone())?;
+        let (file, letter) = crate::workflow::file_letter(
+            self.desk.office.claim_folders(),
+            claim,
+            template,
+            to,
+            self.now,
+            text.clone(),
+        )?;
         if let Some(to_addr) = email.filter(|(_, a)| !a.trim().is_empty()) {
             self.mail.push(Email::of_letter(
                 &claim.id, &file, to_addr, reply_to, subject, text, self.now,
