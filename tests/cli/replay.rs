@@ -941,7 +941,11 @@ fn every_command_that_changes_records_replays_in_the_audit() {
     governance(&o);
     duplicates(&o);
     // The office refiled by shard, and a change after it lands in the new folders.
-    step(&o, "migrate", &["--as", MANAGER, "migrate", "--to", "shard"]);
+    step(
+        &o,
+        "migrate",
+        &["--as", MANAGER, "migrate", "--to", "shard"],
+    );
     step(
         &o,
         "note",
