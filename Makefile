@@ -8,7 +8,9 @@
 #                2000; reads over a generated office of BENCH_READ_CLAIMS=N claims, default 50000;
 #                installs check-jsonschema into .bench/venv the first time); then the audit of
 #                a 100,000-commit history and the history-based reports over it
-#                (BENCH_AUDIT_MONTHS, BENCH_AUDIT_ROWS)
+#                (BENCH_AUDIT_MONTHS, BENCH_AUDIT_ROWS); then the flatness runs: intake and
+#                triage of 1,000 and 10,000 claims in one month, by month and by shard
+#                (BENCH_FLAT_SIZES="1000 10000 50000" for a catastrophe month)
 #   make fuzz    each fuzz target (claim YAML, CSV, email, web payload) for FUZZ_SECONDS
 #                (default 60; FUZZ_TARGET=csv for one); what fails goes into tests/data/fuzz/
 #   make install the binary into $(PREFIX)/bin, a manual page per command into
@@ -22,7 +24,7 @@ CARGO ?= cargo
 CLAIMS_BIN ?= target/release/claims
 
 .DEFAULT_GOAL := build
-.PHONY: build test test-tools fmt-check clippy unit demo bench bench-audit fuzz install clean
+.PHONY: build test test-tools fmt-check clippy unit demo bench bench-audit bench-flat fuzz install clean
 
 build:
 	$(CARGO) build --release
@@ -66,6 +68,11 @@ bench: build $(BENCH_VENV)/bin/check-jsonschema
 	$(CARGO) build --release --example parse_floor
 	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" CHECK_JSONSCHEMA="$(abspath $(BENCH_VENV))/bin/check-jsonschema" bash scripts/bench.sh
 	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" bash scripts/bench_audit.sh
+	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" bash scripts/bench_flat.sh
+
+# The flatness runs alone (about 3 minutes; BENCH_FLAT_SIZES, BENCH_FLAT_LAYOUTS, BENCH_FLAT_OFFICE).
+bench-flat: build
+	CLAIMS_BIN="$(abspath $(CLAIMS_BIN))" bash scripts/bench_flat.sh
 
 # The audit benchmark alone (about 5 minutes: the history is made first).
 bench-audit: build

@@ -6,16 +6,23 @@ vehicles' VINs and insured locations) and use the columns of tests/data/intake/b
 Deterministic: the same N and seed give the same file, byte for byte; no two rows are the
 same (intake would take a repeated row in once). Standard library only.
 
-    python3 scripts/gen_intake_csv.py N [--seed S] [--month YYYY-MM] > rows.csv
+    python3 scripts/gen_intake_csv.py N [--seed S] [--month YYYY-MM] [--policies DIR] > rows.csv
 
 Losses fall on days 1-19 of --month (default 2026-11). Before a policy's current term, a row
 names the term before it (the same number with the year before: PAU-IL-2025-20931), or the
 one before that, as scripts/bench_audit.sh writes them into the office.
+
+With --policies DIR (an office's policies/, such as `claims generate-office` writes), the rows
+name that office's personal auto, property, liability and workers' compensation policies in
+force on days 1-19 of --month instead, their vehicles and insured locations: thousands of
+policies, so that few notices are of one loss (the sample office's ten make most of a large
+batch possible duplicates of each other).
 """
 
 import argparse
 import csv
 import datetime
+import pathlib
 import random
 import re
 import sys
@@ -178,12 +185,63 @@ def row(rng, i, month):
     return r
 
 
+def office_policies(folder, month):
+    """The policies in `folder` in force on days 1-19 of `month`, by line, in the shapes of
+    AUTO, PROPERTY, LIABILITY and WORKERS_COMP above."""
+    first = datetime.date.fromisoformat(f"{month}-01")
+    last = datetime.date.fromisoformat(f"{month}-19")
+    auto, prop, liab, wc = [], [], [], []
+    for path in sorted(pathlib.Path(folder).glob("*.yaml")):
+        text = path.read_text()
+
+        def field(name, where=text):
+            m = re.search(rf"^{name}: *(.+?) *$", where, re.M)
+            return m.group(1).strip("'\"") if m else ""
+
+        try:
+            effective = datetime.date.fromisoformat(field("effective"))
+            expires = datetime.date.fromisoformat(field("expires"))
+        except ValueError:
+            continue
+        if field("status") != "active" or not (effective <= first and last < expires):
+            continue
+        number, lob, state = field("number"), field("lob"), field("jurisdiction")
+        insured = text.split("\ninsured:\n", 1)[-1]
+        address = field("  address", insured)
+        city = ", ".join(p.strip() for p in address.split(",")[-2:-1]) + f", {state}"
+        m = re.search(r"^  phone: *\((\d{3})\)", insured, re.M)
+        area = m.group(1) if m else "555"
+        if lob == "personal_auto":
+            vehicles = [(y, mk, md, v) for y, mk, md, v in re.findall(
+                r"^  - year: *(\d{4})\n    make: *(.+)\n    model: *(.+)\n    vin: *(\w{17})$",
+                text, re.M)]
+            if vehicles:
+                auto.append((number, state, city, area, vehicles))
+        elif lob == "property":
+            m = re.search(r"^locations:\n  - address: *(.+)$", text, re.M)
+            mortgagee = re.search(r"^    mortgagee: *(.+)$", text, re.M)
+            if m:
+                prop.append((number, m.group(1), mortgagee.group(1) if mortgagee else ""))
+        elif lob == "general_liability":
+            liab.append((number, area))
+        elif lob == "workers_comp":
+            wc.append((number, city))
+    if not (auto and prop and liab and wc):
+        sys.exit(f"gen_intake_csv: {folder} has no policy in force in {month} of some line "
+                 "(personal auto, property, general liability, workers' compensation)")
+    return auto, prop, liab, wc
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("rows", type=int)
     ap.add_argument("--seed", type=int, default=20261120)
     ap.add_argument("--month", default="2026-11", help="YYYY-MM of the losses")
+    ap.add_argument("--policies", help="an office's policies folder to draw the rows from")
     args = ap.parse_args()
+    global AUTO, PROPERTY, LIABILITY, WORKERS_COMP
+    if args.policies:
+        AUTO, PROPERTY, LIABILITY, WORKERS_COMP = office_policies(args.policies, args.month)
     rng = random.Random(args.seed)
     out = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, lineterminator="\n")
     out.writeheader()
@@ -191,8 +249,9 @@ def main():
     for i in range(args.rows):
         while True:
             r = row(rng, i, args.month)
-            r["policy_number"] = term_of(r["policy_number"],
-                                         datetime.date.fromisoformat(r["loss_date"]))
+            if not args.policies:
+                r["policy_number"] = term_of(r["policy_number"],
+                                             datetime.date.fromisoformat(r["loss_date"]))
             # No row twice: intake takes a repeated row in once (it is the same notice).
             key = tuple(r.values())
             if key not in seen:

@@ -18,10 +18,14 @@ use std::sync::Mutex;
 use git2::{ObjectType, Oid};
 
 use crate::domain::claim::Claim;
+use crate::domain::policy::Policy;
 use crate::store::files::{parse_yaml, read_record, LoadFailure};
 use crate::store::git::object_id;
 
 const MAGIC: &[u8; 8] = b"claimsrc";
+/// The name of the policies folder's entry, before its tree id (a file beside the claims'
+/// two-level folders, which [`ReadCache::tidy`] leaves alone).
+const POLICIES: &str = "policies-";
 /// The source this binary was built from (see build.rs).
 const BUILD: &str = env!("CLAIMS_BUILD_KEY");
 /// Magic, build key (16 hex digits), blob id, CRC-32 of the record.
@@ -98,6 +102,34 @@ impl ReadCache {
         Ok(claim)
     }
 
+    /// The policies of the office's `policies/` folder whose tree id is `folder`: decoded from
+    /// one entry (`read-cache/policies-ID`) when this build read that very folder before, else
+    /// `parse()` and kept, the entry of any other version of the folder removed. An office of
+    /// thousands of policies parses them once, not on every intake and triage.
+    pub fn policies_of_folder(
+        &self,
+        folder: Oid,
+        parse: impl FnOnce() -> Vec<Policy>,
+    ) -> Vec<Policy> {
+        let Some(dir) = &self.dir else {
+            return parse();
+        };
+        let path = dir.join(format!("{POLICIES}{folder}"));
+        if let Some(policies) = std::fs::read(&path).ok().and_then(|b| decode(&b, &folder)) {
+            return policies;
+        }
+        let policies = parse();
+        if self.writes && keep(&path, &folder, &policies).is_ok() {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with(POLICIES) && e.path() != path {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+        policies
+    }
+
     /// After a reading of every claim of the office: when entries no claim has now outnumber
     /// the claims (old versions of changed files), removes them. Only runs after something
     /// new was kept, so a reading that found everything cached costs nothing more.
@@ -150,7 +182,7 @@ fn entry_path(dir: &Path, id: &Oid) -> PathBuf {
     dir.join(&hex[..2]).join(&hex[2..])
 }
 
-fn decode(bytes: &[u8], id: &Oid) -> Option<Claim> {
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], id: &Oid) -> Option<T> {
     let (head, record) = (bytes.get(..HEADER)?, &bytes[HEADER..]);
     let crc = u32::from_le_bytes(head[44..48].try_into().ok()?);
     let agrees = &head[..8] == MAGIC
@@ -160,8 +192,8 @@ fn decode(bytes: &[u8], id: &Oid) -> Option<Claim> {
     agrees.then(|| rmp_serde::from_slice(record).ok()).flatten()
 }
 
-fn encode(id: &Oid, claim: &Claim) -> Option<Vec<u8>> {
-    let record = rmp_serde::to_vec_named(claim).ok()?;
+fn encode<T: serde::Serialize>(id: &Oid, record: &T) -> Option<Vec<u8>> {
+    let record = rmp_serde::to_vec_named(record).ok()?;
     let mut out = Vec::with_capacity(HEADER + record.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(BUILD.as_bytes());
@@ -174,8 +206,8 @@ fn encode(id: &Oid, claim: &Claim) -> Option<Vec<u8>> {
 /// Writes the entry in place, never synced: a reader that meets it half written (another
 /// process writing it now, a crash) finds its checksum wrong and parses the file instead, and
 /// the next writer replaces it.
-fn keep(path: &Path, id: &Oid, claim: &Claim) -> std::io::Result<()> {
-    let bytes = encode(id, claim).ok_or_else(|| std::io::Error::other("not encodable"))?;
+fn keep<T: serde::Serialize>(path: &Path, id: &Oid, record: &T) -> std::io::Result<()> {
+    let bytes = encode(id, record).ok_or_else(|| std::io::Error::other("not encodable"))?;
     match std::fs::write(path, &bytes) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(path.parent().unwrap_or(path))?;
@@ -234,22 +266,22 @@ mod tests {
         let claim = parse_yaml::<Claim>(text).unwrap();
         let id = blob_id(text.as_bytes());
         let good = encode(&id, &claim).unwrap();
-        assert!(decode(&good, &id).is_some());
+        assert!(decode::<Claim>(&good, &id).is_some());
         // Another blob's entry (copied under this name).
-        assert!(decode(&good, &blob_id(b"other")).is_none());
+        assert!(decode::<Claim>(&good, &blob_id(b"other")).is_none());
         // Another build's.
         let mut other_build = good.clone();
         other_build[8] ^= 1;
-        assert!(decode(&other_build, &id).is_none());
+        assert!(decode::<Claim>(&other_build, &id).is_none());
         // A flipped bit in the record, a truncated file, an empty one.
         for i in HEADER..good.len() {
             let mut bad = good.clone();
             bad[i] ^= 0x20;
-            assert!(decode(&bad, &id).is_none(), "byte {i}");
+            assert!(decode::<Claim>(&bad, &id).is_none(), "byte {i}");
         }
-        assert!(decode(&good[..good.len() - 1], &id).is_none());
-        assert!(decode(&good[..10], &id).is_none());
-        assert!(decode(&[], &id).is_none());
+        assert!(decode::<Claim>(&good[..good.len() - 1], &id).is_none());
+        assert!(decode::<Claim>(&good[..10], &id).is_none());
+        assert!(decode::<Claim>(&[], &id).is_none());
     }
 
     #[test]
@@ -261,5 +293,65 @@ mod tests {
             entry_path(Path::new("c"), &id),
             Path::new("c/ce/013625030ba8dba906f756967f9e9ca394464a")
         );
+    }
+
+    fn sample_policies() -> Vec<Policy> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+        let mut files: Vec<_> = std::fs::read_dir(root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .map(|p| parse_yaml::<Policy>(&std::fs::read_to_string(&p).unwrap()).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_policies_folder_is_parsed_once_and_read_back_the_same_until_it_changes() {
+        let policies = sample_policies();
+        assert!(policies.len() >= 10);
+        let git = tempfile::tempdir().unwrap();
+        let cache = ReadCache::in_git_dir(git.path());
+        let folder = blob_id(b"folder, version 1");
+        let parses = std::cell::Cell::new(0);
+        let parse = || {
+            parses.set(parses.get() + 1);
+            policies.clone()
+        };
+        assert_eq!(cache.policies_of_folder(folder, parse), policies);
+        assert_eq!(cache.policies_of_folder(folder, parse), policies);
+        assert_eq!(parses.get(), 1, "read back, not parsed again");
+        // Damaged: parsed again, the same answer, and the entry written anew.
+        let entry = git
+            .path()
+            .join(format!("claims/read-cache/{POLICIES}{folder}"));
+        let mut bytes = std::fs::read(&entry).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&entry, &bytes).unwrap();
+        assert_eq!(cache.policies_of_folder(folder, parse), policies);
+        assert_eq!(parses.get(), 2);
+        assert_eq!(cache.policies_of_folder(folder, parse), policies);
+        assert_eq!(parses.get(), 2);
+        // Another version of the folder is parsed, and the old entry goes.
+        let changed = blob_id(b"folder, version 2");
+        let fewer = || policies[1..].to_vec();
+        assert_eq!(
+            cache.policies_of_folder(changed, fewer),
+            policies[1..].to_vec()
+        );
+        assert!(!entry.exists());
+        // One folder's entry is no answer for another's, even copied under its name.
+        std::fs::copy(
+            git.path()
+                .join(format!("claims/read-cache/{POLICIES}{changed}")),
+            &entry,
+        )
+        .unwrap();
+        assert_eq!(cache.policies_of_folder(folder, parse), policies);
     }
 }

@@ -105,7 +105,8 @@ pub fn generate(plan: &Plan, step: &dyn Fn()) -> Result<Made> {
         &mut rng,
         step,
     )?;
-    commit(root, plan, made, copies.values().map(Vec::len).sum())?;
+    let when = office_now(tz)?.to_rfc3339();
+    commit(root, plan, made, copies.values().map(Vec::len).sum(), &when)?;
     Ok(Made {
         claims: made,
         policies: copies.values().map(Vec::len).sum(),
@@ -479,11 +480,14 @@ fn write_claim(
 }
 
 /// One signed commit of everything, by the office's actor (git signs with the key
-/// `claims init` configured).
-fn commit(root: &Path, plan: &Plan, claims: usize, policies: usize) -> Result<()> {
+/// `claims init` configured), dated `when` (the office's clock, so a fixed `CLAIMS_NOW` lets
+/// the tool's own commits follow it).
+fn commit(root: &Path, plan: &Plan, claims: usize, policies: usize, when: &str) -> Result<()> {
     let git = |args: &[&str]| -> Result<()> {
         let out = std::process::Command::new("git")
             .current_dir(root)
+            .env("GIT_AUTHOR_DATE", when)
+            .env("GIT_COMMITTER_DATE", when)
             .args(args)
             .output()
             .map_err(|e| Error::environment(format!("git: {e}")))?;

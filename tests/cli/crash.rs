@@ -118,6 +118,43 @@ fn a_batch_killed_at_every_step_is_finished_or_undone_by_the_next_command() {
     }
 }
 
+/// A batch's files reach the disk by one sync of the whole file system before any takes its
+/// place, and their renames by a second before the journal goes — never one fsync per file.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_batch_flushes_its_files_before_they_take_their_place_and_before_the_journal_goes() {
+    if !has_fault_points() {
+        return;
+    }
+    let o = office();
+    let log = o.root.join("../fsync.log");
+    let out = o
+        .cmd(&["--as", CSR, "intake", "--csv", BATCH])
+        .env("CLAIMS_FSYNC_LOG", &log)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    let syncfs = format!("syncfs {}", o.root.display());
+    let flushes: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].trim_end_matches('/') == syncfs)
+        .collect();
+    let removed = lines
+        .iter()
+        .position(|l| l.starts_with("removed ") && l.contains("claims-journal"))
+        .expect(&log);
+    assert_eq!(flushes.len(), 2, "{log}");
+    assert!(flushes[1] < removed, "{log}");
+    assert!(!log.contains(".claims-tmp-"), "a file fsynced alone: {log}");
+    assert_eq!(porcelain(&o), "");
+    assert_eq!(o.claims().len(), 16 + ROWS);
+}
+
 #[test]
 fn notices_of_a_killed_batch_reach_the_outbox_once() {
     if !has_fault_points() {
