@@ -20,7 +20,9 @@ hermetic() {
     local name="$1" bin="$2"
     WORK="$(mktemp -d "${TMPDIR:-/tmp}/claims-$name.XXXXXX")"
     # shellcheck disable=SC2064  # expand WORK now: the trap must remove this very folder
-    trap "rm -rf '$WORK'" EXIT
+    # (A second try: a `git gc --auto` a batch left running in the background may still be
+    # writing into an office for a moment.)
+    trap "rm -rf '$WORK' 2>/dev/null || { sleep 3; rm -rf '$WORK'; }" EXIT
     mkdir -p "$WORK/home" "$WORK/bin"
     ln -s "$bin" "$WORK/bin/claims"
     export PATH="$WORK/bin:$PATH"
