@@ -130,6 +130,18 @@ impl ReadCache {
         policies
     }
 
+    /// The claim whose blob id is `id`, when the cache of the repository at `git_dir` holds an
+    /// entry for it that agrees (else `None`: the caller parses). Looks only: a reader of one
+    /// claim at a time — a command's own transition, the audit's replay of old versions — adds
+    /// nothing to the cache.
+    pub fn recorded_claim(git_dir: &Path, id: Oid) -> Option<Claim> {
+        if std::env::var("CLAIMS_READ_CACHE").is_ok_and(|v| v == "off") {
+            return None;
+        }
+        let path = entry_path(&git_dir.join("claims").join("read-cache"), &id);
+        std::fs::read(path).ok().and_then(|b| decode(&b, &id))
+    }
+
     /// After a reading of every claim of the office: when entries no claim has now outnumber
     /// the claims (old versions of changed files), removes them. Only runs after something
     /// new was kept, so a reading that found everything cached costs nothing more.

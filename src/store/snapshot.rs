@@ -311,6 +311,10 @@ impl Records for Snapshot<'_, '_> {
             // Off the shelf: the command that reads it makes the next version.
             return Ok(Some(c));
         }
+        // Read whole a moment ago (a `--pending` batch's choice of claims): decoded, not parsed.
+        if let Some(c) = ReadCache::recorded_claim(self.repo().path(), blob) {
+            return Ok(Some(c));
+        }
         let bytes = self.repo().find_blob(blob)?.content().to_vec();
         let text =
             String::from_utf8(bytes).map_err(|_| Error::refused(format!("{path} is not UTF-8")))?;

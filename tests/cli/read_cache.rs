@@ -165,3 +165,57 @@ fn an_edited_file_is_read_again_and_old_entries_are_tidied_away() {
     let left = entries(&cache_dir(&o)).len();
     assert!(left <= claim_file_count(&o) + 2, "{left} entries left");
 }
+
+/// A command's own reading of each claim it changes decodes the entry a full reading left (the
+/// `--pending` choice of claims): the commits it makes are the very same, byte for byte, with
+/// the cache warm, with every entry swapped for another claim's, and with no cache at all.
+#[test]
+fn a_batch_makes_the_very_same_commits_with_the_cache_warm_swapped_or_off() {
+    use crate::common::people::{CSR, SUPERVISOR};
+    let o = Office::example();
+    let csv = o.scratch().join("batch-good.csv");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/intake/batch-good.csv"),
+        &csv,
+    )
+    .unwrap();
+    o.expect(0, &["--as", CSR, "intake", "--csv", csv.to_str().unwrap()]);
+    answers(&o, true);
+    // Two more copies of the office, keys and settings and cache and all.
+    let copy = |name: &str| {
+        let to = o.scratch().join(name);
+        let st = std::process::Command::new("cp")
+            .args(["-a"])
+            .arg(&o.root)
+            .arg(&to)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        o.at(to)
+    };
+    let (off, swapped) = (copy("off"), copy("swapped"));
+    let files = entries(&cache_dir(&swapped));
+    assert!(files.len() > 5);
+    let records: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    for (i, f) in files.iter().enumerate() {
+        std::fs::write(f, &records[(i + 1) % files.len()]).unwrap();
+    }
+    let before = o.head();
+    let triage = ["--as", SUPERVISOR, "--format", "csv", "triage", "--pending"];
+    let warm = o.run(&triage);
+    let mut cmd = off.cmd(&triage);
+    let without = cmd.env("CLAIMS_READ_CACHE", "off").output().unwrap();
+    let damaged = swapped.run(&triage);
+    assert_eq!(
+        warm.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&warm.stderr)
+    );
+    assert_ne!(o.head(), before, "triage made no commit");
+    for (name, other, out) in [("off", &off, &without), ("swapped", &swapped, &damaged)] {
+        assert_eq!(other.head(), o.head(), "{name}");
+        assert_eq!(out.stdout, warm.stdout, "{name}");
+        assert_eq!(out.status.code(), warm.status.code(), "{name}");
+    }
+}
