@@ -264,7 +264,7 @@ fn provision_ref(policy: &Policy, id: &str) -> Option<ProvisionRef> {
         section: p.section.clone(),
         page: p.page,
         title: Some(p.title.clone()),
-        language: p.language.clone(),
+        language: p.language.to_string(),
     })
 }
 

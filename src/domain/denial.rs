@@ -118,7 +118,7 @@ pub fn recommend(
             section: p.section.clone(),
             page: p.page,
             title: Some(p.title.clone()),
-            language: p.language.clone(),
+            language: p.language.to_string(),
         });
     }
     trigger_holds(claim, policy, r)?;
@@ -438,7 +438,7 @@ pub fn required_elements(claim: &Claim, office: &Office) -> Vec<(String, Vec<Str
     for p in &d.provisions {
         out.push((
             format!("provision {} (section and language)", p.section),
-            vec![p.section.clone(), p.language.clone()],
+            vec![p.section.clone(), p.language.to_string()],
         ));
     }
     let mut loss = Vec::new();

@@ -119,7 +119,9 @@ pub struct Provision {
     pub section: String,
     pub page: u32,
     pub title: String,
-    pub language: String,
+    /// The form's wording: the same few forms' text recurs across an office's policies, so
+    /// a loaded office shares one copy of each (see [`share_provision_language`]).
+    pub language: std::sync::Arc<str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -262,4 +264,52 @@ pub fn normalize_address(a: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Makes every provision whose wording is word for word another's share that one copy: an
+/// office of thousands of policies written on a few standard forms holds each form's text once.
+pub fn share_provision_language<'p>(policies: impl IntoIterator<Item = &'p mut Policy>) {
+    let mut seen: std::collections::HashSet<std::sync::Arc<str>> = Default::default();
+    for policy in policies {
+        for p in &mut policy.provisions {
+            match seen.get(&p.language) {
+                Some(shared) => p.language = shared.clone(),
+                None => {
+                    seen.insert(p.language.clone());
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn sample() -> Policy {
+        let text = include_str!("../../policies/HO-TX-2026-60254.yaml");
+        serde_yaml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn the_same_wording_is_held_once_and_reads_the_same() {
+        let (mut a, mut b) = (sample(), sample());
+        b.provisions[0].language = "Wording of another form".into();
+        let before: Vec<Policy> = vec![a.clone(), b.clone()];
+        assert!(!Arc::ptr_eq(
+            &a.provisions[1].language,
+            &b.provisions[1].language
+        ));
+        share_provision_language([&mut a, &mut b]);
+        assert_eq!(vec![a.clone(), b.clone()], before);
+        assert!(Arc::ptr_eq(
+            &a.provisions[1].language,
+            &b.provisions[1].language
+        ));
+        assert!(!Arc::ptr_eq(
+            &a.provisions[0].language,
+            &b.provisions[0].language
+        ));
+    }
 }

@@ -221,6 +221,8 @@ impl<'t, 'r> Snapshot<'t, 'r> {
             }
             None => parse(),
         };
+        let mut policies = policies;
+        crate::domain::policy::share_provision_language(&mut policies);
         let mut by_number = HashMap::new();
         for p in policies {
             by_number.insert(p.number.clone(), p);
