@@ -55,17 +55,11 @@ CSR="$(person_with_role csr)"
 BEFORE_COUNT="$(git rev-list --count HEAD)"
 BEFORE_HEAD="$(git rev-parse HEAD)"
 
-# peak_kb NAME CMD...: runs CMD, keeping its peak memory (GNU time's maximum resident set, in
-# KB) in ../NAME.peak ("-" where GNU time is missing); the exit code is CMD's.
+# peak_kb NAME CMD...: `peak` (scripts/hermetic.sh) into ../NAME.peak.
 peak_kb() {
     local name="$1"
     shift
-    if [[ -x /usr/bin/time ]]; then
-        /usr/bin/time -f '%M' -o "../$name.peak" "$@"
-    else
-        echo - > "../$name.peak"
-        "$@"
-    fi
+    peak "../$name.peak" "$@"
 }
 peak_of() { tail -1 "$WORK/$1.peak" | grep -E '^[0-9]+$' || echo -; }
 

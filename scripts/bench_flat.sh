@@ -43,17 +43,6 @@ die() {
     exit 1
 }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
-# peak FILE CMD...: CMD's peak resident memory in KB into FILE ("-" without GNU time).
-peak() {
-    local file="$1"
-    shift
-    if [[ -x /usr/bin/time ]]; then
-        /usr/bin/time -f '%M' -o "$file" "$@"
-    else
-        echo - > "$file"
-        "$@"
-    fi
-}
 mb() { local kb; kb="$(tail -1 "$1")"; [[ "$kb" =~ ^[0-9]+$ ]] && echo "$((kb / 1024)) MB" || echo -; }
 verdict() { if awk -v r="$1" -v t="$3" "BEGIN { exit !(r $2 t) }"; then echo MET; else echo "NOT MET"; fi; }
 

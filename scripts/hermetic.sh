@@ -6,6 +6,7 @@
 #   hermetic NAME BIN      → sets WORK, puts BIN on PATH as `claims`, cd "$WORK"
 #   person_with_role ROLE  → the email of the first active person with ROLE in ./authority.yaml
 #   now, elapsed A B       → a timestamp; seconds from A to B
+#   peak FILE CMD...       → runs CMD, its peak memory (GNU time, KB) into FILE ("-" without it)
 claims_bin() {
     local name="$1" root="$2"
     local bin="${CLAIMS_BIN:-$root/target/release/claims}"
@@ -51,3 +52,16 @@ person_with_role() {
 # Seconds since the epoch, with microseconds (bash 5), and the seconds between two of them.
 now() { echo "$EPOCHREALTIME"; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+# peak FILE CMD...: runs CMD, keeping its peak memory (GNU time's maximum resident set, in KB)
+# in FILE ("-" where GNU time is missing); the exit code is CMD's.
+peak() {
+    local file="$1"
+    shift
+    if [[ -x /usr/bin/time ]]; then
+        /usr/bin/time -f '%M' -o "$file" "$@"
+    else
+        echo - > "$file"
+        "$@"
+    fi
+}

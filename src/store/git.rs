@@ -1084,20 +1084,16 @@ fn update_paths(
             Err(e) if e.code() == ErrorCode::NotFound => None,
             Err(e) => return Err(e.into()),
         };
-        next.push((
-            *path,
-            full,
-            match entry {
-                Some((oid, mode)) if files => {
-                    let blob = repo.find_blob(oid)?;
-                    let tmp =
-                        write_temporary(&workdir.join(path), blob.content(), mode == MODE_EXEC)?;
-                    Next::File(oid, mode, tmp)
-                }
-                Some((oid, mode)) => Next::Entry(oid, mode),
-                None => Next::Gone,
-            },
-        ));
+        let becomes = match entry {
+            Some((oid, mode)) if files => {
+                let blob = repo.find_blob(oid)?;
+                let tmp = write_temporary(&full, blob.content(), mode == MODE_EXEC)?;
+                Next::File(oid, mode, tmp)
+            }
+            Some((oid, mode)) => Next::Entry(oid, mode),
+            None => Next::Gone,
+        };
+        next.push((*path, full, becomes));
     }
     // Every new file's bytes on disk before any takes its place, so a power loss never leaves
     // a claim file empty or torn: a batch's thousands by one sync of the file system (an fsync
@@ -1251,7 +1247,6 @@ fn stat_entry(path: &str, id: Oid, mode: u32, md: &fs::Metadata) -> git2::IndexE
     }
 }
 
-/// Write `content` to a temporary file in the same folder, then rename it over `path`.
 /// `content` in a new temporary file in `path`'s folder (made if missing), with the mode git
 /// gives it; not yet flushed to disk, nor in `path`'s place.
 fn write_temporary(

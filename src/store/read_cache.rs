@@ -57,13 +57,12 @@ impl ReadCache {
     }
 
     fn at(git_dir: Option<PathBuf>) -> ReadCache {
-        let off = std::env::var("CLAIMS_READ_CACHE").is_ok_and(|v| v == "off");
-        let git_dir = git_dir.filter(|_| !off);
+        let git_dir = git_dir.filter(|_| !turned_off());
         ReadCache {
             writes: git_dir
                 .as_deref()
                 .is_some_and(|g| free_bytes(g) >= ROOM_TO_KEEP),
-            dir: git_dir.map(|g| g.join("claims").join("read-cache")),
+            dir: git_dir.as_deref().map(folder_in),
             seen: Mutex::new(HashSet::new()),
             written: AtomicUsize::new(0),
         }
@@ -106,19 +105,20 @@ impl ReadCache {
     /// one entry (`read-cache/policies-ID`) when this build read that very folder before, else
     /// `parse()` and kept, the entry of any other version of the folder removed. An office of
     /// thousands of policies parses them once, not on every intake and triage.
-    pub fn policies_of_folder(
+    /// What `parse` fails with is passed on, nothing kept.
+    pub fn policies_of_folder<E>(
         &self,
         folder: Oid,
-        parse: impl FnOnce() -> Vec<Policy>,
-    ) -> Vec<Policy> {
+        parse: impl FnOnce() -> Result<Vec<Policy>, E>,
+    ) -> Result<Vec<Policy>, E> {
         let Some(dir) = &self.dir else {
             return parse();
         };
         let path = dir.join(format!("{POLICIES}{folder}"));
         if let Some(policies) = std::fs::read(&path).ok().and_then(|b| decode(&b, &folder)) {
-            return policies;
+            return Ok(policies);
         }
-        let policies = parse();
+        let policies = parse()?;
         if self.writes && keep(&path, &folder, &policies).is_ok() {
             for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
@@ -127,7 +127,7 @@ impl ReadCache {
                 }
             }
         }
-        policies
+        Ok(policies)
     }
 
     /// The claim whose blob id is `id`, when the cache of the repository at `git_dir` holds an
@@ -135,10 +135,10 @@ impl ReadCache {
     /// claim at a time — a command's own transition, the audit's replay of old versions — adds
     /// nothing to the cache.
     pub fn recorded_claim(git_dir: &Path, id: Oid) -> Option<Claim> {
-        if std::env::var("CLAIMS_READ_CACHE").is_ok_and(|v| v == "off") {
+        if turned_off() {
             return None;
         }
-        let path = entry_path(&git_dir.join("claims").join("read-cache"), &id);
+        let path = entry_path(&folder_in(git_dir), &id);
         std::fs::read(path).ok().and_then(|b| decode(&b, &id))
     }
 
@@ -187,6 +187,16 @@ fn free_bytes(path: &Path) -> u64 {
         return 0;
     }
     (s.f_bavail as u64).saturating_mul(s.f_frsize as u64)
+}
+
+/// `CLAIMS_READ_CACHE=off`: no cache read or written.
+fn turned_off() -> bool {
+    std::env::var("CLAIMS_READ_CACHE").is_ok_and(|v| v == "off")
+}
+
+/// The cache's folder inside the git folder `git_dir`.
+fn folder_in(git_dir: &Path) -> PathBuf {
+    git_dir.join("claims").join("read-cache")
 }
 
 fn entry_path(dir: &Path, id: &Oid) -> PathBuf {
@@ -332,10 +342,16 @@ mod tests {
         let parses = std::cell::Cell::new(0);
         let parse = || {
             parses.set(parses.get() + 1);
-            policies.clone()
+            Ok::<_, ()>(policies.clone())
         };
-        assert_eq!(cache.policies_of_folder(folder, parse), policies);
-        assert_eq!(cache.policies_of_folder(folder, parse), policies);
+        assert_eq!(
+            cache.policies_of_folder(folder, parse),
+            Ok(policies.clone())
+        );
+        assert_eq!(
+            cache.policies_of_folder(folder, parse),
+            Ok(policies.clone())
+        );
         assert_eq!(parses.get(), 1, "read back, not parsed again");
         // Damaged: parsed again, the same answer, and the entry written anew.
         let entry = git
@@ -345,16 +361,22 @@ mod tests {
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
         std::fs::write(&entry, &bytes).unwrap();
-        assert_eq!(cache.policies_of_folder(folder, parse), policies);
+        assert_eq!(
+            cache.policies_of_folder(folder, parse),
+            Ok(policies.clone())
+        );
         assert_eq!(parses.get(), 2);
-        assert_eq!(cache.policies_of_folder(folder, parse), policies);
+        assert_eq!(
+            cache.policies_of_folder(folder, parse),
+            Ok(policies.clone())
+        );
         assert_eq!(parses.get(), 2);
         // Another version of the folder is parsed, and the old entry goes.
         let changed = blob_id(b"folder, version 2");
-        let fewer = || policies[1..].to_vec();
+        let fewer = || Ok::<_, ()>(policies[1..].to_vec());
         assert_eq!(
             cache.policies_of_folder(changed, fewer),
-            policies[1..].to_vec()
+            Ok(policies[1..].to_vec())
         );
         assert!(!entry.exists());
         // One folder's entry is no answer for another's, even copied under its name.
@@ -364,6 +386,9 @@ mod tests {
             &entry,
         )
         .unwrap();
-        assert_eq!(cache.policies_of_folder(folder, parse), policies);
+        assert_eq!(
+            cache.policies_of_folder(folder, parse),
+            Ok(policies.clone())
+        );
     }
 }

@@ -202,26 +202,30 @@ impl<'t, 'r> Snapshot<'t, 'r> {
         if let Some(p) = self.shelf.policies.borrow().get(&id) {
             return Ok(p.clone());
         }
-        let files = self.tip.files_under("policies", 1)?;
-        let parse = || {
-            files
-                .iter()
-                .filter(|(path, _)| path.ends_with(".yaml"))
-                .filter_map(|(_, oid)| {
-                    let blob = self.repo().find_blob(*oid).ok()?;
-                    let text = std::str::from_utf8(blob.content()).ok()?;
-                    // A policy file that does not parse is skipped here; `claims check` reports it.
-                    parse_yaml::<Policy>(text).ok()
-                })
-                .collect()
-        };
-        let policies = match id {
-            Some(folder) => {
-                ReadCache::in_git_dir(self.repo().path()).policies_of_folder(folder, parse)
+        // Only when the cache has no answer: the folder's files listed, each parsed.
+        let parse = || -> Result<Vec<Policy>> {
+            let mut policies = Vec::new();
+            for (path, oid) in self.tip.files_under("policies", 1)? {
+                if !path.ends_with(".yaml") {
+                    continue;
+                }
+                let blob = self.repo().find_blob(oid)?;
+                let Ok(text) = std::str::from_utf8(blob.content()) else {
+                    continue;
+                };
+                // A policy file that does not parse is skipped here; `claims check` reports it.
+                if let Ok(p) = parse_yaml::<Policy>(text) {
+                    policies.push(p);
+                }
             }
-            None => parse(),
+            Ok(policies)
         };
-        let mut policies = policies;
+        let mut policies = match id {
+            Some(folder) => {
+                ReadCache::in_git_dir(self.repo().path()).policies_of_folder(folder, parse)?
+            }
+            None => parse()?,
+        };
         crate::domain::policy::share_provision_language(&mut policies);
         let mut by_number = HashMap::new();
         for p in policies {
