@@ -1,6 +1,6 @@
 //! `claims list`: many claims, filtered.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
 use super::output::{cell, Format, Out, Rows};
@@ -187,35 +187,39 @@ struct Row {
     paid: Money,
 }
 
+fn row_of(c: &Claim) -> Row {
+    Row {
+        id: c.id.clone(),
+        status: c.status,
+        lob: c.lob,
+        jurisdiction: c.jurisdiction.clone(),
+        received: c.received_at.date_naive().to_string(),
+        policy: c.policy_number.clone(),
+        insured: c.insured.as_ref().and_then(|p| p.name.clone()),
+        agent: c
+            .agent
+            .as_ref()
+            .and_then(|p| p.name.clone().or(p.email.clone())),
+        priority: c.priority().map(|p| p.as_str().to_string()),
+        adjuster: c.adjuster().map(str::to_string),
+        reserve: c.effective_reserve(),
+        paid: c.paid(),
+    }
+}
+
 pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let format = g.format_among(Format::Table, &[Format::Table, Format::Csv, Format::Json])?;
     let root = find_office_root(g.repo.as_deref())?;
     let filter = args.filter.resolve()?;
-    let mut claims: Vec<Claim> = super::readable_claims(&root)
-        .into_iter()
-        .filter(|c| filter.matches(c))
-        .collect();
-    claims.sort_by(|a, b| b.received_at.cmp(&a.received_at).then(a.id.cmp(&b.id)));
-    let rows: Vec<Row> = claims
-        .iter()
-        .map(|c| Row {
-            id: c.id.clone(),
-            status: c.status,
-            lob: c.lob,
-            jurisdiction: c.jurisdiction.clone(),
-            received: c.received_at.date_naive().to_string(),
-            policy: c.policy_number.clone(),
-            insured: c.insured.as_ref().and_then(|p| p.name.clone()),
-            agent: c
-                .agent
-                .as_ref()
-                .and_then(|p| p.name.clone().or(p.email.clone())),
-            priority: c.priority().map(|p| p.as_str().to_string()),
-            adjuster: c.adjuster().map(str::to_string),
-            reserve: c.effective_reserve(),
-            paid: c.paid(),
-        })
-        .collect();
+    // Only each listed claim's row is kept, never the claims themselves.
+    let mut rows: Vec<(DateTime<FixedOffset>, Row)> = Vec::new();
+    super::each_readable_claim(&root, |c| {
+        if filter.matches(c) {
+            rows.push((c.received_at, row_of(c)));
+        }
+    });
+    rows.sort_by(|(a, ra), (b, rb)| b.cmp(a).then(ra.id.cmp(&rb.id)));
+    let rows: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
     let mut out = Out::new();
     Rows {
         headers: &[

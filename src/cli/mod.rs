@@ -291,13 +291,26 @@ pub fn claim_ids(args: &[String]) -> Result<Vec<ClaimId>> {
 /// malformed) is named on stderr and skipped; `claims check` reports it.
 pub(crate) fn readable_claims(root: &std::path::Path) -> Vec<crate::domain::claim::Claim> {
     let (claims, skipped) = crate::store::files::load_claims_skipping(root);
-    for (path, f) in &skipped {
+    warn_skipped(&skipped);
+    claims
+}
+
+/// Calls `f` with every claim that parses, a few thousand in memory at a time, then warns of
+/// the files that do not, as [`readable_claims`] does.
+pub(crate) fn each_readable_claim(
+    root: &std::path::Path,
+    f: impl FnMut(&crate::domain::claim::Claim),
+) {
+    warn_skipped(&crate::store::files::each_claim(root, f));
+}
+
+fn warn_skipped(skipped: &[(String, crate::store::files::LoadFailure)]) {
+    for (path, f) in skipped {
         warn(&format!(
             "{path}:{}:{}: error[{}]: {}; skipped (run `claims check {path}`)",
             f.line, f.column, f.issue.code, f.issue.message
         ));
     }
-    claims
 }
 
 /// Runs the command line; returns the process exit code.

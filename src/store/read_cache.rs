@@ -9,8 +9,13 @@
 //! checksum, a record that decodes — else the file is parsed as if there were no cache, so a
 //! stale or damaged entry can cost time but never change what a command reports. Writing is
 //! best effort: a read-only `.git/` just means no cache. `CLAIMS_READ_CACHE=off` turns it off.
+//!
+//! A file git's index has seen is not even read when its stat data (size, times, inode) still
+//! agree with what the index recorded and the index was written after the file last changed:
+//! git's own test that a working-tree file is unchanged (`git status` trusts it), so its blob
+//! id is the index's. Any other file is read and hashed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -41,6 +46,18 @@ pub struct ReadCache {
     writes: bool,
     seen: Mutex<HashSet<Oid>>,
     written: AtomicUsize,
+    /// The blob id and stat data git's index holds for each claim file it has seen.
+    known: HashMap<Vec<u8>, Seen>,
+}
+
+/// What git's index recorded of a file: its blob id and the stat data it had then (git's
+/// 32-bit fields).
+struct Seen {
+    id: Oid,
+    size: u32,
+    mtime: (i32, u32),
+    ctime: (i32, u32),
+    ino: u32,
 }
 
 impl ReadCache {
@@ -65,13 +82,44 @@ impl ReadCache {
             dir: git_dir.as_deref().map(folder_in),
             seen: Mutex::new(HashSet::new()),
             written: AtomicUsize::new(0),
+            known: git_dir.as_deref().map(seen_by_index).unwrap_or_default(),
         }
     }
 
     /// The claim file `rel` of the office at `root`, read and parsed as [`read_record`] and
     /// [`parse_yaml`] would.
     pub fn claim_file(&self, root: &Path, rel: &str) -> Result<Claim, LoadFailure> {
-        read_record(&root.join(rel)).and_then(|t| self.claim(&t))
+        match self.unchanged_claim(root, rel) {
+            Some(claim) => Ok(claim),
+            None => read_record(&root.join(rel)).and_then(|t| self.claim(&t)),
+        }
+    }
+
+    /// The claim file `rel` decoded from its entry without reading the file, when git's index
+    /// vouches that the file is the blob it recorded (see the module's doc) and the cache holds
+    /// an entry for that blob that agrees; else `None` (the caller reads the file).
+    pub fn unchanged_claim(&self, root: &Path, rel: &str) -> Option<Claim> {
+        self.dir.as_ref()?;
+        let seen = self.known.get(rel.as_bytes())?;
+        let md = std::fs::symlink_metadata(root.join(rel)).ok()?;
+        if !(md.file_type().is_file() && seen.agrees_with(&md)) {
+            return None;
+        }
+        self.recorded(seen.id)
+    }
+
+    /// The claim whose blob id is `id` (read from a tree), decoded from its entry when the cache
+    /// holds one that agrees; `None`: the caller reads the blob and calls
+    /// [`ReadCache::claim_of_blob`].
+    pub fn recorded(&self, id: Oid) -> Option<Claim> {
+        let dir = self.dir.as_ref()?;
+        let claim = std::fs::read(entry_path(dir, &id))
+            .ok()
+            .and_then(|b| decode(&b, &id))?;
+        if let Ok(mut ids) = self.seen.lock() {
+            ids.insert(id);
+        }
+        Some(claim)
     }
 
     /// The claim `text` holds, as [`parse_yaml`] reads it.
@@ -173,6 +221,55 @@ impl ReadCache {
             }
         }
     }
+}
+
+impl Seen {
+    fn agrees_with(&self, md: &std::fs::Metadata) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        self.size == md.len() as u32
+            && self.mtime == (md.mtime() as i32, md.mtime_nsec() as u32)
+            && self.ctime == (md.ctime() as i32, md.ctime_nsec() as u32)
+            && self.ino == md.ino() as u32
+    }
+}
+
+/// The claim files of git's index (at `git_dir/index`, its checksum checked as it is read)
+/// with their stat data, but those the index may not tell apart from a later change: a file
+/// changed in the same instant the index was written ("racily clean", as git calls it), or
+/// with no stat data at all. An index that cannot be read gives none: every file is read.
+fn seen_by_index(git_dir: &Path) -> HashMap<Vec<u8>, Seen> {
+    use std::os::unix::fs::MetadataExt;
+    let path = git_dir.join("index");
+    let (Ok(before), Ok(index)) = (std::fs::metadata(&path), git2::Index::open(&path)) else {
+        return HashMap::new();
+    };
+    // The index read is the one whose time is taken: written again meanwhile, trust none.
+    match std::fs::metadata(&path) {
+        Ok(after) if after.ino() == before.ino() && after.mtime_nsec() == before.mtime_nsec() => {}
+        _ => return HashMap::new(),
+    }
+    let written = (before.mtime(), i64::from(before.mtime_nsec() as u32));
+    index
+        .iter()
+        .filter(|e| e.path.starts_with(b"claims/") && e.path.ends_with(b".yaml"))
+        .filter(|e| e.mtime.seconds() != 0 && e.file_size != 0)
+        .filter(|e| {
+            (
+                i64::from(e.mtime.seconds()),
+                i64::from(e.mtime.nanoseconds()),
+            ) < written
+        })
+        .map(|e| {
+            let seen = Seen {
+                id: e.id,
+                size: e.file_size,
+                mtime: (e.mtime.seconds(), e.mtime.nanoseconds()),
+                ctime: (e.ctime.seconds(), e.ctime.nanoseconds()),
+                ino: e.ino,
+            };
+            (e.path, seen)
+        })
+        .collect()
 }
 
 /// Bytes free to an unprivileged writer on the filesystem holding `path` (0 when unknown).

@@ -290,6 +290,10 @@ impl<'t, 'r> Snapshot<'t, 'r> {
             .map_init(
                 || Repository::open(&git_dir).ok(),
                 |repo, (_, oid)| {
+                    // A blob this build has read before is not even inflated.
+                    if let Some(c) = cache.recorded(*oid) {
+                        return pick(c);
+                    }
                     let blob = repo.as_ref()?.find_blob(*oid).ok()?;
                     let text = std::str::from_utf8(blob.content()).ok()?;
                     cache.claim_of_blob(*oid, text).ok().and_then(&pick)

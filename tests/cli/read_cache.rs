@@ -166,6 +166,52 @@ fn an_edited_file_is_read_again_and_old_entries_are_tidied_away() {
     assert!(left <= claim_file_count(&o) + 2, "{left} entries left");
 }
 
+/// A file git's index has seen is not read while its stat data agree; a hand edit that keeps
+/// the file's size and puts its modification time back (`touch -r`) is still seen (its change
+/// time and the index's own time give it away), by every reader.
+#[test]
+fn a_hand_edit_that_keeps_size_and_time_is_still_read() {
+    let o = Office::example();
+    // Plain git's status refreshes the index's stat data for every file, as a user's would.
+    o.git(&["status", "--porcelain"]);
+    answers(&o, true);
+    let (path, claim) = o.claims().into_iter().next().unwrap();
+    let file = o.root.join(&path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let name = claim.insured.and_then(|i| i.name).unwrap();
+    let same_length = format!("{:Q<1$}", "Z", name.len());
+    let reference = o.scratch().join("reference");
+    let st = std::process::Command::new("cp")
+        .arg("-p")
+        .arg(&file)
+        .arg(&reference)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    std::fs::write(&file, text.replace(&name, &same_length)).unwrap();
+    let st = std::process::Command::new("touch")
+        .arg("-r")
+        .arg(&reference)
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let (before, after) = (
+        std::fs::metadata(&reference).unwrap(),
+        std::fs::metadata(&file).unwrap(),
+    );
+    assert_eq!(before.len(), after.len());
+    assert_eq!(before.modified().unwrap(), after.modified().unwrap());
+    let with = answers(&o, true);
+    assert_eq!(with, answers(&o, false));
+    assert!(with[0].1.contains(&same_length), "{}", with[0].1);
+    // Put back as it was: read as the committed claim again, cache or not.
+    std::fs::write(&file, &text).unwrap();
+    let with = answers(&o, true);
+    assert_eq!(with, answers(&o, false));
+    assert!(with[0].1.contains(&name), "{}", with[0].1);
+}
+
 /// A command's own reading of each claim it changes decodes the entry a full reading left (the
 /// `--pending` choice of claims): the commits it makes are the very same, byte for byte, with
 /// the cache warm, with every entry swapped for another claim's, and with no cache at all.
