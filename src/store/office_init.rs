@@ -183,6 +183,10 @@ pub fn init_office(req: &InitRequest) -> Result<InitReport> {
             active: true,
         };
         office.people = vec![person.clone()];
+        // A new office files its claims by shard: a month's commits cost the same at 1,000
+        // claims as at 50,000 (the sample office and older ones stay by month until
+        // `claims migrate --to shard`).
+        office.office.claim_folders = crate::domain::claim_id::ClaimFolders::Shard;
         let text = format!(
             "# Office settings: people, roles, authority matrix, routing, priority, SLA rules,\n# holiday calendar. Hand-edited; every change is a signed commit `claims audit` reviews.\n{}",
             to_canonical_yaml(&office).map_err(|e| Error::environment(e.to_string()))?

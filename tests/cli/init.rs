@@ -75,6 +75,42 @@ fn plain_init_generates_and_registers_a_key() {
         1,
         &["init", dir.to_str().unwrap(), "--email", "ana@tpa.example"],
     );
+    // A new office files its claims by shard: a first notice lands in claims/YYYY/MM/XX/.
+    assert!(authority.contains("claim_folders: shard"), "{authority}");
+    let sample = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/intake/batch-good.csv"),
+    )
+    .unwrap();
+    let mut lines = sample.lines();
+    let csv = tmp.path().join("one.csv");
+    let row = lines
+        .nth(1)
+        .unwrap()
+        .replacen("personal_auto,,", "personal_auto,IL,", 1);
+    std::fs::write(&csv, format!("{}\n{row}\n", sample.lines().next().unwrap())).unwrap();
+    let at = o.at(dir.clone());
+    at.expect(
+        0,
+        &[
+            "--as",
+            "ana@tpa.example",
+            "intake",
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+    );
+    let files = at.git(&["ls-files", "claims"]);
+    let files = String::from_utf8_lossy(&files.stdout);
+    let claim = files.lines().find(|f| f.ends_with(".yaml")).unwrap();
+    let parts: Vec<&str> = claim.split('/').collect();
+    let id = parts[4].trim_end_matches(".yaml");
+    assert_eq!(parts.len(), 5, "{claim}");
+    assert_eq!(
+        parts[3],
+        &id[9..11],
+        "{claim}: the shard is the id's first random characters"
+    );
+    at.expect(0, &["check"]);
 }
 
 #[test]
