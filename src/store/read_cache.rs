@@ -1,6 +1,6 @@
 //! The read cache: every claim file this build has parsed, kept as a compact binary record
-//! under `.git/claims/read-cache/`, keyed by the file's git blob id (the hash git gives its
-//! content). A reader hashes the bytes it read and, when this build has parsed those very bytes
+//! under `.git/claims/read-cache/` (in packs of many records: [`packs`]), keyed by the file's
+//! git blob id (the hash git gives its content). A reader hashes the bytes it read and, when this build has parsed those very bytes
 //! before, decodes the record rather than parse the YAML again.
 //!
 //! It lives inside `.git/`, so it is never committed; it may be deleted at any time (the next
@@ -18,7 +18,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use git2::{ObjectType, Oid};
 
@@ -26,6 +26,9 @@ use crate::domain::claim::Claim;
 use crate::domain::policy::Policy;
 use crate::store::files::{parse_yaml, read_record, LoadFailure};
 use crate::store::git::object_id;
+
+mod packs;
+use packs::Shelf;
 
 const MAGIC: &[u8; 8] = b"claimsrc";
 /// The name of the policies folder's entry, before its tree id (a file beside the claims'
@@ -35,6 +38,12 @@ const POLICIES: &str = "policies-";
 const BUILD: &str = env!("CLAIMS_BUILD_KEY");
 /// Magic, build key (16 hex digits), blob id, CRC-32 of the record.
 const HEADER: usize = 8 + 16 + 20 + 4;
+
+/// The records a reading has parsed are written as a pack once they come to this many bytes
+/// (and when the reading ends).
+const PACK_BYTES: usize = 16 << 20;
+/// A tidy writes the records in use into one pack once there are more packs than this.
+const MOST_PACKS: usize = 64;
 
 /// Entries are written only while the office's disk has this much free: a cache must never take
 /// the room a commit needs.
@@ -46,9 +55,16 @@ pub struct ReadCache {
     writes: bool,
     seen: Mutex<HashSet<Oid>>,
     written: AtomicUsize,
+    /// The packs this reading looks in, opened at its first look.
+    shelf: OnceLock<Option<Arc<Shelf>>>,
+    /// Records parsed by this reading and not yet in a pack, with their bytes' total.
+    fresh: Mutex<Fresh>,
     /// The blob id and stat data git's index holds for each claim file it has seen.
     known: HashMap<Vec<u8>, Seen>,
 }
+
+/// Records parsed and not yet packed (blob id, record), and their bytes' total.
+type Fresh = (Vec<(Oid, Vec<u8>)>, usize);
 
 /// What git's index recorded of a file: its blob id and the stat data it had then (git's
 /// 32-bit fields).
@@ -82,6 +98,8 @@ impl ReadCache {
             dir: git_dir.as_deref().map(folder_in),
             seen: Mutex::new(HashSet::new()),
             written: AtomicUsize::new(0),
+            shelf: OnceLock::new(),
+            fresh: Mutex::new((Vec::new(), 0)),
             known: git_dir.as_deref().map(seen_by_index).unwrap_or_default(),
         }
     }
@@ -112,14 +130,17 @@ impl ReadCache {
     /// holds one that agrees; `None`: the caller reads the blob and calls
     /// [`ReadCache::claim_of_blob`].
     pub fn recorded(&self, id: Oid) -> Option<Claim> {
-        let dir = self.dir.as_ref()?;
-        let claim = std::fs::read(entry_path(dir, &id))
-            .ok()
-            .and_then(|b| decode(&b, &id))?;
+        let record = self.shelf()?.record(&id)?;
+        let claim = rmp_serde::from_slice(&record).ok()?;
         if let Ok(mut ids) = self.seen.lock() {
             ids.insert(id);
         }
         Some(claim)
+    }
+
+    fn shelf(&self) -> Option<&Shelf> {
+        let dir = self.dir.as_ref()?;
+        self.shelf.get_or_init(|| Some(shelf_of(dir))).as_deref()
     }
 
     /// The claim `text` holds, as [`parse_yaml`] reads it.
@@ -132,21 +153,60 @@ impl ReadCache {
 
     /// [`ReadCache::claim`] when the blob id of `text` is already known (read from a tree).
     pub fn claim_of_blob(&self, id: Oid, text: &str) -> Result<Claim, LoadFailure> {
-        let Some(dir) = &self.dir else {
+        if self.dir.is_none() {
             return parse_yaml(text);
-        };
-        let path = entry_path(dir, &id);
-        if let Ok(mut seen) = self.seen.lock() {
-            seen.insert(id);
         }
-        if let Some(claim) = std::fs::read(&path).ok().and_then(|b| decode(&b, &id)) {
+        if let Some(claim) = self.recorded(id) {
             return Ok(claim);
         }
         let claim = parse_yaml::<Claim>(text)?;
-        if self.writes && keep(&path, &id, &claim).is_ok() {
-            self.written.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.insert(id);
+        }
+        if self.writes {
+            self.to_pack(id, &claim);
         }
         Ok(claim)
+    }
+
+    /// Puts `claim`'s record with those to be packed, and packs them once they are many.
+    fn to_pack(&self, id: Oid, claim: &Claim) {
+        let Ok(record) = rmp_serde::to_vec_named(claim) else {
+            return;
+        };
+        let full = match self.fresh.lock() {
+            Ok(mut fresh) => {
+                fresh.1 += record.len();
+                fresh.0.push((id, record));
+                fresh.1 >= PACK_BYTES
+            }
+            Err(_) => false,
+        };
+        if full {
+            self.pack_fresh();
+        }
+    }
+
+    /// Writes the records parsed and not yet packed as one pack (best effort).
+    fn pack_fresh(&self) {
+        let (Some(dir), Ok(mut fresh)) = (&self.dir, self.fresh.lock()) else {
+            return;
+        };
+        let records = std::mem::take(&mut fresh.0);
+        fresh.1 = 0;
+        drop(fresh);
+        if records.is_empty() {
+            return;
+        }
+        let rows: Vec<(Oid, u32, u32)> = records
+            .iter()
+            .map(|(id, b)| (*id, b.len() as u32, packs::row_crc(id, b)))
+            .collect();
+        let mut records: Vec<Option<Vec<u8>>> = records.into_iter().map(|(_, b)| Some(b)).collect();
+        if packs::write_pack(dir, BUILD.as_bytes(), &rows, |i| records[i].take()).is_ok() {
+            self.written.fetch_add(rows.len(), Ordering::Relaxed);
+            forget_shelf(dir);
+        }
     }
 
     /// The policies of the office's `policies/` folder whose tree id is `folder`: decoded from
@@ -181,46 +241,89 @@ impl ReadCache {
     /// The claim whose blob id is `id`, when the cache of the repository at `git_dir` holds an
     /// entry for it that agrees (else `None`: the caller parses). Looks only: a reader of one
     /// claim at a time — a command's own transition, the audit's replay of old versions — adds
-    /// nothing to the cache.
+    /// nothing to the cache. The packs are opened once a process.
     pub fn recorded_claim(git_dir: &Path, id: Oid) -> Option<Claim> {
         if turned_off() {
             return None;
         }
-        let path = entry_path(&folder_in(git_dir), &id);
-        std::fs::read(path).ok().and_then(|b| decode(&b, &id))
+        let record = shelf_of(&folder_in(git_dir)).record(&id)?;
+        rmp_serde::from_slice(&record).ok()
     }
 
-    /// After a reading of every claim of the office: when entries no claim has now outnumber
-    /// the claims (old versions of changed files), removes them. Only runs after something
-    /// new was kept, so a reading that found everything cached costs nothing more.
+    /// After a reading of every claim of the office (and only when it parsed something): packs
+    /// what is left to pack; removes packs of other builds or damaged, and the file-a-record
+    /// entries of earlier builds; and when the packs are many, or hold more records no claim
+    /// has now (old versions of changed files) than records in use, writes the records in use
+    /// into one pack and removes the others.
     pub fn tidy(&self) {
+        self.pack_fresh();
         let Some(dir) = &self.dir else { return };
         if self.written.load(Ordering::Relaxed) == 0 {
             return;
         }
         let Ok(seen) = self.seen.lock() else { return };
-        // Entries are at FOLDER/REST, the blob id's first two hex digits and the other 38.
-        let mut entries: Vec<(PathBuf, Option<Oid>)> = Vec::new();
-        for folder in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let first = folder.file_name().to_string_lossy().into_owned();
-            for e in std::fs::read_dir(folder.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
-                let id = Oid::from_str(&format!("{first}{}", e.file_name().to_string_lossy()));
-                entries.push((e.path(), id.ok()));
+        let shelf = Shelf::open(dir, BUILD.as_bytes());
+        // Packs of other builds, or damaged, and the file-a-record entries of earlier builds
+        // (in folders named by two hex digits) are of no use to this build.
+        for old in shelf.unread() {
+            let _ = std::fs::remove_file(old);
+        }
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.len() == 2 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
+                let _ = std::fs::remove_dir_all(e.path());
             }
         }
-        if entries.len() <= 2 * seen.len() + 1024 {
+        let in_use: Vec<(Oid, u32, u32)> = seen
+            .iter()
+            .filter_map(|id| shelf.place(id).map(|p| (*id, p.len, p.crc)))
+            .collect();
+        let unused = shelf.len() - in_use.len();
+        if shelf.packs_read() <= MOST_PACKS && unused <= in_use.len() + 1024 {
             return;
         }
-        for (path, id) in entries {
-            if id.is_none_or(|id| !seen.contains(&id)) {
-                let _ = std::fs::remove_file(path);
+        let written = packs::write_pack(dir, BUILD.as_bytes(), &in_use, |i| {
+            shelf.record(&in_use[i].0)
+        });
+        if let Ok(kept) = written {
+            for old in shelf.read().filter(|p| **p != kept) {
+                let _ = std::fs::remove_file(old);
             }
+            forget_shelf(dir);
         }
     }
+}
+
+impl Drop for ReadCache {
+    /// What a reading parsed is packed even when it ends before its tidy (one claim's read).
+    fn drop(&mut self) {
+        self.pack_fresh();
+    }
+}
+
+/// The packs of the cache folder `dir`, opened once a process (again after this process
+/// writes one).
+fn shelf_of(dir: &Path) -> Arc<Shelf> {
+    if let Some(s) = shelves().lock().ok().and_then(|m| m.get(dir).cloned()) {
+        return s;
+    }
+    let shelf = Arc::new(Shelf::open(dir, BUILD.as_bytes()));
+    if let Ok(mut m) = shelves().lock() {
+        m.insert(dir.to_path_buf(), shelf.clone());
+    }
+    shelf
+}
+
+/// Forgets the opened packs of `dir`: the next look opens them again, the new one too.
+fn forget_shelf(dir: &Path) {
+    if let Ok(mut m) = shelves().lock() {
+        m.remove(dir);
+    }
+}
+
+fn shelves() -> &'static Mutex<HashMap<PathBuf, Arc<Shelf>>> {
+    static SHELVES: OnceLock<Mutex<HashMap<PathBuf, Arc<Shelf>>>> = OnceLock::new();
+    SHELVES.get_or_init(Default::default)
 }
 
 impl Seen {
@@ -294,11 +397,6 @@ fn turned_off() -> bool {
 /// The cache's folder inside the git folder `git_dir`.
 fn folder_in(git_dir: &Path) -> PathBuf {
     git_dir.join("claims").join("read-cache")
-}
-
-fn entry_path(dir: &Path, id: &Oid) -> PathBuf {
-    let hex = id.to_string();
-    dir.join(&hex[..2]).join(&hex[2..])
 }
 
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], id: &Oid) -> Option<T> {
@@ -404,14 +502,10 @@ mod tests {
     }
 
     #[test]
-    fn the_blob_id_is_the_one_git_gives_and_names_the_entry() {
+    fn the_blob_id_is_the_one_git_gives() {
         // `printf 'hello\n' | git hash-object --stdin`
         let id = blob_id(b"hello\n");
         assert_eq!(id.to_string(), "ce013625030ba8dba906f756967f9e9ca394464a");
-        assert_eq!(
-            entry_path(Path::new("c"), &id),
-            Path::new("c/ce/013625030ba8dba906f756967f9e9ca394464a")
-        );
     }
 
     fn sample_policies() -> Vec<Policy> {

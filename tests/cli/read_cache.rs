@@ -53,15 +53,50 @@ fn cache_dir(o: &Office) -> PathBuf {
     o.root.join(".git/claims/read-cache")
 }
 
+/// The cache's packs of claim records (`pack-*.rcp`).
 fn entries(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .min_depth(2)
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with("pack-") && name.ends_with(".rcp")
+        })
         .collect();
     out.sort();
+    out
+}
+
+/// How many records the packs hold (each pack's count, after its magic and build key).
+fn records(dir: &Path) -> usize {
+    entries(dir)
+        .iter()
+        .map(|p| {
+            let b = std::fs::read(p).unwrap();
+            u32::from_le_bytes(b[24..28].try_into().unwrap()) as usize
+        })
+        .sum()
+}
+
+/// A pack whose every row names the blob of the row `to(i)` gives (its record, length and CRC
+/// left), the table's own CRC made right again: every claim's entry is another claim's record.
+fn misdirected(pack: &[u8], to: impl Fn(usize, usize) -> usize) -> Vec<u8> {
+    const HEAD: usize = 32;
+    const ROW: usize = 36;
+    let count = u32::from_le_bytes(pack[24..28].try_into().unwrap()) as usize;
+    let mut out = pack.to_vec();
+    let table = HEAD..HEAD + count * ROW;
+    let rows: Vec<Vec<u8>> = pack[table.clone()]
+        .chunks(ROW)
+        .map(<[u8]>::to_vec)
+        .collect();
+    for (i, row) in out[table.clone()].chunks_mut(ROW).enumerate() {
+        row[20..].copy_from_slice(&rows[to(i, count)][20..]);
+    }
+    let crc = crc32fast::hash(&out[table]);
+    out[28..32].copy_from_slice(&crc.to_le_bytes());
     out
 }
 
@@ -83,8 +118,9 @@ fn readers_answer_the_same_with_the_cache_cold_warm_and_without() {
     }
     let cold = answers(&o, true);
     assert_eq!(cold, without);
-    // One entry per claim file, inside .git/ (nothing for git to see or commit).
-    assert_eq!(entries(&cache_dir(&o)).len(), claim_file_count(&o));
+    // One record per claim file, in one pack, inside .git/ (nothing for git to see or commit).
+    assert_eq!(entries(&cache_dir(&o)).len(), 1);
+    assert_eq!(records(&cache_dir(&o)), claim_file_count(&o));
     let status = o.git(&["status", "--porcelain", "--ignored"]);
     let status = String::from_utf8_lossy(&status.stdout);
     assert_eq!(status.trim(), "", "{status}");
@@ -98,16 +134,17 @@ fn a_damaged_swapped_or_stale_entry_never_changes_an_answer() {
     let truth = answers(&o, false);
     answers(&o, true);
     let files = entries(&cache_dir(&o));
-    assert!(files.len() >= 5);
+    assert_eq!(files.len(), 1);
+    assert!(records(&cache_dir(&o)) >= 5);
     let originals: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
 
-    // Each entry holds another claim's (valid) record: the next one's, or all the first's.
-    for (i, f) in files.iter().enumerate() {
-        std::fs::write(f, &originals[(i + 1) % files.len()]).unwrap();
+    // Each claim's row points at another claim's (valid) record: the next one's, or the first's.
+    for (f, orig) in files.iter().zip(&originals) {
+        std::fs::write(f, misdirected(orig, |i, n| (i + 1) % n)).unwrap();
     }
     assert_eq!(answers(&o, true), truth, "swapped entries");
-    for f in &files {
-        std::fs::write(f, &originals[0]).unwrap();
+    for (f, orig) in files.iter().zip(&originals) {
+        std::fs::write(f, misdirected(orig, |_, _| 0)).unwrap();
     }
     assert_eq!(answers(&o, true), truth, "one record everywhere");
     // Garbage, truncated, empty, one flipped bit in the record, another build's header.
@@ -128,17 +165,20 @@ fn a_damaged_swapped_or_stale_entry_never_changes_an_answer() {
         },
     ];
     for (n, d) in damage.iter().enumerate() {
+        for p in entries(&cache_dir(&o)) {
+            std::fs::remove_file(p).unwrap();
+        }
         for (f, orig) in files.iter().zip(&originals) {
             std::fs::write(f, d(orig)).unwrap();
         }
         assert_eq!(answers(&o, true), truth, "damage {n}");
     }
-    // The damaged entries were written again: the next reading is warm and still right.
+    // What the damaged pack lacked was packed again: the next reading is warm and still right.
     assert_eq!(answers(&o, true), truth);
     // Deleted outright: rebuilt.
     std::fs::remove_dir_all(cache_dir(&o)).unwrap();
     assert_eq!(answers(&o, true), truth);
-    assert_eq!(entries(&cache_dir(&o)).len(), claim_file_count(&o));
+    assert_eq!(records(&cache_dir(&o)), claim_file_count(&o));
 }
 
 #[test]
@@ -154,16 +194,24 @@ fn an_edited_file_is_read_again_and_old_entries_are_tidied_away() {
     let with = answers(&o, true);
     assert_eq!(with, answers(&o, false));
     assert!(with[0].1.contains("Zelda Quarrington"), "{}", with[0].1);
-    // Old entries (of versions no file holds now) pile up only so far.
+    // Old records (of versions no file holds now) and packs pile up only so far: thirty more
+    // packs of the same records, and an earlier build's file-a-record entries.
+    let pack = std::fs::read(&entries(&cache_dir(&o))[0]).unwrap();
+    for i in 0..30 {
+        std::fs::write(cache_dir(&o).join(format!("pack-copy{i:02}.rcp")), &pack).unwrap();
+    }
     let dir = cache_dir(&o).join("ff");
     std::fs::create_dir_all(&dir).unwrap();
-    for i in 0..1100 {
+    for i in 0..10 {
         std::fs::write(dir.join(format!("{i:038x}")), b"old").unwrap();
     }
     std::fs::write(&file, text.replace(&name, "Zelda Quarrington II")).unwrap();
     assert_eq!(answers(&o, true), answers(&o, false));
-    let left = entries(&cache_dir(&o)).len();
-    assert!(left <= claim_file_count(&o) + 2, "{left} entries left");
+    assert_eq!(entries(&cache_dir(&o)).len(), 1);
+    let left = records(&cache_dir(&o));
+    assert!(left <= claim_file_count(&o) + 2, "{left} records left");
+    assert!(!dir.exists(), "an earlier build's entries are removed");
+    assert_eq!(answers(&o, true), answers(&o, false));
 }
 
 /// A file git's index has seen is not read while its stat data agree; a hand edit that keeps
@@ -240,11 +288,10 @@ fn a_batch_makes_the_very_same_commits_with_the_cache_warm_swapped_or_off() {
         o.at(to)
     };
     let (off, swapped) = (copy("off"), copy("swapped"));
-    let files = entries(&cache_dir(&swapped));
-    assert!(files.len() > 5);
-    let records: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
-    for (i, f) in files.iter().enumerate() {
-        std::fs::write(f, &records[(i + 1) % files.len()]).unwrap();
+    assert!(records(&cache_dir(&swapped)) > 5);
+    for f in entries(&cache_dir(&swapped)) {
+        let pack = std::fs::read(&f).unwrap();
+        std::fs::write(&f, misdirected(&pack, |i, n| (i + 1) % n)).unwrap();
     }
     let before = o.head();
     let triage = ["--as", SUPERVISOR, "--format", "csv", "triage", "--pending"];
