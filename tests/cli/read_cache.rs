@@ -194,10 +194,10 @@ fn an_edited_file_is_read_again_and_old_entries_are_tidied_away() {
     let with = answers(&o, true);
     assert_eq!(with, answers(&o, false));
     assert!(with[0].1.contains("Zelda Quarrington"), "{}", with[0].1);
-    // Old records (of versions no file holds now) and packs pile up only so far: thirty more
+    // Old records (of versions no file holds now) and packs pile up only so far: seventy more
     // packs of the same records, and an earlier build's file-a-record entries.
     let pack = std::fs::read(&entries(&cache_dir(&o))[0]).unwrap();
-    for i in 0..30 {
+    for i in 0..70 {
         std::fs::write(cache_dir(&o).join(format!("pack-copy{i:02}.rcp")), &pack).unwrap();
     }
     let dir = cache_dir(&o).join("ff");
