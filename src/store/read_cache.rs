@@ -59,8 +59,11 @@ pub struct ReadCache {
     shelf: OnceLock<Option<Arc<Shelf>>>,
     /// Records parsed by this reading and not yet in a pack, with their bytes' total.
     fresh: Mutex<Fresh>,
-    /// The blob id and stat data git's index holds for each claim file it has seen.
-    known: HashMap<Vec<u8>, Seen>,
+    /// The git folder, whose index says which files are unchanged.
+    git_dir: Option<PathBuf>,
+    /// The blob id and stat data git's index holds for each claim file it has seen, read at
+    /// the first look (a command reading one claim's policies never reads the index).
+    known: OnceLock<HashMap<Vec<u8>, Seen>>,
 }
 
 /// Records parsed and not yet packed (blob id, record), and their bytes' total.
@@ -100,7 +103,8 @@ impl ReadCache {
             written: AtomicUsize::new(0),
             shelf: OnceLock::new(),
             fresh: Mutex::new((Vec::new(), 0)),
-            known: git_dir.as_deref().map(seen_by_index).unwrap_or_default(),
+            known: OnceLock::new(),
+            git_dir,
         }
     }
 
@@ -118,7 +122,13 @@ impl ReadCache {
     /// an entry for that blob that agrees; else `None` (the caller reads the file).
     pub fn unchanged_claim(&self, root: &Path, rel: &str) -> Option<Claim> {
         self.dir.as_ref()?;
-        let seen = self.known.get(rel.as_bytes())?;
+        let known = self.known.get_or_init(|| {
+            self.git_dir
+                .as_deref()
+                .map(seen_by_index)
+                .unwrap_or_default()
+        });
+        let seen = known.get(rel.as_bytes())?;
         let md = std::fs::symlink_metadata(root.join(rel)).ok()?;
         if !(md.file_type().is_file() && seen.agrees_with(&md)) {
             return None;
