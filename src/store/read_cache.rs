@@ -358,7 +358,10 @@ fn seen_by_index(git_dir: &Path) -> HashMap<Vec<u8>, Seen> {
     };
     // The index read is the one whose time is taken: written again meanwhile, trust none.
     match std::fs::metadata(&path) {
-        Ok(after) if after.ino() == before.ino() && after.mtime_nsec() == before.mtime_nsec() => {}
+        Ok(after)
+            if after.ino() == before.ino()
+                && (after.mtime(), after.mtime_nsec()) == (before.mtime(), before.mtime_nsec()) => {
+        }
         _ => return HashMap::new(),
     }
     let written = (before.mtime(), i64::from(before.mtime_nsec() as u32));
