@@ -278,10 +278,19 @@ impl ReadCache {
         for old in shelf.unread() {
             let _ = std::fs::remove_file(old);
         }
+        // And a pack a killed reading left half written under its temporary name.
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if name.len() == 2 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
                 let _ = std::fs::remove_dir_all(e.path());
+            }
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < hour_ago);
+            if name.starts_with(".tmp-") && old {
+                let _ = std::fs::remove_file(e.path());
             }
         }
         let in_use: Vec<(Oid, u32, u32)> = seen
@@ -364,17 +373,21 @@ fn seen_by_index(git_dir: &Path) -> HashMap<Vec<u8>, Seen> {
         }
         _ => return HashMap::new(),
     }
+    if converts_files(git_dir, &index) {
+        return HashMap::new();
+    }
     let written = (before.mtime(), i64::from(before.mtime_nsec() as u32));
+    let before_index =
+        |t: &git2::IndexTime| (i64::from(t.seconds()), i64::from(t.nanoseconds())) < written;
     index
         .iter()
         .filter(|e| e.path.starts_with(b"claims/") && e.path.ends_with(b".yaml"))
         .filter(|e| e.mtime.seconds() != 0 && e.file_size != 0)
-        .filter(|e| {
-            (
-                i64::from(e.mtime.seconds()),
-                i64::from(e.mtime.nanoseconds()),
-            ) < written
-        })
+        // Both times before the index was written: on a file system that keeps whole seconds,
+        // a file copied with its old mtime (`cp -p`) in the second the index is written, then
+        // edited again within it, has the ctime the index recorded (git's own check, on mtime
+        // alone, misses that edit).
+        .filter(|e| before_index(&e.mtime) && before_index(&e.ctime))
         .map(|e| {
             let seen = Seen {
                 id: e.id,
@@ -386,6 +399,77 @@ fn seen_by_index(git_dir: &Path) -> HashMap<Vec<u8>, Seen> {
             (e.path, seen)
         })
         .collect()
+}
+
+/// Whether git may keep a claim file's bytes other than as the working tree has them: a
+/// `core.autocrlf` setting, or any attributes file (the repository's, the user's, the system's,
+/// or a `.gitattributes` the index lists) that names a conversion (`text`, `eol`, `crlf`,
+/// `ident`, `filter`, `working-tree-encoding`), even for other files or to turn it off. Then
+/// the index's blob id is the cleaned content's, not the file's, and every file is read.
+fn converts_files(git_dir: &Path, index: &git2::Index) -> bool {
+    const CONVERSIONS: [&str; 6] = [
+        "text",
+        "eol",
+        "crlf",
+        "ident",
+        "filter",
+        "working-tree-encoding",
+    ];
+    let Ok(repo) = git2::Repository::open(git_dir) else {
+        return true;
+    };
+    let Ok(config) = repo.config() else {
+        return true;
+    };
+    if config
+        .get_string("core.autocrlf")
+        .is_ok_and(|v| !v.eq_ignore_ascii_case("false"))
+    {
+        return true;
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    let mut files: Vec<PathBuf> = vec![
+        git_dir.join("info").join("attributes"),
+        PathBuf::from("/etc/gitattributes"),
+    ];
+    files.extend(xdg.map(|x| x.join("git").join("attributes")));
+    if let Ok(user) = config.get_path("core.attributesFile") {
+        files.push(user);
+    }
+    // A `.gitattributes` counts in the working tree whether or not git tracks it: the one of
+    // every folder that holds a claim file, and of the folders above it.
+    if let Some(root) = repo.workdir() {
+        let mut folders: HashSet<String> = HashSet::from([String::new()]);
+        for e in index.iter() {
+            let path = String::from_utf8_lossy(&e.path);
+            if path == ".gitattributes" || path.ends_with("/.gitattributes") {
+                files.push(root.join(&*path));
+            }
+            let mut at = path.as_ref();
+            while let Some((folder, _)) = at.rsplit_once('/') {
+                if !folders.insert(folder.to_string()) {
+                    break;
+                }
+                at = folder;
+            }
+        }
+        files.extend(folders.iter().map(|f| root.join(f).join(".gitattributes")));
+    }
+    files.iter().any(|f| match std::fs::read(f) {
+        Ok(text) => String::from_utf8_lossy(&text).lines().any(|line| {
+            let line = line.trim();
+            !line.starts_with('#')
+                && line.split_whitespace().skip(1).any(|attr| {
+                    let name = attr.trim_start_matches(['-', '!']);
+                    let name = name.split('=').next().unwrap_or(name);
+                    CONVERSIONS.contains(&name)
+                })
+        }),
+        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+    })
 }
 
 /// Bytes free to an unprivileged writer on the filesystem holding `path` (0 when unknown).

@@ -260,6 +260,55 @@ fn a_hand_edit_that_keeps_size_and_time_is_still_read() {
     assert!(with[0].1.contains(&name), "{}", with[0].1);
 }
 
+/// A file git converts between the index and the working tree (`ident` here; `filter`,
+/// `text`/`eol` alike) is not the blob the index names: with any conversion in the attributes,
+/// every file is read.
+#[test]
+fn a_file_git_converts_is_read_as_the_working_tree_has_it() {
+    let o = Office::example();
+    let (path, claim) = o.claims().into_iter().next().unwrap();
+    let file = o.root.join(&path);
+    let name = claim.insured.and_then(|i| i.name).unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let marked = format!("\"{name} $Id$\"");
+    std::fs::write(
+        &file,
+        text.replacen(&format!("name: {name}"), &format!("name: {marked}"), 1),
+    )
+    .unwrap();
+    o.git_ok(&["add", &path]);
+    o.git_ok(&[
+        "-c",
+        "user.email=t@example.invalid",
+        "-c",
+        "user.name=t",
+        "-c",
+        "commit.gpgsign=false",
+        "commit",
+        "-q",
+        "-m",
+        "an $Id$ in a name",
+    ]);
+    answers(&o, true);
+    std::fs::write(o.root.join(".git/info/attributes"), "*.yaml ident\n").unwrap();
+    std::fs::remove_file(&file).unwrap();
+    o.git_ok(&["checkout", "--", &path]);
+    let on_disk = std::fs::read_to_string(&file).unwrap();
+    assert!(on_disk.contains(&format!("{name} $Id: ")), "{on_disk}");
+    // The index written again a moment later (as `git status` does), so it vouches for the file.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    std::fs::remove_file(o.root.join(".git/index")).unwrap();
+    o.git_ok(&["reset", "-q"]);
+    o.git_ok(&["status", "--porcelain"]);
+    let with = answers(&o, true);
+    assert_eq!(with, answers(&o, false));
+    assert!(
+        with[0].1.contains(&format!("{name} $Id: ")),
+        "{}",
+        with[0].1
+    );
+}
+
 /// A command's own reading of each claim it changes decodes the entry a full reading left (the
 /// `--pending` choice of claims): the commits it makes are the very same, byte for byte, with
 /// the cache warm, with every entry swapped for another claim's, and with no cache at all.
