@@ -208,30 +208,40 @@ pub fn check_files(root: &Path, sel: &Selection) -> Vec<Finding> {
         .claims
         .par_iter()
         .map(|rel| {
+            let issues_of = |c: &Claim| {
+                let mut issues = check_claim(c, rel, &ix);
+                issues.extend(check_denial_letter(root, rel, c, office.as_ref()));
+                issues
+            };
             // A file git's index vouches for is read only when a finding needs its lines.
-            if let Some(c) = cache.unchanged_claim(root, rel) {
-                let mut issues = check_claim(&c, rel, &ix);
-                issues.extend(check_denial_letter(root, rel, &c, office.as_ref()));
+            let known = cache.unchanged_claim(root, rel).map(|c| {
+                let issues = issues_of(&c);
+                (c, issues)
+            });
+            if let Some((c, issues)) = &known {
                 if issues.is_empty() {
-                    return (Some(c.id), Vec::new());
+                    return (Some(c.id.clone()), Vec::new());
                 }
             }
             let text = match read(root, rel) {
                 Ok(t) => t,
                 Err(f) => return (None, vec![*f]),
             };
-            match cache.claim(&text) {
-                Ok(c) => {
-                    let mut issues = check_claim(&c, rel, &ix);
-                    issues.extend(check_denial_letter(root, rel, &c, office.as_ref()));
-                    let found = issues
-                        .into_iter()
-                        .map(|i| place(rel, &text, Some(&c.id), i))
-                        .collect();
-                    (Some(c.id), found)
-                }
-                Err(f) => (None, vec![failed(rel, None, f)]),
-            }
+            let (c, issues) = match known {
+                Some(known) => known,
+                None => match cache.claim(&text) {
+                    Ok(c) => {
+                        let issues = issues_of(&c);
+                        (c, issues)
+                    }
+                    Err(f) => return (None, vec![failed(rel, None, f)]),
+                },
+            };
+            let found = issues
+                .into_iter()
+                .map(|i| place(rel, &text, Some(&c.id), i))
+                .collect();
+            (Some(c.id), found)
         })
         .collect();
     if sel.claims.len() == all_claims.len() {

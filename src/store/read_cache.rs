@@ -1,7 +1,8 @@
 //! The read cache: every claim file this build has parsed, kept as a compact binary record
 //! under `.git/claims/read-cache/` (in packs of many records: [`packs`]), keyed by the file's
-//! git blob id (the hash git gives its content). A reader hashes the bytes it read and, when this build has parsed those very bytes
-//! before, decodes the record rather than parse the YAML again.
+//! git blob id (the hash git gives its content). A reader hashes the bytes it read and, when
+//! this build has parsed those very bytes before, decodes the record rather than parse the
+//! YAML again.
 //!
 //! It lives inside `.git/`, so it is never committed; it may be deleted at any time (the next
 //! read rebuilds it); only files whose bytes changed are parsed again. An entry counts only
@@ -11,7 +12,7 @@
 //! best effort: a read-only `.git/` just means no cache. `CLAIMS_READ_CACHE=off` turns it off.
 //!
 //! A file git's index has seen is not even read when its stat data (size, times, inode) still
-//! agree with what the index recorded and the index was written after the file last changed:
+//! agree with what the index recorded and the index was written after both its times:
 //! git's own test that a working-tree file is unchanged (`git status` trusts it), so its blob
 //! id is the index's. Any other file is read and hashed.
 
@@ -32,7 +33,7 @@ use packs::Shelf;
 
 const MAGIC: &[u8; 8] = b"claimsrc";
 /// The name of the policies folder's entry, before its tree id (a file beside the claims'
-/// two-level folders, which [`ReadCache::tidy`] leaves alone).
+/// packs, which [`ReadCache::tidy`] leaves alone).
 const POLICIES: &str = "policies-";
 /// The source this binary was built from (see build.rs).
 const BUILD: &str = env!("CLAIMS_BUILD_KEY");
@@ -140,8 +141,7 @@ impl ReadCache {
     /// holds one that agrees; `None`: the caller reads the blob and calls
     /// [`ReadCache::claim_of_blob`].
     pub fn recorded(&self, id: Oid) -> Option<Claim> {
-        let record = self.shelf()?.record(&id)?;
-        let claim = rmp_serde::from_slice(&record).ok()?;
+        let claim = claim_on(self.shelf()?, id)?;
         if let Ok(mut ids) = self.seen.lock() {
             ids.insert(id);
         }
@@ -256,8 +256,7 @@ impl ReadCache {
         if turned_off() {
             return None;
         }
-        let record = shelf_of(&folder_in(git_dir)).record(&id)?;
-        rmp_serde::from_slice(&record).ok()
+        claim_on(&shelf_of(&folder_in(git_dir)), id)
     }
 
     /// After a reading of every claim of the office (and only when it parsed something): packs
@@ -318,6 +317,11 @@ impl Drop for ReadCache {
     fn drop(&mut self) {
         self.pack_fresh();
     }
+}
+
+/// The claim of blob `id`, when `shelf` holds a record for it that checks and decodes.
+fn claim_on(shelf: &Shelf, id: Oid) -> Option<Claim> {
+    rmp_serde::from_slice(&shelf.record(&id)?).ok()
 }
 
 /// The packs of the cache folder `dir`, opened once a process (again after this process
