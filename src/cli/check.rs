@@ -31,25 +31,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     } else {
         select(&root, &args.paths)?
     };
-    let mut findings = check_files(&root, &sel);
-    if args.paths.is_empty() {
-        findings.extend(
-            crate::store::files::committed_links(&root)
-                .into_iter()
-                .map(|path| crate::check::finding::Finding {
-                    code: "F006",
-                    severity: crate::check::finding::Severity::Error,
-                    message: format!(
-                        "{path} is a symbolic link committed where the tool writes; replace it with a plain folder or file"
-                    ),
-                    file: path,
-                    line: 1,
-                    column: 1,
-                    claim: None,
-                    field: None,
-                }),
-        );
-    }
+    let findings = check_files(&root, &sel);
     let errors = print_findings(
         format,
         &findings,
@@ -82,6 +64,7 @@ fn select(root: &Path, paths: &[PathBuf]) -> Result<Selection> {
         authority: false,
         policies: Vec::new(),
         claims: Vec::new(),
+        whole: false,
     };
     for p in paths {
         let abs = p

@@ -218,21 +218,43 @@ pub fn load_templates(root: &Path) -> Result<crate::letters::LetterTemplates> {
 /// a claim's own folder. Both places are read whichever way the office files claims, so a
 /// claim filed the other way is read, and `claims check` names where it belongs.
 pub fn claim_files(root: &Path) -> Vec<String> {
-    let base = root.join("claims");
-    let mut out: Vec<String> = walkdir::WalkDir::new(&base)
-        .min_depth(3)
-        .max_depth(4)
-        .into_iter()
-        // Below a month, only into shards: a claim's own folder holds letters, not claims.
-        .filter_entry(|e| {
-            e.depth() != 3
-                || !e.file_type().is_dir()
-                || e.file_name().to_str().is_some_and(is_shard_name)
-        })
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "yaml"))
-        .filter_map(|e| relative(root, e.path()))
-        .collect();
+    // Folders are listed, never stat'ed or opened beyond what holds claims: a claim's own
+    // folder is named in its month's listing and left alone.
+    fn folders(dir: &Path) -> impl Iterator<Item = (String, PathBuf, std::fs::FileType)> {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                Some((name, e.path(), e.file_type().ok()?))
+            })
+    }
+    let is_claim = |name: &str, kind: &std::fs::FileType| {
+        kind.is_file() && Path::new(name).extension().is_some_and(|x| x == "yaml")
+    };
+    let mut out = Vec::new();
+    for (year, year_path, kind) in folders(&root.join("claims")) {
+        if !kind.is_dir() {
+            continue;
+        }
+        for (month, month_path, kind) in folders(&year_path) {
+            if !kind.is_dir() {
+                continue;
+            }
+            for (name, path, kind) in folders(&month_path) {
+                if is_claim(&name, &kind) {
+                    out.push(format!("claims/{year}/{month}/{name}"));
+                } else if kind.is_dir() && is_shard_name(&name) {
+                    for (file, _, kind) in folders(&path) {
+                        if is_claim(&file, &kind) {
+                            out.push(format!("claims/{year}/{month}/{name}/{file}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
     out.sort();
     out
 }
@@ -398,6 +420,11 @@ pub fn committed_links(root: &Path) -> Vec<String> {
     let Ok(index) = repo.index() else {
         return Vec::new();
     };
+    tool_owned_links(&index)
+}
+
+/// The symbolic links `index` lists at or under the tool-owned paths.
+pub fn tool_owned_links(index: &git2::Index) -> Vec<String> {
     index
         .iter()
         .filter(|e| e.mode == 0o120000)

@@ -28,7 +28,9 @@ use crate::domain::policy::Policy;
 use crate::store::files::{parse_yaml, read_record, LoadFailure};
 use crate::store::git::object_id;
 
+mod clean;
 mod packs;
+pub use clean::{office_version, Clean, CleanClaims};
 use packs::Shelf;
 
 const MAGIC: &[u8; 8] = b"claimsrc";
@@ -64,7 +66,16 @@ pub struct ReadCache {
     git_dir: Option<PathBuf>,
     /// The blob id and stat data git's index holds for each claim file it has seen, read at
     /// the first look (a command reading one claim's policies never reads the index).
-    known: OnceLock<HashMap<Vec<u8>, Seen>>,
+    known: OnceLock<Known>,
+}
+
+/// What a reading takes from git's index, read once.
+#[derive(Default)]
+struct Known {
+    /// The files it vouches for, by path.
+    seen: HashMap<Vec<u8>, Seen>,
+    /// The symbolic links it lists where the tool writes (`None`: it could not be read).
+    links: Option<Vec<String>>,
 }
 
 /// Records parsed and not yet packed (blob id, record), and their bytes' total.
@@ -122,19 +133,83 @@ impl ReadCache {
     /// vouches that the file is the blob it recorded (see the module's doc) and the cache holds
     /// an entry for that blob that agrees; else `None` (the caller reads the file).
     pub fn unchanged_claim(&self, root: &Path, rel: &str) -> Option<Claim> {
+        self.recorded(self.unchanged_blob(root, rel)?)
+    }
+
+    /// The blob id of the office file `rel` (a claim, a policy, `authority.yaml`) when git's index vouches for it without its being read (see the
+    /// module's doc); `None`: the caller reads it.
+    pub fn unchanged_blob(&self, root: &Path, rel: &str) -> Option<Oid> {
         self.dir.as_ref()?;
-        let known = self.known.get_or_init(|| {
+        let seen = self.known().seen.get(rel.as_bytes())?;
+        let md = std::fs::symlink_metadata(root.join(rel)).ok()?;
+        (md.file_type().is_file() && seen.agrees_with(&md)).then_some(seen.id)
+    }
+
+    fn known(&self) -> &Known {
+        self.known.get_or_init(|| {
             self.git_dir
                 .as_deref()
                 .map(seen_by_index)
                 .unwrap_or_default()
-        });
-        let seen = known.get(rel.as_bytes())?;
-        let md = std::fs::symlink_metadata(root.join(rel)).ok()?;
-        if !(md.file_type().is_file() && seen.agrees_with(&md)) {
-            return None;
+        })
+    }
+
+    /// The symbolic links git's index lists where the tool writes
+    /// ([`crate::store::files::committed_links`]), from the index this reading reads anyway.
+    pub fn committed_links(&self, root: &Path) -> Vec<String> {
+        let known = self.dir.as_ref().map(|_| self.known());
+        match known.and_then(|k| k.links.clone()) {
+            Some(links) => links,
+            None => crate::store::files::committed_links(root),
         }
-        self.recorded(seen.id)
+    }
+
+    /// The blob id of the office file `rel` as it is now: the index's when it vouches for the
+    /// file, else hashed from the file read as a record is read (`None`: it cannot be).
+    pub fn blob_now(&self, root: &Path, rel: &str) -> Option<Oid> {
+        self.unchanged_blob(root, rel).or_else(|| {
+            let text = read_record(&root.join(rel)).ok()?;
+            object_id(ObjectType::Blob, text.as_bytes()).ok()
+        })
+    }
+
+    /// Marks the record of blob `id` as in use by this reading (a claim it did not need to
+    /// decode), so a tidy keeps it.
+    pub fn in_use(&self, id: Oid) {
+        if let Ok(mut ids) = self.seen.lock() {
+            ids.insert(id);
+        }
+    }
+
+    /// What `check` found clean at office version `version` ([`office_version`]), when the
+    /// cache holds an entry for it that agrees.
+    pub fn clean_claims(&self, version: Oid) -> Option<CleanClaims> {
+        let path = self
+            .dir
+            .as_ref()?
+            .join(format!("{}{version}", clean::CLEAN));
+        decode(&std::fs::read(path).ok()?, &version)
+    }
+
+    /// Keeps what `check` found clean at `version` (best effort), and removes the entries of
+    /// other versions.
+    pub fn keep_clean(&self, version: Oid, clean: &CleanClaims) {
+        let Some(dir) = self.dir.as_ref().filter(|_| self.writes) else {
+            return;
+        };
+        let path = dir.join(format!("{}{version}", clean::CLEAN));
+        let temporary = dir.join(format!(".tmp-{}{version}", clean::CLEAN));
+        if keep(&temporary, &version, clean).is_err() || std::fs::rename(&temporary, &path).is_err()
+        {
+            let _ = std::fs::remove_file(&temporary);
+            return;
+        }
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with(clean::CLEAN) && e.path() != path {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
     }
 
     /// The claim whose blob id is `id` (read from a tree), decoded from its entry when the cache
@@ -359,33 +434,42 @@ impl Seen {
     }
 }
 
-/// The claim files of git's index (at `git_dir/index`, its checksum checked as it is read)
+/// The office's files of git's index (claims, policies, `authority.yaml`; at `git_dir/index`, its checksum checked as it is read)
 /// with their stat data, but those the index may not tell apart from a later change: a file
 /// changed in the same instant the index was written ("racily clean", as git calls it), or
 /// with no stat data at all. An index that cannot be read gives none: every file is read.
-fn seen_by_index(git_dir: &Path) -> HashMap<Vec<u8>, Seen> {
+fn seen_by_index(git_dir: &Path) -> Known {
     use std::os::unix::fs::MetadataExt;
     let path = git_dir.join("index");
     let (Ok(before), Ok(index)) = (std::fs::metadata(&path), git2::Index::open(&path)) else {
-        return HashMap::new();
+        return Known::default();
     };
+    let links = Some(crate::store::files::tool_owned_links(&index));
     // The index read is the one whose time is taken: written again meanwhile, trust none.
     match std::fs::metadata(&path) {
         Ok(after)
             if after.ino() == before.ino()
                 && (after.mtime(), after.mtime_nsec()) == (before.mtime(), before.mtime_nsec()) => {
         }
-        _ => return HashMap::new(),
+        _ => {
+            return Known {
+                seen: HashMap::new(),
+                links,
+            }
+        }
     }
     if converts_files(git_dir, &index) {
-        return HashMap::new();
+        return Known {
+            seen: HashMap::new(),
+            links,
+        };
     }
     let written = (before.mtime(), i64::from(before.mtime_nsec() as u32));
     let before_index =
         |t: &git2::IndexTime| (i64::from(t.seconds()), i64::from(t.nanoseconds())) < written;
-    index
+    let seen = index
         .iter()
-        .filter(|e| e.path.starts_with(b"claims/") && e.path.ends_with(b".yaml"))
+        .filter(|e| vouched_for(&e.path))
         .filter(|e| e.mtime.seconds() != 0 && e.file_size != 0)
         // Both times before the index was written: on a file system that keeps whole seconds,
         // a file copied with its old mtime (`cp -p`) in the second the index is written, then
@@ -402,7 +486,15 @@ fn seen_by_index(git_dir: &Path) -> HashMap<Vec<u8>, Seen> {
             };
             (e.path, seen)
         })
-        .collect()
+        .collect();
+    Known { seen, links }
+}
+
+/// The files whose blob ids the index is trusted for: claim files, policies, `authority.yaml`.
+fn vouched_for(path: &[u8]) -> bool {
+    (path.starts_with(b"claims/") && path.ends_with(b".yaml"))
+        || path.starts_with(b"policies/")
+        || path == b"authority.yaml"
 }
 
 /// Whether git may keep a claim file's bytes other than as the working tree has them: a
@@ -444,13 +536,17 @@ fn converts_files(git_dir: &Path, index: &git2::Index) -> bool {
         files.push(user);
     }
     // A `.gitattributes` counts in the working tree whether or not git tracks it: the one of
-    // every folder that holds a claim file, and of the folders above it.
+    // every folder that holds a file the index vouches for, and of the folders above it (not
+    // those of claims' own folders: what they say is of their letters only).
     if let Some(root) = repo.workdir() {
         let mut folders: HashSet<String> = HashSet::from([String::new()]);
         for e in index.iter() {
             let path = String::from_utf8_lossy(&e.path);
             if path == ".gitattributes" || path.ends_with("/.gitattributes") {
                 files.push(root.join(&*path));
+            }
+            if !vouched_for(&e.path) {
+                continue;
             }
             let mut at = path.as_ref();
             while let Some((folder, _)) = at.rsplit_once('/') {

@@ -361,3 +361,125 @@ fn a_batch_makes_the_very_same_commits_with_the_cache_warm_swapped_or_off() {
         assert_eq!(out.status.code(), warm.status.code(), "{name}");
     }
 }
+
+/// `check --format json` with the cache (cold after a change, then warm, when its kept clean
+/// verdicts are trusted) and without it: the three must agree. The answer.
+fn check_agrees(o: &Office, why: &str) -> String {
+    let run = |cache: bool| {
+        let mut cmd = o.cmd(&["check", "--format", "json"]);
+        if !cache {
+            cmd.env("CLAIMS_READ_CACHE", "off");
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let truth = run(false);
+    assert_eq!(run(true), truth, "{why}: first run with the cache");
+    assert_eq!(run(true), truth, "{why}: warm run");
+    truth.1
+}
+
+/// The clean verdicts `check` keeps (`clean-*` in the cache folder) rest on the claim's blob,
+/// its denial letter's, `authority.yaml`'s, every policy file's and the claims it names: a change
+/// to any of them is seen, and put back, the claim is clean again.
+#[test]
+fn check_sees_every_change_a_kept_clean_verdict_rests_on() {
+    let o = Office::example();
+    let clean = check_agrees(&o, "as cloned");
+    assert!(clean.contains("\"errors\": 0"), "{clean}");
+    let verdicts = || -> Vec<PathBuf> {
+        std::fs::read_dir(cache_dir(&o))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("clean-")
+            })
+            .collect()
+    };
+    assert_eq!(verdicts().len(), 1, "one file of verdicts is kept");
+    let edit = |rel: &str, from: &str, to: &str| {
+        let file = o.root.join(rel);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(from), "{rel} has no `{from}`");
+        std::fs::write(&file, text.replace(from, to)).unwrap();
+        text
+    };
+    let finds = |why: &str, code: &str, file: &str| {
+        let out = check_agrees(&o, why);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let hit = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == code && f["file"] == file);
+        assert!(hit, "{why}: no {code} in {file}: {out}");
+    };
+    let put_back = |rel: &str, text: &str| {
+        std::fs::write(o.root.join(rel), text).unwrap();
+        assert_eq!(check_agrees(&o, &format!("{rel} put back")), clean);
+    };
+    let denied = "claims/2026/08/CLM-2608-JN8S-QVEH.yaml";
+    let merged = "claims/2026/08/CLM-2608-ZZEQ-KSGY.yaml";
+    let survivor = "claims/2026/08/CLM-2608-FR23-R1AV.yaml";
+    let letter = "claims/2026/08/CLM-2608-JN8S-QVEH/letters/denial.txt";
+
+    // The claim itself.
+    let was = edit(denied, "\nstatus: denied\n", "\nstatus: settled\n");
+    finds("a status edited by hand", "L001", denied);
+    put_back(denied, &was);
+    // authority.yaml: the claim's adjuster renamed there.
+    let was = edit(
+        "authority.yaml",
+        "sokafor@harborpoint.example",
+        "sokafor2@harborpoint.example",
+    );
+    finds("an adjuster renamed in authority.yaml", "R002", denied);
+    put_back("authority.yaml", &was);
+    // A policy file: its line changed, then gone.
+    let policy = "policies/HO-TX-2026-60254.yaml";
+    let was = edit(policy, "lob: property", "lob: personal_auto");
+    finds("a policy's line changed", "R003", survivor);
+    std::fs::remove_file(o.root.join(policy)).unwrap();
+    finds("a policy file deleted", "R001", survivor);
+    put_back(policy, &was);
+    // The claim a merged claim names, deleted.
+    let was = std::fs::read_to_string(o.root.join(survivor)).unwrap();
+    std::fs::remove_file(o.root.join(survivor)).unwrap();
+    finds("the claim merged into, deleted", "R004", merged);
+    put_back(survivor, &was);
+    // The denial letter: stripped of what the law asks, then gone.
+    let was = std::fs::read_to_string(o.root.join(letter)).unwrap();
+    std::fs::write(o.root.join(letter), "Dear Jorge Alvarez: denied.\n").unwrap();
+    finds("a denial letter stripped", "D004", denied);
+    std::fs::remove_file(o.root.join(letter)).unwrap();
+    finds("a denial letter deleted", "D002", denied);
+    put_back(letter, &was);
+
+    // Damaged, swapped for garbage or emptied: never a different answer, and written again.
+    for damage in [&b"clean verdicts, honest"[..], b""] {
+        for f in verdicts() {
+            std::fs::write(&f, damage).unwrap();
+        }
+        assert_eq!(check_agrees(&o, "damaged verdicts"), clean);
+    }
+    assert_eq!(verdicts().len(), 1);
+    // A warm check decodes no claim, yet leaves every claim's record for the other readers.
+    // Even when one edit makes that check tidy many packs into one.
+    let pack = std::fs::read(&entries(&cache_dir(&o))[0]).unwrap();
+    for i in 0..70 {
+        std::fs::write(cache_dir(&o).join(format!("pack-copy{i:02}.rcp")), &pack).unwrap();
+    }
+    let was = edit(denied, "\nstatus: denied\n", "\nstatus: triaged\n");
+    finds("an edit with many packs", "L001", denied);
+    assert_eq!(entries(&cache_dir(&o)).len(), 1, "the packs were tidied");
+    let kept = records(&cache_dir(&o));
+    assert!(kept >= claim_file_count(&o), "{kept} records kept");
+    put_back(denied, &was);
+}
