@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::output::{cell, Format, Out, Rows};
 use super::Globals;
 use crate::domain::claim::{Claim, LineOfBusiness};
+use crate::domain::claim_summary::{AgentNames, ClaimSummary};
 use crate::domain::lifecycle::Status;
 use crate::domain::money::Money;
 use crate::error::{Error, Result};
@@ -126,7 +127,7 @@ impl Filters {
 }
 
 impl Filter {
-    pub fn matches(&self, c: &Claim) -> bool {
+    pub fn matches(&self, c: &ClaimSummary) -> bool {
         let f = &self.given;
         let within = |d: Option<NaiveDate>, from: Option<NaiveDate>, to: Option<NaiveDate>| {
             (from.is_none() && to.is_none())
@@ -138,17 +139,21 @@ impl Filter {
             && f.state
                 .as_deref()
                 .is_none_or(|s| c.jurisdiction.eq_ignore_ascii_case(s.trim()))
-            && f.adjuster
+            && f.adjuster.as_deref().is_none_or(|a| {
+                c.adjuster
+                    .as_ref()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(a))
+            })
+            && f.agent
                 .as_deref()
-                .is_none_or(|a| c.adjuster().is_some_and(|x| x.eq_ignore_ascii_case(a)))
-            && f.agent.as_deref().is_none_or(|a| agent_matches(c, a))
+                .is_none_or(|a| c.agent.as_ref().is_some_and(|n| n.answer_to(a)))
             && within(
                 Some(c.received_at.date_naive()),
                 f.received_from,
                 f.received_to,
             )
             && within(
-                c.closed_at().map(|t| t.date_naive()),
+                c.closed_at.map(|t| t.date_naive()),
                 f.closed_from,
                 f.closed_to,
             )
@@ -158,17 +163,10 @@ impl Filter {
 /// Whether `query` names the claim's agent: their email exactly, or a part of their name or
 /// agency (letter case aside).
 pub(crate) fn agent_matches(claim: &Claim, query: &str) -> bool {
-    let q = query.trim().to_lowercase();
-    if q.is_empty() {
-        return false;
-    }
-    claim.agent.as_ref().is_some_and(|a| {
-        a.email.as_deref().is_some_and(|e| e.to_lowercase() == q)
-            || [&a.name, &a.organization]
-                .into_iter()
-                .flatten()
-                .any(|n| n.to_lowercase().contains(&q))
-    })
+    claim
+        .agent
+        .as_ref()
+        .is_some_and(|a| AgentNames::of(a).answer_to(query))
 }
 
 #[derive(Serialize)]
@@ -187,7 +185,7 @@ struct Row {
     paid: Money,
 }
 
-fn row_of(c: &Claim) -> Row {
+fn row_of(c: &ClaimSummary) -> Row {
     Row {
         id: c.id.clone(),
         status: c.status,
@@ -195,15 +193,15 @@ fn row_of(c: &Claim) -> Row {
         jurisdiction: c.jurisdiction.clone(),
         received: c.received_at.date_naive().to_string(),
         policy: c.policy_number.clone(),
-        insured: c.insured.as_ref().and_then(|p| p.name.clone()),
+        insured: c.insured.clone(),
         agent: c
             .agent
             .as_ref()
             .and_then(|p| p.name.clone().or(p.email.clone())),
-        priority: c.priority().map(|p| p.as_str().to_string()),
-        adjuster: c.adjuster().map(str::to_string),
-        reserve: c.effective_reserve(),
-        paid: c.paid(),
+        priority: c.priority.map(|p| p.as_str().to_string()),
+        adjuster: c.adjuster.clone(),
+        reserve: c.reserve,
+        paid: c.paid,
     }
 }
 
@@ -213,7 +211,7 @@ pub fn run(g: &Globals, args: Args) -> Result<i32> {
     let filter = args.filter.resolve()?;
     // Only each listed claim's row is kept, never the claims themselves.
     let mut rows: Vec<(DateTime<FixedOffset>, Row)> = Vec::new();
-    super::each_readable_claim(&root, |c| {
+    super::each_readable_claim_summary(&root, |c| {
         if filter.matches(c) {
             rows.push((c.received_at, row_of(c)));
         }

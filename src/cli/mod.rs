@@ -297,11 +297,11 @@ pub(crate) fn readable_claims(root: &std::path::Path) -> Vec<crate::domain::clai
 
 /// Calls `f` with every claim that parses, a few thousand in memory at a time, then warns of
 /// the files that do not, as [`readable_claims`] does.
-pub(crate) fn each_readable_claim(
+pub(crate) fn each_readable_claim_summary(
     root: &std::path::Path,
-    f: impl FnMut(&crate::domain::claim::Claim),
+    f: impl FnMut(&crate::domain::claim_summary::ClaimSummary),
 ) {
-    warn_skipped(&crate::store::files::each_claim(root, f));
+    warn_skipped(&crate::store::files::each_claim_summary(root, f));
 }
 
 fn warn_skipped(skipped: &[(String, crate::store::files::LoadFailure)]) {

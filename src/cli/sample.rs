@@ -8,6 +8,7 @@ use super::list::{Filter, Filters};
 use super::output::{cell, Format, Out, Rows};
 use super::Globals;
 use crate::domain::claim::Claim;
+use crate::domain::claim_summary::ClaimSummary;
 use crate::domain::qc::{sample, sample_spec, SampleSize};
 use crate::error::{Error, Result};
 use crate::store::session::{office_now, Workspace};
@@ -150,7 +151,10 @@ pub(crate) fn draw_from<'c>(
     size: SampleSize,
     seed: u64,
 ) -> (usize, Vec<&'c Claim>) {
-    let mut population: Vec<&Claim> = claims.iter().filter(|c| filter.matches(c)).collect();
+    let mut population: Vec<&Claim> = claims
+        .iter()
+        .filter(|c| filter.matches(&ClaimSummary::of(c)))
+        .collect();
     population.sort_by(|a, b| a.id.cmp(&b.id));
     (population.len(), sample(&population, size, seed))
 }

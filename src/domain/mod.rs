@@ -5,6 +5,7 @@ pub mod authority_file;
 pub mod calendar;
 pub mod claim;
 pub mod claim_id;
+pub mod claim_summary;
 pub mod coverage;
 pub mod delivery;
 pub mod denial;

@@ -1,8 +1,9 @@
 //! The office repository on disk: finding it, reading authority.yaml, policies and claims.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use git2::Oid;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
@@ -12,6 +13,7 @@ use crate::bounds::{Bad, MAX_RECORD_BYTES};
 use crate::check::finding::Issue;
 use crate::domain::claim::Claim;
 use crate::domain::claim_id::{is_shard_name, ClaimFolders, ClaimId};
+use crate::domain::claim_summary::ClaimSummary;
 use crate::domain::office::Office;
 use crate::domain::policy::Policy;
 use crate::error::{Error, Result};
@@ -366,6 +368,71 @@ pub fn each_claim(root: &Path, mut f: impl FnMut(&Claim)) -> Vec<(String, LoadFa
                 Err(e) => skipped.push((p.clone(), e)),
             }
         }
+    }
+    cache.tidy();
+    skipped
+}
+
+/// Calls `f` with the summary of every claim file of the office, in the order of
+/// [`claim_files`]; returns the files that could not be read. A file the read cache kept a
+/// summary of, that git's index vouches is still the blob it was drawn from, is not read.
+pub fn each_claim_summary(
+    root: &Path,
+    mut f: impl FnMut(&ClaimSummary),
+) -> Vec<(String, LoadFailure)> {
+    enum Got<'a> {
+        Kept(&'a ClaimSummary),
+        Drawn(Option<Oid>, Box<ClaimSummary>),
+        Failed(LoadFailure),
+    }
+    let cache = ReadCache::for_office(root);
+    let mut kept = cache.summaries();
+    let files = claim_files(root);
+    let mut drawn = Vec::new();
+    let mut skipped = Vec::new();
+    for chunk in files.chunks(4096) {
+        let got: Vec<Got> = chunk
+            .par_iter()
+            .map(|rel| {
+                let vouched = cache.unchanged_blob(root, rel);
+                // Still the blob it was drawn from, and of the claim the file is named for.
+                if let Some((blob, s)) = kept.get(rel) {
+                    let stem = rel.strip_suffix(".yaml").and_then(|r| r.rsplit('/').next());
+                    let named = stem == Some(s.id.as_str());
+                    if named && vouched.is_some_and(|v| v.as_bytes() == blob) {
+                        cache.in_use(vouched.expect("vouched for"));
+                        return Got::Kept(s);
+                    }
+                }
+                match cache.claim_file_and_blob(root, rel) {
+                    Ok((blob, c)) => Got::Drawn(blob, Box::new(ClaimSummary::of(&c))),
+                    Err(e) => Got::Failed(e),
+                }
+            })
+            .collect();
+        for (rel, got) in chunk.iter().zip(got) {
+            match got {
+                Got::Kept(s) => f(s),
+                Got::Drawn(blob, s) => {
+                    f(&s);
+                    drawn.extend(blob.map(|b| (rel.clone(), b, *s)));
+                }
+                Got::Failed(e) => skipped.push((rel.clone(), e)),
+            }
+        }
+    }
+    let gone = kept.len() + drawn.len() > files.len();
+    if gone {
+        let here: HashSet<&str> = files.iter().map(String::as_str).collect();
+        kept.retain(|rel, _| here.contains(rel.as_str()));
+    }
+    if gone || !drawn.is_empty() {
+        for (rel, blob, s) in drawn {
+            let mut id = [0; 20];
+            id.copy_from_slice(blob.as_bytes());
+            kept.insert(rel, (id, s));
+        }
+        cache.keep_summaries(&kept);
     }
     cache.tidy();
     skipped

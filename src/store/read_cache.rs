@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use git2::{ObjectType, Oid};
 
 use crate::domain::claim::Claim;
+use crate::domain::claim_summary::ClaimSummary;
 use crate::domain::policy::Policy;
 use crate::store::files::{parse_yaml, read_record, LoadFailure};
 use crate::store::git::object_id;
@@ -31,12 +32,18 @@ use crate::store::git::object_id;
 mod clean;
 mod packs;
 pub use clean::{office_version, Clean, CleanClaims};
+
+/// Each claim file's summary a list drew, by path, with the blob id of the file it was drawn
+/// from.
+pub type Summaries = HashMap<String, ([u8; 20], ClaimSummary)>;
 use packs::Shelf;
 
 const MAGIC: &[u8; 8] = b"claimsrc";
 /// The name of the policies folder's entry, before its tree id (a file beside the claims'
 /// packs, which [`ReadCache::tidy`] leaves alone).
 const POLICIES: &str = "policies-";
+/// The name of the claim summaries' entry (see [`ReadCache::summaries`]).
+const SUMMARIES: &str = "summaries-";
 /// The source this binary was built from (see build.rs).
 const BUILD: &str = env!("CLAIMS_BUILD_KEY");
 /// Magic, build key (16 hex digits), blob id, CRC-32 of the record.
@@ -123,9 +130,25 @@ impl ReadCache {
     /// The claim file `rel` of the office at `root`, read and parsed as [`read_record`] and
     /// [`parse_yaml`] would.
     pub fn claim_file(&self, root: &Path, rel: &str) -> Result<Claim, LoadFailure> {
-        match self.unchanged_claim(root, rel) {
-            Some(claim) => Ok(claim),
-            None => read_record(&root.join(rel)).and_then(|t| self.claim(&t)),
+        self.claim_file_and_blob(root, rel).map(|(_, c)| c)
+    }
+
+    /// [`ReadCache::claim_file`], with the blob id of the bytes the claim was read from (`None`
+    /// when the cache is off).
+    pub fn claim_file_and_blob(
+        &self,
+        root: &Path,
+        rel: &str,
+    ) -> Result<(Option<Oid>, Claim), LoadFailure> {
+        if let Some(id) = self.unchanged_blob(root, rel) {
+            if let Some(claim) = self.recorded(id) {
+                return Ok((Some(id), claim));
+            }
+        }
+        let text = read_record(&root.join(rel))?;
+        match (&self.dir, object_id(ObjectType::Blob, text.as_bytes())) {
+            (Some(_), Ok(id)) => self.claim_of_blob(id, &text).map(|c| (Some(id), c)),
+            _ => parse_yaml(&text).map(|c| (None, c)),
         }
     }
 
@@ -194,21 +217,25 @@ impl ReadCache {
     /// Keeps what `check` found clean at `version` (best effort), and removes the entries of
     /// other versions.
     pub fn keep_clean(&self, version: Oid, clean: &CleanClaims) {
-        let Some(dir) = self.dir.as_ref().filter(|_| self.writes) else {
-            return;
-        };
-        let path = dir.join(format!("{}{version}", clean::CLEAN));
-        let temporary = dir.join(format!(".tmp-{}{version}", clean::CLEAN));
-        if keep(&temporary, &version, clean).is_err() || std::fs::rename(&temporary, &path).is_err()
-        {
-            let _ = std::fs::remove_file(&temporary);
-            return;
+        if let Some(dir) = self.dir.as_ref().filter(|_| self.writes) {
+            keep_only(dir, clean::CLEAN, &version, clean);
         }
-        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with(clean::CLEAN) && e.path() != path {
-                let _ = std::fs::remove_file(e.path());
-            }
+    }
+
+    /// The summaries of claim files a list kept ([`ReadCache::keep_summaries`]), by path with
+    /// the blob each was drawn from; empty when there are none that agree.
+    pub fn summaries(&self) -> Summaries {
+        self.dir
+            .as_ref()
+            .and_then(|dir| std::fs::read(dir.join(format!("{SUMMARIES}{}", summaries_id()))).ok())
+            .and_then(|b| decode(&b, &summaries_id()))
+            .unwrap_or_default()
+    }
+
+    /// Keeps the summaries of every claim file (best effort).
+    pub fn keep_summaries(&self, summaries: &Summaries) {
+        if let Some(dir) = self.dir.as_ref().filter(|_| self.writes) {
+            keep_only(dir, SUMMARIES, &summaries_id(), summaries);
         }
     }
 
@@ -312,13 +339,8 @@ impl ReadCache {
             return Ok(policies);
         }
         let policies = parse()?;
-        if self.writes && keep(&path, &folder, &policies).is_ok() {
-            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if name.starts_with(POLICIES) && e.path() != path {
-                    let _ = std::fs::remove_file(e.path());
-                }
-            }
+        if self.writes {
+            keep_only(dir, POLICIES, &folder, &policies);
         }
         Ok(policies)
     }
@@ -615,6 +637,28 @@ fn encode<T: serde::Serialize>(id: &Oid, record: &T) -> Option<Vec<u8>> {
     out.extend_from_slice(&crc32fast::hash(&record).to_le_bytes());
     out.extend_from_slice(&record);
     Some(out)
+}
+
+/// Keeps `record` as the entry `{prefix}{id}` of the folder `dir` (written aside, then renamed
+/// into place), and removes every other entry whose name starts with `prefix` (best effort).
+fn keep_only<T: serde::Serialize>(dir: &Path, prefix: &str, id: &Oid, record: &T) {
+    let path = dir.join(format!("{prefix}{id}"));
+    let temporary = dir.join(format!(".tmp-{prefix}{id}"));
+    if keep(&temporary, id, record).is_err() || std::fs::rename(&temporary, &path).is_err() {
+        let _ = std::fs::remove_file(&temporary);
+        return;
+    }
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with(prefix) && e.path() != path {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// The id the summaries entry is written under: one entry per build (the header names it).
+fn summaries_id() -> Oid {
+    object_id(ObjectType::Blob, b"claim summaries").expect("a SHA-1 is an object id")
 }
 
 /// Writes the entry in place, never synced: a reader that meets it half written (another

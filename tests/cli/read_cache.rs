@@ -483,3 +483,131 @@ fn check_sees_every_change_a_kept_clean_verdict_rests_on() {
     assert!(kept >= claim_file_count(&o), "{kept} records kept");
     put_back(denied, &was);
 }
+
+/// The claim summaries a list keeps (`summaries-*`): one file, the magic, build, id and CRC of
+/// every entry before its MessagePack body.
+fn summaries_file(o: &Office) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(cache_dir(o))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("summaries-")
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found[0].clone()
+}
+
+/// `list` with the cache and without, for a few filters: the same rows.
+fn lists_agree(o: &Office, why: &str) -> String {
+    let filters: [&[&str]; 4] = [
+        &[],
+        &["--status", "denied"],
+        &["--adjuster", "sokafor@harborpoint.example"],
+        &["--closed-from", "2026-01-01"],
+    ];
+    let mut all = String::new();
+    for f in filters {
+        let args: Vec<&str> = ["list", "--format", "csv"]
+            .iter()
+            .chain(f)
+            .copied()
+            .collect();
+        let mut off = o.cmd(&args);
+        let truth = off.env("CLAIMS_READ_CACHE", "off").output().unwrap();
+        for run in ["first", "warm"] {
+            let with = o.run(&args);
+            assert_eq!(with.status.code(), truth.status.code(), "{why} {f:?} {run}");
+            assert_eq!(
+                String::from_utf8_lossy(&with.stdout),
+                String::from_utf8_lossy(&truth.stdout),
+                "{why} {f:?} {run}"
+            );
+        }
+        all.push_str(&String::from_utf8_lossy(&truth.stdout));
+    }
+    all
+}
+
+/// A list of an office where nothing changed reads each claim's kept summary; an edit, a new
+/// or deleted file, a damaged entry or one with a claim's summary in another's place
+/// (checksum made right again) never changes a row.
+#[test]
+fn a_list_from_kept_summaries_is_the_list_from_the_files() {
+    let o = Office::example();
+    o.git(&["status", "--porcelain"]);
+    let truth = lists_agree(&o, "as cloned");
+    assert!(truth.contains("CLM-2608-JN8S-QVEH"), "{truth}");
+    let file = summaries_file(&o);
+    let original = std::fs::read(&file).unwrap();
+    assert!(original.len() > 48);
+
+    // One claim's summary put in another's place, beside the other's blob id.
+    const HEAD: usize = 48;
+    type Entries = std::collections::HashMap<String, (Vec<u8>, serde_json::Value)>;
+    let mut entries: Entries = rmp_serde::from_slice(&original[HEAD..]).unwrap();
+    assert_eq!(entries.len(), claim_file_count(&o));
+    let again: Entries =
+        rmp_serde::from_slice(&rmp_serde::to_vec_named(&entries).unwrap()).unwrap();
+    assert_eq!(
+        again, entries,
+        "the test's own reading of the entry round-trips"
+    );
+    let mut paths: Vec<String> = entries.keys().cloned().collect();
+    paths.sort();
+    let (a, b) = (paths[0].clone(), paths[1].clone());
+    let sb = entries[&b].1.clone();
+    entries.get_mut(&a).unwrap().1 = sb;
+    let body = rmp_serde::to_vec_named(&entries).unwrap();
+    let mut swapped = original[..HEAD].to_vec();
+    swapped[44..48].copy_from_slice(&crc32fast::hash(&body).to_le_bytes());
+    swapped.extend_from_slice(&body);
+    std::fs::write(&file, &swapped).unwrap();
+    assert_eq!(lists_agree(&o, "summaries swapped"), truth);
+
+    // Garbage, truncated, empty, one flipped bit, another build's.
+    let damage: [&Damage; 5] = [
+        &|_| b"not summaries at all".to_vec(),
+        &|b| b[..b.len() / 2].to_vec(),
+        &|_| Vec::new(),
+        &|b| {
+            let mut b = b.to_vec();
+            let at = b.len() - 5;
+            b[at] ^= 0x10;
+            b
+        },
+        &|b| {
+            let mut b = b.to_vec();
+            b[9] = if b[9] == b'0' { b'1' } else { b'0' };
+            b
+        },
+    ];
+    for (n, d) in damage.iter().enumerate() {
+        std::fs::write(summaries_file(&o), d(&original)).unwrap();
+        assert_eq!(lists_agree(&o, &format!("damage {n}")), truth);
+    }
+
+    // An edit by hand: that claim's row changes, with the cache or without.
+    let denied = "claims/2026/08/CLM-2608-JN8S-QVEH.yaml";
+    let text = std::fs::read_to_string(o.root.join(denied)).unwrap();
+    std::fs::write(
+        o.root.join(denied),
+        text.replace("sokafor@harborpoint.example", "lpark@harborpoint.example"),
+    )
+    .unwrap();
+    let edited = lists_agree(&o, "an adjuster edited");
+    assert_ne!(edited, truth);
+    std::fs::write(o.root.join(denied), &text).unwrap();
+    assert_eq!(lists_agree(&o, "put back"), truth);
+    // A claim file deleted, then one copied under a new name: gone from the list, then there.
+    let gone = "claims/2026/08/CLM-2608-ZZEQ-KSGY.yaml";
+    let kept = std::fs::read_to_string(o.root.join(gone)).unwrap();
+    std::fs::remove_file(o.root.join(gone)).unwrap();
+    assert!(!lists_agree(&o, "deleted").contains("CLM-2608-ZZEQ-KSGY"));
+    std::fs::write(o.root.join(gone), &kept).unwrap();
+    assert_eq!(lists_agree(&o, "restored"), truth);
+}
