@@ -3,8 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::output::{cell, table, Format, Out, Rows};
 use super::Globals;
@@ -12,8 +11,8 @@ use crate::domain::calendar::BusinessCalendar;
 use crate::domain::claim::Claim;
 use crate::domain::sla::{clocks, open_as_of, ClockStatus, SlaContext};
 use crate::error::Result;
-use crate::store::files::{claim_files, LoadFailure};
-use crate::store::read_cache::ReadCache;
+use crate::store::files::{each_claim_drawn, LoadFailure, Reading};
+use crate::store::read_cache::reading_key;
 use crate::store::session::{office_now, Workspace};
 
 /// Every SLA clock of every open claim: start, due, alert, done, and met / open / at risk /
@@ -41,7 +40,7 @@ pub enum FailOn {
     Breach,
 }
 
-#[derive(Serialize, Clone, Debug)]
+#[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct Row {
     pub claim: String,
     pub lob: String,
@@ -57,6 +56,9 @@ pub struct Row {
     pub status: ClockStatus,
     pub business_days_left: Option<i64>,
 }
+
+/// The name of the read cache's entry of the report's rows.
+const ROWS: &str = "sla-report-rows-";
 
 pub const HEADERS: &[&str] = &[
     "claim",
@@ -106,31 +108,27 @@ fn sort_rows(rows: &mut [Row]) {
 }
 
 /// The rows for every claim file under `root`, read and parsed in parallel, each claim dropped
-/// as soon as its clocks are computed (50,000 claims held at once would take gigabytes); and
-/// the files that do not parse.
+/// as soon as its clocks are computed (50,000 claims held at once would take gigabytes), or
+/// taken from the read cache where it kept the rows of the same file for the same settings,
+/// date and `all`; and the files that do not parse.
 fn report_rows_from_files(
     root: &std::path::Path,
     ctx: &SlaContext,
     as_of: NaiveDate,
     all: bool,
 ) -> (Vec<Row>, Vec<(String, LoadFailure)>) {
-    let cache = ReadCache::for_office(root);
-    let results: Vec<std::result::Result<Vec<Row>, (String, LoadFailure)>> = claim_files(root)
-        .into_par_iter()
-        .map(|p| {
-            let claim = cache.claim_file(root, &p).map_err(|f| (p.clone(), f))?;
-            Ok(rows_of(&claim, ctx, as_of, all))
-        })
-        .collect();
-    cache.tidy();
+    let mut inputs = b"sla-report rows\n".to_vec();
+    inputs.extend(ctx.settings_bytes());
+    inputs.extend(format!("\n{as_of}\n{all}").bytes());
+    let key = reading_key(&inputs);
+    let reading = Reading {
+        kind: ROWS,
+        key: &key,
+        draw: |c: &Claim| (c.id.clone(), rows_of(c, ctx, as_of, all)),
+        claim_id: |(id, _): &(String, Vec<Row>)| id.as_str(),
+    };
     let mut rows = Vec::new();
-    let mut unreadable = Vec::new();
-    for r in results {
-        match r {
-            Ok(mut v) => rows.append(&mut v),
-            Err(p) => unreadable.push(p),
-        }
-    }
+    let mut unreadable = each_claim_drawn(root, reading, |(_, r)| rows.extend_from_slice(r));
     unreadable.sort_by(|a, b| a.0.cmp(&b.0));
     sort_rows(&mut rows);
     (rows, unreadable)

@@ -18,7 +18,7 @@
 //!   claim closed: breached if it closed after the due date, otherwise not reported.
 
 use chrono::{Duration, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::calendar::BusinessCalendar;
 use super::claim::{ApprovalState, Claim, LineOfBusiness, Priority, Timestamp};
@@ -26,7 +26,7 @@ use super::office::AssignWithin;
 use super::sla_rules::{ClockEvent, ClockRule, DayUnit, SlaRules};
 
 /// Where a clock stands as of a date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClockStatus {
     /// Still running, before its alert date.
@@ -116,6 +116,21 @@ impl<'a> SlaContext<'a> {
             tz,
             assign_within: Some(&office.priority.assign_within),
         }
+    }
+}
+
+impl SlaContext<'_> {
+    /// Every setting a claim's clocks rest on besides the claim and the date, as bytes: equal
+    /// bytes, equal clocks (the rules, the calendar's settings, the time zone, the assignment
+    /// windows).
+    pub fn settings_bytes(&self) -> Vec<u8> {
+        let settings = (
+            self.rules,
+            self.calendar.config(),
+            self.tz.name(),
+            self.assign_within,
+        );
+        serde_json::to_vec(&settings).expect("settings serialize")
     }
 }
 

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use super::input::{self, ReadError};
-use super::read_cache::ReadCache;
+use super::read_cache::{reading_key, Drawn, ReadCache, SUMMARIES};
 use crate::bounds::{Bad, MAX_RECORD_BYTES};
 use crate::check::finding::Issue;
 use crate::domain::claim::Claim;
@@ -376,46 +376,76 @@ pub fn each_claim(root: &Path, mut f: impl FnMut(&Claim)) -> Vec<(String, LoadFa
 /// Calls `f` with the summary of every claim file of the office, in the order of
 /// [`claim_files`]; returns the files that could not be read. A file the read cache kept a
 /// summary of, that git's index vouches is still the blob it was drawn from, is not read.
-pub fn each_claim_summary(
+pub fn each_claim_summary(root: &Path, f: impl FnMut(&ClaimSummary)) -> Vec<(String, LoadFailure)> {
+    let key = reading_key(b"claim summaries");
+    let reading = Reading {
+        kind: SUMMARIES,
+        key: &key,
+        draw: ClaimSummary::of,
+        claim_id: |s: &ClaimSummary| s.id.as_str(),
+    };
+    each_claim_drawn(root, reading, f)
+}
+
+/// A pure reading of claim files whose result for each file the read cache may keep: `draw`
+/// makes it from the claim, and `key` names every other input it rests on (see
+/// [`reading_key`]); `claim_id` says which claim a kept result was drawn from.
+pub struct Reading<'a, T, D> {
+    pub kind: &'static str,
+    pub key: &'a Oid,
+    pub draw: D,
+    pub claim_id: fn(&T) -> &str,
+}
+
+/// Calls `f` with what `reading` draws from every claim file of the office, in the order of
+/// [`claim_files`]; returns the files that could not be read. A file the read cache kept the
+/// result of under the same key, that git's index vouches is still the blob it was drawn from,
+/// and that is named for the claim it was drawn from, is not read.
+pub fn each_claim_drawn<T, D>(
     root: &Path,
-    mut f: impl FnMut(&ClaimSummary),
-) -> Vec<(String, LoadFailure)> {
-    enum Got<'a> {
-        Kept(&'a ClaimSummary),
-        Drawn(Option<Oid>, Box<ClaimSummary>),
+    reading: Reading<T, D>,
+    mut f: impl FnMut(&T),
+) -> Vec<(String, LoadFailure)>
+where
+    T: serde::Serialize + DeserializeOwned + Send + Sync,
+    D: Fn(&Claim) -> T + Sync,
+{
+    enum Got<'a, T> {
+        Kept(&'a T),
+        Drawn(Option<Oid>, Box<T>),
         Failed(LoadFailure),
     }
     let cache = ReadCache::for_office(root);
-    let mut kept = cache.summaries();
+    let mut kept: Drawn<T> = cache.drawn(reading.kind, reading.key);
     let files = claim_files(root);
     let mut drawn = Vec::new();
     let mut skipped = Vec::new();
     for chunk in files.chunks(4096) {
-        let got: Vec<Got> = chunk
+        let got: Vec<Got<T>> = chunk
             .par_iter()
             .map(|rel| {
                 let vouched = cache.unchanged_blob(root, rel);
                 // Still the blob it was drawn from, and of the claim the file is named for.
-                if let Some((blob, s)) = kept.get(rel) {
+                if let Some((blob, t)) = kept.get(rel) {
                     let stem = rel.strip_suffix(".yaml").and_then(|r| r.rsplit('/').next());
-                    let named = stem == Some(s.id.as_str());
+                    let named = stem == Some((reading.claim_id)(t));
                     if named && vouched.is_some_and(|v| v.as_bytes() == blob) {
                         cache.in_use(vouched.expect("vouched for"));
-                        return Got::Kept(s);
+                        return Got::Kept(t);
                     }
                 }
                 match cache.claim_file_and_blob(root, rel) {
-                    Ok((blob, c)) => Got::Drawn(blob, Box::new(ClaimSummary::of(&c))),
+                    Ok((blob, c)) => Got::Drawn(blob, Box::new((reading.draw)(&c))),
                     Err(e) => Got::Failed(e),
                 }
             })
             .collect();
         for (rel, got) in chunk.iter().zip(got) {
             match got {
-                Got::Kept(s) => f(s),
-                Got::Drawn(blob, s) => {
-                    f(&s);
-                    drawn.extend(blob.map(|b| (rel.clone(), b, *s)));
+                Got::Kept(t) => f(t),
+                Got::Drawn(blob, t) => {
+                    f(&t);
+                    drawn.extend(blob.map(|b| (rel.clone(), b, *t)));
                 }
                 Got::Failed(e) => skipped.push((rel.clone(), e)),
             }
@@ -427,12 +457,12 @@ pub fn each_claim_summary(
         kept.retain(|rel, _| here.contains(rel.as_str()));
     }
     if gone || !drawn.is_empty() {
-        for (rel, blob, s) in drawn {
+        for (rel, blob, t) in drawn {
             let mut id = [0; 20];
             id.copy_from_slice(blob.as_bytes());
-            kept.insert(rel, (id, s));
+            kept.insert(rel, (id, t));
         }
-        cache.keep_summaries(&kept);
+        cache.keep_drawn(reading.kind, reading.key, &kept);
     }
     cache.tidy();
     skipped

@@ -24,7 +24,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use git2::{ObjectType, Oid};
 
 use crate::domain::claim::Claim;
-use crate::domain::claim_summary::ClaimSummary;
 use crate::domain::policy::Policy;
 use crate::store::files::{parse_yaml, read_record, LoadFailure};
 use crate::store::git::object_id;
@@ -33,17 +32,17 @@ mod clean;
 mod packs;
 pub use clean::{office_version, Clean, CleanClaims};
 
-/// Each claim file's summary a list drew, by path, with the blob id of the file it was drawn
-/// from.
-pub type Summaries = HashMap<String, ([u8; 20], ClaimSummary)>;
+/// What one reading drew from each claim file (a list's summary, a report's rows), by path,
+/// with the blob id of the file it was drawn from.
+pub type Drawn<T> = HashMap<String, ([u8; 20], T)>;
 use packs::Shelf;
 
 const MAGIC: &[u8; 8] = b"claimsrc";
 /// The name of the policies folder's entry, before its tree id (a file beside the claims'
 /// packs, which [`ReadCache::tidy`] leaves alone).
 const POLICIES: &str = "policies-";
-/// The name of the claim summaries' entry (see [`ReadCache::summaries`]).
-const SUMMARIES: &str = "summaries-";
+/// The name of the claim summaries' entry (see [`ReadCache::drawn`]).
+pub const SUMMARIES: &str = "summaries-";
 /// The source this binary was built from (see build.rs).
 const BUILD: &str = env!("CLAIMS_BUILD_KEY");
 /// Magic, build key (16 hex digits), blob id, CRC-32 of the record.
@@ -222,20 +221,22 @@ impl ReadCache {
         }
     }
 
-    /// The summaries of claim files a list kept ([`ReadCache::keep_summaries`]), by path with
-    /// the blob each was drawn from; empty when there are none that agree.
-    pub fn summaries(&self) -> Summaries {
+    /// What a reading kept from each claim file ([`ReadCache::keep_drawn`]) under the entry
+    /// `{kind}{key}`, where `key` names every input of the reading besides the claim (empty
+    /// when the cache holds no entry that agrees).
+    pub fn drawn<T: serde::de::DeserializeOwned>(&self, kind: &str, key: &Oid) -> Drawn<T> {
         self.dir
             .as_ref()
-            .and_then(|dir| std::fs::read(dir.join(format!("{SUMMARIES}{}", summaries_id()))).ok())
-            .and_then(|b| decode(&b, &summaries_id()))
+            .and_then(|dir| std::fs::read(dir.join(format!("{kind}{key}"))).ok())
+            .and_then(|b| decode(&b, key))
             .unwrap_or_default()
     }
 
-    /// Keeps the summaries of every claim file (best effort).
-    pub fn keep_summaries(&self, summaries: &Summaries) {
+    /// Keeps what a reading drew from every claim file as the entry `{kind}{key}`, and removes
+    /// the entries of that kind under other keys (best effort).
+    pub fn keep_drawn<T: serde::Serialize>(&self, kind: &str, key: &Oid, drawn: &Drawn<T>) {
         if let Some(dir) = self.dir.as_ref().filter(|_| self.writes) {
-            keep_only(dir, SUMMARIES, &summaries_id(), summaries);
+            keep_only(dir, kind, key, drawn);
         }
     }
 
@@ -656,9 +657,10 @@ fn keep_only<T: serde::Serialize>(dir: &Path, prefix: &str, id: &Oid, record: &T
     }
 }
 
-/// The id the summaries entry is written under: one entry per build (the header names it).
-fn summaries_id() -> Oid {
-    object_id(ObjectType::Blob, b"claim summaries").expect("a SHA-1 is an object id")
+/// The key a reading's entry is written under: the blob id of `inputs`, the bytes that name
+/// every input of the reading besides the claims (the build is in every entry's header).
+pub fn reading_key(inputs: &[u8]) -> Oid {
+    object_id(ObjectType::Blob, inputs).expect("a SHA-1 is an object id")
 }
 
 /// Writes the entry in place, never synced: a reader that meets it half written (another

@@ -5,17 +5,20 @@ use std::path::{Path, PathBuf};
 
 use crate::common::Office;
 
+/// The SLA report of every clock as of a fixed date.
+const SLA_ALL: &[&str] = &[
+    "sla-report",
+    "--all",
+    "--as-of",
+    "2026-12-01",
+    "--format",
+    "csv",
+];
+
 /// The reading commands, each with arguments that make its output fixed.
 const READERS: &[&[&str]] = &[
     &["list", "--format", "csv"],
-    &[
-        "sla-report",
-        "--all",
-        "--as-of",
-        "2026-12-01",
-        "--format",
-        "csv",
-    ],
+    SLA_ALL,
     &["check", "--format", "json"],
     &[
         "report",
@@ -486,46 +489,36 @@ fn check_sees_every_change_a_kept_clean_verdict_rests_on() {
 
 /// The claim summaries a list keeps (`summaries-*`): one file, the magic, build, id and CRC of
 /// every entry before its MessagePack body.
-fn summaries_file(o: &Office) -> PathBuf {
+/// The one entry of the cache whose name starts with `kind`.
+fn entry_of_kind(o: &Office, kind: &str) -> PathBuf {
     let found: Vec<PathBuf> = std::fs::read_dir(cache_dir(o))
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("summaries-")
-        })
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(kind))
         .collect();
     assert_eq!(found.len(), 1, "{found:?}");
     found[0].clone()
 }
 
-/// `list` with the cache and without, for a few filters: the same rows.
-fn lists_agree(o: &Office, why: &str) -> String {
-    let filters: [&[&str]; 4] = [
-        &[],
-        &["--status", "denied"],
-        &["--adjuster", "sokafor@harborpoint.example"],
-        &["--closed-from", "2026-01-01"],
-    ];
+/// Each of `commands` with the cache (first and warm) and without: the same exit code and
+/// output; the outputs without, joined.
+fn commands_agree(o: &Office, commands: &[&[&str]], why: &str) -> String {
     let mut all = String::new();
-    for f in filters {
-        let args: Vec<&str> = ["list", "--format", "csv"]
-            .iter()
-            .chain(f)
-            .copied()
-            .collect();
-        let mut off = o.cmd(&args);
+    for args in commands {
+        let mut off = o.cmd(args);
         let truth = off.env("CLAIMS_READ_CACHE", "off").output().unwrap();
         for run in ["first", "warm"] {
-            let with = o.run(&args);
-            assert_eq!(with.status.code(), truth.status.code(), "{why} {f:?} {run}");
+            let with = o.run(args);
+            assert_eq!(
+                with.status.code(),
+                truth.status.code(),
+                "{why} {args:?} {run}"
+            );
             assert_eq!(
                 String::from_utf8_lossy(&with.stdout),
                 String::from_utf8_lossy(&truth.stdout),
-                "{why} {f:?} {run}"
+                "{why} {args:?} {run}"
             );
         }
         all.push_str(&String::from_utf8_lossy(&truth.stdout));
@@ -533,20 +526,41 @@ fn lists_agree(o: &Office, why: &str) -> String {
     all
 }
 
-/// A list of an office where nothing changed reads each claim's kept summary; an edit, a new
-/// or deleted file, a damaged entry or one with a claim's summary in another's place
-/// (checksum made right again) never changes a row.
-#[test]
-fn a_list_from_kept_summaries_is_the_list_from_the_files() {
+/// `list` with a few filters.
+const LISTS: &[&[&str]] = &[
+    &["list", "--format", "csv"],
+    &["list", "--format", "csv", "--status", "denied"],
+    &[
+        "list",
+        "--format",
+        "csv",
+        "--adjuster",
+        "sokafor@harborpoint.example",
+    ],
+    &["list", "--format", "csv", "--closed-from", "2026-01-01"],
+];
+
+/// `sla-report` as of two dates, with and without `--all`: each run keeps its rows under its
+/// own key, and the entry of the last one run is the one left.
+const SLA_REPORTS: &[&[&str]] = &[
+    &["sla-report", "--as-of", "2026-09-01", "--format", "csv"],
+    &["sla-report", "--as-of", "2026-12-01", "--format", "csv"],
+    SLA_ALL,
+];
+
+/// A reading of an office where nothing changed takes each claim's kept result from the entry
+/// `kind`; an edit, a new or deleted file, a damaged entry or one with a claim's result in
+/// another's place (checksum made right again) never changes what `commands` print.
+fn kept_results_are_the_results_from_the_files(kind: &str, commands: &[&[&str]]) {
     let o = Office::example();
     o.git(&["status", "--porcelain"]);
-    let truth = lists_agree(&o, "as cloned");
+    let truth = commands_agree(&o, commands, "as cloned");
     assert!(truth.contains("CLM-2608-JN8S-QVEH"), "{truth}");
-    let file = summaries_file(&o);
+    let file = entry_of_kind(&o, kind);
     let original = std::fs::read(&file).unwrap();
     assert!(original.len() > 48);
 
-    // One claim's summary put in another's place, beside the other's blob id.
+    // One claim's result put in another's place, beside the other's blob id.
     const HEAD: usize = 48;
     type Entries = std::collections::HashMap<String, (Vec<u8>, serde_json::Value)>;
     let mut entries: Entries = rmp_serde::from_slice(&original[HEAD..]).unwrap();
@@ -567,11 +581,11 @@ fn a_list_from_kept_summaries_is_the_list_from_the_files() {
     swapped[44..48].copy_from_slice(&crc32fast::hash(&body).to_le_bytes());
     swapped.extend_from_slice(&body);
     std::fs::write(&file, &swapped).unwrap();
-    assert_eq!(lists_agree(&o, "summaries swapped"), truth);
+    assert_eq!(commands_agree(&o, commands, "results swapped"), truth);
 
     // Garbage, truncated, empty, one flipped bit, another build's.
     let damage: [&Damage; 5] = [
-        &|_| b"not summaries at all".to_vec(),
+        &|_| b"not results at all".to_vec(),
         &|b| b[..b.len() / 2].to_vec(),
         &|_| Vec::new(),
         &|b| {
@@ -587,11 +601,11 @@ fn a_list_from_kept_summaries_is_the_list_from_the_files() {
         },
     ];
     for (n, d) in damage.iter().enumerate() {
-        std::fs::write(summaries_file(&o), d(&original)).unwrap();
-        assert_eq!(lists_agree(&o, &format!("damage {n}")), truth);
+        std::fs::write(entry_of_kind(&o, kind), d(&original)).unwrap();
+        assert_eq!(commands_agree(&o, commands, &format!("damage {n}")), truth);
     }
 
-    // An edit by hand: that claim's row changes, with the cache or without.
+    // An edit by hand: that claim's rows change, with the cache or without.
     let denied = "claims/2026/08/CLM-2608-JN8S-QVEH.yaml";
     let text = std::fs::read_to_string(o.root.join(denied)).unwrap();
     std::fs::write(
@@ -599,15 +613,42 @@ fn a_list_from_kept_summaries_is_the_list_from_the_files() {
         text.replace("sokafor@harborpoint.example", "lpark@harborpoint.example"),
     )
     .unwrap();
-    let edited = lists_agree(&o, "an adjuster edited");
+    let edited = commands_agree(&o, commands, "an adjuster edited");
     assert_ne!(edited, truth);
     std::fs::write(o.root.join(denied), &text).unwrap();
-    assert_eq!(lists_agree(&o, "put back"), truth);
-    // A claim file deleted, then one copied under a new name: gone from the list, then there.
+    assert_eq!(commands_agree(&o, commands, "put back"), truth);
+    // A claim file deleted, then one copied under a new name: gone, then there.
     let gone = "claims/2026/08/CLM-2608-ZZEQ-KSGY.yaml";
     let kept = std::fs::read_to_string(o.root.join(gone)).unwrap();
     std::fs::remove_file(o.root.join(gone)).unwrap();
-    assert!(!lists_agree(&o, "deleted").contains("CLM-2608-ZZEQ-KSGY"));
+    assert!(!commands_agree(&o, commands, "deleted").contains("CLM-2608-ZZEQ-KSGY"));
     std::fs::write(o.root.join(gone), &kept).unwrap();
-    assert_eq!(lists_agree(&o, "restored"), truth);
+    assert_eq!(commands_agree(&o, commands, "restored"), truth);
+}
+
+#[test]
+fn a_list_from_kept_summaries_is_the_list_from_the_files() {
+    kept_results_are_the_results_from_the_files("summaries-", LISTS);
+}
+
+#[test]
+fn an_sla_report_from_kept_rows_is_the_report_from_the_files() {
+    // One report only: each of the others would replace the entry the test damages.
+    kept_results_are_the_results_from_the_files("sla-report-rows-", &SLA_REPORTS[2..]);
+}
+
+/// Reports of other dates, with and without `--all`, one after another agree; and when the
+/// office's calendar changed, the kept rows rest on the old one, so none is used.
+#[test]
+fn an_sla_report_follows_its_date_and_a_change_of_the_calendar() {
+    let o = Office::example();
+    commands_agree(&o, SLA_REPORTS, "as cloned");
+    let last = &SLA_REPORTS[2..];
+    let before = commands_agree(&o, last, "as cloned");
+    let settings = std::fs::read_to_string(o.root.join("authority.yaml")).unwrap();
+    let changed = settings.replace("federal_holidays: true", "federal_holidays: false");
+    assert_ne!(changed, settings);
+    std::fs::write(o.root.join("authority.yaml"), changed).unwrap();
+    let after = commands_agree(&o, last, "no federal holidays");
+    assert_ne!(after, before, "the dates due move with the holidays");
 }
